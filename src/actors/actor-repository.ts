@@ -1,0 +1,72 @@
+import type { Insertable, Updateable } from 'kysely';
+import type { Db, Row } from '../db/database.js';
+import type { ActorsTable } from '../db/tables.js';
+
+export type ActorRow = Row<'actors'>;
+
+export interface ActorFilter {
+  kind?: string;
+  identityStatus?: string;
+  actsForId?: number;
+}
+
+export interface Reference {
+  type: 'statement' | 'relay' | 'document' | 'actor';
+  id: number;
+  field: string;
+}
+
+export class ActorRepository {
+  constructor(private readonly db: Db) {}
+
+  get(id: number): ActorRow | undefined {
+    return this.db.first(this.db.kysely.selectFrom('actors').selectAll().where('id', '=', id));
+  }
+
+  getMany(ids: number[]): ActorRow[] {
+    if (ids.length === 0) return [];
+    return this.db.all(this.db.kysely.selectFrom('actors').selectAll().where('id', 'in', ids));
+  }
+
+  list(filter: ActorFilter, afterId: number, limit: number): ActorRow[] {
+    let q = this.db.kysely.selectFrom('actors').selectAll().where('id', '>', afterId);
+    if (filter.kind) q = q.where('kind', '=', filter.kind);
+    if (filter.identityStatus) q = q.where('identity_status', '=', filter.identityStatus);
+    if (filter.actsForId) q = q.where('acts_for_id', '=', filter.actsForId);
+    return this.db.all(q.orderBy('id').limit(limit));
+  }
+
+  insert(row: Insertable<ActorsTable>): number {
+    return this.db.run(this.db.kysely.insertInto('actors').values(row)).lastInsertRowid;
+  }
+
+  update(id: number, row: Updateable<ActorsTable>): void {
+    this.db.run(this.db.kysely.updateTable('actors').set(row).where('id', '=', id));
+  }
+
+  delete(id: number): number {
+    return this.db.run(this.db.kysely.deleteFrom('actors').where('id', '=', id)).changes;
+  }
+
+  /** Would setting `id` to act for `actsForId` close a loop of acting-for? */
+  actsForWouldCycle(id: number, actsForId: number): boolean {
+    const sql = `WITH RECURSIVE up(id) AS (
+        SELECT ? UNION ALL SELECT a.acts_for_id FROM actors a JOIN up ON a.id = up.id WHERE a.acts_for_id IS NOT NULL
+      ) SELECT 1 FROM up WHERE id = ? LIMIT 1`;
+    return this.db.prepare(sql).get(actsForId, id) !== undefined;
+  }
+
+  /** What points at this actor, a few of each kind: for a refused delete. */
+  references(id: number, perKind = 20): Reference[] {
+    const part = (type: string, table: string, column: string, field: string) =>
+      `SELECT * FROM (SELECT '${type}' AS type, id, '${field}' AS field FROM ${table} WHERE ${column} = @id LIMIT @n)`;
+    const sql = [
+      part('statement', 'statements', 'speaker_id', 'speakerId'),
+      part('statement', 'statements', 'medium_publisher_id', 'mediumPublisherId'),
+      part('relay', 'relays', 'relayed_by_id', 'relayedById'),
+      part('document', 'documents', 'outlet_id', 'outletId'),
+      part('actor', 'actors', 'acts_for_id', 'actsForId'),
+    ].join(' UNION ALL ');
+    return this.db.prepare(sql).all({ id, n: perKind }) as Reference[];
+  }
+}

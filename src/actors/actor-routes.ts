@@ -1,0 +1,44 @@
+import type { RouteDef } from '../http/route.js';
+import { decodeCursor, page } from '../http/cursor.js';
+import type { ActorService } from './actor-service.js';
+import { actorToApi } from './actor-service.js';
+
+export function actorRoutes(service: ActorService): RouteDef[] {
+  return [
+    {
+      method: 'post', path: '/v1/actors', tag: 'actors', summary: 'Create an actor',
+      body: 'actor-create', status: 201, response: 'actor', errors: [409, 422],
+      handler: ({ body, req, res }) => {
+        const actor = actorToApi(service.create(body), req.viewer);
+        res.location(`/v1/actors/${actor.id}`);
+        return actor;
+      },
+    },
+    {
+      method: 'get', path: '/v1/actors', tag: 'actors', summary: 'List actors',
+      query: 'actor-list-query', status: 200, response: 'actor-list',
+      handler: ({ query, req }) => {
+        const limit = query.limit ?? 50;
+        const rows = service.list(query, decodeCursor(query.cursor), limit);
+        const p = page(rows, limit);
+        return { items: p.items.map((r) => actorToApi(r, req.viewer)), nextCursor: p.nextCursor };
+      },
+    },
+    {
+      method: 'get', path: '/v1/actors/:id', tag: 'actors', summary: 'Read an actor',
+      params: 'id-params', status: 200, response: 'actor',
+      handler: ({ params, req }) => actorToApi(service.get(params.id), req.viewer),
+    },
+    {
+      method: 'patch', path: '/v1/actors/:id', tag: 'actors', summary: 'Change an actor',
+      params: 'id-params', body: 'actor-patch', status: 200, response: 'actor', errors: [409, 422],
+      handler: ({ params, body, req }) => actorToApi(service.update(params.id, body), req.viewer),
+    },
+    {
+      method: 'delete', path: '/v1/actors/:id', tag: 'actors',
+      summary: 'Delete an actor; cascade=true also deletes their statements, relays and documents and clears acting-for',
+      params: 'id-params', query: 'delete-query', status: 204, response: null, errors: [409],
+      handler: ({ params, query }) => service.delete(params.id, query.cascade === 'true'),
+    },
+  ];
+}

@@ -1,0 +1,128 @@
+import type { ActorCreate, ActorPatch, Actor } from '../generated/schema-types.js';
+import { conflict, notFound, unprocessable } from '../http/problem.js';
+import { nowIso } from '../shared/partial-date.js';
+import { canSeeConfidential, type Viewer } from '../shared/viewer.js';
+import type { ValidateFunction } from 'ajv';
+import { toFieldErrors } from '../http/validate.js';
+import { ActorRepository, type ActorFilter, type ActorRow } from './actor-repository.js';
+
+export function actorToApi(row: ActorRow, viewer: Viewer): Actor {
+  const attestation = row.attestation ? JSON.parse(row.attestation) : null;
+  const out: Actor = {
+    id: row.id,
+    kind: row.kind as Actor['kind'],
+    identityStatus: row.identity_status as Actor['identityStatus'],
+    name: row.name,
+    description: row.description,
+    affiliation: row.affiliation,
+    anonymityReason: row.anonymity_reason,
+    actsForId: row.acts_for_id,
+    attested: attestation !== null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+  if (canSeeConfidential(viewer)) {
+    out.attestation = attestation;
+    out.confidentialNotes = row.confidential_notes;
+  }
+  return out;
+}
+
+/** The create-shaped view of a stored actor, so a patch can be merged and checked as a whole. */
+function rowToCreate(row: ActorRow): ActorCreate {
+  const att = row.attestation ? JSON.parse(row.attestation) : null;
+  return {
+    kind: row.kind as ActorCreate['kind'],
+    identityStatus: row.identity_status as ActorCreate['identityStatus'],
+    name: row.name,
+    description: row.description,
+    affiliation: row.affiliation,
+    anonymityReason: row.anonymity_reason,
+    actsForId: row.acts_for_id,
+    attestation: att ? { by: att.by, ...(att.note ? { note: att.note } : {}) } : null,
+    confidentialNotes: row.confidential_notes,
+  };
+}
+
+export function actorColumns(a: ActorCreate, previousAttestation?: string | null) {
+  let attestation: string | null = null;
+  if (a.attestation) {
+    const prev = previousAttestation ? JSON.parse(previousAttestation) : null;
+    const same = prev && prev.by === a.attestation.by && (prev.note ?? null) === (a.attestation.note ?? null);
+    attestation = same ? previousAttestation! : JSON.stringify({ ...a.attestation, at: nowIso() });
+  }
+  return {
+    kind: a.kind,
+    identity_status: a.identityStatus,
+    name: a.name ?? null,
+    description: a.description ?? null,
+    affiliation: a.affiliation ?? null,
+    anonymity_reason: a.anonymityReason ?? null,
+    acts_for_id: a.actsForId ?? null,
+    attestation,
+    confidential_notes: a.confidentialNotes ?? null,
+  };
+}
+
+export class ActorService {
+  constructor(
+    private readonly repo: ActorRepository,
+    private readonly validateCreate: ValidateFunction,
+  ) {}
+
+  get(id: number): ActorRow {
+    const row = this.repo.get(id);
+    if (!row) throw notFound('actor', id);
+    return row;
+  }
+
+  list(filter: ActorFilter, afterId: number, limit: number): ActorRow[] {
+    return this.repo.list(filter, afterId, limit + 1);
+  }
+
+  create(input: ActorCreate): ActorRow {
+    if (input.actsForId != null) this.requireActsFor(input.actsForId, '/actsForId');
+    const now = nowIso();
+    const id = this.repo.insert({ ...actorColumns(input), created_at: now, updated_at: now });
+    return this.repo.get(id)!;
+  }
+
+  update(id: number, patch: ActorPatch): ActorRow {
+    const current = this.get(id);
+    const merged = { ...rowToCreate(current), ...patch } as ActorCreate;
+    if (!this.validateCreate(merged)) {
+      throw unprocessable('The actor would break its identity rules after this change.', toFieldErrors('body', this.validateCreate.errors));
+    }
+    if (merged.actsForId != null && patch.actsForId !== undefined) {
+      this.requireActsFor(merged.actsForId, '/actsForId');
+      if (merged.actsForId === id || this.repo.actsForWouldCycle(id, merged.actsForId)) {
+        throw conflict(`Actor ${id} cannot act for actor ${merged.actsForId}: that would make acting-for circular.`);
+      }
+    }
+    this.repo.update(id, { ...actorColumns(merged, current.attestation), updated_at: nowIso() });
+    return this.repo.get(id)!;
+  }
+
+  delete(id: number, cascade: boolean): void {
+    this.get(id);
+    if (!cascade) {
+      const refs = this.repo.references(id);
+      if (refs.length > 0) {
+        throw conflict(`Actor ${id} is still referenced by ${describeRefs(refs)}; delete those first or pass cascade=true.`, { references: refs });
+      }
+    }
+    this.repo.delete(id);
+  }
+
+  private requireActsFor(actsForId: number, pointer: string): void {
+    if (!this.repo.get(actsForId)) {
+      throw unprocessable(`actsForId ${actsForId} is not an actor.`, [{ in: 'body', pointer, message: 'must be the id of an existing actor' }]);
+    }
+  }
+}
+
+export function describeRefs(refs: Array<{ type: string; id: number }>): string {
+  const counts = new Map<string, number>();
+  for (const r of refs) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  return [...counts].map(([t, n]) => `${n} ${t}${n === 1 ? '' : 's'}`).join(', ');
+}

@@ -1,0 +1,109 @@
+import express, { type Express } from 'express';
+import './http/request-viewer.js';
+import type { Db } from './db/database.js';
+import type { RouteDef } from './http/route.js';
+import { fallbackHandler, mountRoutes } from './http/mount.js';
+import { errorHandler, type Logger } from './http/error-handler.js';
+import { createSchemaRegistry, type SchemaRegistry } from './validation/ajv.js';
+import { buildOpenApi } from './openapi/openapi.js';
+import { ActorRepository } from './actors/actor-repository.js';
+import { ActorService } from './actors/actor-service.js';
+import { actorRoutes } from './actors/actor-routes.js';
+import { StatementRepository } from './statements/statement-repository.js';
+import { StatementService } from './statements/statement-service.js';
+import { statementRoutes } from './statements/statement-routes.js';
+import { RelayRepository } from './relays/relay-repository.js';
+import { RelayService } from './relays/relay-service.js';
+import { relayRoutes } from './relays/relay-routes.js';
+import { DocumentRepository } from './documents/document-repository.js';
+import { DocumentService } from './documents/document-service.js';
+import { documentRoutes } from './documents/document-routes.js';
+import { ClaimRepository } from './claims/claim-repository.js';
+import { ClaimService } from './claims/claim-service.js';
+import { claimRoutes } from './claims/claim-routes.js';
+import { ProvenanceRepository } from './provenance/provenance-repository.js';
+import { ProvenanceService } from './provenance/provenance-service.js';
+import { BundleRepository } from './bundles/bundle-repository.js';
+import { BundleService } from './bundles/bundle-service.js';
+import { bundleRoutes } from './bundles/bundle-routes.js';
+
+export const VERSION = '0.1.0';
+
+export interface AppDeps {
+  db: Db;
+  log?: Logger;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit?: number;
+  registry?: SchemaRegistry;
+}
+
+export interface Services {
+  actors: ActorService;
+  statements: StatementService;
+  relays: RelayService;
+  documents: DocumentService;
+  claims: ClaimService;
+  provenance: ProvenanceService;
+  bundles: BundleService;
+}
+
+export function createServices(db: Db, registry: SchemaRegistry): Services {
+  const actorRepo = new ActorRepository(db);
+  const statementRepo = new StatementRepository(db);
+  const documentRepo = new DocumentRepository(db);
+  const actors = new ActorService(actorRepo, registry.validator('actor-create'));
+  const statements = new StatementService(statementRepo, actorRepo, registry.validator('statement-create'));
+  const documents = new DocumentService(documentRepo, actorRepo, registry.validator('document-create'));
+  const relays = new RelayService(new RelayRepository(db), statementRepo, actorRepo, documentRepo);
+  const claims = new ClaimService(new ClaimRepository(db), statementRepo);
+  const provenance = new ProvenanceService(new ProvenanceRepository(db));
+  const bundles = new BundleService(new BundleRepository(db), { actors, documents, statements, relays, claims });
+  return { actors, statements, relays, documents, claims, provenance, bundles };
+}
+
+export function buildRoutes(services: Services): RouteDef[] {
+  return [
+    ...actorRoutes(services.actors),
+    ...statementRoutes(services.statements, services.provenance),
+    ...relayRoutes(services.relays),
+    ...documentRoutes(services.documents),
+    ...claimRoutes(services.claims),
+    ...bundleRoutes(services.bundles),
+  ];
+}
+
+/** Builds the app; never listens (src/index.ts does). */
+export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; services: Services } {
+  const registry = deps.registry ?? createSchemaRegistry();
+  const log = deps.log ?? ((line) => process.stderr.write(JSON.stringify(line) + '\n'));
+  const services = createServices(deps.db, registry);
+  const routes = buildRoutes(services);
+  const serviceRoutes: RouteDef[] = [
+    {
+      method: 'get', path: '/healthz', tag: 'service', summary: 'Liveness and database check', status: 200, response: null,
+      handler: ({ res }) => {
+        deps.db.sqlite.prepare('SELECT 1').get();
+        res.json({ status: 'ok', version: VERSION });
+      },
+    },
+    {
+      method: 'get', path: '/openapi.json', tag: 'service', summary: 'This OpenAPI document', status: 200, response: null,
+      handler: ({ res }) => { res.json(openapi); },
+    },
+  ];
+  const allRoutes = [...serviceRoutes, ...routes];
+  const openapi = buildOpenApi(allRoutes, registry.schemas, VERSION);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use((req, _res, next) => {
+    req.viewer = { role: 'admin', keyId: null };
+    next();
+  });
+  app.use(express.json({ limit: deps.bodyLimit ?? 2 * 1024 * 1024, type: ['application/json', 'application/*+json'] }));
+  mountRoutes(app, registry, allRoutes, deps.db);
+  app.use(fallbackHandler(allRoutes));
+  app.use(errorHandler(log));
+  return { app, routes: allRoutes, services };
+}

@@ -1,0 +1,214 @@
+import { createHash } from 'node:crypto';
+import type {
+  Bundle, BundleActor, BundleClaim, BundleDocument, BundleItemResult, BundleRelay, BundleResult, BundleStatement, BundleRef,
+} from '../generated/schema-types.js';
+import { HttpError, unprocessable, type FieldError } from '../http/problem.js';
+import type { ActorService } from '../actors/actor-service.js';
+import type { ClaimService } from '../claims/claim-service.js';
+import type { DocumentService } from '../documents/document-service.js';
+import type { RelayService } from '../relays/relay-service.js';
+import type { StatementService } from '../statements/statement-service.js';
+import type { BundleRepository, RecordType } from './bundle-repository.js';
+
+export interface BundleServices {
+  actors: ActorService;
+  documents: DocumentService;
+  statements: StatementService;
+  relays: RelayService;
+  claims: ClaimService;
+}
+
+function digest(item: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canonical)
+      : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as any)[k])]))
+        : v;
+  return createHash('sha256').update(JSON.stringify(canonical(item))).digest('hex');
+}
+
+/** Re-points a service error at the bundle item that caused it. */
+function atItem(err: unknown, path: string, refFields: Record<string, string>): never {
+  if (err instanceof HttpError) {
+    const errors = (err.extra.errors as FieldError[] | undefined)?.map((e) => ({
+      ...e, pointer: path + e.pointer.replace(/^\/(\w+)/, (m, f: string) => (refFields[f] ? `/${refFields[f]}` : m)),
+    }));
+    throw new HttpError(err.status, err.code, err.title, `${path}: ${err.message}`, { ...err.extra, ...(errors ? { errors } : {}), item: path });
+  }
+  throw err;
+}
+
+const without = <T extends object>(o: T, ...keys: string[]) =>
+  Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+
+/**
+ * A bundle is applied inside the caller's transaction: any failing item throws, and nothing stays written.
+ * Keys are remembered per namespace, so a second post of the same bundle finds every record again.
+ */
+export class BundleService {
+  constructor(private readonly repo: BundleRepository, private readonly s: BundleServices) {}
+
+  apply(bundle: Bundle): BundleResult {
+    const ns = bundle.namespace;
+    const ids: Record<RecordType, Map<string, number>> = {
+      actor: new Map(), document: new Map(), statement: new Map(), relay: new Map(), claim: new Map(),
+    };
+    const items: BundleItemResult[] = [];
+
+    const checkDuplicateKeys = (type: RecordType, list: Array<{ key: string }> | undefined, field: string) => {
+      const seen = new Set<string>();
+      list?.forEach((it, i) => {
+        if (seen.has(it.key)) throw unprocessable(`/${field}/${i}: key '${it.key}' is used twice.`, [{ in: 'body', pointer: `/${field}/${i}/key`, message: `duplicates an earlier ${type} key` }]);
+        seen.add(it.key);
+      });
+    };
+    checkDuplicateKeys('actor', bundle.actors, 'actors');
+    checkDuplicateKeys('document', bundle.documents, 'documents');
+    checkDuplicateKeys('statement', bundle.statements, 'statements');
+    checkDuplicateKeys('relay', bundle.relays, 'relays');
+    checkDuplicateKeys('claim', bundle.claims, 'claims');
+
+    const declared = (_type: RecordType, field: string) => new Set<string>((bundle as any)[field]?.map((x: { key: string }) => x.key) ?? []);
+    const declaredKeys: Record<RecordType, Set<string>> = {
+      actor: declared('actor', 'actors'), document: declared('document', 'documents'), statement: declared('statement', 'statements'),
+      relay: declared('relay', 'relays'), claim: declared('claim', 'claims'),
+    };
+
+    const resolve = (type: RecordType, ref: BundleRef | null | undefined, pointer: string): number | null => {
+      if (ref === null || ref === undefined) return null;
+      if (typeof ref === 'number') {
+        if (!this.repo.exists(type, ref)) throw unprocessable(`${pointer}: no ${type} with id ${ref}.`, [{ in: 'body', pointer, message: `must be the key of a ${type} in this bundle or the id of an existing one` }]);
+        return ref;
+      }
+      const id = ids[type].get(ref);
+      if (id === undefined) {
+        const why = declaredKeys[type].has(ref) ? `refers to ${type} '${ref}' before it can exist (a cycle of references)` : `names no ${type} with key '${ref}' in this bundle`;
+        throw unprocessable(`${pointer}: ${why}.`, [{ in: 'body', pointer, message: why }]);
+      }
+      return id;
+    };
+
+    /** Create, update or recognise one keyed item. */
+    const upsert = <I extends { key: string }>(type: RecordType, item: I, path: string, write: (existingId: number | null) => number) => {
+      const d = digest(item);
+      const known = this.repo.lookup(ns, type, item.key);
+      let id: number;
+      let outcome: BundleItemResult['outcome'];
+      if (known && known.digest === d) {
+        id = known.recordId;
+        outcome = 'existing';
+      } else {
+        id = write(known ? known.recordId : null);
+        outcome = known ? 'updated' : 'created';
+        this.repo.remember(ns, type, item.key, id, d);
+      }
+      ids[type].set(item.key, id);
+      items.push({ type, key: item.key, id, outcome });
+      void path;
+    };
+
+    // Actors first without acting-for, which may point at actors later in the list; then acting-for.
+    const actorItems = bundle.actors ?? [];
+    actorItems.forEach((a: BundleActor, i) => {
+      const path = `/actors/${i}`;
+      const fields = without(a, 'key', 'actsFor') as any;
+      upsert('actor', a, path, (existing) => {
+        try {
+          return existing ? this.s.actors.update(existing, fields).id : this.s.actors.create(fields).id;
+        } catch (e) { atItem(e, path, {}); }
+      });
+    });
+    actorItems.forEach((a, i) => {
+      if (a.actsFor === undefined) return;
+      const path = `/actors/${i}`;
+      const actsForId = resolve('actor', a.actsFor, `${path}/actsFor`);
+      const id = ids.actor.get(a.key)!;
+      if (this.s.actors.get(id).acts_for_id === actsForId) return;
+      try { this.s.actors.update(id, { actsForId }); } catch (e) { atItem(e, path, { actsForId: 'actsFor' }); }
+    });
+
+    (bundle.documents ?? []).forEach((d: BundleDocument, i) => {
+      const path = `/documents/${i}`;
+      const input = { ...without(d, 'key', 'outlet'), outletId: resolve('actor', d.outlet, `${path}/outlet`)! } as any;
+      upsert('document', d, path, (existing) => {
+        try {
+          return existing ? this.s.documents.update(existing, input).row.id : this.s.documents.create(input).id;
+        } catch (e) { atItem(e, path, { outletId: 'outlet' }); }
+      });
+    });
+
+    (bundle.statements ?? []).forEach((st: BundleStatement, i) => {
+      const path = `/statements/${i}`;
+      const input = {
+        ...without(st, 'key', 'speaker', 'mediumPublisher'),
+        speakerId: resolve('actor', st.speaker, `${path}/speaker`)!,
+        ...(st.mediumPublisher !== undefined ? { mediumPublisherId: resolve('actor', st.mediumPublisher, `${path}/mediumPublisher`) } : {}),
+      } as any;
+      upsert('statement', st, path, (existing) => {
+        try {
+          return existing ? this.s.statements.update(existing, input).id : this.s.statements.create(input).id;
+        } catch (e) { atItem(e, path, { speakerId: 'speaker', mediumPublisherId: 'mediumPublisher' }); }
+      });
+    });
+
+    (bundle.claims ?? []).forEach((c: BundleClaim, i) => {
+      const path = `/claims/${i}`;
+      const input = without(c, 'key') as any;
+      upsert('claim', c, path, (existing) => (existing ? this.s.claims.update(existing, input).id : this.s.claims.create(input).id));
+    });
+
+    // Relays in an order where each earlier hop comes before the hops taken from it.
+    const relayItems = (bundle.relays ?? []).map((r, i) => ({ r, i }));
+    const pending = new Map(relayItems.map((x) => [x.r.key, x]));
+    const ordered: typeof relayItems = [];
+    const visiting = new Set<string>();
+    const visit = (x: (typeof relayItems)[number]) => {
+      if (!pending.has(x.r.key)) return;
+      if (visiting.has(x.r.key)) {
+        throw unprocessable(`/relays/${x.i}/via: the hops of this bundle form a cycle through '${x.r.key}'.`, [{ in: 'body', pointer: `/relays/${x.i}/via`, message: 'closes a cycle of hops' }]);
+      }
+      visiting.add(x.r.key);
+      if (typeof x.r.via === 'string' && pending.has(x.r.via)) visit(pending.get(x.r.via)!);
+      visiting.delete(x.r.key);
+      pending.delete(x.r.key);
+      ordered.push(x);
+    };
+    relayItems.forEach(visit);
+    for (const { r, i } of ordered) {
+      const path = `/relays/${i}`;
+      const statementId = resolve('statement', r.statement, `${path}/statement`)!;
+      const input = {
+        ...without(r, 'key', 'statement', 'relayedBy', 'via', 'document'),
+        relayedById: resolve('actor', r.relayedBy, `${path}/relayedBy`)!,
+        ...(r.via !== undefined ? { viaRelayId: resolve('relay', r.via, `${path}/via`) } : {}),
+        ...(r.document !== undefined ? { documentId: resolve('document', r.document, `${path}/document`) } : {}),
+      } as any;
+      upsert('relay', r as BundleRelay, path, (existing) => {
+        try {
+          if (existing) {
+            const current = this.s.relays.get(existing);
+            if (current.statement_id !== statementId) {
+              throw unprocessable('A hop cannot move to another statement.', [{ in: 'body', pointer: '/statement', message: `relay '${r.key}' already belongs to statement ${current.statement_id}` }]);
+            }
+            return this.s.relays.update(existing, input).id;
+          }
+          return this.s.relays.create(statementId, input).id;
+        } catch (e) { atItem(e, path, { relayedById: 'relayedBy', viaRelayId: 'via', documentId: 'document' }); }
+      });
+    }
+
+    (bundle.links ?? []).forEach((l, i) => {
+      const path = `/links/${i}`;
+      const statementId = resolve('statement', l.statement, `${path}/statement`)!;
+      const claimId = resolve('claim', l.claim, `${path}/claim`)!;
+      const before = this.s.claims.getWithStatements(claimId).statements?.find((x) => x.statementId === statementId);
+      let outcome: BundleItemResult['outcome'] = 'existing';
+      if (!before) outcome = 'created';
+      else if (before.stance !== l.stance) outcome = 'updated';
+      if (outcome !== 'existing') this.s.claims.link(claimId, statementId, l.stance);
+      items.push({ type: 'link', key: `${l.statement}~${l.claim}`, statementId, claimId, outcome });
+    });
+
+    const count = (o: string) => items.filter((x) => x.outcome === o).length;
+    return { namespace: ns, created: count('created'), updated: count('updated'), existing: count('existing'), items };
+  }
+}

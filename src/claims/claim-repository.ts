@@ -1,0 +1,64 @@
+import type { Insertable, Updateable } from 'kysely';
+import type { Db, Row } from '../db/database.js';
+import type { ClaimsTable } from '../db/tables.js';
+
+export type ClaimRow = Row<'claims'>;
+
+export interface ClaimStatementRow {
+  statementId: number;
+  stance: string;
+  speakerId: number;
+  text: string;
+}
+
+export class ClaimRepository {
+  constructor(private readonly db: Db) {}
+
+  get(id: number): ClaimRow | undefined {
+    return this.db.first(this.db.kysely.selectFrom('claims').selectAll().where('id', '=', id));
+  }
+
+  list(f: { statementId?: number; rated?: boolean }, afterId: number, limit: number): ClaimRow[] {
+    let q = this.db.kysely.selectFrom('claims').selectAll().where('id', '>', afterId);
+    if (f.rated !== undefined) q = q.where('verdict', f.rated ? 'is not' : 'is', null);
+    if (f.statementId) {
+      const sid = f.statementId;
+      q = q.where((eb) => eb.exists(eb.selectFrom('statement_claims as sc').select('sc.claim_id').whereRef('sc.claim_id', '=', 'claims.id').where('sc.statement_id', '=', sid)));
+    }
+    return this.db.all(q.orderBy('id').limit(limit));
+  }
+
+  insert(row: Insertable<ClaimsTable>): number {
+    return this.db.run(this.db.kysely.insertInto('claims').values(row)).lastInsertRowid;
+  }
+
+  update(id: number, row: Updateable<ClaimsTable>): void {
+    this.db.run(this.db.kysely.updateTable('claims').set(row).where('id', '=', id));
+  }
+
+  delete(id: number): number {
+    return this.db.run(this.db.kysely.deleteFrom('claims').where('id', '=', id)).changes;
+  }
+
+  statementsOf(id: number): ClaimStatementRow[] {
+    return this.db.all(this.db.kysely.selectFrom('statement_claims as sc').innerJoin('statements as s', 's.id', 'sc.statement_id')
+      .select(['sc.statement_id as statementId', 'sc.stance', 's.speaker_id as speakerId', 's.text']).where('sc.claim_id', '=', id).orderBy('sc.statement_id'));
+  }
+
+  getLink(claimId: number, statementId: number): { stance: string } | undefined {
+    return this.db.first(this.db.kysely.selectFrom('statement_claims').select('stance').where('claim_id', '=', claimId).where('statement_id', '=', statementId));
+  }
+
+  upsertLink(claimId: number, statementId: number, stance: string, now: string): void {
+    this.db.run(this.db.kysely.insertInto('statement_claims').values({ claim_id: claimId, statement_id: statementId, stance, created_at: now })
+      .onConflict((oc) => oc.columns(['statement_id', 'claim_id']).doUpdateSet({ stance })));
+  }
+
+  deleteLink(claimId: number, statementId: number): number {
+    return this.db.run(this.db.kysely.deleteFrom('statement_claims').where('claim_id', '=', claimId).where('statement_id', '=', statementId)).changes;
+  }
+
+  linkCount(id: number): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM statement_claims WHERE claim_id = ?').get(id) as { n: number }).n;
+  }
+}

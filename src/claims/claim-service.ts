@@ -1,0 +1,72 @@
+import type { Claim, ClaimCreate, ClaimPatch } from '../generated/schema-types.js';
+import { conflict, notFound, unprocessable } from '../http/problem.js';
+import { nowIso } from '../shared/partial-date.js';
+import type { StatementRepository } from '../statements/statement-repository.js';
+import type { ClaimRepository, ClaimRow } from './claim-repository.js';
+
+export function claimToApi(row: ClaimRow): Claim {
+  return { id: row.id, text: row.text, verdict: row.verdict ? JSON.parse(row.verdict) : null, createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
+export const claimColumns = (c: ClaimCreate) => ({ text: c.text, verdict: c.verdict ? JSON.stringify(c.verdict) : null });
+
+export class ClaimService {
+  constructor(
+    private readonly repo: ClaimRepository,
+    private readonly statements: StatementRepository,
+  ) {}
+
+  get(id: number): ClaimRow {
+    const row = this.repo.get(id);
+    if (!row) throw notFound('claim', id);
+    return row;
+  }
+
+  getWithStatements(id: number): Claim {
+    const claim = claimToApi(this.get(id));
+    claim.statements = this.repo.statementsOf(id) as Claim['statements'];
+    return claim;
+  }
+
+  list(f: { statementId?: number; rated?: boolean }, afterId: number, limit: number): ClaimRow[] {
+    return this.repo.list(f, afterId, limit + 1);
+  }
+
+  create(input: ClaimCreate): ClaimRow {
+    const now = nowIso();
+    return this.repo.get(this.repo.insert({ ...claimColumns(input), created_at: now, updated_at: now }))!;
+  }
+
+  update(id: number, patch: ClaimPatch): ClaimRow {
+    const current = claimToApi(this.get(id));
+    const merged = { text: current.text, verdict: current.verdict, ...patch } as ClaimCreate;
+    this.repo.update(id, { ...claimColumns(merged), updated_at: nowIso() });
+    return this.repo.get(id)!;
+  }
+
+  delete(id: number, cascade: boolean): void {
+    this.get(id);
+    const n = this.repo.linkCount(id);
+    if (!cascade && n > 0) {
+      const refs = this.repo.statementsOf(id).slice(0, 20).map((s) => ({ type: 'statement', id: s.statementId, field: 'claimId' }));
+      throw conflict(`Claim ${id} is still linked to ${n} statement${n === 1 ? '' : 's'}; pass cascade=true to remove the links with it.`, { references: refs });
+    }
+    this.repo.delete(id);
+  }
+
+  /** Links a statement with a stance; linking again changes the stance. Returns whether it was new. */
+  link(claimId: number, statementId: number, stance: string): boolean {
+    this.get(claimId);
+    if (!this.statements.get(statementId)) {
+      throw unprocessable(`statementId ${statementId} is not a statement.`, [{ in: 'body', pointer: '/statementId', message: 'must be the id of an existing statement' }]);
+    }
+    const existed = this.repo.getLink(claimId, statementId) !== undefined;
+    this.repo.upsertLink(claimId, statementId, stance, nowIso());
+    return !existed;
+  }
+
+  unlink(claimId: number, statementId: number): void {
+    this.get(claimId);
+    if (this.repo.deleteLink(claimId, statementId) === 0) throw notFound('link to claim ' + claimId + ' from statement', statementId);
+  }
+}

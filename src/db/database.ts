@@ -1,0 +1,74 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, type Compilable, type Selectable } from 'kysely';
+import type { Database } from './tables.js';
+
+export type Sqlite = BetterSqlite3.Database;
+
+/**
+ * Kysely builds and types the SQL; better-sqlite3 runs it synchronously through a cache of prepared
+ * statements (Kysely's own driver would prepare each query anew). Synchronous execution also makes
+ * `transaction` truly atomic: nothing else runs between its statements.
+ */
+export class Db {
+  readonly sqlite: Sqlite;
+  readonly kysely: Kysely<Database>;
+  private readonly cache = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(sqlite: Sqlite) {
+    this.sqlite = sqlite;
+    this.kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+
+  prepare(sql: string): BetterSqlite3.Statement {
+    let stmt = this.cache.get(sql);
+    if (!stmt) {
+      stmt = this.sqlite.prepare(sql);
+      if (this.cache.size > 2000) this.cache.clear();
+      this.cache.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  all<R>(query: Compilable<R>): R[] {
+    const { sql, parameters } = query.compile();
+    return this.prepare(sql).all(...(parameters as unknown[])) as R[];
+  }
+
+  first<R>(query: Compilable<R>): R | undefined {
+    const { sql, parameters } = query.compile();
+    const stmt = this.prepare(sql);
+    return (stmt.reader ? stmt.get(...(parameters as unknown[])) : undefined) as R | undefined;
+  }
+
+  /** Runs a write; with RETURNING it gives the returned row. */
+  run<R>(query: Compilable<R>): { changes: number; lastInsertRowid: number; row?: R } {
+    const { sql, parameters } = query.compile();
+    const stmt = this.prepare(sql);
+    if (stmt.reader) {
+      const row = stmt.get(...(parameters as unknown[])) as R | undefined;
+      return { changes: row ? 1 : 0, lastInsertRowid: 0, row };
+    }
+    const r = stmt.run(...(parameters as unknown[]));
+    return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.sqlite.transaction(fn)();
+  }
+
+  close(): void {
+    this.cache.clear();
+    this.sqlite.close();
+  }
+}
+
+export function openDatabase(file: string): Db {
+  const sqlite = new BetterSqlite3(file);
+  if (file !== ':memory:') sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  return new Db(sqlite);
+}
+
+export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -1,0 +1,98 @@
+// The one typed view of the database that repositories query through.
+import type { Generated } from 'kysely';
+
+export interface ActorsTable {
+  id: Generated<number>;
+  kind: string;
+  identity_status: string;
+  name: string | null;
+  description: string | null;
+  affiliation: string | null;
+  anonymity_reason: string | null;
+  acts_for_id: number | null;
+  attestation: string | null;
+  confidential_notes: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DocumentsTable {
+  id: Generated<number>;
+  outlet_id: number;
+  title: string;
+  url: string | null;
+  published_on: string | null;
+  byline: string | null;
+  language: string | null;
+  body: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StatementsTable {
+  id: Generated<number>;
+  speaker_id: number;
+  text: string;
+  text_form: string;
+  kind: string;
+  said_on: string | null;
+  said_from: string | null;
+  said_to: string | null;
+  medium: string | null;
+  medium_publisher_id: number | null;
+  circumstances: string;
+  language: string | null;
+  original_language: string | null;
+  original_text: string | null;
+  context: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RelaysTable {
+  id: Generated<number>;
+  statement_id: number;
+  via_relay_id: number | null;
+  relayed_by_id: number;
+  document_id: number | null;
+  first_hand: number;
+  mode: string;
+  cue: string | null;
+  hedge: string;
+  relayed_on: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ClaimsTable {
+  id: Generated<number>;
+  text: string;
+  verdict: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StatementClaimsTable {
+  statement_id: number;
+  claim_id: number;
+  stance: string;
+  created_at: string;
+}
+
+export interface BundleKeysTable {
+  namespace: string;
+  record_type: string;
+  key: string;
+  record_id: number;
+  digest: string;
+}
+
+export interface Database {
+  actors: ActorsTable;
+  documents: DocumentsTable;
+  statements: StatementsTable;
+  relays: RelaysTable;
+  claims: ClaimsTable;
+  statement_claims: StatementClaimsTable;
+  bundle_keys: BundleKeysTable;
+}

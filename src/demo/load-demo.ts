@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import type { Db } from '../db/database.js';
+import type { Bundle, BundleResult } from '../generated/schema-types.js';
+import type { Services } from '../app.js';
+import type { SchemaRegistry } from '../validation/ajv.js';
+
+export const demoBundleFile = new URL('../../demo/crocus-city.bundle.json', import.meta.url);
+
+/** Loads the seed article through the bundle path, exactly as a client's POST /v1/bundles would. */
+export function loadDemo(db: Db, services: Services, registry: SchemaRegistry): BundleResult {
+  const bundle = JSON.parse(readFileSync(demoBundleFile, 'utf8')) as Bundle;
+  const validate = registry.validator('bundle');
+  if (!validate(bundle)) throw new Error(`demo bundle is invalid: ${JSON.stringify(validate.errors)}`);
+  return db.transaction(() => services.bundles.apply(bundle));
+}
+
+export function isEmpty(db: Db): boolean {
+  return db.sqlite.prepare('SELECT 1 FROM actors LIMIT 1').get() === undefined;
+}

@@ -1,0 +1,35 @@
+import type { Insertable, Updateable } from 'kysely';
+import type { Db, Row } from '../db/database.js';
+import type { DocumentsTable } from '../db/tables.js';
+
+export type DocumentRow = Row<'documents'>;
+
+export class DocumentRepository {
+  constructor(private readonly db: Db) {}
+
+  get(id: number): DocumentRow | undefined {
+    return this.db.first(this.db.kysely.selectFrom('documents').selectAll().where('id', '=', id));
+  }
+
+  list(outletId: number | undefined, afterId: number, limit: number): DocumentRow[] {
+    let q = this.db.kysely.selectFrom('documents').selectAll().where('id', '>', afterId);
+    if (outletId) q = q.where('outlet_id', '=', outletId);
+    return this.db.all(q.orderBy('id').limit(limit));
+  }
+
+  insert(row: Insertable<DocumentsTable>): number {
+    return this.db.run(this.db.kysely.insertInto('documents').values(row)).lastInsertRowid;
+  }
+
+  update(id: number, row: Updateable<DocumentsTable>): void {
+    this.db.run(this.db.kysely.updateTable('documents').set(row).where('id', '=', id));
+  }
+
+  delete(id: number): number {
+    return this.db.run(this.db.kysely.deleteFrom('documents').where('id', '=', id)).changes;
+  }
+
+  references(id: number, perKind = 20): Array<{ type: string; id: number; field: string }> {
+    return this.db.prepare(`SELECT 'relay' AS type, id, 'documentId' AS field FROM relays WHERE document_id = ? LIMIT ?`).all(id, perKind) as Array<{ type: string; id: number; field: string }>;
+  }
+}

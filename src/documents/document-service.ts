@@ -1,0 +1,107 @@
+import type { ValidateFunction } from 'ajv';
+import type { Document, DocumentCreate, DocumentPatch } from '../generated/schema-types.js';
+import { conflict, notFound, unprocessable } from '../http/problem.js';
+import { toFieldErrors } from '../http/validate.js';
+import { nowIso, precisionOf } from '../shared/partial-date.js';
+import type { ActorRepository } from '../actors/actor-repository.js';
+import { describeRefs } from '../actors/actor-service.js';
+import type { DocumentRepository, DocumentRow } from './document-repository.js';
+
+export function documentToApi(row: DocumentRow, withBody: boolean): Document {
+  return {
+    id: row.id,
+    outletId: row.outlet_id,
+    title: row.title,
+    url: row.url,
+    publishedOn: row.published_on,
+    publishedOnPrecision: precisionOf(row.published_on),
+    byline: row.byline,
+    language: row.language,
+    ...(withBody ? { body: row.body } : {}),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function documentColumns(d: DocumentCreate) {
+  return {
+    outlet_id: d.outletId,
+    title: d.title,
+    url: d.url ?? null,
+    published_on: d.publishedOn ?? null,
+    byline: d.byline ?? null,
+    language: d.language ?? null,
+    body: d.body ?? null,
+  };
+}
+
+function rowToCreate(row: DocumentRow): DocumentCreate {
+  const { id: _i, publishedOnPrecision: _p, createdAt: _c, updatedAt: _u, ...rest } = documentToApi(row, true);
+  return rest as DocumentCreate;
+}
+
+/** Hook for work that must follow a body change in the same transaction (tag re-anchoring). */
+export type BodyChangeHook = (documentId: number, oldBody: string | null, newBody: string | null) => unknown;
+
+export class DocumentService {
+  private readonly bodyHooks: BodyChangeHook[] = [];
+
+  constructor(
+    private readonly repo: DocumentRepository,
+    private readonly actors: ActorRepository,
+    private readonly validateCreate: ValidateFunction,
+  ) {}
+
+  onBodyChange(hook: BodyChangeHook): void {
+    this.bodyHooks.push(hook);
+  }
+
+  get(id: number): DocumentRow {
+    const row = this.repo.get(id);
+    if (!row) throw notFound('document', id);
+    return row;
+  }
+
+  list(outletId: number | undefined, afterId: number, limit: number): DocumentRow[] {
+    return this.repo.list(outletId, afterId, limit + 1);
+  }
+
+  create(input: DocumentCreate): DocumentRow {
+    this.checkOutlet(input.outletId);
+    const now = nowIso();
+    const id = this.repo.insert({ ...documentColumns(input), created_at: now, updated_at: now });
+    return this.repo.get(id)!;
+  }
+
+  /** Returns the updated row and what each body-change hook reported. */
+  update(id: number, patch: DocumentPatch): { row: DocumentRow; effects: unknown[] } {
+    const current = this.get(id);
+    const merged = { ...rowToCreate(current), ...patch } as DocumentCreate;
+    if (!this.validateCreate(merged)) {
+      throw unprocessable('The document would not be valid after this change.', toFieldErrors('body', this.validateCreate.errors));
+    }
+    if (patch.outletId !== undefined) this.checkOutlet(merged.outletId);
+    this.repo.update(id, { ...documentColumns(merged), updated_at: nowIso() });
+    const effects = patch.body !== undefined && patch.body !== current.body
+      ? this.bodyHooks.map((h) => h(id, current.body, merged.body ?? null))
+      : [];
+    return { row: this.repo.get(id)!, effects };
+  }
+
+  delete(id: number, cascade: boolean): void {
+    this.get(id);
+    if (!cascade) {
+      const refs = this.repo.references(id);
+      if (refs.length > 0) {
+        throw conflict(`Document ${id} is still referenced by ${describeRefs(refs)}; pass cascade=true to delete the hops it carries (and their tags) with it.`, { references: refs });
+      }
+    }
+    this.repo.delete(id);
+  }
+
+  private checkOutlet(outletId: number): void {
+    if (!this.actors.get(outletId)) {
+      throw unprocessable(`outletId ${outletId} is not an actor.`, [{ in: 'body', pointer: '/outletId', message: 'must be the id of an existing actor' }]);
+    }
+  }
+}

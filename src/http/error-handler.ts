@@ -1,0 +1,43 @@
+import type { NextFunction, Request, Response } from 'express';
+import { HttpError } from './problem.js';
+
+export type Logger = (line: Record<string, unknown>) => void;
+
+// body-parser errors carry a `type`; map them to stable problem codes.
+const PARSER_ERRORS: Record<string, [number, string, string]> = {
+  'entity.parse.failed': [400, 'malformed-json', 'Malformed JSON'],
+  'entity.too.large': [413, 'payload-too-large', 'Payload too large'],
+  'encoding.unsupported': [415, 'unsupported-encoding', 'Unsupported content encoding'],
+  'charset.unsupported': [415, 'unsupported-charset', 'Unsupported charset'],
+  'request.aborted': [400, 'request-aborted', 'Request aborted'],
+  'request.size.invalid': [400, 'request-size-invalid', 'Request size did not match Content-Length'],
+};
+
+function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  const e = err as { type?: string; status?: number; limit?: number };
+  const mapped = e?.type ? PARSER_ERRORS[e.type] : undefined;
+  if (mapped) {
+    const detail = mapped[1] === 'payload-too-large' ? `The body exceeds the limit of ${e.limit} bytes.` :
+      mapped[1] === 'malformed-json' ? 'The body is not valid JSON.' : mapped[2] + '.';
+    return new HttpError(mapped[0], mapped[1], mapped[2], detail);
+  }
+  if (e?.status && e.status >= 400 && e.status < 500) return new HttpError(e.status, 'bad-request', 'Bad request', 'The request could not be read.');
+  return new HttpError(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged.');
+}
+
+/** The one error handler, registered last. Never sends stack traces, SQL or input values. */
+export function errorHandler(log: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const httpError = toHttpError(err);
+    if (httpError.status >= 500) {
+      log({ level: 'error', msg: 'unhandled error', method: req.method, path: req.path, error: err instanceof Error ? err.name + ': ' + err.message : 'unknown' });
+    }
+    if (res.headersSent) return res.end();
+    const allow = httpError.extra.allow as string[] | undefined;
+    if (allow) res.set('Allow', allow.join(', '));
+    const retryAfter = httpError.extra.retryAfter as number | undefined;
+    if (retryAfter) res.set('Retry-After', String(retryAfter));
+    res.status(httpError.status).type('application/problem+json').send(JSON.stringify(httpError.toProblem(req.originalUrl.split('?')[0])));
+  };
+}

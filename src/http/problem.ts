@@ -1,0 +1,49 @@
+// Errors carry their HTTP status and RFC 9457 fields; one handler (error-handler.ts) writes them.
+export const PROBLEM_BASE = 'https://whosaid.dev/problems/';
+
+export interface FieldError {
+  in: 'body' | 'query' | 'path' | 'header';
+  pointer: string;
+  message: string;
+  expected?: unknown;
+}
+
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly title: string;
+  readonly extra: Record<string, unknown>;
+
+  constructor(status: number, code: string, title: string, detail?: string, extra: Record<string, unknown> = {}) {
+    super(detail ?? title);
+    this.status = status;
+    this.code = code;
+    this.title = title;
+    this.extra = extra;
+  }
+
+  toProblem(instance?: string): Record<string, unknown> {
+    return {
+      type: PROBLEM_BASE + this.code,
+      title: this.title,
+      status: this.status,
+      code: this.code,
+      detail: this.message,
+      ...(instance ? { instance } : {}),
+      ...this.extra,
+    };
+  }
+}
+
+export const validationFailed = (errors: FieldError[], detail = 'The request is not valid.') =>
+  new HttpError(400, 'validation-failed', 'Request validation failed', detail, { errors });
+
+export const notFound = (type: string, id: number | string) =>
+  new HttpError(404, 'not-found', 'Not found', `No ${type} with id ${id}.`);
+
+export const conflict = (detail: string, extra: Record<string, unknown> = {}) =>
+  new HttpError(409, 'conflict', 'Conflict', detail, extra);
+
+/** A reference in the body to a record that does not exist, or breaks a rule of the data. */
+export const unprocessable = (detail: string, errors: FieldError[] = [], extra: Record<string, unknown> = {}) =>
+  new HttpError(422, 'unprocessable', 'The request cannot be applied', detail, { errors, ...extra });

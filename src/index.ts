@@ -1,0 +1,23 @@
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { openMigrated } from './db/open.js';
+import { isEmpty, loadDemo } from './demo/load-demo.js';
+import { createSchemaRegistry } from './validation/ajv.js';
+
+const config = loadConfig();
+const db = await openMigrated(config.dbFile);
+const registry = createSchemaRegistry();
+const { app, services } = createApp({ db, registry });
+
+if (config.loadDemo && isEmpty(db)) {
+  const result = loadDemo(db, services, registry);
+  console.log(`whosaid: empty database, loaded the demo story (${result.created} records)`);
+}
+
+const server = app.listen(config.port, () => {
+  console.log(`whosaid: listening on http://localhost:${config.port} (database ${config.dbFile})`);
+});
+
+const stop = () => server.close(() => { db.close(); process.exit(0); });
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,65 @@
+import type { Db } from '../db/database.js';
+
+export interface ActorSummaryRow {
+  id: number;
+  kind: string;
+  identity_status: string;
+  name: string | null;
+  description: string | null;
+  affiliation: string | null;
+  acts_for_id: number | null;
+}
+
+export interface HopRow {
+  id: number;
+  statement_id: number;
+  via_relay_id: number | null;
+  depth: number;
+  first_hand: number;
+  mode: string;
+  cue: string | null;
+  hedge: string;
+  relayed_on: string | null;
+  relayed_by_id: number;
+  document_id: number | null;
+  doc_title: string | null;
+  doc_url: string | null;
+  doc_outlet_id: number | null;
+  doc_published_on: string | null;
+}
+
+// Hops of many statements in one recursive walk from their roots; depth 1 is the hop nearest the speaker.
+const HOPS_SQL = `
+  WITH RECURSIVE tree(id, depth) AS (
+    SELECT r.id, 1 FROM relays r JOIN json_each(?) j ON r.statement_id = j.value WHERE r.via_relay_id IS NULL
+    UNION ALL
+    SELECT r.id, t.depth + 1 FROM relays r JOIN tree t ON r.via_relay_id = t.id
+  )
+  SELECT r.id, r.statement_id, r.via_relay_id, t.depth, r.first_hand, r.mode, r.cue, r.hedge, r.relayed_on,
+         r.relayed_by_id, r.document_id, d.title AS doc_title, d.url AS doc_url, d.outlet_id AS doc_outlet_id,
+         d.published_on AS doc_published_on
+  FROM tree t JOIN relays r ON r.id = t.id LEFT JOIN documents d ON d.id = r.document_id
+  ORDER BY r.statement_id, t.depth, r.id`;
+
+// Actors and whom they act for, one level up, in one query.
+const ACTORS_SQL = `
+  SELECT a.id, a.kind, a.identity_status, a.name, a.description, a.affiliation, a.acts_for_id
+  FROM actors a WHERE a.id IN (SELECT value FROM json_each(?))
+  UNION
+  SELECT p.id, p.kind, p.identity_status, p.name, p.description, p.affiliation, p.acts_for_id
+  FROM actors a JOIN actors p ON p.id = a.acts_for_id WHERE a.id IN (SELECT value FROM json_each(?))`;
+
+export class ProvenanceRepository {
+  constructor(private readonly db: Db) {}
+
+  hops(statementIds: number[]): HopRow[] {
+    if (statementIds.length === 0) return [];
+    return this.db.prepare(HOPS_SQL).all(JSON.stringify(statementIds)) as HopRow[];
+  }
+
+  actors(ids: number[]): ActorSummaryRow[] {
+    if (ids.length === 0) return [];
+    const json = JSON.stringify([...new Set(ids)]);
+    return this.db.prepare(ACTORS_SQL).all(json, json) as ActorSummaryRow[];
+  }
+}

@@ -1,0 +1,38 @@
+import type { Insertable, Updateable } from 'kysely';
+import type { Db, Row } from '../db/database.js';
+import type { RelaysTable } from '../db/tables.js';
+
+export type RelayRow = Row<'relays'>;
+
+export class RelayRepository {
+  constructor(private readonly db: Db) {}
+
+  get(id: number): RelayRow | undefined {
+    return this.db.first(this.db.kysely.selectFrom('relays').selectAll().where('id', '=', id));
+  }
+
+  insert(row: Insertable<RelaysTable>): number {
+    return this.db.run(this.db.kysely.insertInto('relays').values(row)).lastInsertRowid;
+  }
+
+  update(id: number, row: Updateable<RelaysTable>): void {
+    this.db.run(this.db.kysely.updateTable('relays').set(row).where('id', '=', id));
+  }
+
+  delete(id: number): number {
+    return this.db.run(this.db.kysely.deleteFrom('relays').where('id', '=', id)).changes;
+  }
+
+  /** Is `relayId` among the ancestors of `viaId` (or viaId itself)? Then via would close a cycle. */
+  isAncestorOrSelf(relayId: number, viaId: number): boolean {
+    const sql = `WITH RECURSIVE up(id, via) AS (
+        SELECT id, via_relay_id FROM relays WHERE id = ?
+        UNION ALL SELECT r.id, r.via_relay_id FROM relays r JOIN up ON r.id = up.via
+      ) SELECT 1 FROM up WHERE id = ? LIMIT 1`;
+    return this.db.prepare(sql).get(viaId, relayId) !== undefined;
+  }
+
+  references(id: number, perKind = 20): Array<{ type: string; id: number; field: string }> {
+    return this.db.prepare(`SELECT 'relay' AS type, id, 'viaRelayId' AS field FROM relays WHERE via_relay_id = ? LIMIT ?`).all(id, perKind) as Array<{ type: string; id: number; field: string }>;
+  }
+}

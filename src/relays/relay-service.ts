@@ -1,0 +1,106 @@
+import type { Relay, RelayCreate, RelayPatch } from '../generated/schema-types.js';
+import { conflict, notFound, unprocessable, type FieldError } from '../http/problem.js';
+import { nowIso, precisionOf } from '../shared/partial-date.js';
+import type { ActorRepository } from '../actors/actor-repository.js';
+import { describeRefs } from '../actors/actor-service.js';
+import type { DocumentRepository } from '../documents/document-repository.js';
+import type { StatementRepository } from '../statements/statement-repository.js';
+import type { RelayRepository, RelayRow } from './relay-repository.js';
+
+export function relayToApi(row: RelayRow): Relay {
+  return {
+    id: row.id,
+    statementId: row.statement_id,
+    relayedById: row.relayed_by_id,
+    viaRelayId: row.via_relay_id,
+    documentId: row.document_id,
+    firstHand: row.first_hand === 1,
+    mode: row.mode as Relay['mode'],
+    cue: row.cue,
+    hedge: row.hedge as Relay['hedge'],
+    relayedOn: row.relayed_on,
+    relayedOnPrecision: precisionOf(row.relayed_on),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function relayColumns(r: RelayCreate) {
+  const via = r.viaRelayId ?? null;
+  return {
+    relayed_by_id: r.relayedById,
+    via_relay_id: via,
+    document_id: r.documentId ?? null,
+    first_hand: (r.firstHand ?? via === null) ? 1 : 0,
+    mode: r.mode,
+    cue: r.cue ?? null,
+    hedge: r.hedge ?? 'said',
+    relayed_on: r.relayedOn ?? null,
+  };
+}
+
+function rowToCreate(row: RelayRow): RelayCreate {
+  const { id: _i, statementId: _s, relayedOnPrecision: _p, createdAt: _c, updatedAt: _u, ...rest } = relayToApi(row);
+  return rest as RelayCreate;
+}
+
+export class RelayService {
+  constructor(
+    private readonly repo: RelayRepository,
+    private readonly statements: StatementRepository,
+    private readonly actors: ActorRepository,
+    private readonly documents: DocumentRepository,
+  ) {}
+
+  get(id: number): RelayRow {
+    const row = this.repo.get(id);
+    if (!row) throw notFound('relay', id);
+    return row;
+  }
+
+  create(statementId: number, input: RelayCreate): RelayRow {
+    if (!this.statements.get(statementId)) throw notFound('statement', statementId);
+    this.check(statementId, null, input);
+    const now = nowIso();
+    const id = this.repo.insert({ statement_id: statementId, ...relayColumns(input), created_at: now, updated_at: now });
+    return this.repo.get(id)!;
+  }
+
+  update(id: number, patch: RelayPatch): RelayRow {
+    const current = this.get(id);
+    const merged = { ...rowToCreate(current), ...patch } as RelayCreate;
+    // Naming an earlier hop makes the hop second-hand unless the patch says otherwise.
+    if (patch.viaRelayId != null && patch.firstHand === undefined) merged.firstHand = false;
+    if (patch.viaRelayId === null && patch.firstHand === undefined) merged.firstHand = current.via_relay_id === null ? current.first_hand === 1 : true;
+    this.check(current.statement_id, id, merged);
+    this.repo.update(id, { ...relayColumns(merged), updated_at: nowIso() });
+    return this.repo.get(id)!;
+  }
+
+  delete(id: number, cascade: boolean): void {
+    this.get(id);
+    if (!cascade) {
+      const refs = this.repo.references(id);
+      if (refs.length > 0) {
+        throw conflict(`Relay ${id} is still the earlier hop of ${describeRefs(refs)}; pass cascade=true to delete the hops that came through it.`, { references: refs });
+      }
+    }
+    this.repo.delete(id);
+  }
+
+  private check(statementId: number, selfId: number | null, r: RelayCreate): void {
+    const errors: FieldError[] = [];
+    if (!this.actors.get(r.relayedById)) errors.push({ in: 'body', pointer: '/relayedById', message: 'must be the id of an existing actor' });
+    if (r.documentId != null && !this.documents.get(r.documentId)) errors.push({ in: 'body', pointer: '/documentId', message: 'must be the id of an existing document' });
+    if (r.viaRelayId != null && r.firstHand === true) errors.push({ in: 'body', pointer: '/firstHand', message: 'cannot be true for a hop that came through an earlier hop' });
+    if (r.viaRelayId != null) {
+      const via = this.repo.get(r.viaRelayId);
+      if (!via) errors.push({ in: 'body', pointer: '/viaRelayId', message: 'must be the id of an existing relay' });
+      else if (via.statement_id !== statementId) errors.push({ in: 'body', pointer: '/viaRelayId', message: `must be a hop of statement ${statementId}; relay ${via.id} belongs to statement ${via.statement_id}` });
+    }
+    if (errors.length) throw unprocessable('The relay refers to records that do not exist or do not fit.', errors);
+    if (selfId !== null && r.viaRelayId != null && this.repo.isAncestorOrSelf(selfId, r.viaRelayId)) {
+      throw conflict(`Relay ${selfId} cannot come via relay ${r.viaRelayId}: relay ${r.viaRelayId} already comes through relay ${selfId}, so the hops would form a cycle.`);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import type { Insertable, Updateable } from 'kysely';
+import type { Db, Row } from '../db/database.js';
+import type { StatementsTable } from '../db/tables.js';
+
+export type StatementRow = Row<'statements'>;
+
+export interface StatementFilter {
+  speakerId?: number;
+  claimId?: number;
+  documentId?: number;
+  kind?: string;
+  /** Inclusive day bounds: a statement matches when its date range overlaps [from, to]. */
+  from?: string;
+  to?: string;
+}
+
+export class StatementRepository {
+  constructor(private readonly db: Db) {}
+
+  get(id: number): StatementRow | undefined {
+    return this.db.first(this.db.kysely.selectFrom('statements').selectAll().where('id', '=', id));
+  }
+
+  list(f: StatementFilter, afterId: number, limit: number): StatementRow[] {
+    let q = this.db.kysely.selectFrom('statements').selectAll().where('id', '>', afterId);
+    if (f.speakerId) q = q.where('speaker_id', '=', f.speakerId);
+    if (f.kind) q = q.where('kind', '=', f.kind);
+    if (f.from) q = q.where('said_to', '>=', f.from);
+    if (f.to) q = q.where('said_from', '<=', f.to);
+    if (f.claimId) {
+      const claimId = f.claimId;
+      q = q.where((eb) => eb.exists(eb.selectFrom('statement_claims as sc').select('sc.claim_id').whereRef('sc.statement_id', '=', 'statements.id').where('sc.claim_id', '=', claimId)));
+    }
+    if (f.documentId) {
+      const documentId = f.documentId;
+      q = q.where((eb) => eb.exists(eb.selectFrom('relays as r').select('r.id').whereRef('r.statement_id', '=', 'statements.id').where('r.document_id', '=', documentId)));
+    }
+    return this.db.all(q.orderBy('id').limit(limit));
+  }
+
+  insert(row: Insertable<StatementsTable>): number {
+    return this.db.run(this.db.kysely.insertInto('statements').values(row)).lastInsertRowid;
+  }
+
+  update(id: number, row: Updateable<StatementsTable>): void {
+    this.db.run(this.db.kysely.updateTable('statements').set(row).where('id', '=', id));
+  }
+
+  delete(id: number): number {
+    return this.db.run(this.db.kysely.deleteFrom('statements').where('id', '=', id)).changes;
+  }
+
+  claimsOf(id: number): Array<{ claimId: number; stance: string }> {
+    return this.db.all(this.db.kysely.selectFrom('statement_claims').select(['claim_id as claimId', 'stance']).where('statement_id', '=', id).orderBy('claim_id'));
+  }
+
+  references(id: number, perKind = 20): Array<{ type: string; id: number; field: string }> {
+    const sql = `SELECT * FROM (SELECT 'relay' AS type, id, 'statementId' AS field FROM relays WHERE statement_id = @id LIMIT @n)
+      UNION ALL SELECT * FROM (SELECT 'claim' AS type, claim_id AS id, 'statementId' AS field FROM statement_claims WHERE statement_id = @id LIMIT @n)`;
+    return this.db.prepare(sql).all({ id, n: perKind }) as Array<{ type: string; id: number; field: string }>;
+  }
+}

@@ -1,0 +1,115 @@
+import type { ValidateFunction } from 'ajv';
+import type { Statement, StatementCreate, StatementPatch } from '../generated/schema-types.js';
+import { conflict, notFound, unprocessable } from '../http/problem.js';
+import { toFieldErrors } from '../http/validate.js';
+import { nowIso, precisionOf, rangeOf } from '../shared/partial-date.js';
+import type { ActorRepository } from '../actors/actor-repository.js';
+import { describeRefs } from '../actors/actor-service.js';
+import type { StatementFilter, StatementRepository, StatementRow } from './statement-repository.js';
+
+export function statementToApi(row: StatementRow): Statement {
+  return {
+    id: row.id,
+    speakerId: row.speaker_id,
+    text: row.text,
+    textForm: row.text_form as Statement['textForm'],
+    kind: row.kind as Statement['kind'],
+    saidOn: row.said_on,
+    saidOnPrecision: precisionOf(row.said_on),
+    medium: row.medium,
+    mediumPublisherId: row.medium_publisher_id,
+    circumstances: JSON.parse(row.circumstances),
+    language: row.language,
+    originalLanguage: row.original_language,
+    originalText: row.original_text,
+    context: row.context,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function rowToCreate(row: StatementRow): StatementCreate {
+  const { id: _id, saidOnPrecision: _p, createdAt: _c, updatedAt: _u, ...rest } = statementToApi(row);
+  return rest as StatementCreate;
+}
+
+export function statementColumns(s: StatementCreate) {
+  const [from, to] = rangeOf(s.saidOn);
+  return {
+    speaker_id: s.speakerId,
+    text: s.text,
+    text_form: s.textForm,
+    kind: s.kind,
+    said_on: s.saidOn ?? null,
+    said_from: from,
+    said_to: to,
+    medium: s.medium ?? null,
+    medium_publisher_id: s.mediumPublisherId ?? null,
+    circumstances: JSON.stringify(s.circumstances ?? []),
+    language: s.language ?? null,
+    original_language: s.originalLanguage ?? null,
+    original_text: s.originalText ?? null,
+    context: s.context ?? null,
+  };
+}
+
+export class StatementService {
+  constructor(
+    private readonly repo: StatementRepository,
+    private readonly actors: ActorRepository,
+    private readonly validateCreate: ValidateFunction,
+  ) {}
+
+  get(id: number): StatementRow {
+    const row = this.repo.get(id);
+    if (!row) throw notFound('statement', id);
+    return row;
+  }
+
+  getWithClaims(id: number): Statement {
+    const s = statementToApi(this.get(id));
+    s.claims = this.repo.claimsOf(id) as Statement['claims'];
+    return s;
+  }
+
+  list(filter: StatementFilter, afterId: number, limit: number): StatementRow[] {
+    return this.repo.list(filter, afterId, limit + 1);
+  }
+
+  create(input: StatementCreate): StatementRow {
+    this.checkActors(input);
+    const now = nowIso();
+    const id = this.repo.insert({ ...statementColumns(input), created_at: now, updated_at: now });
+    return this.repo.get(id)!;
+  }
+
+  update(id: number, patch: StatementPatch): StatementRow {
+    const merged = { ...rowToCreate(this.get(id)), ...patch } as StatementCreate;
+    if (!this.validateCreate(merged)) {
+      throw unprocessable('The statement would not be valid after this change.', toFieldErrors('body', this.validateCreate.errors));
+    }
+    this.checkActors(merged);
+    this.repo.update(id, { ...statementColumns(merged), updated_at: nowIso() });
+    return this.repo.get(id)!;
+  }
+
+  delete(id: number, cascade: boolean): void {
+    this.get(id);
+    if (!cascade) {
+      const refs = this.repo.references(id);
+      if (refs.length > 0) {
+        throw conflict(`Statement ${id} is still referenced by ${describeRefs(refs)}; pass cascade=true to delete its relays, tags and claim links with it.`, { references: refs });
+      }
+    }
+    this.repo.delete(id);
+  }
+
+  private checkActors(s: StatementCreate): void {
+    const ids = [s.speakerId, s.mediumPublisherId].filter((x): x is number => typeof x === 'number');
+    const found = new Set(this.actors.getMany(ids).map((a) => a.id));
+    const errors = [];
+    if (!found.has(s.speakerId)) errors.push({ in: 'body' as const, pointer: '/speakerId', message: 'must be the id of an existing actor' });
+    if (s.mediumPublisherId != null && !found.has(s.mediumPublisherId)) errors.push({ in: 'body' as const, pointer: '/mediumPublisherId', message: 'must be the id of an existing actor' });
+    if (errors.length) throw unprocessable('The statement refers to actors that do not exist.', errors);
+  }
+}

@@ -1,0 +1,447 @@
+// Tag anchoring on document bodies, W3C Web Annotation style (TextQuoteSelector +
+// TextPositionSelector). Offsets are Unicode code points, end exclusive.
+// Re-anchoring follows the Hypothesis approach: exact position, then exact quote scored by
+// context, then approximate quote search (bit-parallel Myers) near where the tag is expected.
+
+export interface TextAnchor { start: number; end: number; exact: string; prefix: string; suffix: string }
+export type AnchorStatus = 'anchored' | 'moved' | 'fuzzy' | 'orphaned';
+export interface ReanchorResult { status: AnchorStatus; start: number | null; end: number | null; exact: string | null; score: number }
+export interface SelectorInput { start?: number; end?: number; exact?: string; prefix?: string; suffix?: string }
+export type ResolveResult =
+  | { ok: true; anchor: TextAnchor }
+  | {
+      ok: false;
+      reason: 'out_of_range' | 'end_before_start' | 'mismatch' | 'not_found' | 'ambiguous' | 'empty';
+      found?: string;
+      candidates?: Array<{ start: number; end: number; prefix: string; suffix: string }>;
+    };
+
+export const CONTEXT_LENGTH = 32;
+const DEFAULT_MIN_SCORE = 0.75;
+// Quotes at least this long are distinctive enough to accept without surrounding context.
+const DISTINCTIVE_LENGTH = 32;
+const MAX_FUZZY_CANDIDATES = 8;
+// Hypothesis' match-quote weights: the quote dominates, context disambiguates, position breaks ties.
+const W_QUOTE = 50, W_PREFIX = 20, W_SUFFIX = 20, W_POS = 2;
+
+export class CodePointText {
+  readonly text: string;
+  readonly length: number;
+  /** Code point values, so matching never has to re-decode surrogate pairs. */
+  readonly codePoints: Int32Array;
+  readonly #cpToCu: Int32Array;
+  readonly #cuToCp: Int32Array;
+
+  constructor(text: string) {
+    this.text = text;
+    const cps = new Int32Array(text.length);
+    const cpToCu = new Int32Array(text.length + 1);
+    const cuToCp = new Int32Array(text.length + 1);
+    let n = 0;
+    for (let i = 0; i < text.length; n++) {
+      const c = text.codePointAt(i)!;
+      cps[n] = c;
+      cpToCu[n] = i;
+      cuToCp[i] = n;
+      if (c > 0xffff) cuToCp[i + 1] = n; // a unit inside a pair maps to the code point containing it
+      i += c > 0xffff ? 2 : 1;
+    }
+    cpToCu[n] = text.length;
+    cuToCp[text.length] = n;
+    this.length = n;
+    this.codePoints = cps.slice(0, n);
+    this.#cpToCu = cpToCu.slice(0, n + 1);
+    this.#cuToCp = cuToCp;
+  }
+
+  slice(start: number, end: number): string {
+    const s = clamp(start, 0, this.length);
+    const e = clamp(end, s, this.length);
+    return this.text.slice(this.#cpToCu[s], this.#cpToCu[e]);
+  }
+
+  toCodeUnit(cp: number): number {
+    if (!Number.isInteger(cp) || cp < 0 || cp > this.length) throw new RangeError(`code point offset ${cp} out of range`);
+    return this.#cpToCu[cp];
+  }
+
+  toCodePoint(cu: number): number {
+    if (!Number.isInteger(cu) || cu < 0 || cu > this.text.length) throw new RangeError(`code unit offset ${cu} out of range`);
+    return this.#cuToCp[cu];
+  }
+}
+
+export function describeSpan(body: CodePointText, start: number, end: number, contextLength = CONTEXT_LENGTH): TextAnchor {
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > body.length) {
+    throw new RangeError(`invalid span [${start}, ${end}) for body of length ${body.length}`);
+  }
+  return {
+    start,
+    end,
+    exact: body.slice(start, end),
+    prefix: body.slice(Math.max(0, start - contextLength), start),
+    suffix: body.slice(end, end + contextLength),
+  };
+}
+
+export function resolveSelector(body: CodePointText, sel: SelectorInput): ResolveResult {
+  const { exact, prefix, suffix } = sel;
+  let { start, end } = sel;
+  if (exact === '') return { ok: false, reason: 'empty' };
+  if (exact !== undefined) {
+    // One offset plus the quote still pins the span.
+    if (start !== undefined && end === undefined) end = start + cpLength(exact);
+    if (end !== undefined && start === undefined) start = end - cpLength(exact);
+  }
+  if (start === undefined || end === undefined) {
+    if (exact === undefined) return { ok: false, reason: 'empty' };
+    const len = cpLength(exact);
+    const hits = occurrences(body, exact).filter((s) => contextMatches(body, s, s + len, prefix, suffix));
+    if (hits.length === 0) return { ok: false, reason: 'not_found' };
+    if (hits.length > 1) {
+      const candidates = hits.map((s) => {
+        const a = describeSpan(body, s, s + len);
+        return { start: a.start, end: a.end, prefix: a.prefix, suffix: a.suffix };
+      });
+      return { ok: false, reason: 'ambiguous', candidates };
+    }
+    return { ok: true, anchor: describeSpan(body, hits[0], hits[0] + len) };
+  }
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0) return { ok: false, reason: 'out_of_range' };
+  if (end < start) return { ok: false, reason: 'end_before_start' };
+  if (end === start) return { ok: false, reason: 'empty' };
+  if (end > body.length) return { ok: false, reason: 'out_of_range' };
+  const anchor = describeSpan(body, start, end);
+  if (exact !== undefined && anchor.exact !== exact) return { ok: false, reason: 'mismatch', found: anchor.exact };
+  if (!contextMatches(body, start, end, prefix, suffix)) return { ok: false, reason: 'mismatch' };
+  return { ok: true, anchor };
+}
+
+/** 1 - levenshtein/max(length), over code points. */
+export function similarity(a: string, b: string): number {
+  const pa = toCps(a), sb = symbolsOf(toCps(b));
+  return simFromDistance(scan(new Pattern(pa, sb.alphabet), sb.ids, 0, sb.ids.length, true), pa.length, sb.ids.length);
+}
+
+export function reanchor(oldAnchor: TextAnchor, newBody: CodePointText, opts?: { minScore?: number }): ReanchorResult {
+  return reanchorAll([oldAnchor], newBody, opts)[0];
+}
+
+export function reanchorAll(anchors: TextAnchor[], newBody: CodePointText, opts?: { minScore?: number }): ReanchorResult[] {
+  const minScore = Math.min(1, Math.max(0.01, opts?.minScore ?? DEFAULT_MIN_SCORE));
+  const preps = anchors.map(prepare);
+  const results = preps.map((p) => (p ? exactStage(p, newBody) : null));
+
+  // Tags that did not survive verbatim are searched near where their neighbours went:
+  // an edit shifts everything after it by the same amount.
+  const order = anchors.map((_, i) => i).sort((a, b) => anchors[a].start - anchors[b].start);
+  const hints: number[][] = anchors.map((a) => [a.start]);
+  for (const dir of [1, -1]) {
+    let shift: number | null = null;
+    for (let k = 0; k < order.length; k++) {
+      const i = order[dir === 1 ? k : order.length - 1 - k];
+      const r = results[i];
+      if (r) shift = r.start! - anchors[i].start;
+      else if (shift !== null) hints[i].push(anchors[i].start + shift);
+    }
+  }
+  return results.map((r, i) => r ?? (preps[i] && fuzzyStage(preps[i]!, newBody, minScore, hints[i])) ?? orphaned());
+}
+
+const orphaned = (): ReanchorResult => ({ status: 'orphaned', start: null, end: null, exact: null, score: 0 });
+
+interface Prepared { old: TextAnchor; quote: Int32Array; prefix: Int32Array; suffix: Int32Array }
+
+function prepare(old: TextAnchor): Prepared | null {
+  // An empty quote cannot be told apart from any other position.
+  if (!old.exact) return null;
+  return { old, quote: toCps(old.exact), prefix: toCps(old.prefix ?? ''), suffix: toCps(old.suffix ?? '') };
+}
+
+function exactStage(p: Prepared, body: CodePointText): ReanchorResult | null {
+  const { old, quote } = p;
+  const m = quote.length;
+  const cps = body.codePoints;
+  const inPlace = old.start >= 0 && old.start + m === old.end && old.end <= body.length && body.slice(old.start, old.end) === old.exact;
+  if (inPlace && (prefixScore(cps, old.start, p.prefix) === 1 || suffixScore(cps, old.end, p.suffix) === 1)) {
+    return { status: 'anchored', start: old.start, end: old.end, exact: old.exact, score: 1 };
+  }
+  // Context on both sides changed (or the text moved): the in-place hit competes with the others.
+  let best = -1, bestScore = -Infinity;
+  for (const s of occurrences(body, old.exact)) {
+    const ps = prefixScore(cps, s, p.prefix), ss = suffixScore(cps, s + m, p.suffix);
+    if (!supported(m, ps, ss)) continue;
+    const score = W_PREFIX * ps + W_SUFFIX * ss + W_POS * proximity(s, [old.start], body.length);
+    if (score > bestScore) { best = s; bestScore = score; }
+  }
+  if (best < 0) return null;
+  return { status: best === old.start && inPlace ? 'anchored' : 'moved', start: best, end: best + m, exact: old.exact, score: 1 };
+}
+
+function fuzzyStage(p: Prepared, body: CodePointText, minScore: number, hints: number[]): ReanchorResult | null {
+  const m = p.quote.length, n = body.length;
+  if (n === 0) return null;
+  // Any span with similarity >= minScore is within k edits of the quote.
+  const k = Math.min(m, Math.floor((m * (1 - minScore)) / minScore + 1e-9));
+  const expected = [...hints, ...contextHints(body, p, hints)];
+  const slack = Math.max(128, m);
+  const windows = mergeRanges(expected.map((h) => [clamp(h - k - slack, 0, n), clamp(h + m + k + slack, 0, n)] as const));
+  const search = new FuzzySearch(p, body, k, minScore, expected);
+  for (const [lo, hi] of windows) search.scanWindow(lo, hi);
+  // Moved and edited: one whole-body bit-parallel pass, O(n * m / 32). Short quotes need surviving
+  // context, and windows already cover every place their context was found, so they skip it.
+  if (!search.best && m >= DISTINCTIVE_LENGTH) search.scanWindow(0, n);
+  const best = search.best;
+  if (!best) return null;
+  return { status: 'fuzzy', start: best.start, end: best.end, exact: body.slice(best.start, best.end), score: best.sim };
+}
+
+class FuzzySearch {
+  best: { start: number; end: number; sim: number; rank: number } | null = null;
+  readonly #pat: Pattern;
+  #revPat: Pattern | null = null;
+  readonly #sym: Symbols;
+  readonly #tried = new Set<number>();
+
+  constructor(readonly p: Prepared, readonly body: CodePointText, readonly k: number, readonly minScore: number, readonly expected: number[]) {
+    this.#sym = bodySymbolsOf(body);
+    this.#pat = new Pattern(p.quote, this.#sym.alphabet);
+  }
+
+  scanWindow(lo: number, hi: number): void {
+    if (hi <= lo) return;
+    const scores = new Int32Array(hi - lo);
+    scan(this.#pat, this.#sym.ids, lo, hi, false, scores);
+    // One end per run of acceptable columns: neighbours in a run are the same match, shifted.
+    const ends: Array<[number, number]> = [];
+    for (let c = 0; c < scores.length; c++) {
+      if (scores[c] > this.k) continue;
+      let bestC = c;
+      for (; c + 1 < scores.length && scores[c + 1] <= this.k; c++) if (scores[c + 1] < scores[bestC]) bestC = c + 1;
+      ends.push([scores[bestC], lo + bestC + 1]);
+    }
+    ends.sort((a, b) => a[0] - b[0]);
+    for (const [, end] of ends.slice(0, MAX_FUZZY_CANDIDATES)) this.#consider(end);
+  }
+
+  #consider(end: number): void {
+    if (this.#tried.has(end)) return;
+    this.#tried.add(end);
+    const { quote, prefix, suffix } = this.p;
+    const m = quote.length, cps = this.body.codePoints;
+    // The forward scan only knows where the match ends; scanning backwards from there finds its start.
+    this.#revPat ??= new Pattern(quote.slice().reverse(), this.#sym.alphabet);
+    const lo = Math.max(0, end - m - this.k);
+    const rev = this.#sym.ids.slice(lo, end).reverse();
+    const scores = new Int32Array(rev.length);
+    scan(this.#revPat, rev, 0, rev.length, true, scores);
+    let j = 0;
+    for (let c = 1; c < scores.length; c++) {
+      if (scores[c] < scores[j] || (scores[c] === scores[j] && Math.abs(c + 1 - m) < Math.abs(j + 1 - m))) j = c;
+    }
+    let s = end - j - 1, e = end;
+    // Minimal edit distance is not quite maximal similarity (it divides by the longer length): nudge the edges.
+    let sim = this.#sim(s, e);
+    for (let round = 0; round < 8; round++) {
+      let moved = false;
+      for (const [ds, de] of [[-1, 0], [1, 0], [0, -1], [0, 1]]) {
+        const ns = s + ds, ne = e + de;
+        if (ns < 0 || ne > cps.length || ns >= ne) continue;
+        const v = this.#sim(ns, ne);
+        if (v > sim) { s = ns; e = ne; sim = v; moved = true; }
+      }
+      if (!moved) break;
+    }
+    if (sim < this.minScore) return;
+    const ps = prefixScore(cps, s, prefix), ss = suffixScore(cps, e, suffix);
+    if (!supported(m, ps, ss)) return;
+    const rank = W_QUOTE * sim + W_PREFIX * ps + W_SUFFIX * ss + W_POS * proximity(s, this.expected, cps.length);
+    if (!this.best || rank > this.best.rank) this.best = { start: s, end: e, sim, rank };
+  }
+
+  #sim(s: number, e: number): number {
+    return simFromDistance(scan(this.#pat, this.#sym.ids, s, e, true), this.#pat.m, e - s);
+  }
+}
+
+/** Expected start positions from wherever halves of the old prefix/suffix still occur verbatim. */
+function contextHints(body: CodePointText, p: Prepared, near: number[]): number[] {
+  const out: number[] = [];
+  const m = p.quote.length;
+  const probe = (part: Int32Array, toStart: number) => {
+    if (part.length < 4) return;
+    const hits = occurrences(body, String.fromCodePoint(...part), 64);
+    hits.sort((a, b) => distanceTo(a + toStart, near) - distanceTo(b + toStart, near));
+    for (const h of hits.slice(0, 4)) out.push(h + toStart);
+  };
+  const half = (a: Int32Array) => Math.min(a.length, Math.max(4, a.length >> 1));
+  const { prefix, suffix } = p;
+  probe(prefix.subarray(prefix.length - half(prefix)), half(prefix));
+  probe(prefix.subarray(0, half(prefix)), prefix.length);
+  probe(suffix.subarray(0, half(suffix)), -m);
+  probe(suffix.subarray(suffix.length - half(suffix)), -m - (suffix.length - half(suffix)));
+  return out;
+}
+
+function supported(m: number, prefixScore: number, suffixScore: number): boolean {
+  // Short quotes recur by chance; only trust them where at least half of one side's context survived.
+  return m >= DISTINCTIVE_LENGTH || Math.max(prefixScore, suffixScore) >= 0.5;
+}
+
+// Context agreement counts code points matching outward from the span: cheap enough to apply to
+// every occurrence of a common word.
+function prefixScore(cps: Int32Array, s: number, prefix: Int32Array): number {
+  if (prefix.length === 0) return s === 0 ? 1 : 0;
+  let i = 0;
+  while (i < prefix.length && s - 1 - i >= 0 && cps[s - 1 - i] === prefix[prefix.length - 1 - i]) i++;
+  return i / prefix.length;
+}
+
+function suffixScore(cps: Int32Array, e: number, suffix: Int32Array): number {
+  if (suffix.length === 0) return e === cps.length ? 1 : 0;
+  let i = 0;
+  while (i < suffix.length && e + i < cps.length && cps[e + i] === suffix[i]) i++;
+  return i / suffix.length;
+}
+
+function proximity(s: number, near: number[], n: number): number {
+  return 1 - distanceTo(s, near) / Math.max(1, n);
+}
+
+function distanceTo(x: number, near: number[]): number {
+  let d = Infinity;
+  for (const h of near) d = Math.min(d, Math.abs(x - h));
+  return d;
+}
+
+function contextMatches(body: CodePointText, start: number, end: number, prefix?: string, suffix?: string): boolean {
+  // Clamped slices near the edges come out shorter, hence unequal: no separate bounds check needed.
+  if (prefix !== undefined && body.slice(start - cpLength(prefix), start) !== prefix) return false;
+  if (suffix !== undefined && body.slice(end, end + cpLength(suffix)) !== suffix) return false;
+  return true;
+}
+
+/** Code point starts of every (possibly overlapping) occurrence of `needle`. */
+function occurrences(body: CodePointText, needle: string, limit = Infinity): number[] {
+  const out: number[] = [];
+  if (!needle) return out;
+  const { text } = body;
+  for (let i = text.indexOf(needle); i !== -1 && out.length < limit; i = text.indexOf(needle, i + 1)) {
+    const s = body.toCodePoint(i), e = body.toCodePoint(i + needle.length);
+    // A hit that starts or ends inside a surrogate pair is not a code point match.
+    if (body.toCodeUnit(s) === i && body.toCodeUnit(e) === i + needle.length) out.push(s);
+  }
+  return out;
+}
+
+function mergeRanges(ranges: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const out: Array<[number, number]> = [];
+  for (const [lo, hi] of sorted) {
+    const last = out[out.length - 1];
+    if (last && lo <= last[1]) last[1] = Math.max(last[1], hi);
+    else out.push([lo, hi]);
+  }
+  return out;
+}
+
+/** Code points renumbered densely, so the hot loop indexes a typed array instead of a Map. */
+interface Symbols { ids: Int32Array; alphabet: Map<number, number> }
+const bodySymbols = new WeakMap<CodePointText, Symbols>();
+
+function symbolsOf(cps: Int32Array): Symbols {
+  const alphabet = new Map<number, number>();
+  const ids = new Int32Array(cps.length);
+  for (let i = 0; i < cps.length; i++) {
+    let id = alphabet.get(cps[i]);
+    if (id === undefined) alphabet.set(cps[i], (id = alphabet.size));
+    ids[i] = id;
+  }
+  return { ids, alphabet };
+}
+
+function bodySymbolsOf(body: CodePointText): Symbols {
+  let s = bodySymbols.get(body);
+  if (!s) bodySymbols.set(body, (s = symbolsOf(body.codePoints)));
+  return s;
+}
+
+/** Match masks for Myers' bit-parallel algorithm, in 32-row blocks, indexed by symbol id. */
+class Pattern {
+  readonly m: number;
+  readonly blocks: number;
+  readonly lastBit: number;
+  readonly peq: Int32Array;
+
+  constructor(cps: Int32Array, alphabet: Map<number, number>) {
+    this.m = cps.length;
+    this.blocks = Math.max(1, Math.ceil(cps.length / 32));
+    this.lastBit = 1 << ((Math.max(1, cps.length) - 1) % 32);
+    this.peq = new Int32Array(alphabet.size * this.blocks);
+    for (let i = 0; i < cps.length; i++) {
+      const id = alphabet.get(cps[i]); // code points absent from the text can never match
+      if (id !== undefined) this.peq[id * this.blocks + (i >> 5)] |= 1 << (i & 31);
+    }
+  }
+}
+
+/**
+ * Myers (1999) / Hyyrö (2001) edit distance of the pattern against text[from, to) (symbol ids),
+ * O(n * m / 32). anchored: plain Levenshtein against the whole range; otherwise a match may start
+ * anywhere (approximate search). Returns the last column's distance; `out[c]` gets column c's.
+ */
+function scan(p: Pattern, text: Int32Array, from: number, to: number, anchored: boolean, out?: Int32Array): number {
+  const { m, blocks, peq, lastBit } = p;
+  if (m === 0) {
+    if (out) for (let j = from; j < to; j++) out[j - from] = anchored ? j - from + 1 : 0;
+    return anchored ? Math.max(0, to - from) : 0;
+  }
+  const P = new Int32Array(blocks).fill(-1);
+  const M = new Int32Array(blocks);
+  const top = anchored ? 1 : 0; // horizontal delta entering row 0: +1 per column only when anchored
+  let score = m;
+  for (let j = from; j < to; j++) {
+    const base = text[j] * blocks;
+    let h = top;
+    for (let b = 0; b < blocks; b++) {
+      const pv = P[b], mv = M[b];
+      const hNeg = h < 0 ? 1 : 0, hPos = h > 0 ? 1 : 0;
+      const eq = peq[base + b] | hNeg;
+      const xv = eq | mv;
+      const xh = (((eq & pv) + pv) ^ pv) | eq;
+      let ph = mv | ~(xh | pv);
+      let mh = pv & xh;
+      const bit = b === blocks - 1 ? lastBit : 1 << 31;
+      h = ph & bit ? 1 : mh & bit ? -1 : 0;
+      ph = (ph << 1) | hPos;
+      mh = (mh << 1) | hNeg;
+      P[b] = mh | ~(xv | ph);
+      M[b] = ph & xv;
+    }
+    score += h;
+    if (out) out[j - from] = score;
+  }
+  return score;
+}
+
+function simFromDistance(d: number, a: number, b: number): number {
+  const len = Math.max(a, b);
+  return len === 0 ? 1 : 1 - d / len;
+}
+
+function toCps(s: string): Int32Array {
+  const out = new Int32Array(s.length);
+  let n = 0;
+  for (const ch of s) out[n++] = ch.codePointAt(0)!;
+  return out.slice(0, n);
+}
+
+function cpLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++, n++) if (s.codePointAt(i)! > 0xffff) i++;
+  return n;
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, Math.trunc(x) || 0));
+}

@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const SCHEMA_BASE = 'https://whosaid.dev/schemas/';
+export const schemaDir = fileURLToPath(new URL('../../schemas/', import.meta.url));
+
+export type JsonSchema = Record<string, any>;
+
+/** Every schema file, keyed by short name (file name less `.schema.json`), plus the derived patch schemas. */
+export function loadSchemas(): Map<string, JsonSchema> {
+  const schemas = new Map<string, JsonSchema>();
+  for (const file of readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json')).sort()) {
+    const schema = JSON.parse(readFileSync(schemaDir + file, 'utf8'));
+    const name = file.slice(0, -'.schema.json'.length);
+    if (schema.$id !== SCHEMA_BASE + file) throw new Error(`schemas/${file}: $id must be ${SCHEMA_BASE + file}`);
+    schemas.set(name, schema);
+  }
+  for (const [name, schema] of [...schemas]) {
+    if (name.endsWith('-create') && schema.$ref) schemas.set(name.replace(/-create$/, '-patch'), derivePatch(name, schema));
+  }
+  return schemas;
+}
+
+// A patch accepts any non-empty subset of the create fields; cross-field rules are checked on the merged record.
+function derivePatch(name: string, create: JsonSchema): JsonSchema {
+  const patchName = name.replace(/-create$/, '-patch');
+  return {
+    $schema: create.$schema,
+    $id: `${SCHEMA_BASE}${patchName}.schema.json`,
+    title: String(create.title).replace(/Create$/, 'Patch'),
+    description: `Any non-empty subset of the fields of ${create.title}; null clears an optional field.`,
+    type: 'object',
+    $ref: create.$ref,
+    properties: create.properties ?? {},
+    minProperties: 1,
+    unevaluatedProperties: false,
+  };
+}
+
+export function schemaId(name: string): string {
+  return `${SCHEMA_BASE}${name}.schema.json`;
+}

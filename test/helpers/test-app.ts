@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import request from 'supertest';
+import { createApp, type Services } from '../../src/app.js';
+import type { Db } from '../../src/db/database.js';
+import { openMigrated } from '../../src/db/open.js';
+import type { RouteDef } from '../../src/http/route.js';
+import { createSchemaRegistry, type SchemaRegistry } from '../../src/validation/ajv.js';
+import type { Express } from 'express';
+
+// Compiling every schema takes a moment: once per test run is enough, the registry holds no state.
+let registry: SchemaRegistry | undefined;
+export const schemaRegistry = () => (registry ??= createSchemaRegistry());
+
+export interface TestApp {
+  app: Express;
+  db: Db;
+  services: Services;
+  routes: RouteDef[];
+  logs: string[];
+  http: ReturnType<typeof request>;
+}
+
+/** A fresh app over a fresh in-memory database. */
+export async function makeTestApp(opts: { demo?: boolean } = {}): Promise<TestApp> {
+  const db = await openMigrated(':memory:');
+  const logs: string[] = [];
+  const { app, services, routes } = createApp({ db, registry: schemaRegistry(), log: (l) => logs.push(JSON.stringify(l)) });
+  const t: TestApp = { app, db, services, routes, logs, http: request(app) };
+  if (opts.demo) await t.http.post('/v1/bundles').send(demoBundle()).expect(201);
+  return t;
+}
+
+export function demoBundle(): any {
+  return JSON.parse(readFileSync(new URL('../../demo/crocus-city.bundle.json', import.meta.url), 'utf8'));
+}
+
+/** Every row of every table, to compare the database before and after a refused write. */
+export function snapshot(db: Db): Record<string, unknown[]> {
+  const tables = db.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name`).all() as Array<{ name: string }>;
+  const out: Record<string, unknown[]> = {};
+  for (const { name } of tables) {
+    if (/_(data|idx|content|docsize|config)$/.test(name) && name.includes('fts')) continue;
+    out[name] = db.sqlite.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all();
+  }
+  return out;
+}
+
+/** Finds the demo record with a bundle key. */
+export function demoId(db: Db, type: string, key: string): number {
+  const row = db.sqlite.prepare(`SELECT record_id FROM bundle_keys WHERE namespace = 'demo.crocus-city-2024' AND record_type = ? AND key = ?`).get(type, key) as { record_id: number } | undefined;
+  if (!row) throw new Error(`no demo ${type} '${key}'`);
+  return row.record_id;
+}
