@@ -88,7 +88,7 @@ export class BundleService {
     };
 
     /** Create, update or recognise one keyed item. */
-    const upsert = <I extends { key: string }>(type: RecordType, item: I, path: string, write: (existingId: number | null) => number) => {
+    const upsert = <I extends { key: string }>(type: RecordType, item: I, write: (existingId: number | null) => number) => {
       const d = digest(item);
       const known = this.repo.lookup(ns, type, item.key);
       let id: number;
@@ -103,7 +103,6 @@ export class BundleService {
       }
       ids[type].set(item.key, id);
       items.push({ type, key: item.key, id, outcome });
-      void path;
     };
 
     // Actors first without acting-for, which may point at actors later in the list; then acting-for.
@@ -111,7 +110,7 @@ export class BundleService {
     actorItems.forEach((a: BundleActor, i) => {
       const path = `/actors/${i}`;
       const fields = without(a, 'key', 'actsFor') as any;
-      upsert('actor', a, path, (existing) => {
+      upsert('actor', a, (existing) => {
         try {
           return existing ? this.s.actors.update(existing, fields).id : this.s.actors.create(fields).id;
         } catch (e) { atItem(e, path, {}); }
@@ -129,7 +128,7 @@ export class BundleService {
     (bundle.documents ?? []).forEach((d: BundleDocument, i) => {
       const path = `/documents/${i}`;
       const input = { ...without(d, 'key', 'outlet'), outletId: resolve('actor', d.outlet, `${path}/outlet`)! } as any;
-      upsert('document', d, path, (existing) => {
+      upsert('document', d, (existing) => {
         try {
           return existing ? this.s.documents.update(existing, input).row.id : this.s.documents.create(input).id;
         } catch (e) { atItem(e, path, { outletId: 'outlet' }); }
@@ -143,7 +142,7 @@ export class BundleService {
         speakerId: resolve('actor', st.speaker, `${path}/speaker`)!,
         ...(st.mediumPublisher !== undefined ? { mediumPublisherId: resolve('actor', st.mediumPublisher, `${path}/mediumPublisher`) } : {}),
       } as any;
-      upsert('statement', st, path, (existing) => {
+      upsert('statement', st, (existing) => {
         try {
           return existing ? this.s.statements.update(existing, input).id : this.s.statements.create(input).id;
         } catch (e) { atItem(e, path, { speakerId: 'speaker', mediumPublisherId: 'mediumPublisher' }); }
@@ -153,7 +152,7 @@ export class BundleService {
     (bundle.claims ?? []).forEach((c: BundleClaim, i) => {
       const path = `/claims/${i}`;
       const input = without(c, 'key') as any;
-      upsert('claim', c, path, (existing) => (existing ? this.s.claims.update(existing, input).id : this.s.claims.create(input).id));
+      upsert('claim', c, (existing) => (existing ? this.s.claims.update(existing, input).id : this.s.claims.create(input).id));
     });
 
     // Relays in an order where each earlier hop comes before the hops taken from it.
@@ -182,7 +181,7 @@ export class BundleService {
         ...(r.via !== undefined ? { viaRelayId: resolve('relay', r.via, `${path}/via`) } : {}),
         ...(r.document !== undefined ? { documentId: resolve('document', r.document, `${path}/document`) } : {}),
       } as any;
-      upsert('relay', r as BundleRelay, path, (existing) => {
+      upsert('relay', r as BundleRelay, (existing) => {
         try {
           if (existing) {
             const current = this.s.relays.get(existing);
@@ -200,10 +199,10 @@ export class BundleService {
       const path = `/links/${i}`;
       const statementId = resolve('statement', l.statement, `${path}/statement`)!;
       const claimId = resolve('claim', l.claim, `${path}/claim`)!;
-      const before = this.s.claims.getWithStatements(claimId).statements?.find((x) => x.statementId === statementId);
+      const before = this.s.claims.stanceOf(claimId, statementId);
       let outcome: BundleItemResult['outcome'] = 'existing';
-      if (!before) outcome = 'created';
-      else if (before.stance !== l.stance) outcome = 'updated';
+      if (before === undefined) outcome = 'created';
+      else if (before !== l.stance) outcome = 'updated';
       if (outcome !== 'existing') this.s.claims.link(claimId, statementId, l.stance);
       items.push({ type: 'link', key: `${l.statement}~${l.claim}`, statementId, claimId, outcome });
     });

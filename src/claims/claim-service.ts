@@ -54,6 +54,10 @@ export class ClaimService {
     this.repo.delete(id);
   }
 
+  stanceOf(claimId: number, statementId: number): string | undefined {
+    return this.repo.getLink(claimId, statementId)?.stance;
+  }
+
   /** Links a statement with a stance; linking again changes the stance. Returns whether it was new. */
   link(claimId: number, statementId: number, stance: string): boolean {
     this.get(claimId);

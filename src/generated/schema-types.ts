@@ -666,13 +666,6 @@ export interface Common {
   [k: string]: unknown;
 }
 /**
- * This interface was referenced by `Common`'s JSON-Schema
- * via the `definition` "page".
- */
-export interface Page {
-  nextCursor: string | null;
-}
-/**
  * cascade=true also deletes (or, for optional references, clears) everything that references the record; without it a referenced record is not deleted (409).
  *
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema

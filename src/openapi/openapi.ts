@@ -15,23 +15,59 @@ const ERROR_TEXT: Record<number, string> = {
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
-// Schema files refer to each other by file name; in OpenAPI they all live under components.
+// Schema files refer to each other by file name; in OpenAPI each file and each of its $defs is a component
+// (common.schema.json#/$defs/id → #/components/schemas/common.id).
+function componentName(file: string, pointer: string): string {
+  const m = /^\/\$defs\/([^/]+)(.*)$/.exec(pointer);
+  return m ? `${file}.${m[1]}${m[2] ? '#' + m[2] : ''}` : `${file}${pointer ? '#' + pointer : ''}`;
+}
+
 function rewriteRefs(node: any, self: string): any {
   if (Array.isArray(node)) return node.map((n) => rewriteRefs(n, self));
   if (!node || typeof node !== 'object') return node;
   const out: any = {};
   for (const [k, v] of Object.entries(node)) {
-    if (k === '$id' || k === '$schema') continue;
+    if (k === '$id' || k === '$schema' || k === '$defs') continue;
     if (k === '$ref' && typeof v === 'string') {
       const [file, pointer = ''] = v.split('#');
-      const owner = file ? file.replace(/\.schema\.json$/, '') : self;
-      out.$ref = `#/components/schemas/${owner}${pointer}`;
+      const name = componentName(file ? file.replace(/\.schema\.json$/, '') : self, pointer);
+      const [component, rest] = name.split('#');
+      out.$ref = `#/components/schemas/${component}${rest ?? ''}`;
     } else if (k === 'format' && v === 'partial-date') {
       out.format = v;
       out.pattern = '^\\d{4}(-\\d{2}(-\\d{2})?)?$';
     } else out[k] = rewriteRefs(v, self);
   }
   return out;
+}
+
+function allComponents(schemas: Map<string, JsonSchema>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, schema] of schemas) {
+    out[name] = rewriteRefs(schema, name);
+    for (const [def, sub] of Object.entries<any>(schema.$defs ?? {})) out[`${name}.${def}`] = rewriteRefs(sub, name);
+  }
+  return out;
+}
+
+/** Only the components an operation reaches, so the document carries nothing unused. */
+function reachable(root: unknown, components: Record<string, unknown>): Record<string, unknown> {
+  const keep = new Set<string>();
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string' && v.startsWith('#/components/schemas/')) {
+        const name = v.slice('#/components/schemas/'.length).split('/')[0];
+        if (!keep.has(name)) {
+          keep.add(name);
+          walk(components[name]);
+        }
+      } else walk(v);
+    }
+  };
+  walk(root);
+  return Object.fromEntries(Object.entries(components).filter(([k]) => keep.has(k)).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function parameters(schemas: Map<string, JsonSchema>, name: string | undefined, where: 'path' | 'query') {
@@ -69,8 +105,7 @@ export function buildOpenApi(routes: RouteDef[], schemas: Map<string, JsonSchema
       responses,
     };
   }
-  const components: Record<string, unknown> = {};
-  for (const [name, schema] of schemas) components[name] = rewriteRefs(schema, name);
+  const components = reachable([paths, { problem: ref('problem') }], allComponents(schemas));
   const tags = [...new Set(routes.map((r) => r.tag))].map((name) => ({ name, description: `${name[0].toUpperCase()}${name.slice(1)} routes.` }));
   return {
     openapi: '3.1.0',
@@ -80,7 +115,7 @@ export function buildOpenApi(routes: RouteDef[], schemas: Map<string, JsonSchema
       description: 'Source attribution and provenance tracker for news statements: who said what, how it travelled, and how much of a story rests on anonymous or second-hand material.',
       license: { name: 'UNLICENSED', identifier: 'LicenseRef-Proprietary' },
     },
-    servers: [{ url: 'http://localhost:3000', description: 'Local service' }],
+    servers: [{ url: '/', description: 'This service' }],
     security: [{ bearerKey: [] }],
     tags,
     paths,

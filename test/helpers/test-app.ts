@@ -40,7 +40,7 @@ export function snapshot(db: Db): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
   for (const { name } of tables) {
     if (/_(data|idx|content|docsize|config)$/.test(name) && name.includes('fts')) continue;
-    out[name] = db.sqlite.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all();
+    out[name] = (db.sqlite.prepare(`SELECT * FROM "${name}"`).all()).map((r) => JSON.stringify(r)).sort();
   }
   return out;
 }

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { makeTestApp, snapshot, demoBundle, type TestApp } from './helpers/test-app.js';
+import { expectFieldErrors, expectProblem } from './helpers/problems.js';
+
+const count = (t: TestApp, table: string) => (t.db.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+describe('bundles', () => {
+  let t: TestApp;
+  beforeEach(async () => { t = await makeTestApp(); });
+
+  describe('POST /v1/bundles', () => {
+    it('writes a whole story, resolving keys, in order regardless of item order', async () => {
+      const res = await t.http.post('/v1/bundles').send({
+        namespace: 'test',
+        actors: [
+          { key: 'peskov', kind: 'person', identityStatus: 'named', name: 'Peskov', actsFor: 'kremlin' },
+          { key: 'kremlin', kind: 'organisation', identityStatus: 'named', name: 'Kremlin' },
+        ],
+        statements: [{ key: 's', speaker: 'peskov', text: 'No.', textForm: 'quote', kind: 'no_comment' }],
+        relays: [
+          { key: 'r2', statement: 's', relayedBy: 'kremlin', via: 'r1', mode: 'verbatim' },
+          { key: 'r1', statement: 's', relayedBy: 'kremlin', mode: 'verbatim' },
+        ],
+        claims: [{ key: 'c', text: 'Claim' }],
+        links: [{ statement: 's', claim: 'c', stance: 'declines_to_comment' }],
+      }).expect(201);
+      assert.equal(res.body.created, 7);
+      const peskov = t.db.sqlite.prepare(`SELECT a.acts_for_id, k.name FROM actors a JOIN actors k ON k.id = a.acts_for_id WHERE a.name = 'Peskov'`).get() as any;
+      assert.equal(peskov.name, 'Kremlin');
+      const r2 = res.body.items.find((i: any) => i.key === 'r2');
+      const r1 = res.body.items.find((i: any) => i.key === 'r1');
+      assert.equal((t.db.sqlite.prepare('SELECT via_relay_id FROM relays WHERE id = ?').get(r2.id) as any).via_relay_id, r1.id);
+    });
+
+    it('loads the demo story', async () => {
+      const res = await t.http.post('/v1/bundles').send(demoBundle()).expect(201);
+      assert.equal(res.body.updated + res.body.existing, 0);
+      assert.equal(count(t, 'actors'), demoBundle().actors.length);
+      assert.equal(count(t, 'relays'), demoBundle().relays.length);
+    });
+
+    describe('posted twice', () => {
+      it('creates nothing new and reports what existed', async () => {
+        await t.http.post('/v1/bundles').send(demoBundle()).expect(201);
+        const before = snapshot(t.db);
+        const again = await t.http.post('/v1/bundles').send(demoBundle()).expect(200);
+        assert.equal(again.body.created, 0);
+        assert.equal(again.body.updated, 0);
+        assert.equal(again.body.existing, again.body.items.length);
+        assert.ok(again.body.items.every((i: any) => i.outcome === 'existing'));
+        assert.deepEqual(snapshot(t.db), before);
+      });
+      it('updates only the items that changed', async () => {
+        await t.http.post('/v1/bundles').send(demoBundle()).expect(201);
+        const b = demoBundle();
+        b.actors.find((a: any) => a.key === 'source-2').anonymityReason = 'feared for their safety';
+        const res = await t.http.post('/v1/bundles').send(b).expect(200);
+        assert.equal(res.body.updated, 1);
+        assert.equal(count(t, 'actors'), b.actors.length);
+        assert.equal((t.db.sqlite.prepare(`SELECT count(*) AS n FROM actors WHERE anonymity_reason = 'feared for their safety'`).get() as any).n, 1);
+      });
+    });
+
+    describe('with one bad item', () => {
+      it('writes nothing and names the item (unknown key)', async () => {
+        await t.http.post('/v1/bundles').send(demoBundle()).expect(201);
+        const before = snapshot(t.db);
+        const b = demoBundle();
+        b.namespace = 'other';
+        b.relays[b.relays.length - 1].via = 'no-such-hop';
+        const body = expectProblem(await t.http.post('/v1/bundles').send(b), 422);
+        assert.match(body.detail, new RegExp(`/relays/${b.relays.length - 1}/via`));
+        assert.deepEqual(snapshot(t.db), before);
+      });
+      it('writes nothing when an item breaks the schema', async () => {
+        const b = demoBundle();
+        b.statements[5].kind = 'gossip';
+        const body = expectFieldErrors(await t.http.post('/v1/bundles').send(b), ['/statements/5/kind']);
+        assert.ok(body.errors.length >= 1);
+        assert.equal(count(t, 'actors'), 0);
+      });
+      it('writes nothing when a hop points at another statement\'s hop', async () => {
+        const b = demoBundle();
+        b.relays.find((r: any) => r.key === 'tipoff-telegraph').via = 'lacked-reuters';
+        const body = expectProblem(await t.http.post('/v1/bundles').send(b), 422);
+        assert.equal(body.item, `/relays/${b.relays.findIndex((r: any) => r.key === 'tipoff-telegraph')}`);
+        assert.equal(count(t, 'actors'), 0);
+        assert.equal(count(t, 'bundle_keys'), 0);
+      });
+      it('refuses hops that form a cycle, and duplicate keys', async () => {
+        const base = { namespace: 'x', actors: [{ key: 'a', kind: 'person', identityStatus: 'named', name: 'A' }], statements: [{ key: 's', speaker: 'a', text: 't', textForm: 'quote', kind: 'assertion' }] };
+        expectProblem(await t.http.post('/v1/bundles').send({ ...base, relays: [
+          { key: 'r1', statement: 's', relayedBy: 'a', via: 'r2', mode: 'verbatim' },
+          { key: 'r2', statement: 's', relayedBy: 'a', via: 'r1', mode: 'verbatim' }] }), 422);
+        expectProblem(await t.http.post('/v1/bundles').send({ ...base, actors: [...base.actors, ...base.actors] }), 422);
+        assert.equal(count(t, 'actors'), 0);
+      });
+      it('refuses an id that does not exist', async () => {
+        const body = expectProblem(await t.http.post('/v1/bundles').send({ namespace: 'x', documents: [{ key: 'd', outlet: 4242, title: 'T' }] }), 422);
+        assert.equal(body.errors[0].pointer, '/documents/0/outlet');
+      });
+    });
+
+    it('refers to existing records by id', async () => {
+      const outlet = (await t.http.post('/v1/actors').send({ kind: 'outlet', identityStatus: 'named', name: 'Wire' })).body.id;
+      const res = await t.http.post('/v1/bundles').send({ namespace: 'x', documents: [{ key: 'd', outlet, title: 'T' }] }).expect(201);
+      assert.equal((t.db.sqlite.prepare('SELECT outlet_id FROM documents WHERE id = ?').get(res.body.items[0].id) as any).outlet_id, outlet);
+    });
+  });
+});

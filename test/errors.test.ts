@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { makeTestApp, type TestApp } from './helpers/test-app.js';
+import { expectProblem } from './helpers/problems.js';
+import { createApp } from '../src/app.js';
+import { openMigrated } from '../src/db/open.js';
+import request from 'supertest';
+
+describe('errors', () => {
+  let t: TestApp;
+  beforeEach(async () => { t = await makeTestApp(); });
+
+  describe('malformed requests', () => {
+    it('400s malformed JSON', async () => {
+      const body = expectProblem(await t.http.post('/v1/actors').set('content-type', 'application/json').send('{"kind":'), 400, 'malformed-json');
+      assert.doesNotMatch(JSON.stringify(body), /SyntaxError|at \w+ \(/);
+    });
+    it('413s an oversized body', async () => {
+      const db = await openMigrated(':memory:');
+      const { app } = createApp({ db, bodyLimit: 1000, log: () => {} });
+      expectProblem(await request(app).post('/v1/actors').send({ kind: 'person', identityStatus: 'named', name: 'x'.repeat(2000) }), 413, 'payload-too-large');
+    });
+    it('415s a body that is not JSON', async () => {
+      expectProblem(await t.http.post('/v1/actors').set('content-type', 'text/plain').send('kind=person'), 415);
+    });
+    it('400s a JSON primitive as body', async () => {
+      expectProblem(await t.http.post('/v1/actors').set('content-type', 'application/json').send('"hello"'), 400);
+    });
+    it('400s a body on a route that takes none', async () => {
+      expectProblem(await t.http.get('/v1/actors').set('content-type', 'application/json').send('{"a":1}'), 400, 'unexpected-body');
+    });
+  });
+
+  describe('unknown routes', () => {
+    it('404s an unknown path as problem+json', async () => {
+      expectProblem(await t.http.get('/v1/nothing'), 404, 'not-found');
+    });
+    it('405s a known path with another method, with Allow', async () => {
+      const res = await t.http.put('/v1/actors');
+      expectProblem(res, 405, 'method-not-allowed');
+      assert.match(res.headers.allow, /GET/);
+      assert.match(res.headers.allow, /POST/);
+    });
+  });
+
+  describe('internal errors', () => {
+    it('500s without stack or SQL, and logs one line', async () => {
+      t.db.sqlite.exec('DROP TABLE statement_claims');
+      const res = await t.http.get('/v1/claims/1');
+      // claim 1 does not exist: 404 comes before any join; force the join through a real claim
+      if (res.status === 404) {
+        await t.http.post('/v1/claims').send({ text: 'x' }).expect(201);
+      }
+      const res2 = await t.http.get('/v1/claims/1');
+      const body = expectProblem(res2, 500, 'internal');
+      assert.doesNotMatch(JSON.stringify(body), /SELECT|statement_claims|at /);
+      assert.equal(t.logs.length, 1);
+    });
+  });
+});
