@@ -1,7 +1,8 @@
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import './http/request-viewer.js';
 import type { Db } from './db/database.js';
-import type { RouteDef } from './http/route.js';
+import { accessOf, type RouteDef } from './http/route.js';
 import { fallbackHandler, mountRoutes } from './http/mount.js';
 import { errorHandler, type Logger } from './http/error-handler.js';
 import { createSchemaRegistry, type SchemaRegistry } from './validation/ajv.js';
@@ -23,6 +24,15 @@ import { ClaimService } from './claims/claim-service.js';
 import { claimRoutes } from './claims/claim-routes.js';
 import { ProvenanceRepository } from './provenance/provenance-repository.js';
 import { ProvenanceService } from './provenance/provenance-service.js';
+import { KeyRepository } from './access/key-repository.js';
+import { KeyService } from './access/key-service.js';
+import { keyRoutes } from './access/key-routes.js';
+import { authorize, identify } from './access/authenticate.js';
+import { RateLimiter } from './access/rate-limit.js';
+import { ChangeRepository } from './changes/change-repository.js';
+import { ChangeService } from './changes/change-service.js';
+import { changeRoutes } from './changes/change-routes.js';
+import { cors } from './http/cors.js';
 import { BundleRepository } from './bundles/bundle-repository.js';
 import { BundleService } from './bundles/bundle-service.js';
 import { bundleRoutes } from './bundles/bundle-routes.js';
@@ -35,6 +45,15 @@ export interface AppDeps {
   /** Largest accepted request body, in bytes. */
   bodyLimit?: number;
   registry?: SchemaRegistry;
+  /** Reads of what is not confidential need no key. */
+  publicReads?: boolean;
+  /** Requests a minute per API key and per client address (0: no limit). */
+  rateLimitPerKey?: number;
+  rateLimitPerAddress?: number;
+  /** Origins allowed cross-origin; none: CORS stays off. */
+  corsOrigins?: string[];
+  /** Log one line per request (off in tests, which read `log` for leaks). */
+  requestLog?: boolean;
 }
 
 export interface Services {
@@ -45,6 +64,8 @@ export interface Services {
   claims: ClaimService;
   provenance: ProvenanceService;
   bundles: BundleService;
+  keys: KeyService;
+  changes: ChangeService;
 }
 
 export function createServices(db: Db, registry: SchemaRegistry): Services {
@@ -58,7 +79,9 @@ export function createServices(db: Db, registry: SchemaRegistry): Services {
   const claims = new ClaimService(new ClaimRepository(db), statementRepo);
   const provenance = new ProvenanceService(new ProvenanceRepository(db));
   const bundles = new BundleService(new BundleRepository(db), { actors, documents, statements, relays, claims });
-  return { actors, statements, relays, documents, claims, provenance, bundles };
+  const keys = new KeyService(new KeyRepository(db));
+  const changes = new ChangeService(new ChangeRepository(db));
+  return { actors, statements, relays, documents, claims, provenance, bundles, keys, changes };
 }
 
 export function buildRoutes(services: Services): RouteDef[] {
@@ -69,6 +92,8 @@ export function buildRoutes(services: Services): RouteDef[] {
     ...documentRoutes(services.documents),
     ...claimRoutes(services.claims),
     ...bundleRoutes(services.bundles),
+    ...keyRoutes(services.keys),
+    ...changeRoutes(services.changes),
   ];
 }
 
@@ -80,14 +105,14 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
   const routes = buildRoutes(services);
   const serviceRoutes: RouteDef[] = [
     {
-      method: 'get', path: '/healthz', tag: 'service', summary: 'Liveness and database check', status: 200, response: null,
+      method: 'get', path: '/healthz', tag: 'service', access: 'public', summary: 'Liveness and database check', status: 200, response: null,
       handler: ({ res }) => {
         deps.db.sqlite.prepare('SELECT 1').get();
         res.json({ status: 'ok', version: VERSION });
       },
     },
     {
-      method: 'get', path: '/openapi.json', tag: 'service', summary: 'This OpenAPI document', status: 200, response: null,
+      method: 'get', path: '/openapi.json', tag: 'service', access: 'public', summary: 'This OpenAPI document', status: 200, response: null,
       handler: ({ res }) => { res.json(openapi); },
     },
   ];
@@ -97,12 +122,25 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use((req, _res, next) => {
-    req.viewer = { role: 'admin', keyId: null };
-    next();
+  app.set('trust proxy', false);
+  app.use(helmet());
+  if (deps.requestLog) {
+    app.use((req, res, next) => {
+      const started = process.hrtime.bigint();
+      // Path only, never the query string or body: they may carry what a source said.
+      res.on('finish', () => log({ level: 'info', method: req.method, path: req.path, status: res.statusCode, keyId: req.viewer?.keyId ?? null, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+      next();
+    });
+  }
+  if (deps.corsOrigins?.length) app.use(cors(deps.corsOrigins));
+  app.use(identify(services.keys, new RateLimiter(deps.rateLimitPerAddress ?? 0)));
+  const keyLimit = new RateLimiter(deps.rateLimitPerKey ?? 0);
+  mountRoutes(app, allRoutes, {
+    db: deps.db,
+    registry,
+    bodyLimit: deps.bodyLimit ?? 2 * 1024 * 1024,
+    authorize: (route) => authorize(accessOf(route), deps.publicReads ?? false, keyLimit),
   });
-  app.use(express.json({ limit: deps.bodyLimit ?? 2 * 1024 * 1024, type: ['application/json', 'application/*+json'] }));
-  mountRoutes(app, registry, allRoutes, deps.db);
   app.use(fallbackHandler(allRoutes));
   app.use(errorHandler(log));
   return { app, routes: allRoutes, services };

@@ -2,14 +2,28 @@ export interface Config {
   port: number;
   dbFile: string;
   loadDemo: boolean;
+  publicReads: boolean;
+  rateLimitPerKey: number;
+  rateLimitPerAddress: number;
+  corsOrigins: string[];
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`${name} must be an integer from 0 to ${max}, not "${raw}"`);
+  return n;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}"`);
   return {
-    port,
+    port: int(env, 'PORT', 3000, 65535),
     dbFile: env.WHOSAID_DB ?? './data/whosaid.db',
     loadDemo: env.WHOSAID_DEMO !== '0',
+    publicReads: env.WHOSAID_PUBLIC_READS === '1',
+    rateLimitPerKey: int(env, 'WHOSAID_RATE_LIMIT_PER_KEY', 1200, 1e9),
+    rateLimitPerAddress: int(env, 'WHOSAID_RATE_LIMIT_PER_ADDRESS', 600, 1e9),
+    corsOrigins: (env.WHOSAID_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }

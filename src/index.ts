@@ -1,4 +1,5 @@
 import { createApp } from './app.js';
+import { ensureAdminKey } from './access/bootstrap.js';
 import { loadConfig } from './config.js';
 import { openMigrated } from './db/open.js';
 import { isEmpty, loadDemo } from './demo/load-demo.js';
@@ -7,7 +8,20 @@ import { createSchemaRegistry } from './validation/ajv.js';
 const config = loadConfig();
 const db = await openMigrated(config.dbFile);
 const registry = createSchemaRegistry();
-const { app, services } = createApp({ db, registry });
+const { app, services } = createApp({
+  db,
+  registry,
+  publicReads: config.publicReads,
+  rateLimitPerKey: config.rateLimitPerKey,
+  rateLimitPerAddress: config.rateLimitPerAddress,
+  corsOrigins: config.corsOrigins,
+  requestLog: true,
+});
+
+// Printed this once, to the terminal that started the service; only its hash is stored.
+ensureAdminKey(db, services.keys, (secret) => {
+  process.stdout.write(`\nwhosaid: no API keys yet, so an admin key was created. Keep it; it is not shown again:\n\n    ${secret}\n\n`);
+});
 
 if (config.loadDemo && isEmpty(db)) {
   const result = loadDemo(db, services, registry);

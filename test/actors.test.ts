@@ -129,7 +129,7 @@ describe('actors', () => {
     it('deletes an unreferenced actor', async () => {
       const { body } = await t.http.post('/v1/actors').send(named).expect(201);
       await t.http.delete(`/v1/actors/${body.id}`).expect(204);
-      assert.equal(t.db.sqlite.prepare('SELECT count(*) AS n FROM actors').get().n, 0);
+      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM actors').get() as any).n, 0);
     });
     it('refuses while referenced, naming the references, and cascades on request', async () => {
       const a = (await t.http.post('/v1/actors').send(named)).body;
@@ -139,7 +139,7 @@ describe('actors', () => {
       assert.deepEqual(body.references, [{ type: 'statement', id: s.id, field: 'speakerId' }]);
       assert.deepEqual(snapshot(t.db), before);
       await t.http.delete(`/v1/actors/${a.id}?cascade=true`).expect(204);
-      assert.equal(t.db.sqlite.prepare('SELECT count(*) AS n FROM statements').get().n, 0);
+      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM statements').get() as any).n, 0);
     });
     it('404s for an unknown actor and 400s for a bad cascade value', async () => {
       expectProblem(await t.http.delete('/v1/actors/999'), 404);

@@ -60,7 +60,7 @@ describe('claims', () => {
       expectProblem(await t.http.delete(`/v1/claims/${c}`), 409);
       assert.deepEqual(snapshot(t.db), before);
       await t.http.delete(`/v1/claims/${c}?cascade=true`).expect(204);
-      assert.equal(t.db.sqlite.prepare('SELECT count(*) AS n FROM statement_claims').get().n, 0);
+      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM statement_claims').get() as any).n, 0);
     });
   });
 

@@ -71,8 +71,8 @@ describe('documents', () => {
       const body = expectProblem(await t.http.delete(`/v1/documents/${d.id}`), 409);
       assert.deepEqual(body.references, [{ type: 'relay', id: r.id, field: 'documentId' }]);
       await t.http.delete(`/v1/documents/${d.id}?cascade=true`).expect(204);
-      assert.equal(t.db.sqlite.prepare('SELECT count(*) AS n FROM relays').get().n, 0);
-      assert.equal(t.db.sqlite.prepare('SELECT count(*) AS n FROM statements').get().n, 1);
+      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM relays').get() as any).n, 0);
+      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM statements').get() as any).n, 1);
     });
     it('404s', async () => { expectProblem(await t.http.delete('/v1/documents/999'), 404); });
   });

@@ -107,7 +107,7 @@ describe('relays', () => {
       const body = expectProblem(await t.http.delete(`/v1/relays/${a.id}`), 409);
       assert.deepEqual(body.references, [{ type: 'relay', id: b.id, field: 'viaRelayId' }]);
       await t.http.delete(`/v1/relays/${a.id}?cascade=true`).expect(204);
-      assert.equal(t.db.sqlite.prepare('SELECT count(*) AS n FROM relays').get().n, 0);
+      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM relays').get() as any).n, 0);
     });
     it('404s', async () => { expectProblem(await t.http.delete('/v1/relays/999'), 404); });
   });

@@ -109,8 +109,8 @@ describe('statements', () => {
       assert.ok(body.references.some((r: any) => r.type === 'relay'));
       assert.ok(body.references.some((r: any) => r.type === 'claim'));
       await t2.http.delete(`/v1/statements/${id}?cascade=true`).expect(204);
-      assert.equal(t2.db.sqlite.prepare('SELECT count(*) AS n FROM relays WHERE statement_id = ?').get(id).n, 0);
-      assert.equal(t2.db.sqlite.prepare('SELECT count(*) AS n FROM statement_claims WHERE statement_id = ?').get(id).n, 0);
+      assert.equal((t2.db.sqlite.prepare('SELECT count(*) AS n FROM relays WHERE statement_id = ?').get(id) as any).n, 0);
+      assert.equal((t2.db.sqlite.prepare('SELECT count(*) AS n FROM statement_claims WHERE statement_id = ?').get(id) as any).n, 0);
     });
     it('deletes a statement nobody references', async () => {
       const { body } = await t.http.post('/v1/statements').send(quote()).expect(201);

@@ -1,6 +1,7 @@
 import type { RouteDef } from '../http/route.js';
 import { decodeCursor, page } from '../http/cursor.js';
 import type { ActorService } from './actor-service.js';
+import { requireRole } from '../access/roles.js';
 import { actorToApi } from './actor-service.js';
 
 export function actorRoutes(service: ActorService): RouteDef[] {
@@ -9,6 +10,7 @@ export function actorRoutes(service: ActorService): RouteDef[] {
       method: 'post', path: '/v1/actors', tag: 'actors', summary: 'Create an actor',
       body: 'actor-create', status: 201, response: 'actor', errors: [409, 422],
       handler: ({ body, req, res }) => {
+        if (body.attestation !== undefined) requireRole(req.viewer, 'editor', 'Attesting an anonymous source');
         const actor = actorToApi(service.create(body), req.viewer);
         res.location(`/v1/actors/${actor.id}`);
         return actor;
@@ -32,7 +34,10 @@ export function actorRoutes(service: ActorService): RouteDef[] {
     {
       method: 'patch', path: '/v1/actors/:id', tag: 'actors', summary: 'Change an actor',
       params: 'id-params', body: 'actor-patch', status: 200, response: 'actor', errors: [409, 422],
-      handler: ({ params, body, req }) => actorToApi(service.update(params.id, body), req.viewer),
+      handler: ({ params, body, req }) => {
+        if (body.attestation !== undefined) requireRole(req.viewer, 'editor', 'Attesting an anonymous source');
+        return actorToApi(service.update(params.id, body), req.viewer);
+      },
     },
     {
       method: 'delete', path: '/v1/actors/:id', tag: 'actors',

@@ -1,5 +1,6 @@
 import type { RouteDef } from '../http/route.js';
 import type { BundleService } from './bundle-service.js';
+import { requireRole } from '../access/roles.js';
 
 export function bundleRoutes(service: BundleService): RouteDef[] {
   return [
@@ -7,7 +8,8 @@ export function bundleRoutes(service: BundleService): RouteDef[] {
       method: 'post', path: '/v1/bundles', tag: 'bundles',
       summary: 'Write a whole story atomically and idempotently (201 when anything was created, 200 when everything already existed or was only updated)',
       body: 'bundle', status: 201, response: 'bundle-result', errors: [409, 422],
-      handler: ({ body, res }) => {
+      handler: ({ body, req, res }) => {
+        if (body.actors?.some((a: { attestation?: unknown }) => a.attestation !== undefined)) requireRole(req.viewer, 'editor', 'Attesting an anonymous source');
         const result = service.apply(body);
         if (result.created === 0) res.status(200);
         return result;

@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Compilable, type Selectable } from 'kysely';
 import type { Database } from './tables.js';
+import { registerFunctions, type WriteContext } from './functions.js';
 
 export type Sqlite = BetterSqlite3.Database;
 
@@ -13,9 +14,12 @@ export class Db {
   readonly sqlite: Sqlite;
   readonly kysely: Kysely<Database>;
   private readonly cache = new Map<string, BetterSqlite3.Statement>();
+  /** Read by the history triggers: the key behind the current write, and whether history is on. */
+  readonly writeContext: WriteContext = { keyId: null, history: true };
 
   constructor(sqlite: Sqlite) {
     this.sqlite = sqlite;
+    registerFunctions(sqlite, this.writeContext);
     this.kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
 
@@ -54,6 +58,17 @@ export class Db {
 
   transaction<T>(fn: () => T): T {
     return this.sqlite.transaction(fn)();
+  }
+
+  /** A write transaction recorded in the history as made with this key. */
+  writeAs<T>(keyId: number | null, fn: () => T): T {
+    const previous = this.writeContext.keyId;
+    this.writeContext.keyId = keyId;
+    try {
+      return this.sqlite.transaction(fn)();
+    } finally {
+      this.writeContext.keyId = previous;
+    }
   }
 
   close(): void {

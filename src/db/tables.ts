@@ -87,7 +87,32 @@ export interface BundleKeysTable {
   digest: string;
 }
 
+export interface ApiKeysTable {
+  id: Generated<number>;
+  name: string;
+  role: string;
+  hash: string;
+  created_at: string;
+  created_by: number | null;
+  revoked_at: string | null;
+}
+
+export interface ChangesTable {
+  seq: number;
+  at: string;
+  key_id: number | null;
+  action: string;
+  record_type: string;
+  record_id: string;
+  before: string | null;
+  after: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
 export interface Database {
+  api_keys: ApiKeysTable;
+  changes: ChangesTable;
   actors: ActorsTable;
   documents: DocumentsTable;
   statements: StatementsTable;

@@ -25,6 +25,13 @@ export type Id = number;
  */
 export type IdOrNull1 = number | null;
 /**
+ * reader: read what is not confidential; journalist: also write records, tags and bundles; editor: also attest anonymous sources and read confidential fields; admin: also manage keys.
+ *
+ * This interface was referenced by `Common`'s JSON-Schema
+ * via the `definition` "role".
+ */
+export type Role = "reader" | "journalist" | "editor" | "admin";
+/**
  * The record's id (not for links).
  */
 export type Id1 = number;
@@ -324,6 +331,22 @@ export interface Actor {
  */
 export interface ActorRules {}
 /**
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "api-key".
+ */
+export interface ApiKey {
+  id: Id;
+  name: string;
+  role: Role;
+  /**
+   * This interface was referenced by `Common`'s JSON-Schema
+   * via the `definition` "timestamp".
+   */
+  createdAt: string;
+  createdBy: IdOrNull1;
+  revokedAt: string | null;
+}
+/**
  * What a bundle did, item by item: each key with the id of its record and whether it was created, updated or already existed unchanged.
  *
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
@@ -517,6 +540,87 @@ export interface BundleLink {
   statement: BundleRef;
   claim: BundleRef;
   stance: Stance;
+}
+/**
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "change-list-query".
+ */
+export interface ChangeListQuery {
+  recordType?: "actor" | "document" | "statement" | "relay" | "claim" | "claim-link" | "tag" | "key";
+  recordId?: string;
+  keyId?: Id;
+  /**
+   * Changes at or after this time.
+   */
+  since?: string;
+  /**
+   * Changes before this time.
+   */
+  until?: string;
+  /**
+   * This interface was referenced by `Common`'s JSON-Schema
+   * via the `definition` "limit".
+   */
+  limit?: number;
+  /**
+   * This interface was referenced by `Common`'s JSON-Schema
+   * via the `definition` "cursor".
+   */
+  cursor?: string;
+}
+/**
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "change-list".
+ */
+export interface ChangeList {
+  items: Change[];
+  nextCursor: string | null;
+}
+/**
+ * One write to the records. hash = SHA-256(prevHash + "\n" + JSON [seq, at, keyId, action, recordType, recordId, before, after]) over the stored (unredacted) row JSON.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "change".
+ */
+export interface Change {
+  seq: number;
+  /**
+   * This interface was referenced by `Common`'s JSON-Schema
+   * via the `definition` "timestamp".
+   */
+  at: string;
+  keyId: IdOrNull1;
+  action: "insert" | "update" | "delete";
+  recordType: string;
+  recordId: string;
+  /**
+   * The stored row before (column names as stored); null for an insert.
+   */
+  before: {} | null;
+  /**
+   * The stored row after; null for a delete.
+   */
+  after: {} | null;
+  prevHash: string;
+  hash: string;
+}
+/**
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "change-verification".
+ */
+export interface ChangeVerification {
+  intact: boolean;
+  /**
+   * How many changes verified before the first broken one (all, when intact).
+   */
+  checked: number;
+  lastHash?: string | null;
+  firstBroken?: {
+    seq: number;
+    recordType?: string;
+    recordId?: string;
+    reason: string;
+  };
 }
 /**
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
@@ -791,6 +895,64 @@ export interface EmptyQuery {}
  */
 export interface IdParams {
   id: Id;
+}
+/**
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "key-create".
+ */
+export interface KeyCreate {
+  /**
+   * Who or what holds the key.
+   */
+  name: string;
+  role: Role;
+}
+/**
+ * A new key: `key` is the bearer secret, shown this once; only its hash is stored.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "key-created".
+ */
+export interface KeyCreated {
+  id: Id;
+  name: string;
+  role: Role;
+  /**
+   * This interface was referenced by `Common`'s JSON-Schema
+   * via the `definition` "timestamp".
+   */
+  createdAt: string;
+  createdBy: IdOrNull1;
+  revokedAt: string | null;
+  key: string;
+}
+/**
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "key-list-query".
+ */
+export interface KeyListQuery {
+  /**
+   * true: include revoked keys.
+   */
+  revoked?: "true" | "false";
+  /**
+   * This interface was referenced by `Common`'s JSON-Schema
+   * via the `definition` "limit".
+   */
+  limit?: number;
+  /**
+   * This interface was referenced by `Common`'s JSON-Schema
+   * via the `definition` "cursor".
+   */
+  cursor?: string;
+}
+/**
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "key-list".
+ */
+export interface KeyList {
+  items: ApiKey[];
+  nextCursor: string | null;
 }
 /**
  * An RFC 9457 problem details object.

@@ -34,10 +34,11 @@ export function errorHandler(log: Logger) {
       log({ level: 'error', msg: 'unhandled error', method: req.method, path: req.path, error: err instanceof Error ? err.name + ': ' + err.message : 'unknown' });
     }
     if (res.headersSent) return res.end();
-    const allow = httpError.extra.allow as string[] | undefined;
-    if (allow) res.set('Allow', allow.join(', '));
-    const retryAfter = httpError.extra.retryAfter as number | undefined;
+    // Header values travel in `extra` but belong in headers, not in the problem body.
+    const { allow, retryAfter, wwwAuthenticate, ...problem } = httpError.toProblem(req.path) as Record<string, unknown>;
+    if (allow) res.set('Allow', (allow as string[]).join(', '));
     if (retryAfter) res.set('Retry-After', String(retryAfter));
-    res.status(httpError.status).type('application/problem+json').send(JSON.stringify(httpError.toProblem(req.originalUrl.split('?')[0])));
+    if (wwwAuthenticate) res.set('WWW-Authenticate', String(wwwAuthenticate));
+    res.status(httpError.status).type('application/problem+json').send(JSON.stringify(problem));
   };
 }

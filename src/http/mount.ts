@@ -1,42 +1,57 @@
-import type { Express, NextFunction, Request, Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Db } from '../db/database.js';
 import type { SchemaRegistry } from '../validation/ajv.js';
 import { HttpError } from './problem.js';
-import type { RouteDef } from './route.js';
+import { accessOf, type RouteDef } from './route.js';
 import { partValidator } from './validate.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
 
-/** Mounts each route with its validators compiled once, here, at start. */
-export function mountRoutes(app: Express, registry: SchemaRegistry, routes: RouteDef[], db: Db): void {
+export interface MountOptions {
+  db: Db;
+  registry: SchemaRegistry;
+  bodyLimit: number;
+  /** Throws 401/403/429 when the request may not use this route. */
+  authorize: (route: RouteDef) => (req: Request) => void;
+}
+
+const hasBody = (req: Request) => Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+
+/**
+ * Mounts each route: access check first (so nobody unentitled gets a body parsed or a validation
+ * answer), then the body, then validators compiled once, here, at start.
+ */
+export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions): void {
+  const json = express.json({ limit: opts.bodyLimit, type: () => true });
   for (const route of routes) {
-    const params = route.params ? partValidator(registry, 'path', route.params) : () => ({});
-    const query = partValidator(registry, 'query', route.query ?? 'empty-query');
-    const body = route.body ? partValidator(registry, 'body', route.body) : null;
-    app[route.method](route.path, async (req: Request, res: Response) => {
-      const ctx = {
-        params: params(req.params),
-        query: query(req.query ?? {}),
-        body: undefined as unknown,
-        req,
-        res,
-      };
-      if (body) {
-        if (!JSON_TYPE.test(req.get('content-type') ?? '')) {
-          throw new HttpError(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as application/json.');
-        }
-        ctx.body = body(req.body);
-      } else if (req.body !== undefined && Object.keys(req.body as object).length > 0) {
+    const authorize = opts.authorize(route);
+    const params = route.params ? partValidator(opts.registry, 'path', route.params) : () => ({});
+    const query = partValidator(opts.registry, 'query', route.query ?? 'empty-query');
+    const body = route.body ? partValidator(opts.registry, 'body', route.body) : null;
+    const write = route.method !== 'get' && accessOf(route) !== 'public';
+
+    const gate: RequestHandler = (req, _res, next) => {
+      authorize(req);
+      if (body && !JSON_TYPE.test(req.get('content-type') ?? '')) {
+        throw new HttpError(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as application/json.');
+      }
+      if (!body && hasBody(req)) {
         throw new HttpError(400, 'unexpected-body', 'Unexpected body', `${route.method.toUpperCase()} ${route.path} takes no body.`);
       }
+      next();
+    };
+    const handle = async (req: Request, res: Response) => {
+      const ctx = { params: params(req.params), query: query(req.query ?? {}), body: body ? body(req.body) : undefined, req, res };
       res.status(route.status);
-      // A write is one transaction: if anything in it throws, nothing of it stays.
-      const result = route.method === 'get' ? await route.handler(ctx) : db.transaction(() => route.handler(ctx));
+      // A write is one transaction, recorded as made with the caller's key: if anything throws, nothing stays.
+      const result = write ? opts.db.writeAs(req.viewer.keyId, () => route.handler(ctx)) : await route.handler(ctx);
       if (res.headersSent) return;
       if (route.response === null || result === undefined) res.end();
       else if (route.produces && typeof result === 'string') res.type(route.produces).send(result);
       else res.json(result);
-    });
+    };
+    if (body) app[route.method](route.path, gate, json, handle);
+    else app[route.method](route.path, gate, handle);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { Access } from '../access/roles.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -24,6 +25,8 @@ export interface RouteDef {
   params?: string;
   query?: string;
   body?: string;
+  /** Who may call it; default: GET needs a reading key, other methods a journalist's. */
+  access?: Access;
   /** Status of success and the schema of its body (null: no body). */
   status: number;
   response: string | null;
@@ -35,3 +38,5 @@ export interface RouteDef {
 }
 
 export const openApiPath = (path: string) => path.replace(/:([A-Za-z]+)/g, '{$1}');
+
+export const accessOf = (r: RouteDef): Access => r.access ?? (r.method === 'get' ? 'read' : 'write');

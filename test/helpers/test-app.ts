@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
-import { createApp, type Services } from '../../src/app.js';
+import { createApp, type AppDeps, type Services } from '../../src/app.js';
+import type { Role } from '../../src/shared/viewer.js';
+
+const ROLES: Role[] = ['reader', 'journalist', 'editor', 'admin'];
 import type { Db } from '../../src/db/database.js';
 import { openMigrated } from '../../src/db/open.js';
 import type { RouteDef } from '../../src/http/route.js';
@@ -13,19 +16,26 @@ export const schemaRegistry = () => (registry ??= createSchemaRegistry());
 
 export interface TestApp {
   app: Express;
+  /** Bearer keys for each role; `http` sends the admin one unless a test sets another. */
+  keys: Record<Role, string>;
+  /** A client that sends no key. */
+  anon: ReturnType<typeof request>;
   db: Db;
   services: Services;
   routes: RouteDef[];
   logs: string[];
-  http: ReturnType<typeof request>;
+  http: ReturnType<typeof request.agent>;
+  as(role: Role): ReturnType<typeof request.agent>;
 }
 
 /** A fresh app over a fresh in-memory database. */
-export async function makeTestApp(opts: { demo?: boolean } = {}): Promise<TestApp> {
+export async function makeTestApp(opts: { demo?: boolean; deps?: Partial<AppDeps> } = {}): Promise<TestApp> {
   const db = await openMigrated(':memory:');
   const logs: string[] = [];
-  const { app, services, routes } = createApp({ db, registry: schemaRegistry(), log: (l) => logs.push(JSON.stringify(l)) });
-  const t: TestApp = { app, db, services, routes, logs, http: request(app) };
+  const { app, services, routes } = createApp({ db, registry: schemaRegistry(), log: (l) => logs.push(JSON.stringify(l)), requestLog: true, ...opts.deps });
+  const keys = Object.fromEntries(ROLES.map((role) => [role, services.keys.create(`test ${role}`, role, null).secret])) as Record<Role, string>;
+  const as = (role: Role) => request.agent(app).set('Authorization', `Bearer ${keys[role]}`);
+  const t: TestApp = { app, db, services, routes, logs, keys, anon: request(app), http: as('admin'), as };
   if (opts.demo) await t.http.post('/v1/bundles').send(demoBundle()).expect(201);
   return t;
 }

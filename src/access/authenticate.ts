@@ -1,0 +1,51 @@
+import type { NextFunction, Request, Response } from 'express';
+import { HttpError } from '../http/problem.js';
+import type { Viewer } from '../shared/viewer.js';
+import type { KeyService } from './key-service.js';
+import type { RateLimiter } from './rate-limit.js';
+import { forbidden, hasRole, roleFor, type Access } from './roles.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Why the presented key was not accepted, if one was presented and refused. */
+      authFailure?: 'malformed' | 'unknown' | 'revoked';
+    }
+  }
+}
+
+const PUBLIC: Viewer = { role: 'public', keyId: null };
+
+const unauthorized = (detail: string, error?: string) =>
+  new HttpError(401, 'unauthorized', 'Unauthorized', detail, { wwwAuthenticate: error ? `Bearer error="${error}"` : 'Bearer' });
+
+/** Works out who is asking; never fails by itself: each route decides what it needs (authorize). */
+export function identify(keys: KeyService, addressLimit: RateLimiter) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    addressLimit.hit(`addr:${req.ip}`);
+    req.viewer = PUBLIC;
+    const header = req.get('authorization');
+    if (header === undefined) return next();
+    const m = /^Bearer +(\S+) *$/i.exec(header);
+    const result = m ? keys.authenticate(m[1]) : { ok: false as const, reason: 'malformed' as const };
+    if (result.ok) req.viewer = { role: result.key.role as Viewer['role'], keyId: result.key.id };
+    else req.authFailure = result.reason;
+    next();
+  };
+}
+
+export function authorize(access: Access, publicReads: boolean, keyLimit: RateLimiter) {
+  return (req: Request) => {
+    if (access === 'public') return;
+    if (req.authFailure === 'revoked') throw unauthorized('This API key has been revoked.', 'invalid_token');
+    if (req.authFailure) throw unauthorized('The Authorization header does not carry a valid API key (Bearer wsk_…).', 'invalid_token');
+    if (req.viewer.keyId === null) {
+      if (access === 'read' && publicReads) return;
+      throw unauthorized('This route needs an API key: Authorization: Bearer <key>.');
+    }
+    keyLimit.hit(`key:${req.viewer.keyId}`);
+    const role = roleFor(access);
+    if (!hasRole(req.viewer, role)) throw forbidden(role, `${req.method} ${req.route?.path ?? req.path}`);
+  };
+}

@@ -1,0 +1,29 @@
+import type { Db, Row } from '../db/database.js';
+
+export type KeyRow = Row<'api_keys'>;
+
+export class KeyRepository {
+  constructor(private readonly db: Db) {}
+
+  get(id: number): KeyRow | undefined {
+    return this.db.first(this.db.kysely.selectFrom('api_keys').selectAll().where('id', '=', id));
+  }
+
+  list(afterId: number, limit: number, includeRevoked: boolean): KeyRow[] {
+    let q = this.db.kysely.selectFrom('api_keys').selectAll().where('id', '>', afterId);
+    if (!includeRevoked) q = q.where('revoked_at', 'is', null);
+    return this.db.all(q.orderBy('id').limit(limit));
+  }
+
+  insert(row: { name: string; role: string; hash: string; created_at: string; created_by: number | null }): number {
+    return this.db.run(this.db.kysely.insertInto('api_keys').values(row)).lastInsertRowid;
+  }
+
+  revoke(id: number, at: string): void {
+    this.db.run(this.db.kysely.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id));
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM api_keys').get() as { n: number }).n;
+  }
+}

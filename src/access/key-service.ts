@@ -1,0 +1,62 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ApiKey } from '../generated/schema-types.js';
+import { conflict, notFound } from '../http/problem.js';
+import { nowIso } from '../shared/partial-date.js';
+import type { Role } from '../shared/viewer.js';
+import type { KeyRepository, KeyRow } from './key-repository.js';
+
+// wsk_<id>_<43 base64url characters: 256 random bits>. The id finds the row; the secret is compared
+// by hash in constant time, so neither a lookup nor a comparison leaks how much of a guess was right.
+const KEY_FORMAT = /^wsk_([1-9][0-9]{0,15})_([A-Za-z0-9_-]{43})$/;
+
+const hashSecret = (secret: string) => createHash('sha256').update(secret).digest();
+
+export function keyToApi(row: KeyRow): ApiKey {
+  return { id: row.id, name: row.name, role: row.role as Role, createdAt: row.created_at, createdBy: row.created_by, revokedAt: row.revoked_at };
+}
+
+export type Authentication = { ok: true; key: KeyRow } | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' };
+
+export class KeyService {
+  constructor(private readonly repo: KeyRepository) {}
+
+  /** Creates a key; the plaintext is returned here once and never stored. */
+  create(name: string, role: Role, createdBy: number | null): { key: KeyRow; secret: string } {
+    const secret = randomBytes(32).toString('base64url');
+    const id = this.repo.insert({ name, role, hash: hashSecret(secret).toString('hex'), created_at: nowIso(), created_by: createdBy });
+    return { key: this.repo.get(id)!, secret: `wsk_${id}_${secret}` };
+  }
+
+  authenticate(presented: string): Authentication {
+    const m = KEY_FORMAT.exec(presented);
+    if (!m) return { ok: false, reason: 'malformed' };
+    const row = this.repo.get(Number(m[1]));
+    const expected = row ? Buffer.from(row.hash, 'hex') : Buffer.alloc(32);
+    const same = timingSafeEqual(hashSecret(m[2]), expected);
+    if (!row || !same) return { ok: false, reason: 'unknown' };
+    if (row.revoked_at) return { ok: false, reason: 'revoked' };
+    return { ok: true, key: row };
+  }
+
+  get(id: number): KeyRow {
+    const row = this.repo.get(id);
+    if (!row) throw notFound('key', id);
+    return row;
+  }
+
+  list(afterId: number, limit: number, includeRevoked: boolean): KeyRow[] {
+    return this.repo.list(afterId, limit + 1, includeRevoked);
+  }
+
+  revoke(id: number, by: number | null): KeyRow {
+    const row = this.get(id);
+    if (row.revoked_at) throw conflict(`Key ${id} was already revoked at ${row.revoked_at}.`);
+    if (id === by) throw conflict('A key cannot revoke itself; use another admin key.');
+    this.repo.revoke(id, nowIso());
+    return this.repo.get(id)!;
+  }
+
+  isEmpty(): boolean {
+    return this.repo.count() === 0;
+  }
+}
