@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { makeTestApp, snapshot, type TestApp } from './helpers/test-app.js';
+import { makeTestApp, snapshot } from './helpers/test-app.js';
 import { expectProblem } from './helpers/problems.js';
 import { ensureAdminKey } from '../src/access/bootstrap.js';
 import type { Role } from '../src/shared/viewer.js';

@@ -10,11 +10,7 @@ export interface ActorFilter {
   actsForId?: number;
 }
 
-export interface Reference {
-  type: 'statement' | 'relay' | 'document' | 'actor';
-  id: number;
-  field: string;
-}
+import type { Reference } from '../shared/records.js';
 
 export class ActorRepository {
   constructor(private readonly db: Db) {}

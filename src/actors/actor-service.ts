@@ -3,7 +3,7 @@ import { conflict, notFound, unprocessable } from '../http/problem.js';
 import { nowIso } from '../shared/partial-date.js';
 import { canSeeConfidential, type Viewer } from '../shared/viewer.js';
 import type { ValidateFunction } from 'ajv';
-import { toFieldErrors } from '../http/validate.js';
+import { mergePatch, refuseIfReferenced } from '../shared/records.js';
 import { ActorRepository, type ActorFilter, type ActorRow } from './actor-repository.js';
 
 export function actorToApi(row: ActorRow, viewer: Viewer): Actor {
@@ -89,10 +89,7 @@ export class ActorService {
 
   update(id: number, patch: ActorPatch): ActorRow {
     const current = this.get(id);
-    const merged = { ...rowToCreate(current), ...patch } as ActorCreate;
-    if (!this.validateCreate(merged)) {
-      throw unprocessable('The actor would break its identity rules after this change.', toFieldErrors('body', this.validateCreate.errors));
-    }
+    const merged = mergePatch(rowToCreate(current), patch, this.validateCreate, 'actor');
     if (merged.actsForId != null && patch.actsForId !== undefined) {
       this.requireActsFor(merged.actsForId, '/actsForId');
       if (merged.actsForId === id || this.repo.actsForWouldCycle(id, merged.actsForId)) {
@@ -105,12 +102,7 @@ export class ActorService {
 
   delete(id: number, cascade: boolean): void {
     this.get(id);
-    if (!cascade) {
-      const refs = this.repo.references(id);
-      if (refs.length > 0) {
-        throw conflict(`Actor ${id} is still referenced by ${describeRefs(refs)}; delete those first or pass cascade=true.`, { references: refs });
-      }
-    }
+    if (!cascade) refuseIfReferenced(`Actor ${id}`, this.repo.references(id), 'delete those first or pass cascade=true.');
     this.repo.delete(id);
   }
 
@@ -119,10 +111,4 @@ export class ActorService {
       throw unprocessable(`actsForId ${actsForId} is not an actor.`, [{ in: 'body', pointer, message: 'must be the id of an existing actor' }]);
     }
   }
-}
-
-export function describeRefs(refs: Array<{ type: string; id: number }>): string {
-  const counts = new Map<string, number>();
-  for (const r of refs) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
-  return [...counts].map(([t, n]) => `${n} ${t}${n === 1 ? '' : 's'}`).join(', ');
 }

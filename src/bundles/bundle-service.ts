@@ -149,8 +149,7 @@ export class BundleService {
       });
     });
 
-    (bundle.claims ?? []).forEach((c: BundleClaim, i) => {
-      const path = `/claims/${i}`;
+    (bundle.claims ?? []).forEach((c: BundleClaim) => {
       const input = without(c, 'key') as any;
       upsert('claim', c, (existing) => (existing ? this.s.claims.update(existing, input).id : this.s.claims.create(input).id));
     });

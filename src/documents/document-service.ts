@@ -1,10 +1,9 @@
 import type { ValidateFunction } from 'ajv';
 import type { Document, DocumentCreate, DocumentPatch } from '../generated/schema-types.js';
-import { conflict, notFound, unprocessable } from '../http/problem.js';
-import { toFieldErrors } from '../http/validate.js';
+import { notFound, unprocessable } from '../http/problem.js';
 import { nowIso, precisionOf } from '../shared/partial-date.js';
 import type { ActorRepository } from '../actors/actor-repository.js';
-import { describeRefs } from '../actors/actor-service.js';
+import { mergePatch, refuseIfReferenced } from '../shared/records.js';
 import type { DocumentRepository, DocumentRow } from './document-repository.js';
 
 export function documentToApi(row: DocumentRow, withBody: boolean): Document {
@@ -76,10 +75,7 @@ export class DocumentService {
   /** Returns the updated row and what each body-change hook reported. */
   update(id: number, patch: DocumentPatch): { row: DocumentRow; effects: unknown[] } {
     const current = this.get(id);
-    const merged = { ...rowToCreate(current), ...patch } as DocumentCreate;
-    if (!this.validateCreate(merged)) {
-      throw unprocessable('The document would not be valid after this change.', toFieldErrors('body', this.validateCreate.errors));
-    }
+    const merged = mergePatch(rowToCreate(current), patch as Partial<DocumentCreate>, this.validateCreate, 'document');
     if (patch.outletId !== undefined) this.checkOutlet(merged.outletId);
     this.repo.update(id, { ...documentColumns(merged), updated_at: nowIso() });
     const effects = patch.body !== undefined && patch.body !== current.body
@@ -90,12 +86,7 @@ export class DocumentService {
 
   delete(id: number, cascade: boolean): void {
     this.get(id);
-    if (!cascade) {
-      const refs = this.repo.references(id);
-      if (refs.length > 0) {
-        throw conflict(`Document ${id} is still referenced by ${describeRefs(refs)}; pass cascade=true to delete the hops it carries (and their tags) with it.`, { references: refs });
-      }
-    }
+    if (!cascade) refuseIfReferenced(`Document ${id}`, this.repo.references(id), 'pass cascade=true to delete the hops it carries (and their tags) with it.');
     this.repo.delete(id);
   }
 

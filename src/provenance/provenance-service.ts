@@ -1,7 +1,7 @@
 import type { ActorSummary, Provenance, ProvenanceHop } from '../generated/schema-types.js';
 import type { StatementRow } from '../statements/statement-repository.js';
 import { statementToApi } from '../statements/statement-service.js';
-import type { ActorSummaryRow, HopRow, ProvenanceRepository } from './provenance-repository.js';
+import type { HopRow, ProvenanceRepository } from './provenance-repository.js';
 
 export class ProvenanceService {
   constructor(private readonly repo: ProvenanceRepository) {}

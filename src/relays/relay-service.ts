@@ -2,7 +2,7 @@ import type { Relay, RelayCreate, RelayPatch } from '../generated/schema-types.j
 import { conflict, notFound, unprocessable, type FieldError } from '../http/problem.js';
 import { nowIso, precisionOf } from '../shared/partial-date.js';
 import type { ActorRepository } from '../actors/actor-repository.js';
-import { describeRefs } from '../actors/actor-service.js';
+import { refuseIfReferenced } from '../shared/records.js';
 import type { DocumentRepository } from '../documents/document-repository.js';
 import type { StatementRepository } from '../statements/statement-repository.js';
 import type { RelayRepository, RelayRow } from './relay-repository.js';
@@ -79,12 +79,7 @@ export class RelayService {
 
   delete(id: number, cascade: boolean): void {
     this.get(id);
-    if (!cascade) {
-      const refs = this.repo.references(id);
-      if (refs.length > 0) {
-        throw conflict(`Relay ${id} is still the earlier hop of ${describeRefs(refs)}; pass cascade=true to delete the hops that came through it.`, { references: refs });
-      }
-    }
+    if (!cascade) refuseIfReferenced(`Relay ${id}`, this.repo.references(id), 'pass cascade=true to delete the hops that came through it.');
     this.repo.delete(id);
   }
 

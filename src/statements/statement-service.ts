@@ -1,10 +1,9 @@
 import type { ValidateFunction } from 'ajv';
 import type { Statement, StatementCreate, StatementPatch } from '../generated/schema-types.js';
-import { conflict, notFound, unprocessable } from '../http/problem.js';
-import { toFieldErrors } from '../http/validate.js';
+import { notFound, unprocessable } from '../http/problem.js';
 import { nowIso, precisionOf, rangeOf } from '../shared/partial-date.js';
 import type { ActorRepository } from '../actors/actor-repository.js';
-import { describeRefs } from '../actors/actor-service.js';
+import { mergePatch, refuseIfReferenced } from '../shared/records.js';
 import type { StatementFilter, StatementRepository, StatementRow } from './statement-repository.js';
 
 export function statementToApi(row: StatementRow): Statement {
@@ -84,10 +83,7 @@ export class StatementService {
   }
 
   update(id: number, patch: StatementPatch): StatementRow {
-    const merged = { ...rowToCreate(this.get(id)), ...patch } as StatementCreate;
-    if (!this.validateCreate(merged)) {
-      throw unprocessable('The statement would not be valid after this change.', toFieldErrors('body', this.validateCreate.errors));
-    }
+    const merged = mergePatch(rowToCreate(this.get(id)), patch as Partial<StatementCreate>, this.validateCreate, 'statement');
     this.checkActors(merged);
     this.repo.update(id, { ...statementColumns(merged), updated_at: nowIso() });
     return this.repo.get(id)!;
@@ -95,12 +91,7 @@ export class StatementService {
 
   delete(id: number, cascade: boolean): void {
     this.get(id);
-    if (!cascade) {
-      const refs = this.repo.references(id);
-      if (refs.length > 0) {
-        throw conflict(`Statement ${id} is still referenced by ${describeRefs(refs)}; pass cascade=true to delete its relays, tags and claim links with it.`, { references: refs });
-      }
-    }
+    if (!cascade) refuseIfReferenced(`Statement ${id}`, this.repo.references(id), 'pass cascade=true to delete its relays, tags and claim links with it.');
     this.repo.delete(id);
   }
 

@@ -1,0 +1,31 @@
+import type { ValidateFunction } from 'ajv';
+import { conflict, unprocessable } from '../http/problem.js';
+import { toFieldErrors } from '../http/validate.js';
+
+export interface Reference {
+  type: string;
+  id: number;
+  field: string;
+}
+
+export function describeRefs(refs: Array<{ type: string }>): string {
+  const counts = new Map<string, number>();
+  for (const r of refs) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  return [...counts].map(([t, n]) => `${n} ${t}${n === 1 ? '' : 's'}`).join(', ');
+}
+
+/** A delete without cascade stops here while anything still points at the record. */
+export function refuseIfReferenced(what: string, refs: Reference[], cascadeHint: string): void {
+  if (refs.length > 0) {
+    throw conflict(`${what} is still referenced by ${describeRefs(refs)}; ${cascadeHint}`, { references: refs });
+  }
+}
+
+/** A patch merged onto the stored record must still be a valid whole record. */
+export function mergePatch<T>(current: T, patch: Partial<T>, validateCreate: ValidateFunction, what: string): T {
+  const merged = { ...current, ...patch } as T;
+  if (!validateCreate(merged)) {
+    throw unprocessable(`The ${what} would not be valid after this change.`, toFieldErrors('body', validateCreate.errors));
+  }
+  return merged;
+}
