@@ -110,6 +110,24 @@ export interface ChangesTable {
   hash: string;
 }
 
+export interface TagsTable {
+  id: Generated<number>;
+  document_id: number;
+  statement_id: number;
+  relay_id: number;
+  /** Code point offsets, end exclusive; null once orphaned. */
+  start: number | null;
+  end: number | null;
+  exact: string;
+  prefix: string;
+  suffix: string;
+  quote: string;
+  status: string;
+  score: number;
+  created_at: string;
+  modified_at: string;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   changes: ChangesTable;
@@ -120,4 +138,5 @@ export interface Database {
   claims: ClaimsTable;
   statement_claims: StatementClaimsTable;
   bundle_keys: BundleKeysTable;
+  tags: TagsTable;
 }
