@@ -36,6 +36,11 @@ import { cors } from './http/cors.js';
 import { BundleRepository } from './bundles/bundle-repository.js';
 import { BundleService } from './bundles/bundle-service.js';
 import { bundleRoutes } from './bundles/bundle-routes.js';
+import { AuditRepository } from './audits/audit-repository.js';
+import { AuditService } from './audits/audit-service.js';
+import { auditRoutes } from './audits/audit-routes.js';
+import { ExportService } from './exports/export-service.js';
+import { exportRoutes } from './exports/export-routes.js';
 
 export const VERSION = '0.1.0';
 
@@ -66,6 +71,8 @@ export interface Services {
   bundles: BundleService;
   keys: KeyService;
   changes: ChangeService;
+  audits: AuditService;
+  exports: ExportService;
 }
 
 export function createServices(db: Db, registry: SchemaRegistry): Services {
@@ -81,7 +88,10 @@ export function createServices(db: Db, registry: SchemaRegistry): Services {
   const bundles = new BundleService(new BundleRepository(db), { actors, documents, statements, relays, claims });
   const keys = new KeyService(new KeyRepository(db));
   const changes = new ChangeService(new ChangeRepository(db));
-  return { actors, statements, relays, documents, claims, provenance, bundles, keys, changes };
+  const auditRepo = new AuditRepository(db);
+  const audits = new AuditService(auditRepo, VERSION, registry.validator('audit-report'));
+  const exports = new ExportService(audits, auditRepo);
+  return { actors, statements, relays, documents, claims, provenance, bundles, keys, changes, audits, exports };
 }
 
 export function buildRoutes(services: Services): RouteDef[] {
@@ -94,6 +104,8 @@ export function buildRoutes(services: Services): RouteDef[] {
     ...bundleRoutes(services.bundles),
     ...keyRoutes(services.keys),
     ...changeRoutes(services.changes),
+    ...auditRoutes(services.audits),
+    ...exportRoutes(services.exports),
   ];
 }
 

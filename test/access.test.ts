@@ -24,6 +24,8 @@ const MATRIX: Record<string, Need> = {
   'post /v1/bundles': 'journalist',
   'post /v1/keys': 'admin', 'get /v1/keys': 'admin', 'delete /v1/keys/:id': 'admin',
   'get /v1/changes': 'reader', 'get /v1/changes/verify': 'reader',
+  'get /v1/audits': 'reader', 'get /v1/audits/documents/:id': 'reader', 'get /v1/audits/claims/:id': 'reader', 'get /v1/audits/actors/:id': 'reader', 'post /v1/audits/verify': 'reader',
+  'get /v1/exports/prov': 'reader', 'get /v1/claims/:id/claimreview': 'reader',
 };
 
 const RANK: Record<Need, number> = { public: 0, reader: 1, journalist: 2, editor: 3, admin: 4 };

@@ -32,6 +32,30 @@ export type IdOrNull1 = number | null;
  */
 export type Role = "reader" | "journalist" | "editor" | "admin";
 /**
+ * This interface was referenced by `AuditReport`'s JSON-Schema
+ * via the `definition` "ruleId".
+ */
+export type AuditRuleId =
+  | "ANON-NO-DESCRIPTION"
+  | "ANON-NO-REASON"
+  | "ANON-BOILERPLATE-REASON"
+  | "ANON-NOT-ATTESTED"
+  | "ANON-OPINION"
+  | "ANON-SOLE-SUPPORT"
+  | "PLURAL-COUNT"
+  | "INDEPENDENT-ROUTES"
+  | "RELAY-UNATTRIBUTED"
+  | "RELAY-HEDGE-DROPPED"
+  | "CHAIN-NO-PRIMARY"
+  | "CONTEXT-CUSTODY"
+  | "CONTEXT-OWN-CHANNEL"
+  | "TAG-ORPHANED";
+/**
+ * This interface was referenced by `AuditReport`'s JSON-Schema
+ * via the `definition` "severity".
+ */
+export type AuditSeverity = "error" | "warning" | "info";
+/**
  * The record's id (not for links).
  */
 export type Id1 = number;
@@ -345,6 +369,239 @@ export interface ApiKey {
   createdAt: string;
   createdBy: IdOrNull1;
   revokedAt: string | null;
+}
+/**
+ * Options of an audit report.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "audit-query".
+ */
+export interface AuditQuery {
+  /**
+   * 1 or true: serve the report as a file to save (Content-Disposition: attachment).
+   */
+  download?: "1" | "0" | "true" | "false";
+}
+/**
+ * How a document, a claim, an actor or the whole database measures up against the sourcing rules. The digest is SHA-256 over the RFC 8785 (JCS) canonical form of the report without its digest member: members sorted by name (UTF-16 code units), no whitespace, strings and numbers as ECMAScript JSON.stringify writes them, hashed as UTF-8 and written as lowercase hex.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "audit-report".
+ */
+export interface AuditReport {
+  formatVersion: "1.0";
+  /**
+   * This interface was referenced by `Common`'s JSON-Schema
+   * via the `definition` "timestamp".
+   */
+  generatedAt: string;
+  generator: {
+    name: string;
+    version: string;
+  };
+  scope: AuditScope;
+  rulesChecked: AuditRuleInfo[];
+  findings: AuditFinding[];
+  /**
+   * For each claim in scope: supporting statements, distinct speakers and distinct independent routes, with the statements that collapse into each route.
+   */
+  independence: AuditClaimIndependence[];
+  summary: AuditSummary;
+  digest: {
+    algorithm: "sha-256";
+    value: string;
+  };
+}
+export interface AuditScope {
+  type: "document" | "claim" | "actor" | "all";
+  id: IdOrNull1;
+  /**
+   * The document title, claim text or actor name; "everything" for the whole database.
+   */
+  label: string;
+}
+export interface AuditRuleInfo {
+  id: AuditRuleId;
+  title: string;
+  severity: AuditSeverity;
+  policy: AuditPolicy;
+}
+/**
+ * This interface was referenced by `AuditReport`'s JSON-Schema
+ * via the `definition` "policy".
+ */
+export interface AuditPolicy {
+  name: string;
+  url: string;
+}
+/**
+ * This interface was referenced by `AuditReport`'s JSON-Schema
+ * via the `definition` "finding".
+ */
+export interface AuditFinding {
+  /**
+   * The rule id and the first record concerned, e.g. ANON-NO-REASON:actor/3.
+   */
+  id: string;
+  ruleId: AuditRuleId;
+  severity: AuditSeverity;
+  /**
+   * @minItems 1
+   */
+  records: [AuditRecordRef, ...AuditRecordRef[]];
+  spans: AuditSpan[];
+  message: string;
+  /**
+   * The data that triggered the finding.
+   */
+  evidence: {};
+  policy: AuditPolicy;
+}
+/**
+ * This interface was referenced by `AuditReport`'s JSON-Schema
+ * via the `definition` "recordRef".
+ */
+export interface AuditRecordRef {
+  type: "actor" | "statement" | "relay" | "document" | "claim" | "tag";
+  id: Id;
+}
+/**
+ * Where a statement the finding concerns is tagged in a document body (offsets in code points, end exclusive; null for a tag that lost its anchor).
+ *
+ * This interface was referenced by `AuditReport`'s JSON-Schema
+ * via the `definition` "span".
+ */
+export interface AuditSpan {
+  documentId: Id;
+  tagId: Id;
+  start: number | null;
+  end: number | null;
+  exact: string | null;
+}
+/**
+ * This interface was referenced by `AuditReport`'s JSON-Schema
+ * via the `definition` "claimIndependence".
+ */
+export interface AuditClaimIndependence {
+  claimId: Id;
+  text: string;
+  supportingStatements: number;
+  speakers: number;
+  independentRoutes: number;
+  routes: AuditRouteGroup[];
+}
+/**
+ * This interface was referenced by `AuditReport`'s JSON-Schema
+ * via the `definition` "routeGroup".
+ */
+export interface AuditRouteGroup {
+  /**
+   * @minItems 1
+   */
+  statementIds: [Id, ...Id[]];
+  speakerIds: Id[];
+  sharedUpstream: {
+    type: "document" | "actor";
+    id: Id;
+    label: string;
+  }[];
+}
+/**
+ * This interface was referenced by `AuditReport`'s JSON-Schema
+ * via the `definition` "summary".
+ */
+export interface AuditSummary {
+  /**
+   * Statements in scope: by their speaker's identity status, and how many have a chain that starts first-hand from the speaker.
+   */
+  statements: {
+    total: number;
+    byIdentityStatus: {
+      named: CountShare;
+      anonymous: CountShare;
+      unidentified: CountShare;
+    };
+    firstHand: CountShare;
+  };
+  /**
+   * Chains in scope (speaker to last hop); depth is the number of hops.
+   */
+  chains: {
+    count: number;
+    meanDepth: number;
+    maxDepth: number;
+  };
+  /**
+   * Claims in scope; speakers and independentRoutes are summed over them.
+   */
+  claims: {
+    total: number;
+    withSupport: number;
+    speakers: number;
+    independentRoutes: number;
+    withCollapsedRoutes: number;
+  };
+  findings: {
+    total: number;
+    bySeverity: SeverityCounts;
+    byRule: {
+      [k: string]: SeverityCounts;
+    };
+  };
+}
+/**
+ * This interface was referenced by `AuditReport`'s JSON-Schema
+ * via the `definition` "countShare".
+ */
+export interface CountShare {
+  count: number;
+  share: number;
+}
+/**
+ * This interface was referenced by `AuditReport`'s JSON-Schema
+ * via the `definition` "severityCounts".
+ */
+export interface SeverityCounts {
+  error: number;
+  warning: number;
+  info: number;
+  total?: number;
+}
+/**
+ * Whether a saved report is intact: the SHA-256 of its canonical content (RFC 8785, without the digest member) recomputed and compared with the digest it carries.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "audit-verification".
+ */
+export interface AuditVerification {
+  intact: boolean;
+  algorithm: "sha-256";
+  /**
+   * The digest the report carries.
+   */
+  expected: string | null;
+  /**
+   * The digest of its content now.
+   */
+  actual: string;
+  formatVersion: string | null;
+  /**
+   * Whether the report follows audit-report.schema.json.
+   */
+  schemaValid: boolean;
+  reason: string;
+}
+/**
+ * A saved audit report, exactly as it was generated. Only the digest is required here: a report changed in any other way is answered with intact false, not refused.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "audit-verify-request".
+ */
+export interface AuditVerifyRequest {
+  digest: {
+    algorithm: string;
+    value: string;
+  };
 }
 /**
  * What a bundle did, item by item: each key with the id of its record and whether it was created, updated or already existed unchanged.
@@ -761,6 +1018,53 @@ export interface Claim {
   updatedAt: string;
 }
 /**
+ * schema.org ClaimReview (JSON-LD) of a claim with a verdict. The rating is on a 1 (false) to 5 (true) scale: false 1, mostly_false 2, misleading 2, mixed 3, unproven 3 (neither shown nor refuted), mostly_true 4, true 5; alternateName carries the verdict in words.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "claim-review".
+ */
+export interface ClaimReviewJsonLd {
+  "@context": "https://schema.org";
+  "@type": "ClaimReview";
+  "@id"?: string;
+  url?: string;
+  claimReviewed: string;
+  datePublished?: string;
+  author?: {
+    "@type": string;
+    name: string;
+  };
+  reviewBody?: string;
+  reviewRating: {
+    "@type": "Rating";
+    ratingValue: number;
+    bestRating: 5;
+    worstRating: 1;
+    alternateName: string;
+    ratingExplanation?: string;
+  };
+  itemReviewed: {
+    "@type": "Claim";
+    "@id"?: string;
+    text?: string;
+    author?: {}[];
+    appearance: ClaimAppearance[];
+    firstAppearance?: ClaimAppearance;
+  };
+}
+/**
+ * This interface was referenced by `ClaimReviewJsonLd`'s JSON-Schema
+ * via the `definition` "creativeWork".
+ */
+export interface ClaimAppearance {
+  "@type": string;
+  "@id"?: string;
+  url?: string;
+  headline: string;
+  datePublished?: string;
+  publisher?: {};
+}
+/**
  * Shapes shared by several resources.
  *
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
@@ -990,6 +1294,37 @@ export interface FieldError {
   pointer: string;
   message: string;
   expected?: unknown;
+}
+/**
+ * A W3C PROV-JSON document (https://www.w3.org/submissions/prov-json/): actors as agents, statements, their appearances and documents as entities, speaking as wasAttributedTo, acting for as actedOnBehalfOf, hops as wasDerivedFrom (prov:Quotation when verbatim, prov:PrimarySource when first-hand), appearances in a document as hadMember. Identifiers are qualified names under the whosaid prefix (https://whosaid.dev/id/). The full shape is the W3C schema's; this one names the sections.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "prov-document".
+ */
+export interface ProvDocument {
+  prefix: {
+    [k: string]: string;
+  };
+  entity?: {};
+  agent?: {};
+  wasAttributedTo?: {};
+  actedOnBehalfOf?: {};
+  wasDerivedFrom?: {};
+  hadMember?: {};
+}
+/**
+ * What to export: one document (the chains that brought its statements there), one claim (its statements and all their hops), or, with neither, everything.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "prov-query".
+ */
+export interface ProvQuery {
+  documentId?: Id;
+  claimId?: Id;
+  /**
+   * 1 or true: serve the export as a file to save.
+   */
+  download?: "1" | "0" | "true" | "false";
 }
 /**
  * A statement's speaker first, then the tree of hops by which it travelled.

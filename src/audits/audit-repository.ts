@@ -1,0 +1,242 @@
+// All the SQL of audits and exports: a scope's data in a few set-based queries, whatever its size.
+// Ids travel as one JSON array parameter (json_each), so each query is prepared once and cached.
+import type { Db } from '../db/database.js';
+import { ProvenanceRepository, type HopRow } from '../provenance/provenance-repository.js';
+
+export interface AuditActorRow {
+  id: number;
+  kind: string;
+  identity_status: string;
+  name: string | null;
+  description: string | null;
+  affiliation: string | null;
+  anonymity_reason: string | null;
+  acts_for_id: number | null;
+  attested: number;
+}
+
+export interface AuditStatementRow {
+  id: number;
+  speaker_id: number;
+  text: string;
+  text_form: string;
+  kind: string;
+  said_on: string | null;
+  medium: string | null;
+  medium_publisher_id: number | null;
+  circumstances: string;
+  language: string | null;
+}
+
+export interface ClaimLinkRow {
+  claim_id: number;
+  text: string;
+  verdict: string | null;
+  statement_id: number | null;
+  stance: string | null;
+}
+
+export interface TagRow {
+  id: number;
+  document_id: number;
+  statement_id: number | null;
+  relay_id: number | null;
+  start: number | null;
+  end: number | null;
+  exact: string | null;
+  status: string | null;
+}
+
+export interface DocumentSourceRow {
+  document_id: number;
+  relayer_id: number;
+  source_id: number;
+  source_status: string;
+}
+
+export interface DocumentRow {
+  id: number;
+  title: string;
+  url: string | null;
+  outlet_id: number;
+  published_on: string | null;
+}
+
+const ids = (list: Iterable<number>) => JSON.stringify([...new Set(list)]);
+
+// The one place actors are read for audits and exports. The attestation is read only as "is there one":
+// its content and the confidential notes never leave the database.
+const ACTORS_SQL = `
+  WITH RECURSIVE wanted(id) AS (
+    SELECT value FROM json_each(?)
+    UNION
+    SELECT a.acts_for_id FROM actors a JOIN wanted w ON a.id = w.id WHERE a.acts_for_id IS NOT NULL
+  )
+  SELECT a.id, a.kind, a.identity_status, a.name, a.description, a.affiliation, a.anonymity_reason, a.acts_for_id,
+         (a.attestation IS NOT NULL AND a.attestation NOT IN ('', 'null')) AS attested
+  FROM actors a JOIN wanted w ON a.id = w.id ORDER BY a.id`;
+
+const STATEMENT_COLUMNS = 's.id, s.speaker_id, s.text, s.text_form, s.kind, s.said_on, s.medium, s.medium_publisher_id, s.circumstances, s.language';
+
+// Every link of every claim that any of the given statements is linked to.
+const CLAIMS_OF_STATEMENTS_SQL = `
+  SELECT c.id AS claim_id, c.text, c.verdict, sc.statement_id, sc.stance
+  FROM claims c LEFT JOIN statement_claims sc ON sc.claim_id = c.id
+  WHERE c.id IN (SELECT DISTINCT x.claim_id FROM statement_claims x WHERE x.statement_id IN (SELECT value FROM json_each(?)))
+  ORDER BY c.id, sc.statement_id`;
+
+const CLAIMS_SQL = `
+  SELECT c.id AS claim_id, c.text, c.verdict, sc.statement_id, sc.stance
+  FROM claims c LEFT JOIN statement_claims sc ON sc.claim_id = c.id
+  WHERE c.id IN (SELECT value FROM json_each(?))
+  ORDER BY c.id, sc.statement_id`;
+
+// Who each hop in these documents had its statement from, with how identifiable that source is.
+const DOCUMENT_SOURCES_SQL = `
+  SELECT DISTINCT r.document_id, r.relayed_by_id AS relayer_id, src.id AS source_id, src.identity_status AS source_status
+  FROM relays r
+  JOIN statements s ON s.id = r.statement_id
+  LEFT JOIN relays p ON p.id = r.via_relay_id
+  JOIN actors src ON src.id = COALESCE(p.relayed_by_id, s.speaker_id)
+  WHERE r.document_id IN (SELECT value FROM json_each(?))`;
+
+export class AuditRepository {
+  /** Whether the tags table (another issue's migration) exists, with the columns spans need. */
+  readonly tagColumns: string | null;
+  private readonly provenance: ProvenanceRepository;
+
+  constructor(readonly db: Db, tagColumns?: string | null) {
+    this.provenance = new ProvenanceRepository(db);
+    this.tagColumns = tagColumns === undefined ? detectTagColumns(db) : tagColumns;
+  }
+
+  /** The same queries over another connection (a read snapshot for a long streamed report). */
+  on(db: Db): AuditRepository {
+    return new AuditRepository(db, this.tagColumns);
+  }
+
+  get hasTags(): boolean {
+    return this.tagColumns !== null;
+  }
+
+  document(id: number): DocumentRow | undefined {
+    return this.db.prepare('SELECT id, title, url, outlet_id, published_on FROM documents WHERE id = ?').get(id) as DocumentRow | undefined;
+  }
+
+  documents(list: Iterable<number>): DocumentRow[] {
+    return this.db.prepare('SELECT id, title, url, outlet_id, published_on FROM documents WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id').all(ids(list)) as DocumentRow[];
+  }
+
+  claim(id: number): { id: number; text: string; verdict: string | null } | undefined {
+    return this.db.prepare('SELECT id, text, verdict FROM claims WHERE id = ?').get(id) as { id: number; text: string; verdict: string | null } | undefined;
+  }
+
+  actorExists(id: number): boolean {
+    return this.db.prepare('SELECT 1 FROM actors WHERE id = ?').get(id) !== undefined;
+  }
+
+  statementIdsOfDocument(id: number): number[] {
+    const tagged = this.tagColumns ? ' UNION SELECT statement_id FROM tags WHERE document_id = @id AND statement_id IS NOT NULL' : '';
+    return this.db.prepare(`SELECT statement_id FROM relays WHERE document_id = @id${tagged} ORDER BY 1`).pluck().all({ id }) as number[];
+  }
+
+  statementIdsOfClaim(id: number): number[] {
+    return this.db.prepare('SELECT statement_id FROM statement_claims WHERE claim_id = ? ORDER BY statement_id').pluck().all(id) as number[];
+  }
+
+  statementIdsOfActor(id: number): number[] {
+    return this.db.prepare('SELECT id FROM statements WHERE speaker_id = @id UNION SELECT statement_id FROM relays WHERE relayed_by_id = @id ORDER BY 1').pluck().all({ id }) as number[];
+  }
+
+  statements(list: Iterable<number>): AuditStatementRow[] {
+    return this.db.prepare(`SELECT ${STATEMENT_COLUMNS} FROM statements s WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id`).all(ids(list)) as AuditStatementRow[];
+  }
+
+  hops(statementIds: number[]): HopRow[] {
+    return this.provenance.hops([...new Set(statementIds)]);
+  }
+
+  /** The actors asked for and everyone they act for, transitively. */
+  actors(list: Iterable<number>): AuditActorRow[] {
+    return this.db.prepare(ACTORS_SQL).all(ids(list)) as AuditActorRow[];
+  }
+
+  claimsOfStatements(statementIds: Iterable<number>): ClaimLinkRow[] {
+    return this.db.prepare(CLAIMS_OF_STATEMENTS_SQL).all(ids(statementIds)) as ClaimLinkRow[];
+  }
+
+  claims(claimIds: Iterable<number>): ClaimLinkRow[] {
+    return this.db.prepare(CLAIMS_SQL).all(ids(claimIds)) as ClaimLinkRow[];
+  }
+
+  tagsOfDocument(documentId: number): TagRow[] {
+    if (!this.tagColumns) return [];
+    return this.db.prepare(`SELECT ${this.tagColumns} FROM tags WHERE document_id = ? ORDER BY id`).all(documentId) as TagRow[];
+  }
+
+  tagsOfStatements(statementIds: Iterable<number>): TagRow[] {
+    if (!this.tagColumns) return [];
+    return this.db.prepare(`SELECT ${this.tagColumns} FROM tags WHERE statement_id IN (SELECT value FROM json_each(?)) ORDER BY id`).all(ids(statementIds)) as TagRow[];
+  }
+
+  tags(tagIds: Iterable<number>): TagRow[] {
+    if (!this.tagColumns) return [];
+    return this.db.prepare(`SELECT ${this.tagColumns} FROM tags WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`).all(ids(tagIds)) as TagRow[];
+  }
+
+  documentSources(documentIds: Iterable<number>): DocumentSourceRow[] {
+    const list = [...documentIds];
+    if (list.length === 0) return [];
+    return this.db.prepare(DOCUMENT_SOURCES_SQL).all(ids(list)) as DocumentSourceRow[];
+  }
+
+  /** Up to `perActor` statements spoken by each actor, for pointing actor findings at text. */
+  statementIdsSpokenBy(actorIds: Iterable<number>, perActor: number): number[] {
+    return this.db.prepare(`
+      SELECT id FROM (
+        SELECT s.id, row_number() OVER (PARTITION BY s.speaker_id ORDER BY s.id) AS n
+        FROM statements s WHERE s.speaker_id IN (SELECT value FROM json_each(?))
+      ) WHERE n <= ? ORDER BY id`).pluck().all(ids(actorIds), perActor) as number[];
+  }
+
+  // Keyset pages for the everything report: each page is read to its end before anything else runs.
+
+  statementIdsAfter(after: number, limit: number): number[] {
+    return [...this.db.prepare('SELECT id FROM statements WHERE id > ? ORDER BY id LIMIT ?').pluck().iterate(after, limit)] as number[];
+  }
+
+  anonymousActorIdsAfter(after: number, limit: number): number[] {
+    return [...this.db.prepare(`SELECT id FROM actors WHERE id > ? AND identity_status = 'anonymous' ORDER BY id LIMIT ?`).pluck().iterate(after, limit)] as number[];
+  }
+
+  actorIdsAfter(after: number, limit: number): number[] {
+    return [...this.db.prepare('SELECT id FROM actors WHERE id > ? ORDER BY id LIMIT ?').pluck().iterate(after, limit)] as number[];
+  }
+
+  claimIdsAfter(after: number, limit: number): number[] {
+    return [...this.db.prepare('SELECT id FROM claims WHERE id > ? ORDER BY id LIMIT ?').pluck().iterate(after, limit)] as number[];
+  }
+
+  documentIdsAfter(after: number, limit: number): number[] {
+    return [...this.db.prepare('SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?').pluck().iterate(after, limit)] as number[];
+  }
+
+  tagIdsAfter(after: number, limit: number, status?: string): number[] {
+    if (!this.tagColumns) return [];
+    const sql = status ? 'SELECT id FROM tags WHERE id > ? AND status = ? ORDER BY id LIMIT ?' : 'SELECT id FROM tags WHERE id > ? ORDER BY id LIMIT ?';
+    const args = status ? [after, status, limit] : [after, limit];
+    return [...this.db.prepare(sql).pluck().iterate(...args)] as number[];
+  }
+}
+
+const TAG_COLUMNS_NEEDED = ['id', 'document_id', 'statement_id', 'start', 'end', 'exact'];
+const TAG_COLUMNS_OPTIONAL = ['relay_id', 'status'];
+
+/** Looks once for the tags table; works whether or not its migration has landed. */
+function detectTagColumns(db: Db): string | null {
+  const table = db.sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tags'`).get();
+  if (!table) return null;
+  const have = new Set((db.sqlite.prepare(`SELECT name FROM pragma_table_info('tags')`).pluck().all() as string[]));
+  if (!TAG_COLUMNS_NEEDED.every((c) => have.has(c))) return null;
+  return [...TAG_COLUMNS_NEEDED, ...TAG_COLUMNS_OPTIONAL].map((c) => (have.has(c) ? `"${c}"` : `NULL AS "${c}"`)).join(', ');
+}

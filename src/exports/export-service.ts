@@ -1,0 +1,129 @@
+// PROV-JSON and ClaimReview exports, read through the audit repository (the same projections: no
+// confidential actor field is ever selected).
+import type { AuditRepository } from '../audits/audit-repository.js';
+import { assemble, closeSnapshot, openSnapshot, type AuditService } from '../audits/audit-service.js';
+import type { JsonSink } from '../audits/json-sink.js';
+import type { AuditData } from '../audits/types.js';
+import { HttpError, notFound } from '../http/problem.js';
+import { claimReview, type Verdict } from './claimreview.js';
+import { addAgents, addDocuments, addStatements, emptyFragment, PROV_PREFIXES, provDocument, SECTIONS, type ProvFragment, type Section } from './prov.js';
+
+const PAGE = 1000;
+
+// Which pages feed which section of the streamed export.
+const SOURCES: Record<Section, Array<'actors' | 'documents' | 'statements'>> = {
+  agent: ['actors'],
+  actedOnBehalfOf: ['actors'],
+  entity: ['documents', 'statements'],
+  wasAttributedTo: ['documents', 'statements'],
+  wasDerivedFrom: ['statements'],
+  hadMember: ['statements'],
+};
+
+export class ExportService {
+  constructor(
+    private readonly audits: AuditService,
+    private readonly repo: AuditRepository,
+  ) {}
+
+  provForDocument(id: number): Record<string, unknown> {
+    if (!this.repo.document(id)) throw notFound('document', id);
+    return this.provOf(this.audits.loadDocument(id));
+  }
+
+  provForClaim(id: number): Record<string, unknown> {
+    if (!this.repo.claim(id)) throw notFound('claim', id);
+    return this.provOf(this.audits.loadClaim(id));
+  }
+
+  private provOf(data: AuditData): Record<string, unknown> {
+    const statements = data.inScope.statements;
+    const hops = data.inScope.hops;
+    const docIds = new Set<number>();
+    for (const id of hops) {
+      const d = data.hops.get(id)!.documentId;
+      if (d !== null) docIds.add(d);
+    }
+    const agents = new Set<number>();
+    for (const id of statements) {
+      const s = data.statements.get(id)!;
+      agents.add(s.speakerId);
+      if (s.mediumPublisherId !== null) agents.add(s.mediumPublisherId);
+    }
+    for (const id of hops) agents.add(data.hops.get(id)!.relayedById);
+    for (const id of docIds) agents.add(data.documents.get(id)!.outletId);
+    this.completeActors(data, agents);
+    const f = emptyFragment();
+    addAgents(f, data, [...agents].sort((a, b) => a - b));
+    addDocuments(f, data, [...docIds].sort((a, b) => a - b));
+    addStatements(f, data, statements, hops);
+    return provDocument(f);
+  }
+
+  /** Adds to `agents` everyone they act for, reading actors not loaded yet (document outlets). */
+  private completeActors(data: AuditData, agents: Set<number>): void {
+    const missing = [...agents].filter((id) => !data.actors.has(id));
+    if (missing.length) {
+      for (const a of assemble(data.scope, [], [], this.repo.actors(missing), [], null).actors.values()) data.actors.set(a.id, a);
+    }
+    for (const id of [...agents]) {
+      for (let cur = data.actors.get(id)?.actsForId ?? null; cur !== null && !agents.has(cur); cur = data.actors.get(cur)?.actsForId ?? null) agents.add(cur);
+    }
+  }
+
+  /** The whole database as PROV-JSON, written section by section over pages of a read snapshot. */
+  async streamProv(sink: JsonSink): Promise<void> {
+    const snapshot = openSnapshot(this.repo.db);
+    const repo = snapshot ? this.repo.on(snapshot) : this.repo;
+    try {
+      sink.write('{"prefix":' + JSON.stringify(PROV_PREFIXES));
+      for (const section of SECTIONS) {
+        sink.write(`,${JSON.stringify(section)}:{`);
+        let n = 0;
+        for (const source of SOURCES[section]) {
+          for (let after = 0; ;) {
+            const ids = source === 'actors' ? repo.actorIdsAfter(after, PAGE) : source === 'documents' ? repo.documentIdsAfter(after, PAGE) : repo.statementIdsAfter(after, PAGE);
+            if (ids.length === 0) break;
+            after = ids[ids.length - 1];
+            const f = this.page(repo, source, ids);
+            for (const [key, value] of f[section]) sink.write((n++ ? ',' : '') + JSON.stringify(key) + ':' + JSON.stringify(value));
+            await sink.drain();
+          }
+        }
+        sink.write('}');
+      }
+      sink.write('}');
+      await sink.end();
+    } finally {
+      if (snapshot) closeSnapshot(snapshot);
+    }
+  }
+
+  private page(repo: AuditRepository, source: 'actors' | 'documents' | 'statements', ids: number[]): ProvFragment {
+    const f = emptyFragment();
+    if (source === 'statements') {
+      const data = this.audits.loadStatements(ids, repo);
+      addStatements(f, data, ids, new Set(data.hops.keys()));
+      return f;
+    }
+    const data = assemble({ type: 'all', id: null }, [], [], source === 'actors' ? repo.actors(ids) : [], [], null);
+    if (source === 'actors') addAgents(f, data, ids);
+    else {
+      for (const d of repo.documents(ids)) data.documents.set(d.id, { id: d.id, title: d.title, url: d.url, outletId: d.outlet_id, publishedOn: d.published_on });
+      addDocuments(f, data, ids);
+    }
+    return f;
+  }
+
+  claimReview(id: number): Record<string, unknown> {
+    const claim = this.repo.claim(id);
+    if (!claim) throw notFound('claim', id);
+    if (!claim.verdict || claim.verdict === 'null') {
+      throw new HttpError(409, 'no-verdict', 'The claim has no verdict', `Claim ${id} has no verdict yet: a ClaimReview reviews a verdict. Give the claim one (PATCH /v1/claims/${id}) first.`);
+    }
+    const data = this.audits.loadClaim(id);
+    const outlets = new Set([...data.documents.values()].map((d) => d.outletId));
+    this.completeActors(data, outlets);
+    return claimReview(claim, JSON.parse(claim.verdict) as Verdict, data);
+  }
+}

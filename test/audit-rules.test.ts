@@ -1,0 +1,424 @@
+import assert from 'node:assert/strict';
+import { RULES } from '../src/audits/rules/index.js';
+import { anonNoDescription } from '../src/audits/rules/anon-no-description.js';
+import { anonNoReason } from '../src/audits/rules/anon-no-reason.js';
+import { anonBoilerplateReason, boilerplateIn } from '../src/audits/rules/anon-boilerplate-reason.js';
+import { anonNotAttested } from '../src/audits/rules/anon-not-attested.js';
+import { anonOpinion } from '../src/audits/rules/anon-opinion.js';
+import { anonSoleSupport } from '../src/audits/rules/anon-sole-support.js';
+import { pluralCount, pluralCountRule } from '../src/audits/rules/plural-count.js';
+import { independentRoutes } from '../src/audits/rules/independent-routes.js';
+import { relayUnattributed } from '../src/audits/rules/relay-unattributed.js';
+import { relayHedgeDropped } from '../src/audits/rules/relay-hedge-dropped.js';
+import { chainNoPrimary } from '../src/audits/rules/chain-no-primary.js';
+import { contextCustody } from '../src/audits/rules/context-custody.js';
+import { contextOwnChannel } from '../src/audits/rules/context-own-channel.js';
+import { tagOrphaned } from '../src/audits/rules/tag-orphaned.js';
+import type { AuditActor, AuditData, AuditHop, AuditStatement, AuditTag, Finding, Rule } from '../src/audits/types.js';
+
+/** Hand-built audit data: every record in scope unless a test narrows it. */
+class Fixture {
+  private nextId = 1;
+  actors = new Map<number, AuditActor>();
+  statements = new Map<number, AuditStatement>();
+  hops = new Map<number, AuditHop>();
+  claims = new Map<number, { id: number; text: string; links: Array<{ statementId: number; stance: string }> }>();
+  tags: AuditTag[] | null = [];
+
+  actor(a: Partial<AuditActor> = {}): number {
+    const id = this.nextId++;
+    this.actors.set(id, {
+      id, kind: 'person', identityStatus: 'named', name: a.identityStatus && a.identityStatus !== 'named' ? null : `Person ${id}`,
+      description: null, affiliation: null, anonymityReason: null, actsForId: null, attested: false, ...a,
+    });
+    return id;
+  }
+
+  anonymous(description: string, a: Partial<AuditActor> = {}): number {
+    return this.actor({ identityStatus: 'anonymous', description, ...a });
+  }
+
+  statement(speakerId: number, s: Partial<AuditStatement> = {}): number {
+    const id = this.nextId++;
+    this.statements.set(id, {
+      id, speakerId, text: `Statement ${id}`, textForm: 'quote', kind: 'assertion', saidOn: null, medium: null,
+      mediumPublisherId: null, circumstances: [], ...s,
+    });
+    return id;
+  }
+
+  hop(statementId: number, relayedById: number, h: Partial<AuditHop> = {}): number {
+    const id = this.nextId++;
+    const via = h.viaRelayId ?? null;
+    this.hops.set(id, {
+      id, statementId, viaRelayId: via, relayedById, documentId: null, firstHand: via === null, mode: 'verbatim',
+      cue: 'said', hedge: 'said', relayedOn: null, depth: via === null ? 1 : this.hops.get(via)!.depth + 1, ...h,
+    });
+    return id;
+  }
+
+  claim(text: string, links: Array<[number, string]>): number {
+    const id = this.nextId++;
+    this.claims.set(id, { id, text, links: links.map(([statementId, stance]) => ({ statementId, stance })) });
+    return id;
+  }
+
+  tag(documentId: number, statementId: number, t: Partial<AuditTag> = {}): number {
+    const id = this.nextId++;
+    this.tags!.push({ id, documentId, statementId, relayId: null, start: 10, end: 20, exact: 'some words', status: 'anchored', ...t });
+    return id;
+  }
+
+  build(): AuditData {
+    const hopsByStatement = new Map<number, AuditHop[]>();
+    for (const h of [...this.hops.values()].sort((a, b) => a.depth - b.depth || a.id - b.id)) {
+      hopsByStatement.set(h.statementId, [...(hopsByStatement.get(h.statementId) ?? []), h]);
+    }
+    const documents = new Map<number, { id: number; title: string; url: null; outletId: number; publishedOn: null }>();
+    for (const d of [...this.hops.values()].map((h) => h.documentId).concat((this.tags ?? []).map((t) => t.documentId))) {
+      if (d !== null) documents.set(d, { id: d, title: `Document ${d}`, url: null, outletId: 1, publishedOn: null });
+    }
+    // As the repository's query does: who each hop in a document had its statement from.
+    const documentSources = [...this.hops.values()].filter((h) => h.documentId !== null).map((h) => {
+      const sourceId = h.viaRelayId !== null ? this.hops.get(h.viaRelayId)!.relayedById : this.statements.get(h.statementId)!.speakerId;
+      return { documentId: h.documentId!, relayerId: h.relayedById, sourceId, sourceStatus: this.actors.get(sourceId)!.identityStatus };
+    });
+    return {
+      scope: { type: 'all', id: null },
+      actors: this.actors, statements: this.statements, hops: this.hops, hopsByStatement, documents, claims: this.claims,
+      tags: this.tags, documentSources,
+      inScope: {
+        statements: [...this.statements.keys()],
+        hops: new Set(this.hops.keys()),
+        actors: [...this.actors.keys()],
+        claims: [...this.claims.keys()],
+        tags: (this.tags ?? []).map((t) => t.id),
+      },
+    };
+  }
+}
+
+const run = (rule: Rule, data: AuditData) => rule.check(data);
+const concerning = (findings: Finding[], type: string, id: number) => findings.filter((f) => f.records.some((r) => r.type === type && r.id === id));
+const DOC = 900;
+
+describe('audit rules', () => {
+  it('cover the catalogue: fourteen rules, each with a policy name and URL', () => {
+    assert.deepEqual(RULES.map((r) => r.id), [
+      'ANON-NO-DESCRIPTION', 'ANON-NO-REASON', 'ANON-BOILERPLATE-REASON', 'ANON-NOT-ATTESTED', 'ANON-OPINION', 'ANON-SOLE-SUPPORT',
+      'PLURAL-COUNT', 'INDEPENDENT-ROUTES', 'RELAY-UNATTRIBUTED', 'RELAY-HEDGE-DROPPED', 'CHAIN-NO-PRIMARY', 'CONTEXT-CUSTODY',
+      'CONTEXT-OWN-CHANNEL', 'TAG-ORPHANED',
+    ]);
+    for (const r of RULES) assert.match(r.policy.url, /^https:\/\//, r.id);
+  });
+
+  describe('ANON-NO-DESCRIPTION', () => {
+    it('triggers for a source described with no role or affiliation', () => {
+      const f = new Fixture();
+      const a = f.anonymous('one of three sources cited by Reuters');
+      const s = f.statement(a);
+      const out = run(anonNoDescription, f.build());
+      assert.equal(out.length, 1);
+      assert.deepEqual(out[0].records, [{ type: 'actor', id: a }, { type: 'statement', id: s }]);
+      assert.equal(out[0].evidence.reason, 'no-role-or-affiliation');
+      assert.match(out[0].message, /no role or affiliation/);
+    });
+    it('does not trigger for a role, an affiliation, or a named actor', () => {
+      const f = new Fixture();
+      f.anonymous('a senior security official');
+      f.anonymous('a second source', { affiliation: 'Iranian authorities' });
+      f.actor({ description: 'one said' });
+      assert.deepEqual(run(anonNoDescription, f.build()), []);
+    });
+  });
+
+  describe('ANON-NO-REASON', () => {
+    it('triggers when no reason for anonymity is recorded', () => {
+      const f = new Fixture();
+      const a = f.anonymous('a senior security official', { anonymityReason: '  ' });
+      assert.equal(concerning(run(anonNoReason, f.build()), 'actor', a).length, 1);
+    });
+    it('does not trigger when a reason is recorded', () => {
+      const f = new Fixture();
+      f.anonymous('a senior security official', { anonymityReason: 'feared dismissal for speaking about an intelligence exchange' });
+      assert.deepEqual(run(anonNoReason, f.build()), []);
+    });
+  });
+
+  describe('ANON-BOILERPLATE-REASON', () => {
+    it('triggers for rote formulas', () => {
+      for (const reason of ['requested anonymity', 'who also requested anonymity', 'was not authorized to speak publicly', 'because of the sensitivity of the issue', 'spoke on condition of anonymity']) {
+        const f = new Fixture();
+        const a = f.anonymous('a diplomat', { anonymityReason: reason });
+        const out = run(anonBoilerplateReason, f.build());
+        assert.equal(out.length, 1, reason);
+        assert.equal(out[0].records[0].id, a);
+        assert.equal(out[0].severity, 'info');
+      }
+    });
+    it('does not trigger for an informative reason, or when there is no reason at all', () => {
+      assert.equal(boilerplateIn('requested anonymity because the militia that controls his town has threatened informants'), null);
+      const f = new Fixture();
+      f.anonymous('a diplomat', { anonymityReason: 'out of fear of retaliation from the interior ministry' });
+      f.anonymous('a diplomat');
+      assert.deepEqual(run(anonBoilerplateReason, f.build()), []);
+    });
+  });
+
+  describe('ANON-NOT-ATTESTED', () => {
+    it('triggers when no editor attests knowing the identity, as an error', () => {
+      const f = new Fixture();
+      const a = f.anonymous('a diplomat');
+      const out = run(anonNotAttested, f.build());
+      assert.equal(out.length, 1);
+      assert.equal(out[0].severity, 'error');
+      assert.deepEqual(out[0].evidence, { actorId: a, attested: false });
+    });
+    it('does not trigger when an attestation exists', () => {
+      const f = new Fixture();
+      f.anonymous('a diplomat', { attested: true });
+      assert.deepEqual(run(anonNotAttested, f.build()), []);
+    });
+  });
+
+  describe('ANON-OPINION', () => {
+    it('triggers for opinion (warning) and attack (error) from an anonymous speaker', () => {
+      const f = new Fixture();
+      const a = f.anonymous('a party official');
+      const opinion = f.statement(a, { kind: 'opinion' });
+      const attack = f.statement(a, { kind: 'attack' });
+      const out = run(anonOpinion, f.build());
+      assert.equal(concerning(out, 'statement', opinion)[0].severity, 'warning');
+      assert.equal(concerning(out, 'statement', attack)[0].severity, 'error');
+    });
+    it('does not trigger for anonymous information or a named opinion', () => {
+      const f = new Fixture();
+      f.statement(f.anonymous('a party official'), { kind: 'assertion' });
+      f.statement(f.actor(), { kind: 'attack' });
+      assert.deepEqual(run(anonOpinion, f.build()), []);
+    });
+  });
+
+  describe('ANON-SOLE-SUPPORT', () => {
+    it('triggers when every supporter is unnamed: error for one source, warning for several', () => {
+      const f = new Fixture();
+      const one = f.anonymous('a diplomat');
+      const single = f.claim('single', [[f.statement(one), 'supports'], [f.statement(one), 'supports']]);
+      const several = f.claim('several', [[f.statement(f.anonymous('an aide')), 'supports'], [f.statement(f.actor({ identityStatus: 'unidentified', description: 'a detainee' })), 'supports']]);
+      const out = run(anonSoleSupport, f.build());
+      assert.equal(concerning(out, 'claim', single)[0].severity, 'error');
+      assert.equal(concerning(out, 'claim', several)[0].severity, 'warning');
+    });
+    it('does not trigger with a named supporter, or when the unnamed only dispute it', () => {
+      const f = new Fixture();
+      f.claim('mixed', [[f.statement(f.anonymous('a diplomat')), 'supports'], [f.statement(f.actor()), 'supports']]);
+      f.claim('disputed', [[f.statement(f.anonymous('a diplomat')), 'disputes']]);
+      assert.deepEqual(run(anonSoleSupport, f.build()), []);
+    });
+  });
+
+  describe('PLURAL-COUNT', () => {
+    it('reads plural cues, and not "one of three sources"', () => {
+      assert.deepEqual(pluralCount('three sources said'), { count: 3, phrase: 'three sources' });
+      assert.equal(pluralCount('officials said')?.count, 2);
+      assert.equal(pluralCount('one of three sources said'), null);
+      assert.equal(pluralCount('a source said'), null);
+    });
+    it('triggers when a plural cue has fewer unnamed sources behind it in that document', () => {
+      const f = new Fixture();
+      const outlet = f.actor({ kind: 'outlet' });
+      const s = f.statement(f.anonymous('a senior official'));
+      const h = f.hop(s, outlet, { documentId: DOC, cue: 'officials said' });
+      const out = run(pluralCountRule, f.build());
+      assert.equal(out.length, 1);
+      assert.equal(out[0].records[0].id, h);
+      assert.equal(out[0].evidence.claimedCount, 2);
+      assert.equal(out[0].evidence.recordedCount, 1);
+    });
+    it('does not trigger when enough sources are recorded, or for named speakers', () => {
+      const f = new Fixture();
+      const outlet = f.actor({ kind: 'outlet' });
+      f.hop(f.statement(f.anonymous('a diplomat')), outlet, { documentId: DOC, cue: 'three sources said' });
+      f.hop(f.statement(f.anonymous('an aide')), outlet, { documentId: DOC, cue: 'a second source said' });
+      f.hop(f.statement(f.anonymous('an officer')), outlet, { documentId: DOC, cue: 'a third said' });
+      f.hop(f.statement(f.actor()), outlet, { documentId: DOC + 1, cue: 'Putin and his advisers have claimed' });
+      assert.deepEqual(run(pluralCountRule, f.build()), []);
+    });
+  });
+
+  describe('INDEPENDENT-ROUTES', () => {
+    it('triggers when supporting statements share an upstream hop: speakers vs routes, and which collapse', () => {
+      const f = new Fixture();
+      const agency = f.actor({ kind: 'outlet' });
+      const paper = f.actor({ kind: 'outlet' });
+      const ids = [1, 2, 3].map((n) => {
+        const s = f.statement(f.anonymous(`source ${n}`));
+        f.hop(s, paper, { viaRelayId: f.hop(s, agency, { documentId: DOC }), documentId: DOC + 1 });
+        return s;
+      });
+      const alone = f.statement(f.actor());
+      f.hop(alone, paper, { documentId: DOC + 1 });
+      const claim = f.claim('Iran warned Russia', [...ids.map((s) => [s, 'supports'] as [number, string]), [alone, 'supports']]);
+      const out = run(independentRoutes, f.build());
+      assert.equal(out.length, 1);
+      assert.equal(out[0].records[0].id, claim);
+      assert.equal(out[0].evidence.speakers, 4);
+      assert.equal(out[0].evidence.independentRoutes, 2);
+      const routes = out[0].evidence.routes as Array<{ statementIds: number[]; sharedUpstream: Array<{ type: string; id: number }> }>;
+      assert.deepEqual(routes.map((r) => r.statementIds), [ids, [alone]]);
+      assert.deepEqual(routes[0].sharedUpstream.map((u) => [u.type, u.id]), [['document', DOC]]);
+    });
+    it('collapses statements passed on by the same person with no document', () => {
+      const f = new Fixture();
+      const go = f.anonymous('a go-between');
+      const paper = f.actor({ kind: 'outlet' });
+      const a = f.statement(f.actor());
+      const b = f.statement(f.actor());
+      for (const s of [a, b]) f.hop(s, paper, { viaRelayId: f.hop(s, go), documentId: DOC });
+      const out = run(independentRoutes, (f.claim('x', [[a, 'supports'], [b, 'supports']]), f.build()));
+      assert.deepEqual((out[0].evidence.routes as any[])[0].sharedUpstream.map((u: any) => [u.type, u.id]), [['actor', go]]);
+    });
+    it('does not trigger when statements only share the last document', () => {
+      const f = new Fixture();
+      const paper = f.actor({ kind: 'outlet' });
+      const a = f.statement(f.actor());
+      const b = f.statement(f.actor());
+      f.hop(a, paper, { documentId: DOC });
+      f.hop(b, paper, { documentId: DOC });
+      f.claim('x', [[a, 'supports'], [b, 'supports']]);
+      assert.deepEqual(run(independentRoutes, f.build()), []);
+    });
+  });
+
+  describe('RELAY-UNATTRIBUTED', () => {
+    it('triggers for a hop with no cue and for a second-hand hop with no earlier hop', () => {
+      const f = new Fixture();
+      const paper = f.actor({ kind: 'outlet' });
+      const noCue = f.hop(f.statement(f.actor()), paper, { cue: null });
+      const unknownSource = f.hop(f.statement(f.actor()), paper, { firstHand: false, cue: 'The US has said' });
+      const out = run(relayUnattributed, f.build());
+      assert.deepEqual(concerning(out, 'relay', noCue)[0].evidence.reasons, ['no-cue']);
+      assert.deepEqual(concerning(out, 'relay', unknownSource)[0].evidence.reasons, ['earlier-hop-unknown']);
+    });
+    it('does not trigger for a first-hand hop or a later hop with a cue', () => {
+      const f = new Fixture();
+      const s = f.statement(f.actor());
+      f.hop(s, f.actor({ kind: 'outlet' }), { viaRelayId: f.hop(s, f.actor({ kind: 'outlet' }), { cue: 'three sources said' }), cue: 'Reuters reported' });
+      assert.deepEqual(run(relayUnattributed, f.build()), []);
+    });
+  });
+
+  describe('RELAY-HEDGE-DROPPED', () => {
+    it('triggers when a hop weakens the hedge (warning) or states as fact (error)', () => {
+      const f = new Fixture();
+      const s = f.statement(f.actor());
+      const first = f.hop(s, f.actor(), { hedge: 'alleged' });
+      const weaker = f.hop(s, f.actor(), { viaRelayId: first, hedge: 'said' });
+      const t = f.statement(f.actor());
+      const fact = f.hop(t, f.actor(), { viaRelayId: f.hop(t, f.actor(), { hedge: 'claimed' }), hedge: 'stated_as_fact' });
+      const out = run(relayHedgeDropped, f.build());
+      assert.equal(concerning(out, 'relay', weaker)[0].severity, 'warning');
+      assert.equal(concerning(out, 'relay', fact)[0].severity, 'error');
+      assert.equal(concerning(out, 'relay', fact)[0].evidence.previousHedge, 'claimed');
+    });
+    it('does not trigger when the hedge is kept or strengthened', () => {
+      const f = new Fixture();
+      const s = f.statement(f.actor());
+      const a = f.hop(s, f.actor(), { hedge: 'said' });
+      f.hop(s, f.actor(), { viaRelayId: f.hop(s, f.actor(), { viaRelayId: a, hedge: 'said' }), hedge: 'claimed' });
+      assert.deepEqual(run(relayHedgeDropped, f.build()), []);
+    });
+  });
+
+  describe('CHAIN-NO-PRIMARY', () => {
+    it('triggers when the first hop is not first-hand, and when there is no hop at all', () => {
+      const f = new Fixture();
+      const secondHand = f.statement(f.actor());
+      const root = f.hop(secondHand, f.actor(), { firstHand: false });
+      const none = f.statement(f.actor());
+      const out = run(chainNoPrimary, f.build());
+      assert.deepEqual(concerning(out, 'statement', secondHand)[0].evidence.chainsWithoutPrimary, [root]);
+      assert.equal(concerning(out, 'statement', none)[0].evidence.hops, 0);
+    });
+    it('does not trigger when the chain starts first-hand', () => {
+      const f = new Fixture();
+      const s = f.statement(f.actor());
+      f.hop(s, f.actor(), { viaRelayId: f.hop(s, f.actor(), { firstHand: true }) });
+      assert.deepEqual(run(chainNoPrimary, f.build()), []);
+    });
+  });
+
+  describe('CONTEXT-CUSTODY', () => {
+    it('triggers for a statement made in custody or under interrogation', () => {
+      const f = new Fixture();
+      const a = f.statement(f.actor({ identityStatus: 'unidentified', description: 'a detained man' }), { circumstances: ['in_custody'] });
+      const b = f.statement(f.actor(), { circumstances: ['under_interrogation'] });
+      const out = run(contextCustody, f.build());
+      assert.deepEqual(out.map((x) => x.records[0].id), [a, b]);
+    });
+    it('does not trigger for other circumstances', () => {
+      const f = new Fixture();
+      f.statement(f.actor(), { circumstances: ['own_channel'] });
+      f.statement(f.actor());
+      assert.deepEqual(run(contextCustody, f.build()), []);
+    });
+  });
+
+  describe('CONTEXT-OWN-CHANNEL', () => {
+    it('triggers for the own_channel circumstance and for a publisher that acts for the speaker', () => {
+      const f = new Fixture();
+      const group = f.actor({ kind: 'group' });
+      const agency = f.actor({ kind: 'outlet', actsForId: group });
+      const flagged = f.statement(group, { circumstances: ['own_channel'] });
+      const inferred = f.statement(group, { mediumPublisherId: agency });
+      const out = run(contextOwnChannel, f.build());
+      assert.deepEqual(concerning(out, 'statement', flagged)[0].evidence.reasons, ['own_channel']);
+      assert.deepEqual(concerning(out, 'statement', inferred)[0].evidence.reasons, ['publisher-acts-for-speaker']);
+    });
+    it('does not trigger for a statement published by someone else', () => {
+      const f = new Fixture();
+      const state = f.actor({ kind: 'state' });
+      const fsb = f.actor({ kind: 'organisation', actsForId: state });
+      f.statement(f.actor({ identityStatus: 'unidentified', description: 'a detained man' }), { mediumPublisherId: fsb, circumstances: ['in_custody'] });
+      assert.deepEqual(run(contextOwnChannel, f.build()), []);
+    });
+  });
+
+  describe('TAG-ORPHANED', () => {
+    it('triggers for a tag that lost its anchor', () => {
+      const f = new Fixture();
+      const s = f.statement(f.actor());
+      const tag = f.tag(DOC, s, { status: 'orphaned', start: null, end: null });
+      const out = run(tagOrphaned, f.build());
+      assert.equal(out.length, 1);
+      assert.deepEqual(out[0].records.slice(0, 2), [{ type: 'tag', id: tag }, { type: 'document', id: DOC }]);
+      assert.deepEqual(out[0].spans, [{ documentId: DOC, tagId: tag, start: null, end: null, exact: 'some words' }]);
+    });
+    it('does not trigger for anchored tags, nor when there is no tags table', () => {
+      const f = new Fixture();
+      f.tag(DOC, f.statement(f.actor()), { status: 'anchored' });
+      assert.deepEqual(run(tagOrphaned, f.build()), []);
+      f.tags = null;
+      assert.deepEqual(run(tagOrphaned, f.build()), []);
+    });
+  });
+
+  describe('findings', () => {
+    it('carry the text spans of the statements they concern', () => {
+      const f = new Fixture();
+      const s = f.statement(f.actor(), { circumstances: ['in_custody'] });
+      const tag = f.tag(DOC, s, { start: 5, end: 15, exact: 'I took them' });
+      const [finding] = run(contextCustody, f.build());
+      assert.deepEqual(finding.spans, [{ documentId: DOC, tagId: tag, start: 5, end: 15, exact: 'I took them' }]);
+      assert.equal(finding.id, `CONTEXT-CUSTODY:statement/${s}`);
+      assert.equal(finding.policy.name, contextCustody.policy.name);
+    });
+    it('judge only what is in scope', () => {
+      const f = new Fixture();
+      f.statement(f.actor(), { circumstances: ['in_custody'] });
+      const data = f.build();
+      data.inScope.statements = [];
+      assert.deepEqual(run(contextCustody, data), []);
+    });
+  });
+});
