@@ -11,7 +11,7 @@ function send(ctx: RouteContext, report: AuditReport): AuditReport {
 }
 
 export function reportFileName(type: string, id: number | null, at: string): string {
-  return `whosaid-audit-${type}${id === null ? '' : '-' + id}-${at.replace(/[:.]/g, '').slice(0, 15)}Z.json`;
+  return `whosaid-audit-${type}${id === null ? '' : '-' + id}-${at.replace(/[-:]/g, '').slice(0, 15)}Z.json`;
 }
 
 export function auditRoutes(service: AuditService): RouteDef[] {

@@ -298,22 +298,7 @@ export class AuditService {
 
   /** Recomputes the digest of a saved report's canonical content and compares it with the one it carries. */
   verify(report: Record<string, unknown>): Verification {
-    const digest = report.digest as { algorithm?: unknown; value?: unknown } | undefined;
-    const expected = typeof digest?.value === 'string' ? digest.value : null;
-    const algorithm = typeof digest?.algorithm === 'string' ? digest.algorithm : 'unknown';
-    const actual = digestOf(report);
-    const schemaValid = this.validateReport(report) === true;
-    const formatVersion = typeof report.formatVersion === 'string' ? report.formatVersion : null;
-    let reason: string;
-    let intact = false;
-    if (algorithm.toLowerCase() !== DIGEST_ALGORITHM) reason = `The report's digest uses ${algorithm}; only ${DIGEST_ALGORITHM} is known.`;
-    else if (expected === null) reason = 'The report carries no digest value.';
-    else if (expected.toLowerCase() !== actual) reason = 'The content does not match its digest: the report was changed after it was generated.';
-    else {
-      intact = true;
-      reason = schemaValid ? 'The content matches its digest.' : 'The content matches its digest, but it does not follow the report schema of this version.';
-    }
-    return { intact, algorithm: DIGEST_ALGORITHM, expected, actual, formatVersion, schemaValid, reason };
+    return verifyReport(report, this.validateReport);
   }
 
   // ---- loading --------------------------------------------------------------------------------
@@ -373,6 +358,26 @@ export class AuditService {
     data.documentSources = repo.documentSources(pluralDocs).map((r) => ({ documentId: r.document_id, relayerId: r.relayer_id, sourceId: r.source_id, sourceStatus: r.source_status }));
     return data;
   }
+}
+
+/** Whether a saved report is intact: SHA-256 of its canonical content against the digest it carries. */
+export function verifyReport(report: Record<string, unknown>, validate: ValidateFunction): Verification {
+  const digest = report.digest as { algorithm?: unknown; value?: unknown } | undefined;
+  const expected = typeof digest?.value === 'string' ? digest.value : null;
+  const algorithm = typeof digest?.algorithm === 'string' ? digest.algorithm : 'unknown';
+  const actual = digestOf(report);
+  const schemaValid = validate(report) === true;
+  const formatVersion = typeof report.formatVersion === 'string' ? report.formatVersion : null;
+  let reason: string;
+  let intact = false;
+  if (algorithm.toLowerCase() !== DIGEST_ALGORITHM) reason = `The report's digest uses ${algorithm}; only ${DIGEST_ALGORITHM} is known.`;
+  else if (expected === null) reason = 'The report carries no digest value.';
+  else if (expected.toLowerCase() !== actual) reason = 'The content does not match its digest: the report was changed after it was generated.';
+  else {
+    intact = true;
+    reason = schemaValid ? 'The content matches its digest.' : 'The content matches its digest, but it does not follow the report schema of this version.';
+  }
+  return { intact, algorithm: DIGEST_ALGORITHM, expected, actual, formatVersion, schemaValid, reason };
 }
 
 /** Rows to the indexed shape the rules read. */
