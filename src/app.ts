@@ -41,6 +41,9 @@ import { AuditService } from './audits/audit-service.js';
 import { auditRoutes } from './audits/audit-routes.js';
 import { ExportService } from './exports/export-service.js';
 import { exportRoutes } from './exports/export-routes.js';
+import { SearchRepository } from './search/search-repository.js';
+import { SearchService } from './search/search-service.js';
+import { searchRoutes } from './search/search-routes.js';
 
 export const VERSION = '0.1.0';
 
@@ -73,6 +76,7 @@ export interface Services {
   changes: ChangeService;
   audits: AuditService;
   exports: ExportService;
+  search: SearchService;
 }
 
 export function createServices(db: Db, registry: SchemaRegistry): Services {
@@ -91,7 +95,8 @@ export function createServices(db: Db, registry: SchemaRegistry): Services {
   const auditRepo = new AuditRepository(db);
   const audits = new AuditService(auditRepo, VERSION, registry.validator('audit-report'));
   const exports = new ExportService(audits, auditRepo);
-  return { actors, statements, relays, documents, claims, provenance, bundles, keys, changes, audits, exports };
+  const search = new SearchService(new SearchRepository(db), provenance);
+  return { actors, statements, relays, documents, claims, provenance, bundles, keys, changes, audits, exports, search };
 }
 
 export function buildRoutes(services: Services): RouteDef[] {
@@ -106,6 +111,7 @@ export function buildRoutes(services: Services): RouteDef[] {
     ...changeRoutes(services.changes),
     ...auditRoutes(services.audits),
     ...exportRoutes(services.exports),
+    ...searchRoutes(services.search),
   ];
 }
 

@@ -173,13 +173,29 @@ export type Id3 = number;
  */
 export type IdOrNull2 = number | null;
 /**
+ * Of the speaker.
+ */
+export type IdentityStatus1 = "named" | "anonymous" | "unidentified";
+/**
+ * Statements linked to this claim, whatever their stance.
+ */
+export type Id4 = number;
+/**
+ * Statements with a hop in this document.
+ */
+export type Id5 = number;
+/**
+ * Statements with a hop relayed by this actor or in a document this outlet published.
+ */
+export type Id6 = number;
+/**
  * Who published the medium (the FSB for its video).
  */
 export type IdOrNull3 = number | null;
 /**
  * Statements with a hop in this document.
  */
-export type Id4 = number;
+export type Id7 = number;
 /**
  * The actor this one speaks or acts for (Peskov for the Kremlin, Amaq for Islamic State).
  */
@@ -187,7 +203,7 @@ export type IdOrNull4 = number | null;
 /**
  * Who passed it on: an outlet or a person.
  */
-export type Id5 = number;
+export type Id8 = number;
 /**
  * The earlier hop of the same statement this one took it from.
  */
@@ -1482,6 +1498,114 @@ export interface Relay {
   updatedAt: string;
 }
 /**
+ * Who said this: full-text search over statement text and original-language text, with filters.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "search-query".
+ */
+export interface SearchQuery {
+  /**
+   * What to look for, pasted as seen: quotes, dashes, ellipses, case, whitespace and [bracketed insertions] are normalised. Any text is accepted and searched as words (never as FTS5 syntax, except with mode=advanced). At most 2000 characters; the first 64 distinct words are used to find candidates and all of them to rank.
+   */
+  q: string;
+  /**
+   * auto (default): all the words, else substrings of 3+ characters, else the rarest of the words, best match first. substring: only substrings (3+ letters or digits). advanced: a validated subset of FTS5 syntax: words, "phrases", prefix*, AND, OR, NOT, parentheses.
+   */
+  mode?: "auto" | "substring" | "advanced";
+  speakerId?: Id;
+  identityStatus?: IdentityStatus1;
+  kind?: StatementKind;
+  claimId?: Id4;
+  documentId?: Id5;
+  outletId?: Id6;
+  circumstance?: Circumstance;
+  /**
+   * Statements whose date range reaches this date or later.
+   */
+  saidFrom?: string;
+  /**
+   * Statements whose date range starts on or before this date.
+   */
+  saidTo?: string;
+  limit?: number;
+  /**
+   * nextCursor of the previous page of the same search.
+   */
+  cursor?: string;
+}
+/**
+ * Statements matching a search, best first, each with its speaker, its hops down to every document it appears in, its claims and a highlighted snippet.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "search-results".
+ */
+export interface SearchResults {
+  query: SearchInterpretation;
+  items: SearchHit[];
+  nextCursor: string | null;
+}
+/**
+ * How the search was understood.
+ */
+export interface SearchInterpretation {
+  /**
+   * q after folding quotes, dashes, ellipses and whitespace and dropping [bracketed insertions].
+   */
+  normalised: string;
+  /**
+   * all-words: statements with every word (stop words aside), re-ranked by how closely they match the words in order. substring: statements containing every fragment. any-words: statements with the rarest words, re-ranked the same way (used when no statement has them all). advanced: the parsed expression.
+   */
+  strategy: "all-words" | "substring" | "any-words" | "advanced";
+  /**
+   * The words or fragments used to find candidates.
+   */
+  terms: string[];
+  /**
+   * True when q had more distinct words than are used to find candidates.
+   */
+  truncated: boolean;
+  /**
+   * When more statements match than this, only the newest this-many are ranked by relevance and the rest follow, newest first. null when every match was ranked.
+   */
+  rankedWithin: number | null;
+}
+/**
+ * This interface was referenced by `SearchResults`'s JSON-Schema
+ * via the `definition` "hit".
+ */
+export interface SearchHit {
+  statement: Statement;
+  speaker: ActorSummary;
+  mediumPublisher: null | ActorSummary;
+  /**
+   * The tree of hops from the speaker to every document.
+   */
+  hops: ProvenanceHop[];
+  claims: SearchHitClaim[];
+  snippet: SearchSnippet;
+  /**
+   * Higher is better: closeness of the match (0–1) where re-ranked, otherwise the negated bm25 score; null for matches beyond the ranked window.
+   */
+  relevance: number | null;
+}
+export interface SearchHitClaim {
+  claimId: Id;
+  stance: Stance;
+  text: string;
+  verdict: {} | null;
+}
+/**
+ * The matching stretch of the statement, with the matched words marked by offsets (UTF-16 code units into snippet.text).
+ */
+export interface SearchSnippet {
+  field: "text" | "originalText";
+  text: string;
+  highlights: {
+    start: number;
+    end: number;
+  }[];
+}
+/**
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
  * via the `definition` "statement-create".
  */
@@ -1552,7 +1676,7 @@ export interface StatementFields {
 export interface StatementListQuery {
   speakerId?: Id;
   claimId?: Id;
-  documentId?: Id4;
+  documentId?: Id7;
   kind?: StatementKind;
   /**
    * Statements whose date range reaches this date or later.
@@ -1697,7 +1821,7 @@ export interface RelayPatch {
   cue?: string | null;
   hedge?: Hedge;
   relayedOn?: PartialDate;
-  relayedById?: Id5;
+  relayedById?: Id8;
   viaRelayId?: IdOrNull5;
   documentId?: IdOrNull1;
 }

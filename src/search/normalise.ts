@@ -1,0 +1,225 @@
+// Text as a fact-checker pastes it and text as it was stored rarely agree character for character: curly or
+// straight quotes, dashes, ellipses, case, whitespace, a reporter's [insertions]. Both sides go through the
+// same folding here, and FTS5 only ever sees tokens this module produced and quoted itself.
+
+/** Tokens of a query used for retrieval; the rest of a very long paste only counts in re-ranking. */
+export const MAX_QUERY_TOKENS = 64;
+
+const SINGLE_QUOTES = /[\u2018\u2019\u201A\u201B\u2032\u2035\u02BC\u0060\u00B4]/g;
+const DOUBLE_QUOTES = /[\u201C\u201D\u201E\u201F\u2033\u2036\u00AB\u00BB\u2039\u203A\u300C\u300D]/g;
+const DASHES = /[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2E3A\u2E3B\uFE58\uFE63\uFF0D]/g;
+// Format characters (zero-width spaces and joiners, soft hyphens, bidi marks) vanish: they join what they split.
+const FORMAT = /\p{Cf}/gu;
+const CONTROL = /[\p{Cc}\u2028\u2029]/gu;
+const TOKEN = /[\p{L}\p{N}]+/gu;
+const MARKS = /\p{M}+/gu;
+const BRACKETED = /\[[^[\]]{0,300}\]/g;
+
+/** Typographic folding that keeps the text readable: quotes, dashes, ellipses, whitespace. */
+export function normaliseText(input: string): string {
+  return input
+    .normalize('NFKC') // also turns … into ... and full-width letters into ASCII
+    .replace(FORMAT, '')
+    .replace(CONTROL, ' ')
+    .replace(SINGLE_QUOTES, "'")
+    .replace(DOUBLE_QUOTES, '"')
+    .replace(DASHES, '-')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Drops a reporter's bracketed insertions ("They [the members of Isis-K] were…"), unless nothing else is left. */
+export function dropBracketed(text: string): string {
+  const dropped = text.replace(BRACKETED, ' ').replace(/\s+/g, ' ').trim();
+  return wordTokens(dropped).length > 0 ? dropped : text;
+}
+
+/** Lower case with diacritics removed, like the index's unicode61 tokenizer with remove_diacritics 2. */
+export function fold(text: string): string {
+  return text.normalize('NFD').replace(MARKS, '').toLowerCase();
+}
+
+/** Runs of letters and digits, folded: the words unicode61 sees. */
+export function wordTokens(text: string): string[] {
+  return fold(text).match(TOKEN) ?? [];
+}
+
+/**
+ * A light English suffix-stripper, used only to compare words in re-ranking and highlighting (the index
+ * itself stems with Porter): "weapons" and "weapon", "attacked" and "attack" compare equal.
+ */
+export function stem(token: string): string {
+  if (token.length <= 3) return token;
+  let t = token;
+  if (t.endsWith('ies') && t.length > 4) t = t.slice(0, -3) + 'y';
+  else if (t.endsWith('sses')) t = t.slice(0, -2);
+  else if (t.endsWith('s') && !t.endsWith('ss') && !t.endsWith('us') && !t.endsWith('is')) t = t.slice(0, -1);
+  if (t.length > 5 && t.endsWith('ing')) t = t.slice(0, -3);
+  else if (t.length > 4 && t.endsWith('ed')) t = t.slice(0, -2);
+  else if (t.length > 4 && t.endsWith('ly')) t = t.slice(0, -2);
+  if (t.length > 4 && t.endsWith('e')) t = t.slice(0, -1);
+  return t;
+}
+
+/** A string literal for an FTS5 MATCH expression: the only way any user text reaches FTS5. */
+export function ftsString(token: string): string {
+  return `"${token.replace(/"/g, '""')}"`;
+}
+
+const STOPWORDS = new Set(`a about above after again against all am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had has have having he
+her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of
+off on once only or other our ours ourselves out over own same she should so some such than that the their theirs
+them themselves then there these they this those through to too under until up very was we were what when where which
+while who whom why will with would you your yours yourself yourselves said says say s t`.split(/\s+/));
+
+export const isStopword = (token: string) => STOPWORDS.has(token);
+
+export interface PreparedQuery {
+  /** The query after typographic folding and dropping bracketed insertions. */
+  normalised: string;
+  /** Folded word tokens, in order (all of them, for re-ranking). */
+  tokens: string[];
+  /** Distinct tokens used for retrieval, at most MAX_QUERY_TOKENS. */
+  retrieval: string[];
+  /** Whether tokens beyond MAX_QUERY_TOKENS were left out of retrieval. */
+  truncated: boolean;
+  /** Letter-and-digit runs of three characters or more, for the trigram index. */
+  fragments: string[];
+}
+
+export function prepareQuery(q: string): PreparedQuery {
+  const normalised = dropBracketed(normaliseText(q));
+  const tokens = wordTokens(normalised);
+  const distinct = [...new Set(tokens)];
+  const fragments = [...new Set(tokens.filter((t) => t.length >= 3))];
+  return {
+    normalised,
+    tokens,
+    retrieval: distinct.slice(0, MAX_QUERY_TOKENS),
+    truncated: distinct.length > MAX_QUERY_TOKENS,
+    fragments,
+  };
+}
+
+/**
+ * How well a statement's words match the pasted words, from 0 to 1: mostly how much of the query appears
+ * in the statement in order (longest common subsequence), then the longest run of consecutive words, then
+ * how much of the statement the match covers (so the statement that *is* the quote beats one quoting it).
+ */
+export function similarity(queryStems: string[], docStems: string[]): number {
+  const q = queryStems.length;
+  const d = docStems.length;
+  if (q === 0 || d === 0) return 0;
+  const inQuery = new Set(queryStems);
+  // Words absent from the query never match: leave them out of the subsequence table.
+  const docMatched = docStems.filter((t) => inQuery.has(t));
+  const lcs = lcsLength(queryStems, docMatched);
+  const run = d <= 2000 ? longestRun(queryStems, docStems) : 0;
+  return 0.6 * (lcs / q) + 0.25 * (run / q) + 0.15 * (lcs / d);
+}
+
+function lcsLength(a: string[], b: string[]): number {
+  if (b.length === 0) return 0;
+  let prev = new Uint16Array(b.length + 1);
+  let cur = new Uint16Array(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = a[i - 1] === b[j - 1] ? prev[j - 1] + 1 : Math.max(prev[j], cur[j - 1]);
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev[b.length];
+}
+
+function longestRun(a: string[], b: string[]): number {
+  let best = 0;
+  let prev = new Uint16Array(b.length + 1);
+  let cur = new Uint16Array(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = a[i - 1] === b[j - 1] ? prev[j - 1] + 1 : 0;
+      if (cur[j] > best) best = cur[j];
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return best;
+}
+
+export interface Highlight {
+  start: number;
+  end: number;
+}
+
+export interface Snippet {
+  text: string;
+  highlights: Highlight[];
+}
+
+/** Folds text character by character, remembering where each folded character came from. */
+function foldWithMap(text: string): { folded: string; from: number[] } {
+  let folded = '';
+  const from: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    const cp = text.codePointAt(i)!;
+    const ch = String.fromCodePoint(cp);
+    const f = fold(ch);
+    for (let k = 0; k < f.length; k++) from.push(i);
+    folded += f;
+    i += ch.length;
+  }
+  from.push(text.length);
+  return { folded, from };
+}
+
+/**
+ * Marks in a stored text the words (compared by stem) or the substrings that matched, joins marks
+ * separated only by spaces and punctuation, and cuts a window around the densest stretch when long.
+ */
+export function highlight(text: string, match: { stems?: Set<string>; prefixes?: string[]; fragments?: string[] }, maxLength = 280): Snippet & { marked: number } {
+  const { folded, from } = foldWithMap(text);
+  const spans: Highlight[] = [];
+  if (match.stems || match.prefixes) {
+    for (const m of folded.matchAll(TOKEN)) {
+      const tok = m[0];
+      const hit = (match.stems?.has(stem(tok)) ?? false) || (match.prefixes?.some((p) => tok.startsWith(p)) ?? false);
+      if (hit) spans.push({ start: from[m.index!], end: from[m.index! + tok.length] });
+    }
+  }
+  for (const frag of match.fragments ?? []) {
+    if (!frag) continue;
+    for (let at = folded.indexOf(frag); at !== -1; at = folded.indexOf(frag, at + frag.length)) {
+      spans.push({ start: from[at], end: from[at + frag.length] });
+    }
+  }
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: Highlight[] = [];
+  for (const s of spans) {
+    const last = merged[merged.length - 1];
+    if (last && (s.start <= last.end || /^[^\p{L}\p{N}]{0,3}$/u.test(text.slice(last.end, s.start)))) last.end = Math.max(last.end, s.end);
+    else merged.push({ ...s });
+  }
+  const marked = merged.reduce((n, s) => n + s.end - s.start, 0);
+  if (text.length <= maxLength) return { text, highlights: merged, marked };
+
+  // The window of maxLength characters holding the most marked characters, widened to word boundaries.
+  let bestStart = 0;
+  let best = -1;
+  for (const s of merged.length ? merged : [{ start: 0, end: 0 }]) {
+    const start = Math.max(0, Math.min(s.start - 40, text.length - maxLength));
+    const end = start + maxLength;
+    let n = 0;
+    for (const t of merged) n += Math.max(0, Math.min(end, t.end) - Math.max(start, t.start));
+    if (n > best) { best = n; bestStart = start; }
+  }
+  let start = bestStart;
+  let end = Math.min(text.length, start + maxLength);
+  while (start > 0 && start > bestStart - 20 && /[\p{L}\p{N}]/u.test(text[start - 1])) start--;
+  while (end < text.length && end < bestStart + maxLength + 20 && /[\p{L}\p{N}]/u.test(text[end])) end++;
+  const prefix = start > 0 ? '…' : '';
+  const suffix = end < text.length ? '…' : '';
+  const highlights = merged
+    .filter((s) => s.end > start && s.start < end)
+    .map((s) => ({ start: Math.max(s.start, start) - start + prefix.length, end: Math.min(s.end, end) - start + prefix.length }));
+  return { text: prefix + text.slice(start, end) + suffix, highlights, marked };
+}

@@ -1,0 +1,317 @@
+import type { SearchHit, SearchQuery, SearchResults } from '../generated/schema-types.js';
+import { validationFailed } from '../http/problem.js';
+import type { ProvenanceService } from '../provenance/provenance-service.js';
+import { rangeOf } from '../shared/partial-date.js';
+import type { StatementRow } from '../statements/statement-repository.js';
+import { parseAdvanced, QuerySyntaxError } from './advanced-query.js';
+import {
+  dropBracketed, ftsString, highlight, isStopword, normaliseText, prepareQuery, similarity, stem, wordTokens, type PreparedQuery,
+} from './normalise.js';
+import type { Hit, SearchFilter, SearchIndex, SearchRepository } from './search-repository.js';
+
+type Strategy = SearchResults['query']['strategy'];
+type Mode = NonNullable<SearchQuery['mode']>;
+
+export interface SearchOptions {
+  /**
+   * Scores computed per search, at most: when more statements match, only the newest (this / number of
+   * terms) are ranked by bm25 and the rest follow newest first. Bounds a very common word at 1M statements.
+   * 0 ranks every match.
+   */
+  scoreBudget?: number;
+  /** How many of the best bm25 candidates are re-ranked by closeness to the pasted words. */
+  pool?: number;
+  /** Probes of word frequency stop counting here: a word seen this often is "common". */
+  probeCap?: number;
+}
+
+interface Plan {
+  strategy: Strategy;
+  index: SearchIndex;
+  match: string;
+  terms: string[];
+  phrases: number;
+  rerank: boolean;
+  mark: { stems?: Set<string>; prefixes?: string[]; fragments?: string[] };
+}
+
+interface Cursor {
+  strategy: Strategy;
+  offset: number;
+  floor: number | null;
+  fingerprint: string;
+}
+
+const STRATEGY_CODE: Record<Strategy, string> = { 'all-words': 'w', substring: 't', 'any-words': 'o', advanced: 'a' };
+const CODE_STRATEGY = Object.fromEntries(Object.entries(STRATEGY_CODE).map(([k, v]) => [v, k])) as Record<string, Strategy>;
+const MAX_OR_TERMS = 8;
+const MAX_SUBSTRING_FRAGMENTS = 6;
+const MAX_RERANK_TOKENS = 200;
+
+const badQuery = (message: string, detail?: string) =>
+  validationFailed([{ in: 'query', pointer: '/q', message }], detail ?? `Invalid query: /q ${message}`);
+const badCursor = (message: string) =>
+  validationFailed([{ in: 'query', pointer: '/cursor', message }], `Invalid query: /cursor ${message}`);
+
+/** FNV-1a: a cursor remembers which search it belongs to, so it cannot page through another one. */
+function fingerprint(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(36);
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(`s1.${STRATEGY_CODE[c.strategy]}.${c.offset}.${c.floor ?? '-'}.${c.fingerprint}`).toString('base64url');
+}
+
+function decodeCursor(raw: string): Cursor {
+  const m = /^s1\.([wtoa])\.(\d{1,9})\.(\d{1,16}|-)\.([0-9a-z]{1,8})$/.exec(Buffer.from(raw, 'base64url').toString('utf8'));
+  if (!m) throw badCursor('must be a nextCursor value from an earlier page');
+  return { strategy: CODE_STRATEGY[m[1]], offset: Number(m[2]), floor: m[3] === '-' ? null : Number(m[3]), fingerprint: m[4] };
+}
+
+export class SearchService {
+  private readonly scoreBudget: number;
+  private readonly pool: number;
+  private readonly probeCap: number;
+  // Word frequencies (capped counts) only choose which words the loosest strategy searches for.
+  private readonly probes = new Map<string, number>();
+
+  constructor(
+    private readonly repo: SearchRepository,
+    private readonly provenance: ProvenanceService,
+    options: SearchOptions = {},
+  ) {
+    this.scoreBudget = options.scoreBudget ?? 20_000;
+    this.pool = options.pool ?? 100;
+    this.probeCap = options.probeCap ?? 2_000;
+  }
+
+  search(input: SearchQuery): SearchResults {
+    const mode: Mode = input.mode ?? 'auto';
+    const limit = input.limit ?? 20;
+    const filter: SearchFilter = {
+      speakerId: input.speakerId,
+      identityStatus: input.identityStatus,
+      kind: input.kind,
+      claimId: input.claimId,
+      documentId: input.documentId,
+      outletId: input.outletId,
+      circumstance: input.circumstance,
+      from: rangeOf(input.saidFrom)[0] ?? undefined,
+      to: rangeOf(input.saidTo)[1] ?? undefined,
+    };
+    const prepared = prepareQuery(input.q);
+    const fp = fingerprint(JSON.stringify([mode, prepared.normalised, filter]));
+    const cursor = input.cursor === undefined ? null : decodeCursor(input.cursor);
+    if (cursor && cursor.fingerprint !== fp) throw badCursor('belongs to a different search (q, mode or filters changed)');
+
+    let answer: SearchResults | null = null;
+    for (const step of this.plans(mode, input.q, prepared)) {
+      if (cursor && step.strategy !== cursor.strategy) continue;
+      const plan = step.make();
+      if (!plan) continue;
+      const budget = this.windowFor(plan);
+      const floor = cursor ? cursor.floor : budget === null ? null : this.run(() => this.repo.windowFloor(plan.index, plan.match, filter, budget));
+      const offset = cursor?.offset ?? 0;
+      const { hits, more } = this.page(plan, prepared, filter, floor, offset, limit);
+      answer = {
+        query: {
+          normalised: prepared.normalised,
+          strategy: plan.strategy,
+          terms: plan.terms,
+          truncated: prepared.truncated,
+          rankedWithin: floor === null ? null : budget,
+        },
+        items: this.assemble(hits, plan),
+        nextCursor: more ? encodeCursor({ strategy: plan.strategy, offset: offset + limit, floor, fingerprint: fp }) : null,
+      };
+      // Nothing with this strategy: the next one is looser. A later page stays with the first page's.
+      if (answer.items.length > 0 || cursor) return answer;
+    }
+    return answer ?? {
+      query: { normalised: prepared.normalised, strategy: mode === 'substring' ? 'substring' : 'all-words', terms: [], truncated: prepared.truncated, rankedWithin: null },
+      items: [],
+      nextCursor: null,
+    };
+  }
+
+  /**
+   * The strategies to try, in order. Each is built only when reached: the loosest one costs frequency
+   * probes, and a query the words strategy answers never pays for them.
+   */
+  private plans(mode: Mode, q: string, p: PreparedQuery): Array<{ strategy: Strategy; make: () => Plan | null }> {
+    if (mode === 'advanced') {
+      let parsed: ReturnType<typeof parseAdvanced>;
+      try {
+        parsed = parseAdvanced(normaliseText(q));
+      } catch (e) {
+        if (e instanceof QuerySyntaxError) throw badQuery(`${e.message} (at character ${e.position + 1})`);
+        throw e;
+      }
+      return [{
+        strategy: 'advanced',
+        make: () => ({
+          strategy: 'advanced', index: 'statements_fts', match: parsed.match, terms: [parsed.match], phrases: parsed.terms,
+          rerank: false, mark: { stems: parsed.stems, prefixes: parsed.prefixes },
+        }),
+      }];
+    }
+    if (p.tokens.length === 0) throw badQuery('must contain a letter or digit', 'Invalid query: /q has no letters or digits to search for.');
+    const substring = (): Plan | null => {
+      const fragments = p.fragments.slice(0, MAX_SUBSTRING_FRAGMENTS);
+      if (fragments.length === 0) return null;
+      return {
+        strategy: 'substring', index: 'statements_fts_trigram', match: fragments.map(ftsString).join(' AND '), terms: fragments,
+        phrases: fragments.length, rerank: false, mark: { fragments },
+      };
+    };
+    if (mode === 'substring') {
+      if (p.fragments.length === 0) throw badQuery('needs at least 3 letters or digits in a row for a substring search');
+      return [{ strategy: 'substring', make: substring }];
+    }
+
+    const stems = new Set(p.tokens.map(stem));
+    // Stop words add almost nothing to which statements match and cost a long list each: they only
+    // count in re-ranking, unless the query has nothing else.
+    const content = p.retrieval.filter((t) => !isStopword(t));
+    const words = content.length > 0 ? content : p.retrieval;
+    const steps: Array<{ strategy: Strategy; make: () => Plan | null }> = [{
+      strategy: 'all-words',
+      make: () => ({
+        strategy: 'all-words', index: 'statements_fts', match: words.map(ftsString).join(' AND '), terms: words,
+        phrases: words.length, rerank: p.tokens.length > 1, mark: { stems },
+      }),
+    }];
+    // Fragments of words ("Makhach") for short queries; a long paste that misses is better served by its rarest words.
+    if (p.retrieval.length <= MAX_SUBSTRING_FRAGMENTS) steps.push({ strategy: 'substring', make: substring });
+    if (words.length > 1) {
+      steps.push({
+        strategy: 'any-words',
+        make: () => {
+          const picked = this.rarest(words);
+          if (picked.length === 0) return null;
+          return {
+            strategy: 'any-words', index: 'statements_fts', match: picked.map(ftsString).join(' OR '), terms: picked,
+            phrases: picked.length, rerank: true, mark: { stems },
+          };
+        },
+      });
+    }
+    return steps;
+  }
+
+  /** Up to MAX_OR_TERMS of the words, rarest first; common words only when there is nothing rarer. */
+  private rarest(words: string[]): string[] {
+    const df = words.map((w) => {
+      let n = this.probes.get(w);
+      if (n === undefined) {
+        n = this.repo.probe('statements_fts', ftsString(w), this.probeCap);
+        if (this.probes.size > 20_000) this.probes.clear();
+        // A word found nowhere is not remembered: it may be written any moment.
+        if (n > 0) this.probes.set(w, n);
+      }
+      return { w, n };
+    }).filter((x) => x.n > 0).sort((a, b) => a.n - b.n);
+    const rare = df.filter((x) => x.n < this.probeCap).slice(0, MAX_OR_TERMS);
+    return (rare.length > 0 ? rare : df.slice(0, 3)).map((x) => x.w);
+  }
+
+  private windowFor(plan: Plan): number | null {
+    if (this.scoreBudget <= 0) return null;
+    return Math.max(Math.min(1000, this.scoreBudget), Math.floor(this.scoreBudget / Math.max(1, plan.phrases)));
+  }
+
+  /** FTS5 rejects a few expressions only at run time; in advanced mode that is the user's to fix. */
+  private run<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof Error && e.name === 'SqliteError' && /fts5|MATCH/i.test(e.message)) {
+        throw badQuery(`cannot be searched: ${e.message.replace(/^fts5: /, '')}`);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * One page of hits. The base order is bm25 within the window (all matches when there is none), then
+   * the matches below the window newest first; for multi-word searches the first `pool` of that order
+   * are re-ranked by closeness to the pasted words. Offsets index this final order, so pages never
+   * overlap or skip.
+   */
+  private page(plan: Plan, p: PreparedQuery, filter: SearchFilter, floor: number | null, offset: number, limit: number): { hits: Array<Hit & { row?: StatementRow; relevance: number | null }>; more: boolean } {
+    const pool = plan.rerank ? this.pool : 0;
+    let rankedCount: number | null = null;
+    const base = (a: number, b: number): Hit[] => {
+      const out = this.run(() => this.repo.ranked(plan.index, plan.match, filter, floor, a, b - a));
+      if (floor === null || out.length === b - a) return out;
+      rankedCount ??= out.length > 0 ? a + out.length : this.run(() => this.repo.countFrom(plan.index, plan.match, filter, floor));
+      const from = Math.max(a, rankedCount) - rankedCount;
+      return [...out, ...this.run(() => this.repo.belowFloor(plan.index, plan.match, filter, floor, from, b - rankedCount! - from))];
+    };
+    const relevanceOf = (h: Hit) => (h.score === null ? null : -h.score);
+    if (offset >= pool) {
+      const hits = base(offset, offset + limit + 1).map((h) => ({ ...h, relevance: relevanceOf(h) }));
+      return { hits: hits.slice(0, limit), more: hits.length > limit };
+    }
+    const rows = base(0, Math.max(pool, offset + limit + 1));
+    const candidates = rows.slice(0, pool);
+    const byId = new Map(this.repo.statements(rows.map((h) => h.id)).map((r) => [r.id, r]));
+    const queryStems = p.tokens.slice(0, MAX_RERANK_TOKENS).map(stem);
+    const scored = candidates.map((h, i) => {
+      const row = byId.get(h.id);
+      const sim = row ? closeness(queryStems, row) : 0;
+      return { ...h, row, relevance: Math.round(sim * 1e4) / 1e4, i };
+    });
+    scored.sort((a, b) => b.relevance - a.relevance || a.i - b.i);
+    const ordered = [...scored, ...rows.slice(pool).map((h) => ({ ...h, row: byId.get(h.id), relevance: relevanceOf(h) }))];
+    const hits = ordered.slice(offset, offset + limit + 1);
+    return { hits: hits.slice(0, limit), more: hits.length > limit };
+  }
+
+  /** Speakers, hop trees, claims and snippets for one page: a fixed number of queries whatever its size. */
+  private assemble(hits: Array<Hit & { row?: StatementRow; relevance: number | null }>, plan: Plan): SearchHit[] {
+    if (hits.length === 0) return [];
+    const missing = hits.filter((h) => !h.row).map((h) => h.id);
+    const fetched = new Map(this.repo.statements(missing).map((r) => [r.id, r]));
+    const rows = hits.map((h) => h.row ?? fetched.get(h.id)).filter((r): r is StatementRow => r !== undefined);
+    const provenance = this.provenance.forStatements(rows);
+    const claims = new Map<number, SearchHit['claims']>();
+    for (const c of this.repo.claims(rows.map((r) => r.id))) {
+      const list = claims.get(c.statement_id) ?? [];
+      list.push({ claimId: c.claim_id, stance: c.stance as SearchHit['claims'][number]['stance'], text: c.text, verdict: c.verdict ? JSON.parse(c.verdict) : null });
+      claims.set(c.statement_id, list);
+    }
+    const relevance = new Map(hits.map((h) => [h.id, h.relevance]));
+    return rows.map((row) => {
+      const p = provenance.get(row.id)!;
+      return {
+        statement: p.statement,
+        speaker: p.speaker,
+        mediumPublisher: p.mediumPublisher ?? null,
+        hops: p.hops,
+        claims: claims.get(row.id) ?? [],
+        snippet: snippetOf(row, plan),
+        relevance: relevance.get(row.id) ?? null,
+      };
+    });
+  }
+}
+
+/** Closeness of a statement (its text or its original text, whichever is closer) to the pasted words. */
+function closeness(queryStems: string[], row: StatementRow): number {
+  const of = (text: string) => wordTokens(dropBracketed(normaliseText(text))).map(stem);
+  const a = similarity(queryStems, of(row.text));
+  return row.original_text ? Math.max(a, similarity(queryStems, of(row.original_text))) : a;
+}
+
+function snippetOf(row: StatementRow, plan: Plan): SearchHit['snippet'] {
+  const text = highlight(row.text, plan.mark);
+  if (row.original_text) {
+    const original = highlight(row.original_text, plan.mark);
+    if (original.marked > text.marked) return { field: 'originalText', text: original.text, highlights: original.highlights };
+  }
+  return { field: 'text', text: text.text, highlights: text.highlights };
+}
+
