@@ -5,7 +5,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   // A span of a document's body marked as a statement appearing there, W3C Web Annotation style:
   // code point offsets (TextPositionSelector) plus the text there with its context (TextQuoteSelector).
   // "start"/"end" are null once the text is orphaned; exact/prefix/suffix then keep the last
-  // text known. quote is the text as first tagged: later matches are scored against it.
+  // text known. quote is the text as first tagged: later matches are scored against it. anchored_at is
+  // when exact/prefix/suffix were last found in the body, so an orphan can say when its text was there.
   await sql`
     CREATE TABLE tags (
       id INTEGER PRIMARY KEY,
@@ -22,6 +23,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       score REAL NOT NULL CHECK (score >= 0 AND score <= 1),
       created_at TEXT NOT NULL,
       modified_at TEXT NOT NULL,
+      anchored_at TEXT NOT NULL,
       CHECK (("start" IS NULL) = ("end" IS NULL)),
       CHECK ((status = 'orphaned') = ("start" IS NULL)),
       CHECK ("start" IS NULL OR ("start" >= 0 AND "end" > "start")),

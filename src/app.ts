@@ -41,6 +41,9 @@ import { AuditService } from './audits/audit-service.js';
 import { auditRoutes } from './audits/audit-routes.js';
 import { ExportService } from './exports/export-service.js';
 import { exportRoutes } from './exports/export-routes.js';
+import { TagRepository } from './tags/tag-repository.js';
+import { TagService } from './tags/tag-service.js';
+import { tagRoutes } from './tags/tag-routes.js';
 import { SearchRepository } from './search/search-repository.js';
 import { SearchService } from './search/search-service.js';
 import { searchRoutes } from './search/search-routes.js';
@@ -76,6 +79,7 @@ export interface Services {
   changes: ChangeService;
   audits: AuditService;
   exports: ExportService;
+  tags: TagService;
   search: SearchService;
 }
 
@@ -95,8 +99,11 @@ export function createServices(db: Db, registry: SchemaRegistry): Services {
   const auditRepo = new AuditRepository(db);
   const audits = new AuditService(auditRepo, VERSION, registry.validator('audit-report'));
   const exports = new ExportService(audits, auditRepo);
+  const tags = new TagService(new TagRepository(db), { documents, statements, actors, relays });
   const search = new SearchService(new SearchRepository(db), provenance);
-  return { actors, statements, relays, documents, claims, provenance, bundles, keys, changes, audits, exports, search };
+  // A body edit re-anchors the document's tags in the same transaction; the PATCH response reports them.
+  documents.onBodyChange((id, oldBody, newBody) => tags.reanchorDocument(id, oldBody, newBody));
+  return { actors, statements, relays, documents, claims, provenance, bundles, keys, changes, audits, exports, tags, search };
 }
 
 export function buildRoutes(services: Services): RouteDef[] {
@@ -111,6 +118,7 @@ export function buildRoutes(services: Services): RouteDef[] {
     ...changeRoutes(services.changes),
     ...auditRoutes(services.audits),
     ...exportRoutes(services.exports),
+    ...tagRoutes(services.tags, services.documents),
     ...searchRoutes(services.search),
   ];
 }

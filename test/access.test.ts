@@ -26,6 +26,8 @@ const MATRIX: Record<string, Need> = {
   'get /v1/changes': 'reader', 'get /v1/changes/verify': 'reader',
   'get /v1/audits': 'reader', 'get /v1/audits/documents/:id': 'reader', 'get /v1/audits/claims/:id': 'reader', 'get /v1/audits/actors/:id': 'reader', 'post /v1/audits/verify': 'reader',
   'get /v1/exports/prov': 'reader', 'get /v1/claims/:id/claimreview': 'reader',
+  'post /v1/documents/:id/tags': 'journalist', 'get /v1/documents/:id/tags': 'reader', 'get /v1/tags/:id': 'reader', 'delete /v1/tags/:id': 'journalist', 'get /v1/documents/:id/annotations': 'reader',
+  'get /v1/search': 'reader',
 };
 
 const RANK: Record<Need, number> = { public: 0, reader: 1, journalist: 2, editor: 3, admin: 4 };

@@ -126,6 +126,7 @@ export interface TagsTable {
   score: number;
   created_at: string;
   modified_at: string;
+  anchored_at: string;
 }
 
 export interface Database {

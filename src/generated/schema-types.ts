@@ -197,21 +197,110 @@ export type IdOrNull3 = number | null;
  */
 export type Id7 = number;
 /**
- * The actor this one speaks or acts for (Peskov for the Kremlin, Amaq for Islamic State).
+ * This interface was referenced by `Tag`'s JSON-Schema
+ * via the `definition` "status".
  */
-export type IdOrNull4 = number | null;
+export type TagStatus = "anchored" | "moved" | "fuzzy" | "orphaned";
 /**
- * Who passed it on: an outlet or a person.
+ * Marks a span of the document's body as a statement appearing there, and records the hop that this document is (relayed by the document's outlet, via viaRelayId or first-hand). Give an existing statement (statementId) or describe a new one (statement).
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "tag-create".
+ */
+export type TagCreate = TagCreate1 & TagCreate2;
+export type TagCreate1 = {
+  [k: string]: unknown;
+};
+/**
+ * Where the span is: code point offsets (start inclusive, end exclusive, as a W3C TextPositionSelector), the exact text with optional prefix and suffix to tell repeated text apart (TextQuoteSelector), or both, which must agree. With exact, one offset is enough.
+ *
+ * This interface was referenced by `TagCreate2`'s JSON-Schema
+ * via the `definition` "selector".
+ */
+export type TagSelectorInput = {
+  [k: string]: unknown;
+} & {
+  start?: number;
+  end?: number;
+  exact?: string;
+  /**
+   * Text just before the span.
+   */
+  prefix?: string;
+  /**
+   * Text just after the span.
+   */
+  suffix?: string;
+};
+/**
+ * An existing statement.
  */
 export type Id8 = number;
 /**
- * The earlier hop of the same statement this one took it from.
+ * A new statement, as statement-create, except that text defaults to the tagged text and the speaker may be described inline (speaker, as actor-create) instead of speakerId.
+ *
+ * This interface was referenced by `TagCreate2`'s JSON-Schema
+ * via the `definition` "statement".
+ */
+export type TagStatementInput = {
+  [k: string]: unknown;
+} & {
+  /**
+   * The words (quote) or their sense (paraphrase), in the language given.
+   */
+  text?: string;
+  textForm: TextForm;
+  kind: StatementKind;
+  saidOn?: PartialDate;
+  medium?: null | Medium;
+  /**
+   * @maxItems 4
+   */
+  circumstances?:
+    | []
+    | [Circumstance]
+    | [Circumstance, Circumstance]
+    | [Circumstance, Circumstance, Circumstance]
+    | [Circumstance, Circumstance, Circumstance, Circumstance];
+  language?: LanguageTag;
+  originalLanguage?: LanguageTag;
+  originalText?: string | null;
+  /**
+   * What the statement answered or where it sits ("asked about the Reuters report").
+   */
+  context?: string | null;
+  speakerId?: Id;
+  speaker?: ActorCreate;
+  mediumPublisherId?: IdOrNull1;
+};
+/**
+ * The earlier hop of the same statement this document had it from (for instance the Reuters hop); null or absent: first-hand from the speaker. Used when tagging creates the hop; if the hop exists, it must agree.
+ */
+export type IdOrNull4 = number | null;
+/**
+ * Only tags with this status.
+ */
+export type TagStatus1 = "anchored" | "moved" | "fuzzy" | "orphaned";
+/**
+ * The hop this document is for the statement.
+ */
+export type Id9 = number;
+/**
+ * The actor this one speaks or acts for (Peskov for the Kremlin, Amaq for Islamic State).
  */
 export type IdOrNull5 = number | null;
 /**
- * Who published the medium (the FSB for its video).
+ * Who passed it on: an outlet or a person.
+ */
+export type Id10 = number;
+/**
+ * The earlier hop of the same statement this one took it from.
  */
 export type IdOrNull6 = number | null;
+/**
+ * Who published the medium (the FSB for its video).
+ */
+export type IdOrNull7 = number | null;
 
 /**
  * A new actor. A named actor has a name; an anonymous or unidentified one has a description and no name.
@@ -370,6 +459,80 @@ export interface Actor {
  * via the `definition` "actor-rules".
  */
 export interface ActorRules {}
+/**
+ * A document's tags as a W3C Web Annotation AnnotationCollection (JSON-LD, served as application/ld+json; profile="http://www.w3.org/ns/anno.jsonld") with its first AnnotationPage embedded; with ?page=N, that AnnotationPage on its own.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "annotation-collection".
+ */
+export interface AnnotationCollection {
+  "@context": "http://www.w3.org/ns/anno.jsonld";
+  id: string;
+  type: "AnnotationCollection" | "AnnotationPage";
+  label?: string;
+  total?: number;
+  modified?: string;
+  first?: AnnotationPage;
+  last?: string;
+  partOf?: AnnotationCollectionRef;
+  startIndex?: number;
+  next?: string;
+  prev?: string;
+  items?: WebAnnotation[];
+}
+/**
+ * This interface was referenced by `AnnotationCollection`'s JSON-Schema
+ * via the `definition` "page".
+ */
+export interface AnnotationPage {
+  id: string;
+  type: "AnnotationPage";
+  startIndex?: number;
+  next?: string;
+  items: WebAnnotation[];
+}
+/**
+ * One tag: motivation tagging; the body names the speaker and identifies the statement; the target is the document with the span's TextQuoteSelector and TextPositionSelector (an orphaned tag keeps only its TextQuoteSelector, with a TimeState saying when that text was there).
+ *
+ * This interface was referenced by `AnnotationCollection`'s JSON-Schema
+ * via the `definition` "annotation".
+ */
+export interface WebAnnotation {
+  id: string;
+  type: "Annotation";
+  motivation: "tagging";
+  created: string;
+  modified: string;
+  body: {}[];
+  target: {
+    type?: "SpecificResource";
+    source: string;
+    /**
+     * @minItems 1
+     */
+    selector: [{}, ...{}[]];
+    state?: {};
+  };
+}
+/**
+ * This interface was referenced by `AnnotationCollection`'s JSON-Schema
+ * via the `definition` "collectionRef".
+ */
+export interface AnnotationCollectionRef {
+  id: string;
+  label?: string;
+  total?: number;
+}
+/**
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "annotation-query".
+ */
+export interface AnnotationQuery {
+  /**
+   * Absent: the AnnotationCollection with its first page embedded. A number: that AnnotationPage (0 is the first).
+   */
+  page?: number;
+}
 /**
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
  * via the `definition` "api-key".
@@ -1706,6 +1869,133 @@ export interface StatementList {
   nextCursor: string | null;
 }
 /**
+ * What re-anchoring did to one tag when its document's body changed (listed in the PATCH /v1/documents/{id} response as tags).
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "tag-change".
+ */
+export interface TagChange {
+  id: Id;
+  status: TagStatus;
+  score: number;
+  start: number | null;
+  end: number | null;
+  /**
+   * The text now at the span; null when orphaned.
+   */
+  exact: string | null;
+  previous: {
+    status: TagStatus;
+    start: number | null;
+    end: number | null;
+    exact: string;
+  };
+}
+export interface TagCreate2 {
+  selector: TagSelectorInput;
+  statementId?: Id8;
+  statement?: TagStatementInput;
+  viaRelayId?: IdOrNull4;
+  hop?: TagHopInput;
+}
+/**
+ * Fields of the hop this document is, used when tagging creates it (mode defaults to verbatim for a quote, paraphrase otherwise). If the hop exists, given fields must agree with it.
+ */
+export interface TagHopInput {
+  /**
+   * The relayer had it from the speaker directly. Defaults to true for a hop with no earlier hop; false there means the origin is unknown.
+   */
+  firstHand?: boolean;
+  mode?: RelayMode;
+  /**
+   * The words that attribute it ("Reuters reported on Monday", "one said"); null when the hop names no source.
+   */
+  cue?: string | null;
+  hedge?: Hedge;
+  relayedOn?: PartialDate;
+}
+/**
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "tag-list-query".
+ */
+export interface TagListQuery {
+  status?: TagStatus1;
+}
+/**
+ * A document's tags in text order (by start, then end), orphaned tags last.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "tag-list".
+ */
+export interface TagList {
+  documentId: Id;
+  total: number;
+  /**
+   * How many tags of the document have each status (whatever the filter).
+   */
+  counts: {
+    anchored: number;
+    moved: number;
+    fuzzy: number;
+    orphaned: number;
+  };
+  items: Tag[];
+}
+/**
+ * A span of a document's body marked as a statement appearing there. Offsets count Unicode code points (end exclusive). After each body edit the tag is re-anchored: anchored (same place, same text), moved (same text elsewhere), fuzzy (close text, with its similarity to the quote as score) or orphaned (not found; kept, with the last text known).
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "tag".
+ */
+export interface Tag {
+  id: Id;
+  documentId: Id;
+  statementId: Id;
+  relayId: Id9;
+  status: TagStatus;
+  /**
+   * Similarity of the text at the span to the quote: 1 when equal, 0 when orphaned.
+   */
+  score: number;
+  /**
+   * First code point of the span; null when orphaned.
+   */
+  start: number | null;
+  /**
+   * Code point just after the span; null when orphaned.
+   */
+  end: number | null;
+  /**
+   * The text at the span (when orphaned: the last text known there).
+   */
+  exact: string;
+  prefix: string;
+  suffix: string;
+  /**
+   * The text as first tagged.
+   */
+  quote: string;
+  speaker: ActorSummary;
+  /**
+   * This interface was referenced by `Common`'s JSON-Schema
+   * via the `definition` "timestamp".
+   */
+  createdAt: string;
+  /**
+   * This interface was referenced by `Common`'s JSON-Schema
+   * via the `definition` "timestamp".
+   */
+  modifiedAt: string;
+  /**
+   * On creation: which records tagging created besides the tag.
+   */
+  created?: {
+    statement: boolean;
+    speaker: boolean;
+    relay: boolean;
+  };
+}
+/**
  * Any non-empty subset of the fields of ActorCreate; null clears an optional field.
  *
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
@@ -1747,7 +2037,7 @@ export interface ActorPatch {
    * How the newsroom knows the source, contact channel. Confidential.
    */
   confidentialNotes?: string | null;
-  actsForId?: IdOrNull4;
+  actsForId?: IdOrNull5;
 }
 /**
  * Any non-empty subset of the fields of ClaimCreate; null clears an optional field.
@@ -1821,8 +2111,8 @@ export interface RelayPatch {
   cue?: string | null;
   hedge?: Hedge;
   relayedOn?: PartialDate;
-  relayedById?: Id8;
-  viaRelayId?: IdOrNull5;
+  relayedById?: Id10;
+  viaRelayId?: IdOrNull6;
   documentId?: IdOrNull1;
 }
 /**
@@ -1857,5 +2147,5 @@ export interface StatementPatch {
    */
   context?: string | null;
   speakerId?: Id;
-  mediumPublisherId?: IdOrNull6;
+  mediumPublisherId?: IdOrNull7;
 }

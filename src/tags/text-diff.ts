@@ -33,7 +33,7 @@ export class TextDiff {
   readonly #insertedBefore: Int32Array;
 
   constructor(readonly a: Int32Array, readonly b: Int32Array) {
-    this.hunks = cleanup(diffCodePoints(a, b));
+    this.hunks = alignToBoundaries(cleanup(diffCodePoints(a, b)), a, b);
     this.#delta = new Int32Array(this.hunks.length + 1);
     this.hunks.forEach((h, i) => (this.#delta[i + 1] = this.#delta[i] + (h.b1 - h.b0) - (h.a1 - h.a0)));
     this.#insertedBefore = new Int32Array(b.length + 1);
@@ -77,9 +77,11 @@ export class TextDiff {
     }
     let last = first;
     while (last + 1 < hs.length && hs[last + 1].a0 < e) last++;
-    // A change can often slide over equal characters: "ab|c" inserting "cab" reads as well as "|abc"
-    // inserting "abc". If the span's text sits whole next to the changes, they were beside it, not in it.
-    for (let j = first; j <= last + 1; j++) {
+    // A change can slide over equal characters ("ab|c" inserting "cab" reads as well as "|abc" inserting
+    // "abc"), and the diff may have put it across the span's edge. If the span's text sits whole next
+    // to the changes, they were beside it, not in it. A change that covers the whole span removed it.
+    const covers = hs.slice(first, last + 1).some((h) => h.a0 <= s && h.a1 >= e);
+    for (let j = first; j <= last + 1 && !covers; j++) {
       const c = s + this.#delta[j];
       if (c >= 0 && c + e - s <= this.b.length && sameRun(this.a, s, this.b, c, e - s)) {
         return { intact: true, within: false, startLo: c, startHi: c, endLo: c + e - s, endHi: c + e - s };
@@ -278,4 +280,53 @@ function cleanup(hunks: Hunk[]): Hunk[] {
     hs = out;
   }
   return hs;
+}
+
+/**
+ * Slides each pure insertion or deletion to where it reads most like a human edit: at a blank line,
+ * a line break, a sentence end, a space, in that order (diff-match-patch's semantic lossless cleanup).
+ * "He said no. Then she said no. Finally" losing a sentence loses " Then she said no.", not
+ * "no. Then she said ": the difference decides which "no" a tag was on.
+ */
+function alignToBoundaries(hunks: Hunk[], a: Int32Array, b: Int32Array): Hunk[] {
+  return hunks.map((h, i) => {
+    const insertion = h.a0 === h.a1;
+    if (!insertion && h.b0 !== h.b1) return h; // a rewrite has no other place
+    const t = insertion ? b : a;
+    const lo = insertion ? h.b0 : h.a0, hi = insertion ? h.b1 : h.a1;
+    // Room to slide: the equal text on each side, in t's coordinates.
+    const prevEnd = i === 0 ? 0 : insertion ? hunks[i - 1].b1 : hunks[i - 1].a1;
+    const nextStart = i === hunks.length - 1 ? t.length : insertion ? hunks[i + 1].b0 : hunks[i + 1].a0;
+    let left = 0;
+    while (lo - left - 1 >= prevEnd && t[lo - left - 1] === t[hi - left - 1]) left++;
+    let right = 0;
+    while (hi + right < nextStart && t[lo + right] === t[hi + right]) right++;
+    if (left === 0 && right === 0) return h;
+    let best = 0, bestScore = -1;
+    for (let d = -left; d <= right; d++) {
+      const score = boundaryScore(t, lo + d) + boundaryScore(t, hi + d);
+      if (score >= bestScore) { best = d; bestScore = score; }
+    }
+    return best === 0 ? h : { a0: h.a0 + best, a1: h.a1 + best, b0: h.b0 + best, b1: h.b1 + best };
+  });
+}
+
+const ALNUM = /[\p{L}\p{N}]/u;
+const SPACE = /\s/u;
+
+/** How good a place the boundary before t[i] is for an edit to begin or end. */
+function boundaryScore(t: Int32Array, i: number): number {
+  if (i <= 0 || i >= t.length) return 6;
+  const c1 = String.fromCodePoint(t[i - 1]), c2 = String.fromCodePoint(t[i]);
+  const other1 = !ALNUM.test(c1), other2 = !ALNUM.test(c2);
+  const space1 = other1 && SPACE.test(c1), space2 = other2 && SPACE.test(c2);
+  const break1 = c1 === '\n' || c1 === '\r', break2 = c2 === '\n' || c2 === '\r';
+  const blank1 = c1 === '\n' && (t[i - 2] === 10 || (t[i - 2] === 13 && t[i - 3] === 10));
+  const blank2 = (c2 === '\n' && t[i + 1] === 10) || (c2 === '\r' && t[i + 1] === 10 && (t[i + 2] === 10 || (t[i + 2] === 13 && t[i + 3] === 10)));
+  if (blank1 || blank2) return 5;
+  if (break1 || break2) return 4;
+  if (other1 && !space1 && space2) return 3;
+  if (space1 || space2) return 2;
+  if (other1 || other2) return 1;
+  return 0;
 }

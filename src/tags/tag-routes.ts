@@ -1,0 +1,54 @@
+import type { Request } from 'express';
+import type { RouteDef } from '../http/route.js';
+import { notFound } from '../http/problem.js';
+import type { DocumentService } from '../documents/document-service.js';
+import { ANNO_MEDIA_TYPE, annotationCollection, annotationPage, irisFrom } from './annotations.js';
+import { tagToApi, type TagService } from './tag-service.js';
+
+// Annotation ids and sources must be absolute IRIs: the ones this request reached us at.
+const baseOf = (req: Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+
+export function tagRoutes(service: TagService, documents: DocumentService): RouteDef[] {
+  return [
+    {
+      method: 'post', path: '/v1/documents/:id/tags', tag: 'tags',
+      summary: 'Tag a span of the body as a statement (existing or new) and record the hop this document is; 409 when the quote is ambiguous or contradicts the existing hop',
+      params: 'id-params', body: 'tag-create', status: 201, response: 'tag', errors: [409, 422],
+      handler: ({ params, body, res }) => {
+        const tag = service.create(params.id, body);
+        res.location(`/v1/tags/${tag.id}`);
+        return tag;
+      },
+    },
+    {
+      method: 'get', path: '/v1/documents/:id/tags', tag: 'tags',
+      summary: 'A document\'s tags in text order, orphaned tags last, each with its anchoring status',
+      params: 'id-params', query: 'tag-list-query', status: 200, response: 'tag-list',
+      handler: ({ params, query }) => service.list(params.id, query.status),
+    },
+    {
+      method: 'get', path: '/v1/tags/:id', tag: 'tags', summary: 'Read a tag',
+      params: 'id-params', status: 200, response: 'tag',
+      handler: ({ params }) => tagToApi(service.get(params.id)),
+    },
+    {
+      method: 'delete', path: '/v1/tags/:id', tag: 'tags', summary: 'Delete a tag (the hop it recorded stays)',
+      params: 'id-params', status: 204, response: null,
+      handler: ({ params }) => service.delete(params.id),
+    },
+    {
+      method: 'get', path: '/v1/documents/:id/annotations', tag: 'tags',
+      summary: 'The document\'s tags as a W3C Web Annotation AnnotationCollection (JSON-LD), first page embedded; ?page=N for one AnnotationPage',
+      params: 'id-params', query: 'annotation-query', status: 200, response: 'annotation-collection', produces: ANNO_MEDIA_TYPE,
+      handler: ({ params, query, req }) => {
+        const doc = documents.get(params.id);
+        const tags = service.views(doc.id);
+        const iris = irisFrom(baseOf(req));
+        if (query.page === undefined) return JSON.stringify(annotationCollection(doc, tags, iris));
+        const page = annotationPage(doc, tags, query.page, iris);
+        if (!page) throw notFound('annotation page', `${query.page} of document ${doc.id}`);
+        return JSON.stringify(page);
+      },
+    },
+  ];
+}
