@@ -10,8 +10,10 @@ import {
   resolveSelector,
   similarity,
   type ReanchorResult,
+  type StoredAnchor,
   type TextAnchor,
 } from '../src/tags/anchoring.js';
+import { TextDiff } from '../src/tags/text-diff.js';
 
 // Reference implementation: plain DP over code points, to check the bit-parallel one.
 function naiveSimilarity(a: string, b: string): number {
@@ -243,18 +245,20 @@ describe('tag anchoring', () => {
       return cps.join('');
     };
 
-    it('never returns a wrong anchor after random edits', () => {
-      fc.assert(
-        fc.property(text(120), fc.array(tagSeed, { minLength: 1, maxLength: 12 }), fc.array(edit, { minLength: 1, maxLength: 5 }), (src, seeds, edits) => {
-          const body = new CodePointText(src);
-          const tags = makeTags(body, seeds);
-          const edited = new CodePointText(applyEdits(src, edits));
-          const results = reanchorAll(tags, edited);
-          tags.forEach((t, i) => assertTrustworthy(t, edited, results[i]));
-        }),
-        { numRuns: 400 },
-      );
-    });
+    for (const withPrevious of [false, true]) {
+      it(`never returns a wrong anchor after random edits (${withPrevious ? 'previous body known: diff' : 'quote search only'})`, () => {
+        fc.assert(
+          fc.property(text(120), fc.array(tagSeed, { minLength: 1, maxLength: 12 }), fc.array(edit, { minLength: 1, maxLength: 5 }), (src, seeds, edits) => {
+            const body = new CodePointText(src);
+            const tags = makeTags(body, seeds);
+            const edited = new CodePointText(applyEdits(src, edits));
+            const results = reanchorAll(tags, edited, withPrevious ? { previousBody: body } : {});
+            tags.forEach((t, i) => assertTrustworthy(t, edited, results[i]));
+          }),
+          { numRuns: 400 },
+        );
+      });
+    }
 
     it('anchors every tag in place when nothing changed', () => {
       fc.assert(
@@ -281,6 +285,156 @@ describe('tag anchoring', () => {
         }),
         { numRuns: 300 },
       );
+    });
+  });
+
+  describe('with the previous body (diff mapping)', () => {
+    const reanchorWith = (before: string, after: string, anchor: StoredAnchor, opts: { minScore?: number } = {}) =>
+      reanchor(anchor, new CodePointText(after), { previousBody: new CodePointText(before), ...opts });
+    const tagOf = (body: string, exact: string, occurrence = 0) => {
+      const t = new CodePointText(body);
+      let at = -1;
+      for (let i = 0; i <= occurrence; i++) at = body.indexOf(exact, at + 1);
+      const start = t.toCodePoint(at);
+      return describeSpan(t, start, start + [...exact].length);
+    };
+
+    it('TextDiff: hunks rebuild the new text from the old, equal parts really equal', () => {
+      const tok = fc.constantFrom('lorem', 'ipsum', ' ', '. ', 'x', '😀', 'ab', '\r\n');
+      const str = fc.array(tok, { maxLength: 200 }).map((a) => a.join(''));
+      fc.assert(fc.property(str, str, (x, y) => {
+        const a = new CodePointText(x), b = new CodePointText(y);
+        const d = new TextDiff(a.codePoints, b.codePoints);
+        let i = 0, j = 0;
+        const out: string[] = [];
+        for (const h of d.hunks) {
+          assert.equal(h.a0 - i, h.b0 - j);
+          assert.equal(a.slice(i, h.a0), b.slice(j, h.b0));
+          assert.ok(h.a1 > h.a0 || h.b1 > h.b0);
+          out.push(a.slice(i, h.a0), b.slice(h.b0, h.b1));
+          i = h.a1; j = h.b1;
+        }
+        out.push(a.slice(i, a.length));
+        assert.equal(out.join(''), y);
+      }), { numRuns: 500 });
+    });
+
+    it('anchored and moved through edits before and after, exactly', () => {
+      const before = 'Alpha said yes. Beta said no. Gamma said maybe.';
+      const tag = tagOf(before, 'said no');
+      assert.deepEqual(reanchorWith(before, before + ' Delta agreed.', tag), { status: 'anchored', start: tag.start, end: tag.end, exact: 'said no', score: 1 });
+      assert.deepEqual(reanchorWith(before, '🔥 ' + before, tag), { status: 'moved', start: tag.start + 2, end: tag.end + 2, exact: 'said no', score: 1 });
+    });
+
+    it('moved: an insertion the diff could place inside the tag ("e" + "eda…") stays outside it', () => {
+      const before = 'koee vatde eda iajetn mxslaufae.';
+      const tag = tagOf(before, 'eda iajetn');
+      const after = 'koee vatde eXtra words here e eda iajetn mxslaufae.';
+      const r = reanchorWith(before, after, tag);
+      assert.deepEqual([r.status, r.exact, r.start], ['moved', 'eda iajetn', [...after].length - [...' mxslaufae.'].length - 10]);
+    });
+
+    it('orphaned: the sentence holding the tag is deleted, though its words stand elsewhere', () => {
+      const before = 'He said no. Then she said no. Finally they said no.';
+      const tag = tagOf(before, 'no', 1);
+      assert.equal(reanchorWith(before, 'He said no. Finally they said no.', tag).status, 'orphaned');
+      // Without the previous body, context alone cannot tell: quote search finds a "no" it can support.
+      const first = tagOf(before, 'no', 0);
+      assert.deepEqual(reanchorWith(before, 'He said no. Finally they said no.', first), { status: 'anchored', start: 8, end: 10, exact: 'no', score: 1 });
+    });
+
+    it('moved: a paragraph cut and pasted elsewhere is found where the edit wrote it', () => {
+      const p1 = 'First paragraph, about the budget.\r\n', p2 = 'Second: the minister said the plan was final.\r\n', p3 = 'Third paragraph closes.';
+      const tag = tagOf(p1 + p2 + p3, 'the minister said the plan was final');
+      const after = p1 + p3 + '\r\n' + p2;
+      const r = reanchorWith(p1 + p2 + p3, after, tag);
+      assert.deepEqual([r.status, r.exact], ['moved', tag.exact]);
+      assert.equal(new CodePointText(after).slice(r.start!, r.end!), tag.exact);
+    });
+
+    it('moved: a short quote moved on its own is found again only when it is distinctive and unique', () => {
+      const rest = 'The spokesman then left the room without taking any further questions from reporters.';
+      const before = 'no comment at all. ' + rest;
+      const tag = tagOf(before, 'no comment at all');
+      const once = rest + ' Asked again: no comment at all.';
+      const r = reanchorWith(before, once, tag);
+      assert.deepEqual([r.status, r.exact], ['moved', tag.exact]);
+      assert.equal(new CodePointText(once).slice(r.start!, r.end!), tag.exact);
+      const twice = rest + ' Asked again: no comment at all. And later: no comment at all.';
+      assert.equal(reanchorWith(before, twice, tag).status, 'orphaned', 'two equally good places: no guess');
+    });
+
+    it('fuzzy is measured against the quote as first tagged, so edits cannot drift a tag', () => {
+      const body = 'The minister said the plan would cut costs by ten percent.';
+      const tag = { ...tagOf(body, 'the plan would cut costs by ten percent'), quote: 'the plan would cut costs by ten percent' };
+      const step1 = body.replace('cut costs', 'cut spending');
+      const r1 = reanchorWith(body, step1, tag);
+      assert.deepEqual([r1.status, r1.exact], ['fuzzy', 'the plan would cut spending by ten percent']);
+      assert.equal(r1.score, naiveSimilarity(r1.exact!, tag.quote));
+      // The stored tag now holds the new text; the next edit is judged against the original quote.
+      const stored = { ...describeSpan(new CodePointText(step1), r1.start!, r1.end!), quote: tag.quote };
+      const step2 = step1.replace('the plan would', 'the scheme might');
+      const { quote: _q, ...withoutQuote } = stored;
+      assert.equal(reanchorWith(step1, step2, withoutQuote).status, 'fuzzy', 'measured against the last text, it would pass');
+      assert.equal(reanchorWith(step1, step2, stored).status, 'orphaned', 'measured against the quote, it does not');
+      // A fuzzy tag left alone stays fuzzy; its words put back make it whole.
+      assert.deepEqual(reanchorWith(step1, step1 + ' More.', stored), r1);
+      assert.deepEqual(reanchorWith(step1, body, stored), { status: 'moved', start: tag.start, end: tag.end, exact: tag.quote, score: 1 });
+    });
+
+    it('an orphan is found again when its text comes back', () => {
+      const before = 'Keep this. Drop this sentence here. Keep that.';
+      const tag = tagOf(before, 'Drop this sentence here.');
+      const orphan = { ...tag, start: null, end: null };
+      const r = reanchorWith('Keep this. Keep that.', 'Keep this. Drop this sentence here. Keep that.', orphan);
+      assert.deepEqual([r.status, r.start, r.exact], ['moved', 11, tag.exact]);
+      assert.equal(reanchorWith('Keep this. Keep that.', 'Keep this. Keep that, still.', orphan).status, 'orphaned');
+    });
+
+    it('anchors out of step with the previous body fall back to quote search', () => {
+      const tag = { start: 0, end: 5, exact: 'hello', prefix: '', suffix: ' world' };
+      const r = reanchorWith('something else entirely', 'oh hello world', tag);
+      assert.deepEqual([r.status, r.start], ['moved', 3]);
+    });
+
+    it('ground truth: over distinct words, text that survived is found exactly where it went', () => {
+      const tally = { intact: 0, lost: 0 };
+      const word = fc.stringMatching(/^[a-z]{3,7}$/);
+      fc.assert(fc.property(
+        fc.uniqueArray(word, { minLength: 20, maxLength: 60 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 5 })), { minLength: 1, maxLength: 10 }),
+        fc.array(fc.record({ at: fc.nat(), del: fc.nat({ max: 30 }), ins: fc.nat({ max: 4 }) }), { minLength: 1, maxLength: 5 }),
+        (words, seeds, edits) => {
+          const src = words.join(' ');
+          const cps = [...src].map((c, i) => [c, i] as [string, number]);
+          const starts = [0, ...[...src].flatMap((c, i) => (c === ' ' ? [i + 1] : []))];
+          const tags = seeds.map(([a, n]) => {
+            const w = a % starts.length, last = Math.min(starts.length - 1, w + n);
+            const end = last + 1 < starts.length ? starts[last + 1] - 1 : src.length;
+            return describeSpan(new CodePointText(src), starts[w], end);
+          });
+          let fresh = 0;
+          for (const e of edits) {
+            const at = e.at % (cps.length + 1);
+            cps.splice(at, e.del, ...[...Array.from({ length: e.ins }, () => ` zz${fresh++}q `).join('')].map((c) => [c, -1] as [string, number]));
+          }
+          const after = new CodePointText(cps.map((x) => x[0]).join(''));
+          const where = new Map(cps.flatMap(([, o], i) => (o >= 0 ? [[o, i] as [number, number]] : [])));
+          reanchorAll(tags, after, { previousBody: new CodePointText(src) }).forEach((r, i) => {
+            const t = tags[i];
+            assertTrustworthy(t, after, r);
+            const went = Array.from({ length: t.end - t.start }, (_, k) => where.get(t.start + k));
+            const intact = went.every((p, k) => p !== undefined && (k === 0 || p === went[k - 1]! + 1));
+            if (intact) tally.intact++;
+            if (r.status === 'orphaned') { if (intact) tally.lost++; return; }
+            if (intact && r.status !== 'fuzzy') assert.deepEqual([r.start, r.end], [went[0], went[0]! + went.length], 'found exactly where it went');
+            else assert.ok(went.some((p) => p !== undefined && p >= r.start! && p < r.end!), 'overlaps surviving text');
+          });
+        },
+      ), { numRuns: 400, seed: 20261127 });
+      // Orphaning is always allowed, but surviving text should rarely be lost.
+      console.log(`      surviving tags orphaned: ${tally.lost} of ${tally.intact}`);
+      assert.ok(tally.lost <= tally.intact * 0.02, `${tally.lost} of ${tally.intact}`);
     });
   });
 
@@ -315,6 +469,13 @@ describe('tag anchoring', () => {
       const t1 = performance.now();
       reanchorAll(tags, edited);
       const warm = performance.now() - t1;
+      const t2 = performance.now();
+      const mapped = reanchorAll(tags, edited, { previousBody: body });
+      const withDiff = performance.now() - t2;
+      mapped.forEach((r, i) => assertTrustworthy(tags[i], edited, r));
+      const mappedCounts: Record<string, number> = {};
+      for (const r of mapped) mappedCounts[r.status] = (mappedCounts[r.status] ?? 0) + 1;
+      console.log(`      with the previous body (diff): ${withDiff.toFixed(1)} ms`, mappedCounts);
 
       const counts: Record<string, number> = {};
       results.forEach((r, i) => {

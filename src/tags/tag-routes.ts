@@ -5,10 +5,13 @@ import type { DocumentService } from '../documents/document-service.js';
 import { ANNO_MEDIA_TYPE, annotationCollection, annotationPage, irisFrom } from './annotations.js';
 import { tagToApi, type TagService } from './tag-service.js';
 
-// Annotation ids and sources must be absolute IRIs: the ones this request reached us at.
-const baseOf = (req: Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-
-export function tagRoutes(service: TagService, documents: DocumentService): RouteDef[] {
+/**
+ * Annotation ids and sources must be absolute IRIs, and stay the same whichever host name a client
+ * used: WHOSAID_PUBLIC_URL (e.g. https://whosaid.example.org) fixes them; without it, the address this
+ * request reached us at is used.
+ */
+export function tagRoutes(service: TagService, documents: DocumentService, publicUrl = process.env.WHOSAID_PUBLIC_URL): RouteDef[] {
+  const baseOf = (req: Request) => publicUrl || `${req.protocol}://${req.get('host') ?? 'localhost'}`;
   return [
     {
       method: 'post', path: '/v1/documents/:id/tags', tag: 'tags',

@@ -96,7 +96,7 @@ export class TagService {
     if (!doc.body) {
       throw unprocessable(`Document ${documentId} has no body to tag; give it one first (PATCH /v1/documents/${documentId}).`, [{ in: 'body', pointer: '/selector', message: 'the document has no body' }]);
     }
-    const body = new CodePointText(doc.body);
+    const body = this.textOf(doc.body);
     const anchor = this.resolve(body, input.selector);
     const created = { statement: false, speaker: false, relay: false };
 
@@ -119,6 +119,14 @@ export class TagService {
     });
     return { ...tagToApi(this.repo.get(id)!), created };
   }
+
+  /** Tagging a long article span by span reads the same body again and again: decode it once. */
+  private textOf(body: string): CodePointText {
+    if (this.lastText?.text !== body) this.lastText = new CodePointText(body);
+    return this.lastText;
+  }
+
+  private lastText: CodePointText | null = null;
 
   delete(id: number): void {
     this.get(id);
