@@ -242,9 +242,14 @@ export type Id8 = number;
  * This interface was referenced by `TagCreate2`'s JSON-Schema
  * via the `definition` "statement".
  */
-export type TagStatementInput = {
-  [k: string]: unknown;
-} & {
+export type TagStatementInput = (
+  | {
+      speakerId: unknown;
+    }
+  | {
+      speaker: unknown;
+    }
+) & {
   /**
    * The words (quote) or their sense (paraphrase), in the language given.
    */
