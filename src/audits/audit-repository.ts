@@ -1,7 +1,7 @@
 // All the SQL of audits and exports: a scope's data in a few set-based queries, whatever its size.
 // Ids travel as one JSON array parameter (json_each), so each query is prepared once and cached.
 import type { Db } from '../db/database.js';
-import { ProvenanceRepository, type HopRow } from '../provenance/provenance-repository.js';
+import type { HopRow } from '../provenance/provenance-repository.js';
 
 export interface AuditActorRow {
   id: number;
@@ -91,22 +91,33 @@ const CLAIMS_SQL = `
   WHERE c.id IN (SELECT value FROM json_each(?))
   ORDER BY c.id, sc.statement_id`;
 
-// Who each hop in these documents had its statement from, with how identifiable that source is.
+// The unnamed sources behind each (document, relayer) pair: who each of the relayer's hops in that
+// document had its statement from (the earlier hop's relayer, or the speaker for a first hop).
 const DOCUMENT_SOURCES_SQL = `
   SELECT DISTINCT r.document_id, r.relayed_by_id AS relayer_id, src.id AS source_id, src.identity_status AS source_status
-  FROM relays r
+  FROM json_each(?) j
+  CROSS JOIN relays r ON r.document_id = j.value ->> 0 AND r.relayed_by_id = j.value ->> 1
   JOIN statements s ON s.id = r.statement_id
   LEFT JOIN relays p ON p.id = r.via_relay_id
   JOIN actors src ON src.id = COALESCE(p.relayed_by_id, s.speaker_id)
-  WHERE r.document_id IN (SELECT value FROM json_each(?))`;
+  WHERE src.identity_status <> 'named'`;
+
+// Every hop of the given statements, with its document. One indexed lookup per statement: depth is
+// worked out from via_relay_id in memory (a recursive walk here would need the planner to start from
+// the ids, which SQLite 3.5x does not always choose on large tables).
+const HOPS_SQL = `
+  SELECT r.id, r.statement_id, r.via_relay_id, r.first_hand, r.mode, r.cue, r.hedge, r.relayed_on,
+         r.relayed_by_id, r.document_id, d.title AS doc_title, d.url AS doc_url, d.outlet_id AS doc_outlet_id,
+         d.published_on AS doc_published_on
+  FROM json_each(?) j
+  CROSS JOIN relays r ON r.statement_id = j.value
+  LEFT JOIN documents d ON d.id = r.document_id`;
 
 export class AuditRepository {
   /** Whether the tags table (another issue's migration) exists, with the columns spans need. */
   readonly tagColumns: string | null;
-  private readonly provenance: ProvenanceRepository;
 
   constructor(readonly db: Db, tagColumns?: string | null) {
-    this.provenance = new ProvenanceRepository(db);
     this.tagColumns = tagColumns === undefined ? detectTagColumns(db) : tagColumns;
   }
 
@@ -152,8 +163,19 @@ export class AuditRepository {
     return this.db.prepare(`SELECT ${STATEMENT_COLUMNS} FROM statements s WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id`).all(ids(list)) as AuditStatementRow[];
   }
 
-  hops(statementIds: number[]): HopRow[] {
-    return this.provenance.hops([...new Set(statementIds)]);
+  /** Hops of these statements, ordered by statement, depth (1: nearest the speaker) and id. */
+  hops(statementIds: Iterable<number>): HopRow[] {
+    const rows = this.db.prepare(HOPS_SQL).all(ids(statementIds)) as Array<Omit<HopRow, 'depth'> & { depth?: number }>;
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const depthOf = (r: (typeof rows)[number]): number => {
+      if (r.depth !== undefined) return r.depth;
+      const parent = r.via_relay_id === null ? undefined : byId.get(r.via_relay_id);
+      r.depth = 0; // guards a cycle the write path forbids anyway
+      r.depth = parent ? depthOf(parent) + 1 : 1;
+      return r.depth;
+    };
+    for (const r of rows) depthOf(r);
+    return (rows as HopRow[]).sort((a, b) => a.statement_id - b.statement_id || a.depth - b.depth || a.id - b.id);
   }
 
   /** The actors asked for and everyone they act for, transitively. */
@@ -184,10 +206,10 @@ export class AuditRepository {
     return this.db.prepare(`SELECT ${this.tagColumns} FROM tags WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`).all(ids(tagIds)) as TagRow[];
   }
 
-  documentSources(documentIds: Iterable<number>): DocumentSourceRow[] {
-    const list = [...documentIds];
-    if (list.length === 0) return [];
-    return this.db.prepare(DOCUMENT_SOURCES_SQL).all(ids(list)) as DocumentSourceRow[];
+  /** Unnamed sources behind each [documentId, relayerId] pair. */
+  documentSources(pairs: Array<[number, number]>): DocumentSourceRow[] {
+    if (pairs.length === 0) return [];
+    return this.db.prepare(DOCUMENT_SOURCES_SQL).all(JSON.stringify(pairs)) as DocumentSourceRow[];
   }
 
   /** Up to `perActor` statements spoken by each actor, for pointing actor findings at text. */

@@ -10,7 +10,7 @@ import { canonicalize, digestOf, DIGEST_ALGORITHM, StreamingDigest } from './can
 import { independenceOf, type ClaimIndependence } from './independence.js';
 import type { JsonSink } from './json-sink.js';
 import { RULES } from './rules/index.js';
-import { pluralCount } from './rules/plural-count.js';
+import { immediateSource, pluralCount } from './rules/plural-count.js';
 import { SummaryBuilder, type Summary } from './summary.js';
 import type { AuditData, AuditHop, Finding, Rule, Scope, ScopeType } from './types.js';
 
@@ -45,8 +45,8 @@ export interface Verification {
 const REPORT_KEYS = ['formatVersion', 'generatedAt', 'generator', 'scope', 'rulesChecked', 'findings', 'independence', 'summary'];
 
 // Page sizes of the streamed report: large enough that the per-page queries are cheap, small enough
-// that a page's data stays a few megabytes.
-const PAGE = { statements: 1000, actors: 500, claims: 200, tags: 1000 };
+// that a page's data stays small and a page's work (the time other requests may wait) a few tens of ms.
+const PAGE = { statements: 250, actors: 250, claims: 100, tags: 500 };
 
 /** Which records a load judges, beyond those it only reads for context. */
 interface ScopeSets {
@@ -199,6 +199,9 @@ export class AuditService {
         sink.write((i ? ',' : '') + JSON.stringify(k) + ':' + canonicalize(v));
       });
 
+      // The header goes out at once: a client sees the report start before the first page is judged.
+      await sink.drain(true);
+
       let n = 0;
       const emit = (f: Finding) => {
         summary.addFinding(f);
@@ -234,6 +237,7 @@ export class AuditService {
       }
       await this.claimPages(repo, async (data) => {
         for (const f of this.findings(data, byTarget('claims'))) emit(f);
+        await sink.drain();
       });
       for (let after = 0; ;) {
         const ids = repo.tagIdsAfter(after, PAGE.tags, 'orphaned');
@@ -258,6 +262,7 @@ export class AuditService {
           summary.addClaim(ind);
           sink.write((c++ ? ',' : '') + digest.item(ind));
         }
+        await sink.drain();
       });
       digest.endArray();
       sink.write(']');
@@ -349,13 +354,17 @@ export class AuditService {
     data.inScope.claims = sets.claims === 'linked' ? [...data.claims.keys()] : sets.claims.filter((id) => data.claims.has(id));
     data.inScope.tags = sets.tags === 'loaded' ? (data.tags ?? []).map((t) => t.id) : [];
 
-    // PLURAL-COUNT needs every source behind a plural cue's relayer in that document, in scope or not.
-    const pluralDocs = new Set<number>();
+    // PLURAL-COUNT needs every unnamed source behind a plural cue's relayer in that document, in scope
+    // or not; only cues about an unnamed source are counted, so only those pairs are read.
+    const pairs = new Map<string, [number, number]>();
     for (const id of data.inScope.hops) {
       const h = data.hops.get(id)!;
-      if (h.documentId !== null && h.cue && pluralCount(h.cue)) pluralDocs.add(h.documentId);
+      if (h.documentId === null || !h.cue || !pluralCount(h.cue)) continue;
+      const source = immediateSource(data, h);
+      if (source === null || data.actors.get(source)?.identityStatus === 'named') continue;
+      pairs.set(`${h.documentId}:${h.relayedById}`, [h.documentId, h.relayedById]);
     }
-    data.documentSources = repo.documentSources(pluralDocs).map((r) => ({ documentId: r.document_id, relayerId: r.relayer_id, sourceId: r.source_id, sourceStatus: r.source_status }));
+    data.documentSources = repo.documentSources([...pairs.values()]).map((r) => ({ documentId: r.document_id, relayerId: r.relayer_id, sourceId: r.source_id, sourceStatus: r.source_status }));
     return data;
   }
 }

@@ -19,21 +19,28 @@ export class JsonSink {
     this.size += text.length;
   }
 
-  /** Hands full blocks to the socket; waits while it is saturated. Throws once the client has gone. */
+  /**
+   * Hands full blocks to the socket and waits while it is saturated; either way yields to the event loop,
+   * so a long report never holds up other requests for more than one page of work. Throws once the
+   * client has gone.
+   */
   async drain(force = false): Promise<void> {
     if (this.closed) throw new Error('client closed the connection');
-    if (this.size === 0 || (!force && this.size < BLOCK)) return;
+    if (this.size === 0 || (!force && this.size < BLOCK)) return new Promise<void>((resolve) => setImmediate(resolve));
     const block = this.parts.join('');
     this.parts = [];
     this.size = 0;
     this.bytes += Buffer.byteLength(block);
-    if (this.out.write(block)) return;
+    if (this.out.write(block)) return new Promise<void>((resolve) => setImmediate(resolve));
     await new Promise<void>((resolve, reject) => {
       const done = () => { this.out.off('drain', done); this.out.off('close', gone); resolve(); };
       const gone = () => { this.out.off('drain', done); this.out.off('close', gone); reject(new Error('client closed the connection')); };
       this.out.on('drain', done);
       this.out.on('close', gone);
     });
+    // 'drain' may come on process.nextTick (a write the kernel took at once): without a real turn of the
+    // event loop here, a fast reader would keep this report running and every other request waiting.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   async end(): Promise<void> {
