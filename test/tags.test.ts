@@ -295,9 +295,13 @@ describe('tags', () => {
         const p = problem(await tag({ start: 0, end: 5 }, { viaRelayId: otherHop }), 422);
         assert.match(p.errors[0].message, /must be a hop of statement/);
       });
-      it('statementId and statement together, or neither: 400', async () => {
+      it('statementId and statement together, or neither, and the same for speakerId and speaker: 400', async () => {
         problem(await t.http.post(`/v1/documents/${doc}/tags`).send({ selector: { start: 0, end: 5 } }), 400);
         problem(await tag({ start: 0, end: 5 }, { statement: { speakerId: 1, textForm: 'quote', kind: 'assertion' } }), 400);
+        const speaker = { kind: 'person', identityStatus: 'named', name: 'Someone' };
+        const send = (statement: object) => t.http.post(`/v1/documents/${doc}/tags`).send({ selector: { start: 0, end: 5 }, statement });
+        assert.equal(problem(await send({ speakerId: 1, speaker, textForm: 'quote', kind: 'assertion' }), 400).errors[0].pointer, '/statement');
+        assert.equal(problem(await send({ textForm: 'quote', kind: 'assertion' }), 400).errors[0].pointer, '/statement');
       });
       it('writes nothing when refused', async () => {
         const before = snapshot(t.db);

@@ -237,48 +237,6 @@ export type TagSelectorInput = {
  */
 export type Id8 = number;
 /**
- * A new statement, as statement-create, except that text defaults to the tagged text and the speaker may be described inline (speaker, as actor-create) instead of speakerId.
- *
- * This interface was referenced by `TagCreate2`'s JSON-Schema
- * via the `definition` "statement".
- */
-export type TagStatementInput = (
-  | {
-      speakerId: unknown;
-    }
-  | {
-      speaker: unknown;
-    }
-) & {
-  /**
-   * The words (quote) or their sense (paraphrase), in the language given.
-   */
-  text?: string;
-  textForm: TextForm;
-  kind: StatementKind;
-  saidOn?: PartialDate;
-  medium?: null | Medium;
-  /**
-   * @maxItems 4
-   */
-  circumstances?:
-    | []
-    | [Circumstance]
-    | [Circumstance, Circumstance]
-    | [Circumstance, Circumstance, Circumstance]
-    | [Circumstance, Circumstance, Circumstance, Circumstance];
-  language?: LanguageTag;
-  originalLanguage?: LanguageTag;
-  originalText?: string | null;
-  /**
-   * What the statement answered or where it sits ("asked about the Reuters report").
-   */
-  context?: string | null;
-  speakerId?: Id;
-  speaker?: ActorCreate;
-  mediumPublisherId?: IdOrNull1;
-};
-/**
  * The earlier hop of the same statement this document had it from (for instance the Reuters hop); null or absent: first-hand from the speaker. Used when tagging creates the hop; if the hop exists, it must agree.
  */
 export type IdOrNull4 = number | null;
@@ -1902,6 +1860,41 @@ export interface TagCreate2 {
   statement?: TagStatementInput;
   viaRelayId?: IdOrNull4;
   hop?: TagHopInput;
+}
+/**
+ * A new statement, as statement-create, except that text defaults to the tagged text and the speaker may be described inline (speaker, as actor-create) instead of speakerId: exactly one of speakerId and speaker.
+ *
+ * This interface was referenced by `TagCreate2`'s JSON-Schema
+ * via the `definition` "statement".
+ */
+export interface TagStatementInput {
+  /**
+   * The words (quote) or their sense (paraphrase), in the language given.
+   */
+  text?: string;
+  textForm: TextForm;
+  kind: StatementKind;
+  saidOn?: PartialDate;
+  medium?: null | Medium;
+  /**
+   * @maxItems 4
+   */
+  circumstances?:
+    | []
+    | [Circumstance]
+    | [Circumstance, Circumstance]
+    | [Circumstance, Circumstance, Circumstance]
+    | [Circumstance, Circumstance, Circumstance, Circumstance];
+  language?: LanguageTag;
+  originalLanguage?: LanguageTag;
+  originalText?: string | null;
+  /**
+   * What the statement answered or where it sits ("asked about the Reuters report").
+   */
+  context?: string | null;
+  speakerId?: Id;
+  speaker?: ActorCreate;
+  mediumPublisherId?: IdOrNull1;
 }
 /**
  * Fields of the hop this document is, used when tagging creates it (mode defaults to verbatim for a quote, paraphrase otherwise). If the hop exists, given fields must agree with it.

@@ -1,5 +1,5 @@
 import type { ActorSummary, Tag, TagChange, TagCreate2, TagHopInput, TagList, TagStatementInput } from '../generated/schema-types.js';
-import { conflict, HttpError, notFound, unprocessable, type FieldError } from '../http/problem.js';
+import { conflict, HttpError, notFound, unprocessable, validationFailed, type FieldError } from '../http/problem.js';
 import { nowIso } from '../shared/partial-date.js';
 import type { ActorService } from '../actors/actor-service.js';
 import type { DocumentService } from '../documents/document-service.js';
@@ -92,6 +92,11 @@ export class TagService {
 
   /** Tags a span, creating the statement (and speaker) and this document's hop as needed. */
   create(documentId: number, input: TagCreate2): Tag {
+    // The one rule of the body's shape the schema leaves to us (a oneOf there would not survive OpenAPI tooling).
+    if (input.statement && (input.statement.speaker === undefined) === (input.statement.speakerId === undefined)) {
+      throw validationFailed([{ in: 'body', pointer: '/statement', message: 'must have exactly one of speakerId and speaker' }],
+        'Invalid body: /statement must have exactly one of speakerId and speaker.');
+    }
     const doc = this.s.documents.get(documentId);
     if (!doc.body) {
       throw unprocessable(`Document ${documentId} has no body to tag; give it one first (PATCH /v1/documents/${documentId}).`, [{ in: 'body', pointer: '/selector', message: 'the document has no body' }]);
