@@ -157,6 +157,23 @@ export async function run(args: Record<string, string>): Promise<void> {
     void found;
   }
 
+  // Harder edits, for the record: every paragraph in reverse order; the body replaced outright.
+  const reversed = new CodePointText(body.split('\r\n\r\n').reverse().join('\r\n\r\n'));
+  const replaced = new CodePointText(article(size, rng(99)));
+  const hard = (b: CodePointText) => {
+    const times: number[] = [];
+    let out = reanchorAll(anchors, b, { previousBody: text });
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      out = reanchorAll(anchors, b, { previousBody: text });
+      times.push(performance.now() - t0);
+    }
+    const c: Record<string, number> = {};
+    for (const x of out) c[x.status] = (c[x.status] ?? 0) + 1;
+    return { ms: median(times), counts: Object.entries(c).map(([k, v]) => `${v} ${k}`).join(', ') };
+  };
+  const hardReversed = hard(reversed), hardReplaced = hard(replaced);
+
   // Where did the tags go, against the truth of the edit?
   const byId = new Map(report.map((x) => [x.id, x]));
   const counts: Record<string, number> = { anchored: 0, moved: 0, fuzzy: 0, orphaned: 0 };
@@ -192,6 +209,8 @@ export async function run(args: Record<string, string>): Promise<void> {
   console.log(row('re-anchor 300 tags, quote search only (no previous body), algorithm only', median(pureSearch), base));
   console.log(row('re-anchor 300 tags as PATCH runs it: load, re-anchor, write back', median(hookTimes), base, 150));
   console.log(row('whole body update: validate, write, history, re-anchor 300 tags', median(patchTimes), base, 150));
+  console.log(row(`harder: every paragraph reordered, algorithm only (${hardReversed.counts})`, hardReversed.ms, base));
+  console.log(row(`harder: body replaced outright, algorithm only (${hardReplaced.counts})`, hardReplaced.ms, base));
   console.log('');
   console.log('| tagging | ms | × baseline |');
   console.log('|---|---:|---:|');

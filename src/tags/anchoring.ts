@@ -18,6 +18,8 @@ export interface ReanchorOptions {
   minScore?: number;
   /** The body the anchors were made on: lets an edit be mapped exactly instead of searched. */
   previousBody?: CodePointText | null;
+  /** Work allowed for approximate search across all anchors (columns × 32-row blocks). */
+  fuzzyBudget?: number;
 }
 export interface SelectorInput { start?: number; end?: number; exact?: string; prefix?: string; suffix?: string }
 export type ResolveResult =
@@ -34,6 +36,10 @@ const DEFAULT_MIN_SCORE = 0.75;
 // Quotes at least this long are distinctive enough to accept without surrounding context.
 const DISTINCTIVE_LENGTH = 32;
 const MAX_FUZZY_CANDIDATES = 8;
+// Approximate search costs (columns scanned × 32-row blocks of the quote). One re-anchoring spends at
+// most this much on it (~100 ms): after an edit that rewrote everything, tags not found verbatim are
+// orphaned rather than searched for one by one across the whole body.
+const FUZZY_BUDGET = 6_000_000;
 const MOVED_ALONE_LENGTH = 16;
 // Hypothesis' match-quote weights: the quote dominates, context disambiguates, position breaks ties.
 const W_QUOTE = 50, W_PREFIX = 20, W_SUFFIX = 20, W_POS = 2;
@@ -156,12 +162,13 @@ export function reanchorAll(anchors: StoredAnchor[], newBody: CodePointText, opt
   const diff = prev ? new TextDiff(prev.codePoints, newBody.codePoints) : null;
   const preps = anchors.map(prepare);
   const spans: Array<Span | null> = anchors.map(() => null);
+  const budget = { left: opts.fuzzyBudget ?? FUZZY_BUDGET };
   const searched: number[] = [];
 
   preps.forEach((p, i) => {
     if (!p) return;
-    if (diff && p.old.start === null) spans[i] = movedStage(p, diff, newBody, minScore);
-    else if (diff && inSync(p.old, prev!)) spans[i] = diffStage(p, diff, newBody, minScore) ?? movedStage(p, diff, newBody, minScore);
+    if (diff && p.old.start === null) spans[i] = movedStage(p, diff, newBody, minScore, budget);
+    else if (diff && inSync(p.old, prev!)) spans[i] = diffStage(p, diff, newBody, minScore) ?? movedStage(p, diff, newBody, minScore, budget);
     else {
       searched.push(i);
       spans[i] = exactStage(p, newBody);
@@ -182,7 +189,7 @@ export function reanchorAll(anchors: StoredAnchor[], newBody: CodePointText, opt
         else if (shift !== null) hints[i].push(anchors[i].start! + shift);
       }
     }
-    for (const i of searched) if (!spans[i]) spans[i] = fuzzyStage(preps[i]!, newBody, minScore, hints[i]);
+    for (const i of searched) if (!spans[i]) spans[i] = fuzzyStage(preps[i]!, newBody, minScore, hints[i], budget);
   }
   return preps.map((p, i) => (p ? finish(p, spans[i], newBody, minScore) : orphaned()));
 }
@@ -246,8 +253,15 @@ function diffStage(p: Prepared, diff: TextDiff, body: CodePointText, minScore: n
   const n = body.length, m = p.quote.length, k = maxEdits(m, minScore);
   // A deletion next to the tag can slide over equal characters into it ("vatde| eda" deleting " e"
   // or "e "): boundaries the diff pins are still only known to within k.
-  const startLo = clamp(mapped.startLo - k, 0, n), startHi = clamp(mapped.startHi + k, 0, n);
-  const endLo = clamp(mapped.endLo - k, 0, n), endHi = clamp(mapped.endHi + k, 0, n);
+  let startLo = clamp(mapped.startLo - k, 0, n), startHi = clamp(mapped.startHi + k, 0, n);
+  let endLo = clamp(mapped.endLo - k, 0, n), endHi = clamp(mapped.endHi + k, 0, n);
+  // A span similar enough is m ± k long: a boundary inside a long rewritten passage is only searched
+  // for that far from the other one.
+  startLo = Math.max(startLo, endLo - m - k);
+  startHi = Math.min(startHi, endHi - m + k);
+  endLo = Math.max(endLo, startLo + m - k);
+  endHi = Math.min(endHi, startHi + m + k);
+  if (startHi < startLo || endHi < endLo) return null;
   const s0 = (mapped.startLo + mapped.startHi) / 2, e0 = (mapped.endLo + mapped.endHi) / 2;
   const sym = bodySymbolsOf(body);
   const { pattern, reversed } = patterns(p, sym);
@@ -294,7 +308,7 @@ function diffStage(p: Prepared, diff: TextDiff, body: CodePointText, minScore: n
  * pasted elsewhere, or an orphan's text put back). Text that was already in the body is another
  * passage, never this tag.
  */
-function movedStage(p: Prepared, diff: TextDiff, body: CodePointText, minScore: number): Span | null {
+function movedStage(p: Prepared, diff: TextDiff, body: CodePointText, minScore: number, budget: { left: number }): Span | null {
   const accept = (s: number, e: number) => diff.inserted(s, e) * 2 >= e - s;
   const m = p.quote.length, n = body.length, k = maxEdits(m, minScore);
   const ranges = diff.insertedRanges();
@@ -315,8 +329,14 @@ function movedStage(p: Prepared, diff: TextDiff, body: CodePointText, minScore: 
   // Two equally good places: guessing would be silently wrong half the time.
   if (best) return tie ? null : best;
   if (tie) return null;
-  const search = new FuzzySearch(p, body, k, minScore, [], accept);
-  for (const [lo, hi] of mergeRanges(ranges.map(([lo, hi]) => [clamp(lo - m - k, 0, n), clamp(hi + m + k, 0, n)] as const))) search.scanWindow(lo, hi);
+  const search = new FuzzySearch(p, body, k, minScore, [], accept, budget);
+  // First where the tag's context went (text usually moves with some of its surroundings), then, for
+  // quotes distinctive enough to need no context, everything the edit wrote.
+  const slack = Math.max(128, m);
+  for (const [lo, hi] of mergeRanges(contextHints(body, p, []).map((h) => [clamp(h - k - slack, 0, n), clamp(h + m + k + slack, 0, n)] as const))) search.scanWindow(lo, hi);
+  if (!search.best && m >= DISTINCTIVE_LENGTH) {
+    for (const [lo, hi] of mergeRanges(ranges.map(([lo, hi]) => [clamp(lo - m - k, 0, n), clamp(hi + m + k, 0, n)] as const))) search.scanWindow(lo, hi);
+  }
   return search.unique();
 }
 
@@ -340,14 +360,14 @@ function exactStage(p: Prepared, body: CodePointText): Span | null {
   return best < 0 ? null : { start: best, end: best + m };
 }
 
-function fuzzyStage(p: Prepared, body: CodePointText, minScore: number, hints: number[]): Span | null {
+function fuzzyStage(p: Prepared, body: CodePointText, minScore: number, hints: number[], budget: { left: number }): Span | null {
   const m = p.quote.length, n = body.length;
   if (n === 0) return null;
   const k = maxEdits(m, minScore);
   const expected = [...hints, ...contextHints(body, p, hints)];
   const slack = Math.max(128, m);
   const windows = mergeRanges(expected.map((h) => [clamp(h - k - slack, 0, n), clamp(h + m + k + slack, 0, n)] as const));
-  const search = new FuzzySearch(p, body, k, minScore, expected, () => true);
+  const search = new FuzzySearch(p, body, k, minScore, expected, () => true, budget);
   for (const [lo, hi] of windows) search.scanWindow(lo, hi);
   // Moved and edited: one whole-body bit-parallel pass, O(n * m / 32). Short quotes need surviving
   // context, and windows already cover every place their context was found, so they skip it.
@@ -365,7 +385,7 @@ class FuzzySearch {
 
   constructor(
     readonly p: Prepared, readonly body: CodePointText, readonly k: number, readonly minScore: number,
-    readonly expected: number[], readonly accept: (s: number, e: number) => boolean,
+    readonly expected: number[], readonly accept: (s: number, e: number) => boolean, readonly budget: { left: number },
   ) {
     this.#sym = bodySymbolsOf(body);
     ({ pattern: this.#pattern, reversed: this.#reversed } = patterns(p, this.#sym));
@@ -381,6 +401,9 @@ class FuzzySearch {
 
   scanWindow(lo: number, hi: number): void {
     if (hi <= lo) return;
+    const cost = (hi - lo) * this.#pattern.blocks;
+    if (cost > this.budget.left) return;
+    this.budget.left -= cost;
     const scores = new Int32Array(hi - lo);
     scan(this.#pattern, this.#sym.ids, lo, hi, false, scores);
     // One end per run of acceptable columns: neighbours in a run are the same match, shifted.

@@ -263,7 +263,11 @@ function backtrack(trace: Int32Array[], dEnd: number, n: number, m: number, a0: 
  * Folds coincidental little equalities into the changes around them (an equality no longer than the
  * changes on both sides of it), as diff-match-patch's semantic cleanup does: "cut" → "reduce" is one
  * rewrite, not five edits around a shared "u". Text that moved then shows up as one inserted region.
+ * Only short equalities are folded: a paragraph that stayed while others moved around it is kept.
  */
+// Longer equalities are text that really stayed (a paragraph kept while others moved around it).
+const MAX_FOLDED_EQUALITY = 16;
+
 function cleanup(hunks: Hunk[]): Hunk[] {
   let hs = hunks;
   for (let changed = true; changed && hs.length > 1;) {
@@ -272,7 +276,7 @@ function cleanup(hunks: Hunk[]): Hunk[] {
     for (let i = 1; i < hs.length; i++) {
       const l = out[out.length - 1], r = hs[i];
       const gap = r.a0 - l.a1; // == r.b0 - l.b1: the equality between them
-      if (gap <= Math.max(l.a1 - l.a0, l.b1 - l.b0) && gap <= Math.max(r.a1 - r.a0, r.b1 - r.b0)) {
+      if (gap <= MAX_FOLDED_EQUALITY && gap <= Math.max(l.a1 - l.a0, l.b1 - l.b0) && gap <= Math.max(r.a1 - r.a0, r.b1 - r.b0)) {
         out[out.length - 1] = { a0: l.a0, a1: r.a1, b0: l.b0, b1: r.b1 };
         changed = true;
       } else out.push(r);
