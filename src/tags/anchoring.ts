@@ -200,7 +200,8 @@ interface Span { start: number; end: number }
 
 interface Prepared {
   old: StoredAnchor;
-  quote: Int32Array;
+  /** The code points of old.exact: what is searched for (old.quote is what results are judged by). */
+  cps: Int32Array;
   prefix: Int32Array;
   suffix: Int32Array;
   pattern?: Pattern;
@@ -210,13 +211,13 @@ interface Prepared {
 function prepare(old: StoredAnchor): Prepared | null {
   // An empty quote cannot be told apart from any other position.
   if (!old.exact) return null;
-  return { old, quote: toCps(old.exact), prefix: toCps(old.prefix ?? ''), suffix: toCps(old.suffix ?? '') };
+  return { old, cps: toCps(old.exact), prefix: toCps(old.prefix ?? ''), suffix: toCps(old.suffix ?? '') };
 }
 
 function patterns(p: Prepared, sym: Symbols): { pattern: Pattern; reversed: Pattern } {
   // Patterns index the body's alphabet, and a body is re-anchored against once: cache per anchor.
-  p.pattern ??= new Pattern(p.quote, sym.alphabet);
-  p.reversed ??= new Pattern(p.quote.slice().reverse(), sym.alphabet);
+  p.pattern ??= new Pattern(p.cps, sym.alphabet);
+  p.reversed ??= new Pattern(p.cps.slice().reverse(), sym.alphabet);
   return { pattern: p.pattern, reversed: p.reversed };
 }
 
@@ -250,7 +251,7 @@ function diffStage(p: Prepared, diff: TextDiff, body: CodePointText, minScore: n
   if (mapped.intact) return { start: mapped.startLo, end: mapped.endLo };
   // Both ends inside one rewritten passage: where in it the quote went is a search, not a mapping.
   if (mapped.within) return null;
-  const n = body.length, m = p.quote.length, k = maxEdits(m, minScore);
+  const n = body.length, m = p.cps.length, k = maxEdits(m, minScore);
   // A deletion next to the tag can slide over equal characters into it ("vatde| eda" deleting " e"
   // or "e "): boundaries the diff pins are still only known to within k.
   let startLo = clamp(mapped.startLo - k, 0, n), startHi = clamp(mapped.startHi + k, 0, n);
@@ -310,7 +311,7 @@ function diffStage(p: Prepared, diff: TextDiff, body: CodePointText, minScore: n
  */
 function movedStage(p: Prepared, diff: TextDiff, body: CodePointText, minScore: number, budget: { left: number }): Span | null {
   const accept = (s: number, e: number) => diff.inserted(s, e) * 2 >= e - s;
-  const m = p.quote.length, n = body.length, k = maxEdits(m, minScore);
+  const m = p.cps.length, n = body.length, k = maxEdits(m, minScore);
   const ranges = diff.insertedRanges();
   if (ranges.length === 0) return null;
   const cps = body.codePoints;
@@ -341,8 +342,8 @@ function movedStage(p: Prepared, diff: TextDiff, body: CodePointText, minScore: 
 }
 
 function exactStage(p: Prepared, body: CodePointText): Span | null {
-  const { old, quote } = p;
-  const m = quote.length;
+  const { old } = p;
+  const m = p.cps.length;
   const cps = body.codePoints;
   const start = old.start ?? -1;
   const inPlace = inSync(old, body);
@@ -361,7 +362,7 @@ function exactStage(p: Prepared, body: CodePointText): Span | null {
 }
 
 function fuzzyStage(p: Prepared, body: CodePointText, minScore: number, hints: number[], budget: { left: number }): Span | null {
-  const m = p.quote.length, n = body.length;
+  const m = p.cps.length, n = body.length;
   if (n === 0) return null;
   const k = maxEdits(m, minScore);
   const expected = [...hints, ...contextHints(body, p, hints)];
@@ -421,8 +422,8 @@ class FuzzySearch {
   #consider(end: number): void {
     if (this.#tried.has(end)) return;
     this.#tried.add(end);
-    const { quote, prefix, suffix } = this.p;
-    const m = quote.length, cps = this.body.codePoints;
+    const { prefix, suffix } = this.p;
+    const m = this.p.cps.length, cps = this.body.codePoints;
     // The forward scan only knows where the match ends; scanning backwards from there finds its start.
     const lo = Math.max(0, end - m - this.k);
     const rev = this.#sym.ids.slice(lo, end).reverse();
@@ -465,7 +466,7 @@ class FuzzySearch {
 /** Expected start positions from wherever halves of the old prefix/suffix still occur verbatim. */
 function contextHints(body: CodePointText, p: Prepared, near: number[]): number[] {
   const out: number[] = [];
-  const m = p.quote.length;
+  const m = p.cps.length;
   const probe = (part: Int32Array, toStart: number) => {
     if (part.length < 4) return;
     const hits = occurrences(body, String.fromCodePoint(...part), 64);

@@ -6,7 +6,7 @@ import type { DocumentService } from '../documents/document-service.js';
 import type { RelayService } from '../relays/relay-service.js';
 import type { StatementService } from '../statements/statement-service.js';
 import { CodePointText, describeSpan, reanchorAll, resolveSelector, type ResolveResult, type TextAnchor } from './anchoring.js';
-import type { TagRepository, TagRow, TagView, TagAnchorUpdate } from './tag-repository.js';
+import type { TagRepository, TagView, TagAnchorUpdate } from './tag-repository.js';
 
 export type TagStatus = Tag['status'];
 export const TAG_STATUSES: TagStatus[] = ['anchored', 'moved', 'fuzzy', 'orphaned'];
@@ -65,6 +65,9 @@ function within(pointerPrefix: string, fn: () => number, renames: Record<string,
 const selectorError = (field: string, message: string): FieldError => ({ in: 'body', pointer: `/selector/${field}`, message });
 
 export class TagService {
+  /** Tagging a long article span by span reads the same body again and again: decode it once. */
+  private lastText: CodePointText | null = null;
+
   constructor(
     private readonly repo: TagRepository,
     private readonly s: TagServices,
@@ -125,14 +128,6 @@ export class TagService {
     return { ...tagToApi(this.repo.get(id)!), created };
   }
 
-  /** Tagging a long article span by span reads the same body again and again: decode it once. */
-  private textOf(body: string): CodePointText {
-    if (this.lastText?.text !== body) this.lastText = new CodePointText(body);
-    return this.lastText;
-  }
-
-  private lastText: CodePointText | null = null;
-
   delete(id: number): void {
     this.get(id);
     this.repo.delete(id);
@@ -171,6 +166,11 @@ export class TagService {
     this.repo.updateAnchors(updates);
     changes.sort((a, b) => (a.start === null ? 1 : 0) - (b.start === null ? 1 : 0) || (a.start ?? 0) - (b.start ?? 0) || (a.end ?? 0) - (b.end ?? 0) || a.id - b.id);
     return { tags: changes };
+  }
+
+  private textOf(body: string): CodePointText {
+    if (this.lastText?.text !== body) this.lastText = new CodePointText(body);
+    return this.lastText;
   }
 
   private resolve(body: CodePointText, selector: TagCreate2['selector']): TextAnchor {
@@ -297,4 +297,3 @@ export class TagService {
   }
 }
 
-export type { TagRow };
