@@ -391,6 +391,12 @@ describe('tag anchoring', () => {
       assert.equal(reanchorWith('Keep this. Keep that.', 'Keep this. Keep that, still.', orphan).status, 'orphaned');
     });
 
+    it('an orphan is found by quote search too, when no previous body is given', () => {
+      const orphan = { start: null, end: null, exact: 'the lost sentence', prefix: 'Before it: ', suffix: ' and after.' };
+      const r = reanchor(orphan, new CodePointText('New intro. Before it: the lost sentence and after.'));
+      assert.deepEqual([r.status, r.start, r.exact], ['moved', 22, 'the lost sentence']);
+    });
+
     it('anchors out of step with the previous body fall back to quote search', () => {
       const tag = { start: 0, end: 5, exact: 'hello', prefix: '', suffix: ' world' };
       const r = reanchorWith('something else entirely', 'oh hello world', tag);

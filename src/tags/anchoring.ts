@@ -449,7 +449,7 @@ class FuzzySearch {
     if (sim < this.minScore || !this.accept(s, e)) return;
     const ps = prefixScore(cps, s, prefix), ss = suffixScore(cps, e, suffix);
     if (!supported(m, ps, ss)) return;
-    const rank = W_QUOTE * sim + W_PREFIX * ps + W_SUFFIX * ss + (this.expected.length ? W_POS * proximity(s, this.expected, cps.length) : 0);
+    const rank = W_QUOTE * sim + W_PREFIX * ps + W_SUFFIX * ss + W_POS * proximity(s, this.expected, cps.length);
     if (!this.best || rank > this.best.rank) {
       if (this.best && (this.best.end <= s || this.best.start >= e)) this.#runnerUp = this.best;
       this.best = { start: s, end: e, sim, rank };
@@ -504,6 +504,7 @@ function suffixScore(cps: Int32Array, e: number, suffix: Int32Array): number {
 }
 
 function proximity(s: number, near: number[], n: number): number {
+  if (near.length === 0) return 0;
   return 1 - distanceTo(s, near) / Math.max(1, n);
 }
 
