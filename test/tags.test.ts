@@ -517,6 +517,33 @@ describe('tags', () => {
       assert.deepEqual(snapshot(t.db), before);
     });
 
+    it('loads the tags with one query and writes them back with one, however many there are', async () => {
+      const t = await makeTestApp();
+      const words = Array.from({ length: 80 }, (_, i) => `word${i}x`);
+      const { doc } = await newDocument(t, words.join(' '));
+      const { statement } = await newStatement(t);
+      let at = 0;
+      for (const w of words) {
+        t.db.transaction(() => t.services.tags.create(doc, { selector: { start: at, end: at + w.length }, statementId: statement }));
+        at += w.length + 1;
+      }
+      const prepare = t.db.prepare.bind(t.db);
+      const statements: string[] = [];
+      t.db.prepare = (sql: string) => { statements.push(sql); return prepare(sql); };
+      try {
+        const report = t.db.transaction(() => t.services.tags.reanchorDocument(doc, words.join(' '), 'New lead. ' + words.join(' ')));
+        assert.equal(report.tags.length, 80);
+        assert.ok(report.tags.every((x) => x.status === 'moved'));
+      } finally {
+        t.db.prepare = prepare;
+      }
+      assert.equal(statements.length, 2, statements.join('\n'));
+      assert.match(statements[0], /^select/i);
+      assert.match(statements[1], /UPDATE tags/);
+      const rows = t.db.sqlite.prepare('SELECT "start" FROM tags WHERE document_id = ? ORDER BY "start"').pluck().all(doc) as number[];
+      assert.equal(rows[0], 10);
+    });
+
     it('re-anchors on CRLF bodies without normalising line endings', async () => {
       const { plan, critics, edit } = await setup();
       const edited = base.replace('Intro line.\r\n', 'Intro line.\r\nA new second line.\r\n');
