@@ -11,12 +11,16 @@ const DASHES = /[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2E3A\u2E3B\uFE58\uF
 // Format characters (zero-width spaces and joiners, soft hyphens, bidi marks) vanish: they join what they split.
 const FORMAT = /\p{Cf}/gu;
 const CONTROL = /[\p{Cc}\u2028\u2029]/gu;
-const TOKEN = /[\p{L}\p{N}]+/gu;
 const MARKS = /\p{M}+/gu;
 const BRACKETED = /\[[^[\]]{0,300}\]/g;
 
+// Printable ASCII with single spaces needs no folding: the common case takes no Unicode work at all.
+const PLAIN = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Typographic folding that keeps the text readable: quotes, dashes, ellipses, whitespace. */
 export function normaliseText(input: string): string {
+  if (PLAIN.test(input)) return input;
   return input
     .normalize('NFKC') // also turns … into ... and full-width letters into ASCII
     .replace(FORMAT, '')
@@ -30,18 +34,46 @@ export function normaliseText(input: string): string {
 
 /** Drops a reporter's bracketed insertions ("They [the members of Isis-K] were…"), unless nothing else is left. */
 export function dropBracketed(text: string): string {
+  if (!text.includes('[')) return text;
   const dropped = text.replace(BRACKETED, ' ').replace(/\s+/g, ' ').trim();
   return wordTokens(dropped).length > 0 ? dropped : text;
 }
 
 /** Lower case with diacritics removed, like the index's unicode61 tokenizer with remove_diacritics 2. */
 export function fold(text: string): string {
+  if (ASCII.test(text)) return text.toLowerCase();
   return text.normalize('NFD').replace(MARKS, '').toLowerCase();
 }
 
 /** Runs of letters and digits, folded: the words unicode61 sees. */
 export function wordTokens(text: string): string[] {
-  return fold(text).match(TOKEN) ?? [];
+  if (ASCII.test(text)) return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+  const folded = fold(text);
+  const out: string[] = [];
+  scanTokens(folded, (start, end) => { out.push(folded.slice(start, end)); });
+  return out;
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+// A hand-rolled scan: a Unicode-property regex over a whole text costs several times more.
+function scanTokens(text: string, emit: (start: number, end: number) => void): void {
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let word: boolean;
+    if (c < 128) word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      word = WORD_CHAR.test(text.slice(i, i + 2));
+      if (word && start === -1) start = i;
+      if (!word && start !== -1) { emit(start, i); start = -1; }
+      i++;
+      continue;
+    } else word = WORD_CHAR.test(text[i]);
+    if (word && start === -1) start = i;
+    else if (!word && start !== -1) { emit(start, i); start = -1; }
+  }
+  if (start !== -1) emit(start, text.length);
 }
 
 /**
@@ -158,18 +190,27 @@ export interface Snippet {
 
 /** Folds text character by character, remembering where each folded character came from. */
 function foldWithMap(text: string): { folded: string; from: number[] } {
-  let folded = '';
   const from: number[] = [];
+  if (ASCII.test(text)) {
+    for (let i = 0; i <= text.length; i++) from.push(i);
+    return { folded: text.toLowerCase(), from };
+  }
+  const parts: string[] = [];
   for (let i = 0; i < text.length; ) {
-    const cp = text.codePointAt(i)!;
-    const ch = String.fromCodePoint(cp);
-    const f = fold(ch);
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      parts.push(c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : text[i]);
+      from.push(i++);
+      continue;
+    }
+    const width = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? 2 : 1;
+    const f = fold(text.slice(i, i + width));
     for (let k = 0; k < f.length; k++) from.push(i);
-    folded += f;
-    i += ch.length;
+    parts.push(f);
+    i += width;
   }
   from.push(text.length);
-  return { folded, from };
+  return { folded: parts.join(''), from };
 }
 
 /**
@@ -180,11 +221,11 @@ export function highlight(text: string, match: { stems?: Set<string>; prefixes?:
   const { folded, from } = foldWithMap(text);
   const spans: Highlight[] = [];
   if (match.stems || match.prefixes) {
-    for (const m of folded.matchAll(TOKEN)) {
-      const tok = m[0];
+    scanTokens(folded, (a, b) => {
+      const tok = folded.slice(a, b);
       const hit = (match.stems?.has(stem(tok)) ?? false) || (match.prefixes?.some((p) => tok.startsWith(p)) ?? false);
-      if (hit) spans.push({ start: from[m.index!], end: from[m.index! + tok.length] });
-    }
+      if (hit) spans.push({ start: from[a], end: from[b] });
+    });
   }
   for (const frag of match.fragments ?? []) {
     if (!frag) continue;

@@ -15,8 +15,10 @@ type Mode = NonNullable<SearchQuery['mode']>;
 export interface SearchOptions {
   /**
    * Scores computed per search, at most: when more statements match, only the newest (this / number of
-   * terms) are ranked by bm25 and the rest follow newest first. Bounds a very common word at 1M statements.
-   * 0 ranks every match.
+   * terms) are ranked by bm25 and the rest follow newest first. 0 ranks every match.
+   * This bounds the per-match part of ranking a very common word. bm25 also reads each term's whole list
+   * once per query for its document frequency, so a query made only of very common words (all stop words)
+   * still costs in proportion to how common they are.
    */
   scoreBudget?: number;
   /** How many of the best bm25 candidates are re-ranked by closeness to the pasted words. */
@@ -47,6 +49,7 @@ const CODE_STRATEGY = Object.fromEntries(Object.entries(STRATEGY_CODE).map(([k, 
 const MAX_OR_TERMS = 8;
 const MAX_SUBSTRING_FRAGMENTS = 6;
 const MAX_RERANK_TOKENS = 200;
+const COUNT_TTL_MS = 5 * 60_000;
 
 const badQuery = (message: string, detail?: string) =>
   validationFailed([{ in: 'query', pointer: '/q', message }], detail ?? `Invalid query: /q ${message}`);
@@ -74,8 +77,10 @@ export class SearchService {
   private readonly scoreBudget: number;
   private readonly pool: number;
   private readonly probeCap: number;
-  // Word frequencies (capped counts) only choose which words the loosest strategy searches for.
-  private readonly probes = new Map<string, number>();
+  // Capped match counts per term. They only steer the work (which words the loosest strategy uses,
+  // whether a ranked window is needed), never which statements match; entries expire, so a word that
+  // grows common is noticed.
+  private readonly counts = new Map<string, { n: number; cap: number; at: number }>();
 
   constructor(
     private readonly repo: SearchRepository,
@@ -83,7 +88,7 @@ export class SearchService {
     options: SearchOptions = {},
   ) {
     this.scoreBudget = options.scoreBudget ?? 20_000;
-    this.pool = options.pool ?? 100;
+    this.pool = options.pool ?? 50;
     this.probeCap = options.probeCap ?? 2_000;
   }
 
@@ -112,7 +117,9 @@ export class SearchService {
       const plan = step.make();
       if (!plan) continue;
       const budget = this.windowFor(plan);
-      const floor = cursor ? cursor.floor : budget === null ? null : this.run(() => this.repo.windowFloor(plan.index, plan.match, filter, budget));
+      const floor = cursor ? cursor.floor
+        : budget === null || !this.mayExceed(plan, budget) ? null
+        : this.run(() => this.repo.windowFloor(plan.index, plan.match, filter, budget));
       const offset = cursor?.offset ?? 0;
       const { hits, more } = this.page(plan, prepared, filter, floor, offset, limit);
       answer = {
@@ -203,18 +210,34 @@ export class SearchService {
 
   /** Up to MAX_OR_TERMS of the words, rarest first; common words only when there is nothing rarer. */
   private rarest(words: string[]): string[] {
-    const df = words.map((w) => {
-      let n = this.probes.get(w);
-      if (n === undefined) {
-        n = this.repo.probe('statements_fts', ftsString(w), this.probeCap);
-        if (this.probes.size > 20_000) this.probes.clear();
-        // A word found nowhere is not remembered: it may be written any moment.
-        if (n > 0) this.probes.set(w, n);
-      }
-      return { w, n };
-    }).filter((x) => x.n > 0).sort((a, b) => a.n - b.n);
+    const df = words.map((w) => ({ w, n: this.count('statements_fts', w, this.probeCap) })).filter((x) => x.n > 0).sort((a, b) => a.n - b.n);
     const rare = df.filter((x) => x.n < this.probeCap).slice(0, MAX_OR_TERMS);
     return (rare.length > 0 ? rare : df.slice(0, 3)).map((x) => x.w);
+  }
+
+  /** How many statements contain `term`, counting no further than `cap`. */
+  private count(index: SearchIndex, term: string, cap: number): number {
+    const key = `${index}:${term}`;
+    const now = Date.now();
+    const hit = this.counts.get(key);
+    if (hit && now - hit.at < COUNT_TTL_MS && (hit.n < hit.cap || cap <= hit.cap)) return Math.min(hit.n, cap);
+    const n = this.repo.probe(index, ftsString(term), cap);
+    if (this.counts.size > 50_000) this.counts.clear();
+    // A term found nowhere is not remembered: it may be written any moment.
+    if (n > 0) this.counts.set(key, { n, cap, at: now });
+    return n;
+  }
+
+  /**
+   * Whether more than `budget` statements might match (before filters). Statements with all the terms
+   * are no more than those with the rarest; with any of them, no more than the sum. Finding one rare
+   * term usually settles it, and spares the window query, which would walk every match.
+   */
+  private mayExceed(plan: Plan, budget: number): boolean {
+    if (plan.strategy === 'advanced') return true;
+    const terms = [...plan.terms].sort((a, b) => b.length - a.length);
+    if (plan.strategy === 'any-words') return terms.reduce((n, t) => n + this.count(plan.index, t, budget), 0) >= budget;
+    return terms.every((t) => this.count(plan.index, t, budget) >= budget);
   }
 
   private windowFor(plan: Plan): number | null {
