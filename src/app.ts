@@ -63,6 +63,8 @@ export interface AppDeps {
   rateLimitPerAddress?: number;
   /** Origins allowed cross-origin; none: CORS stays off. */
   corsOrigins?: string[];
+  /** Absolute base of the IRIs in exports (annotation ids); default: the address a request reached. */
+  publicUrl?: string;
   /** Log one line per request (off in tests, which read `log` for leaks). */
   requestLog?: boolean;
 }
@@ -106,7 +108,7 @@ export function createServices(db: Db, registry: SchemaRegistry): Services {
   return { actors, statements, relays, documents, claims, provenance, bundles, keys, changes, audits, exports, tags, search };
 }
 
-export function buildRoutes(services: Services): RouteDef[] {
+export function buildRoutes(services: Services, publicUrl?: string): RouteDef[] {
   return [
     ...actorRoutes(services.actors),
     ...statementRoutes(services.statements, services.provenance),
@@ -118,7 +120,7 @@ export function buildRoutes(services: Services): RouteDef[] {
     ...changeRoutes(services.changes),
     ...auditRoutes(services.audits),
     ...exportRoutes(services.exports),
-    ...tagRoutes(services.tags, services.documents),
+    ...tagRoutes(services.tags, services.documents, publicUrl),
     ...searchRoutes(services.search),
   ];
 }
@@ -128,7 +130,7 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
   const registry = deps.registry ?? createSchemaRegistry();
   const log = deps.log ?? ((line) => process.stderr.write(JSON.stringify(line) + '\n'));
   const services = createServices(deps.db, registry);
-  const routes = buildRoutes(services);
+  const routes = buildRoutes(services, deps.publicUrl);
   const serviceRoutes: RouteDef[] = [
     {
       method: 'get', path: '/healthz', tag: 'service', access: 'public', summary: 'Liveness and database check', status: 200, response: null,

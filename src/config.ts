@@ -6,6 +6,7 @@ export interface Config {
   rateLimitPerKey: number;
   rateLimitPerAddress: number;
   corsOrigins: string[];
+  publicUrl: string | undefined;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
@@ -24,6 +25,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicReads: env.WHOSAID_PUBLIC_READS === '1',
     rateLimitPerKey: int(env, 'WHOSAID_RATE_LIMIT_PER_KEY', 1200, 1e9),
     rateLimitPerAddress: int(env, 'WHOSAID_RATE_LIMIT_PER_ADDRESS', 600, 1e9),
+    publicUrl: publicUrl(env.WHOSAID_PUBLIC_URL),
     corsOrigins: (env.WHOSAID_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
   };
+}
+
+function publicUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^https?:\/\/[^/\s]+$/.test(raw.replace(/\/$/, ''))) throw new Error(`WHOSAID_PUBLIC_URL must be an origin like https://whosaid.example.org, not "${raw}"`);
+  return raw.replace(/\/$/, '');
 }

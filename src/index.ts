@@ -15,6 +15,7 @@ const { app, services } = createApp({
   rateLimitPerKey: config.rateLimitPerKey,
   rateLimitPerAddress: config.rateLimitPerAddress,
   corsOrigins: config.corsOrigins,
+  publicUrl: config.publicUrl,
   requestLog: true,
 });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { makeTestApp, snapshot, type TestApp } from './helpers/test-app.js';
+import { makeTestApp, snapshot, demoId, type TestApp } from './helpers/test-app.js';
 import { expectFieldErrors, expectProblem } from './helpers/problems.js';
 
 describe('relays', () => {
@@ -108,6 +108,17 @@ describe('relays', () => {
       assert.deepEqual(body.references, [{ type: 'relay', id: b.id, field: 'viaRelayId' }]);
       await t.http.delete(`/v1/relays/${a.id}?cascade=true`).expect(204);
       assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM relays').get() as any).n, 0);
+    });
+    it('refuses while a tag marks it, naming the tag', async () => {
+      const t2 = await makeTestApp({ demo: true });
+      const doc = demoId(t2.db, 'document', 'telegraph-article');
+      const tag = (await t2.http.post(`/v1/documents/${doc}/tags`)
+        .send({ selector: { exact: 'I do not know anything about this.' }, statementId: demoId(t2.db, 'statement', 'peskov-no-comment') }).expect(201)).body;
+      const relay = demoId(t2.db, 'relay', 'peskov-telegraph');
+      const body = expectProblem(await t2.http.delete(`/v1/relays/${relay}`), 409);
+      assert.deepEqual(body.references, [{ type: 'tag', id: tag.id, field: 'relayId' }]);
+      await t2.http.delete(`/v1/relays/${relay}?cascade=true`).expect(204);
+      assert.equal((t2.db.sqlite.prepare('SELECT count(*) AS n FROM tags').get() as any).n, 0);
     });
     it('404s', async () => { expectProblem(await t.http.delete('/v1/relays/999'), 404); });
   });

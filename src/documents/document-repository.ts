@@ -30,6 +30,8 @@ export class DocumentRepository {
   }
 
   references(id: number, perKind = 20): Array<{ type: string; id: number; field: string }> {
-    return this.db.prepare(`SELECT 'relay' AS type, id, 'documentId' AS field FROM relays WHERE document_id = ? LIMIT ?`).all(id, perKind) as Array<{ type: string; id: number; field: string }>;
+    const sql = `SELECT * FROM (SELECT 'relay' AS type, id, 'documentId' AS field FROM relays WHERE document_id = @id LIMIT @n)
+      UNION ALL SELECT * FROM (SELECT 'tag' AS type, id, 'documentId' AS field FROM tags WHERE document_id = @id LIMIT @n)`;
+    return this.db.prepare(sql).all({ id, n: perKind }) as Array<{ type: string; id: number; field: string }>;
   }
 }

@@ -165,6 +165,11 @@ export type Id2 = number;
  */
 export type DatePrecision = "year" | "month" | "day" | "unknown";
 /**
+ * This interface was referenced by `Tag`'s JSON-Schema
+ * via the `definition` "status".
+ */
+export type TagStatus = "anchored" | "moved" | "fuzzy" | "orphaned";
+/**
  * Who passed it on: an outlet or a person.
  */
 export type Id3 = number;
@@ -196,11 +201,6 @@ export type IdOrNull3 = number | null;
  * Statements with a hop in this document.
  */
 export type Id7 = number;
-/**
- * This interface was referenced by `Tag`'s JSON-Schema
- * via the `definition` "status".
- */
-export type TagStatus = "anchored" | "moved" | "fuzzy" | "orphaned";
 /**
  * Marks a span of the document's body as a statement appearing there, and records the hop that this document is (relayed by the document's outlet, via viaRelayId or first-hand). Give an existing statement (statementId) or describe a new one (statement).
  *
@@ -1316,6 +1316,10 @@ export interface Document {
    */
   body?: string | null;
   /**
+   * In the answer to a PATCH that changed the body: what re-anchoring did to each tag.
+   */
+  tags?: TagChange[];
+  /**
    * This interface was referenced by `Common`'s JSON-Schema
    * via the `definition` "timestamp".
    */
@@ -1325,6 +1329,29 @@ export interface Document {
    * via the `definition` "timestamp".
    */
   updatedAt: string;
+}
+/**
+ * What re-anchoring did to one tag when its document's body changed (listed in the PATCH /v1/documents/{id} response as tags).
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "tag-change".
+ */
+export interface TagChange {
+  id: Id;
+  status: TagStatus;
+  score: number;
+  start: number | null;
+  end: number | null;
+  /**
+   * The text now at the span; null when orphaned.
+   */
+  exact: string | null;
+  previous: {
+    status: TagStatus;
+    start: number | null;
+    end: number | null;
+    exact: string;
+  };
 }
 /**
  * A route that takes no query parameters.
@@ -1830,29 +1857,6 @@ export interface StatementListQuery {
 export interface StatementList {
   items: Statement[];
   nextCursor: string | null;
-}
-/**
- * What re-anchoring did to one tag when its document's body changed (listed in the PATCH /v1/documents/{id} response as tags).
- *
- * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
- * via the `definition` "tag-change".
- */
-export interface TagChange {
-  id: Id;
-  status: TagStatus;
-  score: number;
-  start: number | null;
-  end: number | null;
-  /**
-   * The text now at the span; null when orphaned.
-   */
-  exact: string | null;
-  previous: {
-    status: TagStatus;
-    start: number | null;
-    end: number | null;
-    exact: string;
-  };
 }
 export interface TagCreate2 {
   selector: TagSelectorInput;

@@ -33,6 +33,8 @@ export class RelayRepository {
   }
 
   references(id: number, perKind = 20): Array<{ type: string; id: number; field: string }> {
-    return this.db.prepare(`SELECT 'relay' AS type, id, 'viaRelayId' AS field FROM relays WHERE via_relay_id = ? LIMIT ?`).all(id, perKind) as Array<{ type: string; id: number; field: string }>;
+    const sql = `SELECT * FROM (SELECT 'relay' AS type, id, 'viaRelayId' AS field FROM relays WHERE via_relay_id = @id LIMIT @n)
+      UNION ALL SELECT * FROM (SELECT 'tag' AS type, id, 'relayId' AS field FROM tags WHERE relay_id = @id LIMIT @n)`;
+    return this.db.prepare(sql).all({ id, n: perKind }) as Array<{ type: string; id: number; field: string }>;
   }
 }

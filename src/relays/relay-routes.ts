@@ -23,7 +23,7 @@ export function relayRoutes(service: RelayService): RouteDef[] {
       handler: ({ params, body }) => relayToApi(service.update(params.id, body)),
     },
     {
-      method: 'delete', path: '/v1/relays/:id', tag: 'relays', summary: 'Delete a hop; cascade=true also deletes the hops that came through it',
+      method: 'delete', path: '/v1/relays/:id', tag: 'relays', summary: 'Delete a hop; cascade=true also deletes the hops that came through it and the tags that mark it',
       params: 'id-params', query: 'delete-query', status: 204, response: null, errors: [409],
       handler: ({ params, query }) => service.delete(params.id, query.cascade === 'true'),
     },

@@ -79,7 +79,7 @@ export class RelayService {
 
   delete(id: number, cascade: boolean): void {
     this.get(id);
-    if (!cascade) refuseIfReferenced(`Relay ${id}`, this.repo.references(id), 'pass cascade=true to delete the hops that came through it.');
+    if (!cascade) refuseIfReferenced(`Relay ${id}`, this.repo.references(id), 'pass cascade=true to delete the hops that came through it and their tags.');
     this.repo.delete(id);
   }
 

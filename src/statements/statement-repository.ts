@@ -56,7 +56,8 @@ export class StatementRepository {
 
   references(id: number, perKind = 20): Array<{ type: string; id: number; field: string }> {
     const sql = `SELECT * FROM (SELECT 'relay' AS type, id, 'statementId' AS field FROM relays WHERE statement_id = @id LIMIT @n)
-      UNION ALL SELECT * FROM (SELECT 'claim' AS type, claim_id AS id, 'statementId' AS field FROM statement_claims WHERE statement_id = @id LIMIT @n)`;
+      UNION ALL SELECT * FROM (SELECT 'claim' AS type, claim_id AS id, 'statementId' AS field FROM statement_claims WHERE statement_id = @id LIMIT @n)
+      UNION ALL SELECT * FROM (SELECT 'tag' AS type, id, 'statementId' AS field FROM tags WHERE statement_id = @id LIMIT @n)`;
     return this.db.prepare(sql).all({ id, n: perKind }) as Array<{ type: string; id: number; field: string }>;
   }
 }

@@ -7,10 +7,10 @@ import { tagToApi, type TagService } from './tag-service.js';
 
 /**
  * Annotation ids and sources must be absolute IRIs, and stay the same whichever host name a client
- * used: WHOSAID_PUBLIC_URL (e.g. https://whosaid.example.org) fixes them; without it, the address this
+ * used: the configured public URL (WHOSAID_PUBLIC_URL, e.g. https://whosaid.example.org) fixes them; without it, the address this
  * request reached us at is used.
  */
-export function tagRoutes(service: TagService, documents: DocumentService, publicUrl = process.env.WHOSAID_PUBLIC_URL): RouteDef[] {
+export function tagRoutes(service: TagService, documents: DocumentService, publicUrl?: string): RouteDef[] {
   const baseOf = (req: Request) => publicUrl || `${req.protocol}://${req.get('host') ?? 'localhost'}`;
   return [
     {
