@@ -180,14 +180,13 @@ describe('audits', () => {
       const report: Report = (await t.http.get(`/v1/audits/documents/${doc}`).expect(200)).body;
       assertValid(report);
       const [custody] = about(report, 'CONTEXT-CUSTODY', 'statement', demoId(t.db, 'statement', 'took-weapons'));
-      assert.equal(custody.spans.length, 1);
-      const span = custody.spans[0];
-      assert.equal(span.tagId, tag);
+      const span = custody.spans.find((x: any) => x.tagId === tag);
+      assert.ok(span, 'the span of the new tag');
       const body = (t.db.sqlite.prepare('SELECT body FROM documents WHERE id = ?').get(doc) as { body: string }).body;
       assert.equal([...body].slice(span.start, span.end).join(''), span.exact);
       const orphaned = of(report, 'TAG-ORPHANED');
       assert.deepEqual(orphaned.map((f) => f.records[0]), [{ type: 'tag', id: orphan }]);
-      assert.deepEqual(orphaned[0].spans, [{ documentId: doc, tagId: orphan, start: null, end: null, exact: 'IS claimed responsibility' }]);
+      assert.deepEqual(orphaned[0].spans.find((x: any) => x.tagId === orphan), { documentId: doc, tagId: orphan, start: null, end: null, exact: 'IS claimed responsibility' });
     });
 
     it('serves the report as a file with ?download=1', async () => {

@@ -5,7 +5,7 @@ import type { ValidateFunction } from 'ajv';
 import { Db } from '../db/database.js';
 import { notFound } from '../http/problem.js';
 import type { HopRow } from '../provenance/provenance-repository.js';
-import type { AuditRepository, AuditStatementRow, ClaimLinkRow, TagRow } from './audit-repository.js';
+import type { AuditActorRow, AuditRepository, AuditStatementRow, ClaimLinkRow, TagRow } from './audit-repository.js';
 import { canonicalize, digestOf, DIGEST_ALGORITHM, StreamingDigest } from './canonical.js';
 import { independenceOf, type ClaimIndependence } from './independence.js';
 import type { JsonSink } from './json-sink.js';
@@ -390,7 +390,7 @@ export function verifyReport(report: Record<string, unknown>, validate: Validate
 }
 
 /** Rows to the indexed shape the rules read. */
-export function assemble(scope: Scope, statements: AuditStatementRow[], hops: HopRow[], actors: import('./audit-repository.js').AuditActorRow[], claims: ClaimLinkRow[], tags: TagRow[] | null): AuditData {
+export function assemble(scope: Scope, statements: AuditStatementRow[], hops: HopRow[], actors: AuditActorRow[], claims: ClaimLinkRow[], tags: TagRow[] | null): AuditData {
   const data: AuditData = {
     scope,
     actors: new Map(),
