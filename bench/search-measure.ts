@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../src/app.js';
 import { openDatabase } from '../src/db/database.js';
-import { ftsString, wordTokens } from '../src/search/normalise.js';
+import { wordTokens } from '../src/search/normalise.js';
 import { createSchemaRegistry } from '../src/validation/ajv.js';
 import { createRng, type Rng } from './synthetic.js';
 import type { MeasureResult } from './search.bench.js';
@@ -78,9 +78,13 @@ function measure(name: string, queries: Array<{ q: string; expect: number | null
   const decided = queries.map(({ q, expect }) => {
     const r = services.search.search({ q });
     const index = r.query.strategy === 'substring' ? 'statements_fts_trigram' : 'statements_fts';
-    const match = r.query.terms.map(ftsString).join(r.query.strategy === 'any-words' ? ' OR ' : ' AND ');
+    const match = r.query.expression ?? '""';
     const matches = (db.sqlite.prepare(`SELECT count(*) AS n FROM ${index} WHERE ${index} MATCH ?`).get(match) as { n: number }).n;
     const onPage = expect !== null && r.items.some((i) => i.statement.id === expect);
+    if (expect !== null && r.items[0]?.statement.id !== expect) {
+      const textOfId = (id: number | undefined) => (id === undefined ? null : (textOf.get(id) as { text: string }).text);
+      process.stderr.write(`  ${name}: not first: ${JSON.stringify(q)} (${r.query.strategy}: ${r.query.terms.join(' ')})\n    wanted ${expect} at position ${r.items.findIndex((i) => i.statement.id === expect) + 1 || 'beyond page 1'}: ${JSON.stringify(textOfId(expect))}\n    first  ${r.items[0]?.statement.id} (relevance ${r.items[0]?.relevance}): ${JSON.stringify(textOfId(r.items[0]?.statement.id))}\n`);
+    }
     return { q, expect, strategy: r.query.strategy, window: r.query.rankedWithin, index, match, matches, first: r.items[0]?.statement.id ?? null, onPage };
   });
   const service: number[] = [];

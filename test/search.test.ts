@@ -220,6 +220,11 @@ describe('search', () => {
         assert.deepEqual(got, [key('is-claim')]);
       });
 
+      it('applies to substring searches too', async () => {
+        assert.deepEqual(await all({ q: 'ttack', mode: 'substring', speakerId: demoId(t.db, 'actor', 'putin') }), [key('putin-blames-ukraine')]);
+        assert.deepEqual(await all({ q: 'ttack', mode: 'substring', identityStatus: 'unidentified' }), [key('took-weapons')]);
+      });
+
       it('accepts filters naming records that do not exist, with no results', async () => {
         assert.deepEqual(await all({ q: 'attack', speakerId: 999999 }), []);
       });
@@ -247,11 +252,15 @@ describe('search', () => {
       };
 
       it('pages through every match once, in the order of a single big page', async () => {
+        const strategies: string[] = [];
         for (const q of ['the attack', 'attack', 'Moscow Tehran warned Kremlin']) {
-          const whole = ids(await search(t, { q, limit: 200 }).expect(200));
+          const res = await search(t, { q, limit: 200 }).expect(200);
+          strategies.push(res.body.query.strategy);
+          const whole = ids(res);
           assert.ok(whole.length >= 3, q);
           assert.deepEqual(await walk(t, { q }, 2), whole, q);
         }
+        assert.deepEqual(strategies, ['all-words', 'all-words', 'any-words']);
       });
 
       it('pages through a ranked window and what follows it, without gaps or repeats', async () => {
@@ -273,6 +282,24 @@ describe('search', () => {
         // The three newest are ranked first; the rest follow newest first.
         assert.deepEqual(seen.slice(0, 3).sort(), everything.slice(0, 3).sort());
         assert.deepEqual(seen.slice(3), everything.slice(3));
+      });
+
+      it('pages through a re-ranked pool, the rest of the window and what follows, without gaps or repeats', async () => {
+        const t2 = await makeTestApp({ demo: true });
+        const everything = t2.db.sqlite.prepare(`SELECT rowid FROM statements_fts WHERE statements_fts MATCH '"attack"'`).all().map((r: any) => r.rowid as number);
+        for (const [scoreBudget, pool, limit] of [[3, 2, 1], [4, 3, 2], [0, 2, 3], [2, 5, 1]]) {
+          const narrow = new SearchService(new SearchRepository(t2.db), t2.services.provenance, { scoreBudget, pool });
+          const whole = narrow.search({ q: 'the attack', limit: 200 }).items.map((i) => i.statement.id);
+          const seen: number[] = [];
+          let cursor: string | undefined;
+          do {
+            const page = narrow.search({ q: 'the attack', limit, ...(cursor ? { cursor } : {}) });
+            seen.push(...page.items.map((i) => i.statement.id));
+            cursor = page.nextCursor ?? undefined;
+          } while (cursor);
+          assert.deepEqual(seen, whole, `budget ${scoreBudget}, pool ${pool}, limit ${limit}`);
+          assert.deepEqual([...seen].sort((a, b) => a - b), [...everything].sort((a, b) => a - b));
+        }
       });
 
       it('refuses a cursor from another search, or one it never issued', async () => {
@@ -474,6 +501,15 @@ describe('search', () => {
       w.db.sqlite.prepare(`DELETE FROM statements WHERE id = ?`).run(id);
       assert.deepEqual(await found('quokka'), []);
       assertIndexesExact(w);
+    });
+
+    it('finds a word written after a search that found it nowhere (word counts are steering, never results)', async () => {
+      assert.deepEqual(await found('zyzzyva blorptastic'), []);
+      const speakerId = demoId(w.db, 'actor', 'putin');
+      const created = await w.http.post('/v1/statements').send({ speakerId, text: 'A zyzzyva was seen in the capital.', textForm: 'quote', kind: 'assertion' }).expect(201);
+      const res = await search(w, { q: 'zyzzyva blorptastic' }).expect(200);
+      assert.equal(res.body.query.strategy, 'any-words');
+      assert.deepEqual(ids(res), [created.body.id]);
     });
 
     it('keeps a refused write out of the index (the transaction rolls back index and table together)', async () => {

@@ -1714,6 +1714,10 @@ export interface SearchInterpretation {
    */
   terms: string[];
   /**
+   * The FTS5 expression that was run, built only from quoted tokens; null when nothing was run.
+   */
+  expression: string | null;
+  /**
    * True when q had more distinct words than are used to find candidates.
    */
   truncated: boolean;

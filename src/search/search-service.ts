@@ -48,6 +48,7 @@ const STRATEGY_CODE: Record<Strategy, string> = { 'all-words': 'w', substring: '
 const CODE_STRATEGY = Object.fromEntries(Object.entries(STRATEGY_CODE).map(([k, v]) => [v, k])) as Record<string, Strategy>;
 const MAX_OR_TERMS = 8;
 const MAX_SUBSTRING_FRAGMENTS = 6;
+const MAX_PHRASE_TOKENS = 8;
 const MAX_RERANK_TOKENS = 200;
 const COUNT_TTL_MS = 5 * 60_000;
 
@@ -127,6 +128,7 @@ export class SearchService {
           normalised: prepared.normalised,
           strategy: plan.strategy,
           terms: plan.terms,
+          expression: plan.match,
           truncated: prepared.truncated,
           rankedWithin: floor === null ? null : budget,
         },
@@ -137,7 +139,7 @@ export class SearchService {
       if (answer.items.length > 0 || cursor) return answer;
     }
     return answer ?? {
-      query: { normalised: prepared.normalised, strategy: mode === 'substring' ? 'substring' : 'all-words', terms: [], truncated: prepared.truncated, rankedWithin: null },
+      query: { normalised: prepared.normalised, strategy: mode === 'substring' ? 'substring' : 'all-words', terms: [], expression: null, truncated: prepared.truncated, rankedWithin: null },
       items: [],
       nextCursor: null,
     };
@@ -159,7 +161,7 @@ export class SearchService {
       return [{
         strategy: 'advanced',
         make: () => ({
-          strategy: 'advanced', index: 'statements_fts', match: parsed.match, terms: [parsed.match], phrases: parsed.terms,
+          strategy: 'advanced', index: 'statements_fts', match: parsed.match, terms: [...parsed.stems, ...parsed.prefixes.map((x) => `${x}*`)], phrases: parsed.terms,
           rerank: false, mark: { stems: parsed.stems, prefixes: parsed.prefixes },
         }),
       }];
@@ -185,10 +187,19 @@ export class SearchService {
     const words = content.length > 0 ? content : p.retrieval;
     const steps: Array<{ strategy: Strategy; make: () => Plan | null }> = [{
       strategy: 'all-words',
-      make: () => ({
-        strategy: 'all-words', index: 'statements_fts', match: words.map(ftsString).join(' AND '), terms: words,
-        phrases: words.length, rerank: p.tokens.length > 1, mark: { stems },
-      }),
+      make: () => {
+        const all = words.map(ftsString).join(' AND ');
+        // A short query also as one exact phrase, stop words included: it matches no statement the words
+        // alone would not, but bm25 puts the statements that have it verbatim first. Only when one word is
+        // rare: the phrase's own frequency costs a pass over every word's list.
+        const phrase = p.tokens.length >= 2 && p.tokens.length <= MAX_PHRASE_TOKENS
+          && words.some((w) => this.count('statements_fts', w, this.probeCap) < this.probeCap);
+        return {
+          strategy: 'all-words', index: 'statements_fts', terms: words,
+          match: phrase ? `${ftsString(p.tokens.join(' '))} OR (${all})` : all,
+          phrases: words.length + (phrase ? 1 : 0), rerank: p.tokens.length > 1, mark: { stems },
+        };
+      },
     }];
     // Fragments of words ("Makhach") for short queries; a long paste that misses is better served by its rarest words.
     if (p.retrieval.length <= MAX_SUBSTRING_FRAGMENTS) steps.push({ strategy: 'substring', make: substring });
@@ -236,7 +247,12 @@ export class SearchService {
   private mayExceed(plan: Plan, budget: number): boolean {
     if (plan.strategy === 'advanced') return true;
     const terms = [...plan.terms].sort((a, b) => b.length - a.length);
-    if (plan.strategy === 'any-words') return terms.reduce((n, t) => n + this.count(plan.index, t, budget), 0) >= budget;
+    if (plan.strategy === 'any-words') {
+      // Rare words only (the usual case): at most MAX_OR_TERMS × probeCap matches, all ranked, so the
+      // best match is found however old it is. A window only when it had to fall back on common words.
+      if (terms.every((t) => this.count(plan.index, t, this.probeCap) < this.probeCap)) return false;
+      return terms.reduce((n, t) => n + this.count(plan.index, t, budget), 0) >= budget;
+    }
     return terms.every((t) => this.count(plan.index, t, budget) >= budget);
   }
 
