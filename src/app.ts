@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import { fileURLToPath } from 'node:url';
 import './http/request-viewer.js';
 import type { Db } from './db/database.js';
 import { accessOf, type RouteDef } from './http/route.js';
@@ -49,6 +50,8 @@ import { SearchService } from './search/search-service.js';
 import { searchRoutes } from './search/search-routes.js';
 
 export const VERSION = '0.1.0';
+
+const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 
 export interface AppDeps {
   db: Db;
@@ -161,6 +164,8 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
     });
   }
   if (deps.corsOrigins?.length) app.use(cors(deps.corsOrigins));
+  // The pages call the API with the key their user gives them; the files themselves are public.
+  app.use(express.static(publicDir, { index: 'index.html', maxAge: '5m' }));
   app.use(identify(services.keys, new RateLimiter(deps.rateLimitPerAddress ?? 0)));
   const keyLimit = new RateLimiter(deps.rateLimitPerKey ?? 0);
   mountRoutes(app, allRoutes, {
