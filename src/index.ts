@@ -1,4 +1,5 @@
 import { createApp } from './app.js';
+import { createHttpServer } from './http/server.js';
 import { ensureAdminKey } from './access/bootstrap.js';
 import { loadConfig } from './config.js';
 import { openMigrated } from './db/open.js';
@@ -29,7 +30,7 @@ if (config.loadDemo && isEmpty(db)) {
   console.log(`whosaid: empty database, loaded the demo story (${result.created} records)`);
 }
 
-const server = app.listen(config.port, () => {
+const server = createHttpServer(app).listen(config.port, () => {
   console.log(`whosaid: listening on http://localhost:${config.port} (database ${config.dbFile})`);
 });
 

@@ -53,3 +53,29 @@ describe('errors', () => {
     });
   });
 });
+
+describe('http server', () => {
+  describe('very long request lines', () => {
+    it('lets a 10,000-character quote through to validation, and answers past the limit with problem+json', async () => {
+      const { createHttpServer } = await import('../src/http/server.js');
+      const t = await makeTestApp();
+      const server = createHttpServer(t.app).listen(0, '127.0.0.1');
+      await new Promise((r) => server.once('listening', r));
+      const port = (server.address() as import('node:net').AddressInfo).port;
+      try {
+        const q = encodeURIComponent('😀'.repeat(10000));
+        const res = await fetch(`http://127.0.0.1:${port}/v1/search?q=${q}`, { headers: { Authorization: `Bearer ${t.keys.reader}` } });
+        assert.equal(res.status, 400);
+        assert.match(res.headers.get('content-type') ?? '', /problem\+json/);
+        const huge = await fetch(`http://127.0.0.1:${port}/v1/search?q=${'a'.repeat(300 * 1024)}`).catch((e) => e);
+        assert.ok(!(huge instanceof Error), String(huge));
+        {
+          assert.equal(huge.status, 431);
+          assert.equal((await huge.json()).code, 'headers-too-large');
+        }
+      } finally {
+        await new Promise((r) => server.close(r));
+      }
+    });
+  });
+});
