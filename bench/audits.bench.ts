@@ -13,23 +13,13 @@ import { fileURLToPath } from 'node:url';
 import type { Db } from '../src/db/database.js';
 import { openMigrated } from '../src/db/open.js';
 import { createApp } from '../src/app.js';
+import { createRng as rng } from './synthetic.js';
 import { createSchemaRegistry } from '../src/validation/ajv.js';
 import { ProvenanceRepository } from '../src/provenance/provenance-repository.js';
 
 const GENERATOR_VERSION = 'audits-1';
 const NOW = '2026-11-27T00:00:00.000Z';
 
-/** mulberry32: the same data on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CUES = ['said', 'told reporters', 'said in a statement', 'according to a report', 'officials said', 'three sources said', 'a source said'];
 const HEDGES = ['said', 'said', 'said', 'reported', 'claimed', 'alleged', 'stated_as_fact'];

@@ -10,19 +10,10 @@
 import { performance } from 'node:perf_hooks';
 import { openMigrated } from '../src/db/open.js';
 import { createApp } from '../src/app.js';
+import { createRng as rng } from './synthetic.js';
 import { createSchemaRegistry } from '../src/validation/ajv.js';
 import { CodePointText, describeSpan, reanchorAll, resolveSelector, type TextAnchor } from '../src/tags/anchoring.js';
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
