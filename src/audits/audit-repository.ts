@@ -1,17 +1,11 @@
 // All the SQL of audits and exports: a scope's data in a few set-based queries, whatever its size.
 // Ids travel as one JSON array parameter (json_each), so each query is prepared once and cached.
 import type { Db } from '../db/database.js';
-import type { HopRow } from '../provenance/provenance-repository.js';
+import type { ActorSummaryRow, HopRow } from '../provenance/provenance-repository.js';
 
-export interface AuditActorRow {
-  id: number;
-  kind: string;
-  identity_status: string;
-  name: string | null;
-  description: string | null;
-  affiliation: string | null;
+/** What an audit reads of an actor: the summary, the reason for anonymity, and whether (never by whom) it is attested. */
+export interface AuditActorRow extends ActorSummaryRow {
   anonymity_reason: string | null;
-  acts_for_id: number | null;
   attested: number;
 }
 
