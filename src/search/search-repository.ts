@@ -20,7 +20,16 @@ export interface Hit {
   id: number;
   /** bm25: lower is better; null below the ranked window, where hits come newest first. */
   score: number | null;
+  /** The statement itself, read in the same query as its rank. */
+  row: StatementRow;
 }
+
+// A page of hits with their statements in one query: the ranking runs in the inner query alone, so the
+// join reads only the rows of the page.
+const withRows = (inner: string, order: string) =>
+  `SELECT s.*, h.score AS hit_score FROM (${inner}) h JOIN statements s ON s.id = h.id ORDER BY ${order}`;
+const toHits = (rows: Array<StatementRow & { hit_score: number | null }>): Hit[] =>
+  rows.map(({ hit_score, ...row }) => ({ id: row.id, score: hit_score, row }));
 
 export interface ClaimOfStatement {
   statement_id: number;
@@ -93,9 +102,9 @@ export class SearchRepository {
     const { where, params } = filterParts(filter);
     const range = floor === null ? '' : ` AND ${index}.rowid >= @floor`;
     const from = where ? `${index} JOIN statements s ON s.id = ${index}.rowid` : index;
-    const sql = `SELECT ${index}.rowid AS id, bm25(${index}) AS score FROM ${from}
-      WHERE ${index} MATCH @match${range}${where} ORDER BY score, ${index}.rowid LIMIT @limit OFFSET @offset`;
-    return this.db.prepare(sql).all({ ...params, match, limit, offset, ...(floor === null ? {} : { floor }) }) as Hit[];
+    const sql = withRows(`SELECT ${index}.rowid AS id, bm25(${index}) AS score FROM ${from}
+      WHERE ${index} MATCH @match${range}${where} ORDER BY score, ${index}.rowid LIMIT @limit OFFSET @offset`, 'h.score, h.id');
+    return toHits(this.db.prepare(sql).all({ ...params, match, limit, offset, ...(floor === null ? {} : { floor }) }) as Array<StatementRow & { hit_score: number | null }>);
   }
 
   /** How many matches are at or above `floor`: where the ranked window ends. */
@@ -111,14 +120,9 @@ export class SearchRepository {
     if (limit <= 0) return [];
     const { where, params } = filterParts(filter);
     const from = where ? `${index} JOIN statements s ON s.id = ${index}.rowid` : index;
-    const sql = `SELECT ${index}.rowid AS id, NULL AS score FROM ${from}
-      WHERE ${index} MATCH @match AND ${index}.rowid < @floor${where} ORDER BY ${index}.rowid DESC LIMIT @limit OFFSET @offset`;
-    return this.db.prepare(sql).all({ ...params, match, floor, limit, offset }) as Hit[];
-  }
-
-  statements(ids: number[]): StatementRow[] {
-    if (ids.length === 0) return [];
-    return this.db.prepare(`SELECT * FROM statements WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as StatementRow[];
+    const sql = withRows(`SELECT ${index}.rowid AS id, NULL AS score FROM ${from}
+      WHERE ${index} MATCH @match AND ${index}.rowid < @floor${where} ORDER BY ${index}.rowid DESC LIMIT @limit OFFSET @offset`, 'h.id DESC');
+    return toHits(this.db.prepare(sql).all({ ...params, match, floor, limit, offset }) as Array<StatementRow & { hit_score: number | null }>);
   }
 
   claims(statementIds: number[]): ClaimOfStatement[] {

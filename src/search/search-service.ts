@@ -279,7 +279,7 @@ export class SearchService {
    * are re-ranked by closeness to the pasted words. Offsets index this final order, so pages never
    * overlap or skip.
    */
-  private page(plan: Plan, p: PreparedQuery, filter: SearchFilter, floor: number | null, offset: number, limit: number): { hits: Array<Hit & { row?: StatementRow; relevance: number | null }>; more: boolean } {
+  private page(plan: Plan, p: PreparedQuery, filter: SearchFilter, floor: number | null, offset: number, limit: number): { hits: Array<Hit & { relevance: number | null }>; more: boolean } {
     const pool = plan.rerank ? this.pool : 0;
     let rankedCount: number | null = null;
     const base = (a: number, b: number): Hit[] => {
@@ -296,25 +296,18 @@ export class SearchService {
     }
     const rows = base(0, Math.max(pool, offset + limit + 1));
     const candidates = rows.slice(0, pool);
-    const byId = new Map(this.repo.statements(rows.map((h) => h.id)).map((r) => [r.id, r]));
     const queryStems = p.tokens.slice(0, MAX_RERANK_TOKENS).map(stem);
-    const scored = candidates.map((h, i) => {
-      const row = byId.get(h.id);
-      const sim = row ? closeness(queryStems, row) : 0;
-      return { ...h, row, relevance: Math.round(sim * 1e4) / 1e4, i };
-    });
+    const scored = candidates.map((h, i) => ({ ...h, relevance: Math.round(closeness(queryStems, h.row) * 1e4) / 1e4, i }));
     scored.sort((a, b) => b.relevance - a.relevance || a.i - b.i);
-    const ordered = [...scored, ...rows.slice(pool).map((h) => ({ ...h, row: byId.get(h.id), relevance: relevanceOf(h) }))];
+    const ordered = [...scored, ...rows.slice(pool).map((h) => ({ ...h, relevance: relevanceOf(h) }))];
     const hits = ordered.slice(offset, offset + limit + 1);
     return { hits: hits.slice(0, limit), more: hits.length > limit };
   }
 
   /** Speakers, hop trees, claims and snippets for one page: a fixed number of queries whatever its size. */
-  private assemble(hits: Array<Hit & { row?: StatementRow; relevance: number | null }>, plan: Plan): SearchHit[] {
+  private assemble(hits: Array<Hit & { relevance: number | null }>, plan: Plan): SearchHit[] {
     if (hits.length === 0) return [];
-    const missing = hits.filter((h) => !h.row).map((h) => h.id);
-    const fetched = new Map(this.repo.statements(missing).map((r) => [r.id, r]));
-    const rows = hits.map((h) => h.row ?? fetched.get(h.id)).filter((r): r is StatementRow => r !== undefined);
+    const rows = hits.map((h) => h.row);
     const provenance = this.provenance.forStatements(rows);
     const claims = new Map<number, SearchHit['claims']>();
     for (const c of this.repo.claims(rows.map((r) => r.id))) {
