@@ -98,13 +98,13 @@ export function createServices(db: Db, registry: SchemaRegistry): Services {
   const relays = new RelayService(new RelayRepository(db), statementRepo, actorRepo, documentRepo);
   const claims = new ClaimService(new ClaimRepository(db), statementRepo);
   const provenance = new ProvenanceService(new ProvenanceRepository(db));
-  const bundles = new BundleService(new BundleRepository(db), { actors, documents, statements, relays, claims });
   const keys = new KeyService(new KeyRepository(db));
   const changes = new ChangeService(new ChangeRepository(db));
   const auditRepo = new AuditRepository(db);
   const audits = new AuditService(auditRepo, VERSION, registry.validator('audit-report'));
   const exports = new ExportService(audits, auditRepo);
   const tags = new TagService(new TagRepository(db), { documents, statements, actors, relays });
+  const bundles = new BundleService(new BundleRepository(db), { actors, documents, statements, relays, claims, tags });
   const search = new SearchService(new SearchRepository(db), provenance);
   // A body edit re-anchors the document's tags in the same transaction; the PATCH response reports them.
   documents.onBodyChange((id, oldBody, newBody) => tags.reanchorDocument(id, oldBody, newBody));

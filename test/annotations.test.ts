@@ -307,6 +307,8 @@ describe('annotations', () => {
     it('exports the tagged demo article as an AnnotationCollection meeting every MUST', async () => {
       const t = await makeTestApp({ demo: true });
       const doc = demoId(t.db, 'document', 'telegraph-article');
+      // Start from the article untagged: the demo's own tags would stand beside the ones made here.
+      for (const { id } of t.db.sqlite.prepare('SELECT id FROM tags').all() as Array<{ id: number }>) await t.http.delete(`/v1/tags/${id}`).expect(204);
       const spans: Array<[string, string]> = [
         ['peskov-no-comment', 'I do not know anything about this.'],
         ['took-weapons', 'I took weapons to them, these guys who attacked Crocus City Hall. I took them weapons from Makhachkala.'],

@@ -101,6 +101,36 @@ describe('bundles', () => {
       });
     });
 
+    describe('with tags', () => {
+      it('tags the demo article on the hops the bundle recorded, and finds them again on a second post', async () => {
+        const res = await t.http.post('/v1/bundles').send(demoBundle()).expect(201);
+        const tags = res.body.items.filter((i: any) => i.type === 'tag');
+        assert.equal(tags.length, demoBundle().tags.length);
+        const rows = t.db.sqlite.prepare(`SELECT t.exact, r.document_id = t.document_id AS sameDoc FROM tags t JOIN relays r ON r.id = t.relay_id`).all() as any[];
+        assert.ok(rows.every((r) => r.sameDoc === 1));
+        assert.equal(count(t, 'relays'), demoBundle().relays.length, 'no hop added: each tag found its document\'s hop');
+        const again = await t.http.post('/v1/bundles').send(demoBundle()).expect(200);
+        assert.ok(again.body.items.filter((i: any) => i.type === 'tag').every((i: any) => i.outcome === 'existing'));
+        assert.equal(count(t, 'tags'), tags.length);
+      });
+      it('re-tags a changed selector in place of the old tag', async () => {
+        await t.http.post('/v1/bundles').send(demoBundle()).expect(201);
+        const b = demoBundle();
+        b.tags.find((x: any) => x.key === 'tag-peskov-no-comment').selector = { exact: 'I do not know anything' };
+        const res = await t.http.post('/v1/bundles').send(b).expect(200);
+        assert.equal(res.body.items.find((i: any) => i.key === 'tag-peskov-no-comment').outcome, 'updated');
+        assert.equal(count(t, 'tags'), b.tags.length);
+        assert.equal((t.db.sqlite.prepare(`SELECT count(*) AS n FROM tags WHERE exact = 'I do not know anything'`).get() as any).n, 1);
+      });
+      it('writes nothing when a tag does not match the body, and names the tag', async () => {
+        const b = demoBundle();
+        b.tags[2].selector = { exact: 'words that are not in the article' };
+        const body = expectProblem(await t.http.post('/v1/bundles').send(b), 422);
+        assert.equal(body.item, '/tags/2');
+        assert.equal(count(t, 'actors'), 0);
+      });
+    });
+
     it('refers to existing records by id', async () => {
       const outlet = (await t.http.post('/v1/actors').send({ kind: 'outlet', identityStatus: 'named', name: 'Wire' })).body.id;
       const res = await t.http.post('/v1/bundles').send({ namespace: 'x', documents: [{ key: 'd', outlet, title: 'T' }] }).expect(201);

@@ -27,7 +27,7 @@ describe('change history', () => {
       const before = changeCount(t);
       await t.http.post('/v1/bundles').send(demoBundle()).expect(201);
       const b = demoBundle();
-      const bundleRows = b.actors.length + b.documents.length + b.statements.length + b.relays.length + b.claims.length + b.links.length;
+      const bundleRows = b.actors.length + b.documents.length + b.statements.length + b.relays.length + b.claims.length + b.links.length + b.tags.length;
       // Actors with acts-for are inserted, then updated to point at whom they act for.
       const actsFor = b.actors.filter((a: any) => a.actsFor).length;
       assert.equal(changeCount(t) - before, bundleRows + actsFor);
@@ -35,7 +35,7 @@ describe('change history', () => {
       const mid = changeCount(t);
       await t.http.delete(`/v1/statements/${id}?cascade=true`).expect(204);
       const cascade = t.db.sqlite.prepare('SELECT record_type, action FROM changes WHERE seq > ?').all(mid) as any[];
-      assert.deepEqual(cascade.map((c) => c.record_type).sort(), ['claim-link', 'relay', 'relay', 'statement']);
+      assert.deepEqual(cascade.map((c) => c.record_type).sort(), ['claim-link', 'relay', 'relay', 'statement', 'tag']);
       assert.ok(cascade.every((c) => c.action === 'delete'));
     });
 

@@ -116,9 +116,10 @@ describe('relays', () => {
         .send({ selector: { exact: 'I do not know anything about this.' }, statementId: demoId(t2.db, 'statement', 'peskov-no-comment') }).expect(201)).body;
       const relay = demoId(t2.db, 'relay', 'peskov-telegraph');
       const body = expectProblem(await t2.http.delete(`/v1/relays/${relay}`), 409);
-      assert.deepEqual(body.references, [{ type: 'tag', id: tag.id, field: 'relayId' }]);
+      assert.ok(body.references.length >= 1 && body.references.every((r: any) => r.type === 'tag' && r.field === 'relayId'));
+      assert.ok(body.references.some((r: any) => r.id === tag.id));
       await t2.http.delete(`/v1/relays/${relay}?cascade=true`).expect(204);
-      assert.equal((t2.db.sqlite.prepare('SELECT count(*) AS n FROM tags').get() as any).n, 0);
+      assert.equal((t2.db.sqlite.prepare('SELECT count(*) AS n FROM tags WHERE relay_id = ?').get(relay) as any).n, 0);
     });
     it('404s', async () => { expectProblem(await t.http.delete('/v1/relays/999'), 404); });
   });

@@ -104,13 +104,14 @@ describe('tags', () => {
           ['russia-accuses', 'Russia has accused Ukraine, the US and Britain'],
         ];
         const relaysBefore = count(t, 'relays');
+        const tagsBefore = count(t, 'tags');
         for (const [key, text] of spans) {
           const res = await t.http.post(`/v1/documents/${doc}/tags`).send({ selector: { exact: text }, statementId: demoId(t.db, 'statement', key) }).expect(201);
           assert.equal(res.body.relayId, demoId(t.db, 'relay', `${key === 'tipoff' ? 'tipoff' : key === 'lacked-details' ? 'lacked' : key === 'us-warning' ? 'us-warning' : key === 'putin-blames-ukraine' ? 'putin' : key}-telegraph`), key);
         }
         assert.equal(count(t, 'relays'), relaysBefore, 'every statement reached the article on a hop the demo already has');
         const list = (await t.http.get(`/v1/documents/${doc}/tags`).expect(200)).body;
-        assert.equal(list.total, 13);
+        assert.equal(list.total, tagsBefore + spans.length);
         const starts = list.items.map((x: any) => x.start);
         assert.deepEqual(starts, [...starts].sort((a, b) => a - b), 'text order');
         for (const item of list.items) assert.equal(sliceCp(body, item.start, item.end), item.exact);

@@ -1,8 +1,8 @@
 import type { Db } from '../db/database.js';
 
-export type RecordType = 'actor' | 'document' | 'statement' | 'relay' | 'claim';
+export type RecordType = 'actor' | 'document' | 'statement' | 'relay' | 'claim' | 'tag';
 
-const TABLES: Record<RecordType, string> = { actor: 'actors', document: 'documents', statement: 'statements', relay: 'relays', claim: 'claims' };
+const TABLES: Record<RecordType, string> = { actor: 'actors', document: 'documents', statement: 'statements', relay: 'relays', claim: 'claims', tag: 'tags' };
 
 export class BundleRepository {
   constructor(private readonly db: Db) {}

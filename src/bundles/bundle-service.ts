@@ -8,6 +8,7 @@ import type { ClaimService } from '../claims/claim-service.js';
 import type { DocumentService } from '../documents/document-service.js';
 import type { RelayService } from '../relays/relay-service.js';
 import type { StatementService } from '../statements/statement-service.js';
+import type { TagService } from '../tags/tag-service.js';
 import type { BundleRepository, RecordType } from './bundle-repository.js';
 
 export interface BundleServices {
@@ -16,6 +17,7 @@ export interface BundleServices {
   statements: StatementService;
   relays: RelayService;
   claims: ClaimService;
+  tags: TagService;
 }
 
 function digest(item: unknown): string {
@@ -50,7 +52,7 @@ export class BundleService {
   apply(bundle: Bundle): BundleResult {
     const ns = bundle.namespace;
     const ids: Record<RecordType, Map<string, number>> = {
-      actor: new Map(), document: new Map(), statement: new Map(), relay: new Map(), claim: new Map(),
+      actor: new Map(), document: new Map(), statement: new Map(), relay: new Map(), claim: new Map(), tag: new Map(),
     };
     const items: BundleItemResult[] = [];
 
@@ -66,11 +68,12 @@ export class BundleService {
     checkDuplicateKeys('statement', bundle.statements, 'statements');
     checkDuplicateKeys('relay', bundle.relays, 'relays');
     checkDuplicateKeys('claim', bundle.claims, 'claims');
+    checkDuplicateKeys('tag', bundle.tags, 'tags');
 
     const declared = (_type: RecordType, field: string) => new Set<string>((bundle as any)[field]?.map((x: { key: string }) => x.key) ?? []);
     const declaredKeys: Record<RecordType, Set<string>> = {
       actor: declared('actor', 'actors'), document: declared('document', 'documents'), statement: declared('statement', 'statements'),
-      relay: declared('relay', 'relays'), claim: declared('claim', 'claims'),
+      relay: declared('relay', 'relays'), claim: declared('claim', 'claims'), tag: declared('tag', 'tags'),
     };
 
     const resolve = (type: RecordType, ref: BundleRef | null | undefined, pointer: string): number | null => {
@@ -204,6 +207,24 @@ export class BundleService {
       else if (before !== l.stance) outcome = 'updated';
       if (outcome !== 'existing') this.s.claims.link(claimId, statementId, l.stance);
       items.push({ type: 'link', key: `${l.statement}~${l.claim}`, statementId, claimId, outcome });
+    });
+
+    // Tags last: they point into document bodies and at statements and hops the bundle has written.
+    (bundle.tags ?? []).forEach((tag, i) => {
+      const path = `/tags/${i}`;
+      const documentId = resolve('document', tag.document, `${path}/document`)!;
+      const input = {
+        selector: tag.selector,
+        statementId: resolve('statement', tag.statement, `${path}/statement`)!,
+        ...(tag.via !== undefined ? { viaRelayId: resolve('relay', tag.via, `${path}/via`) } : {}),
+      };
+      upsert('tag', tag, (existing) => {
+        try {
+          // A tag is its anchoring: a changed item is a new tag in place of the old one.
+          if (existing) this.s.tags.delete(existing);
+          return this.s.tags.create(documentId, input).id;
+        } catch (e) { atItem(e, path, { statementId: 'statement', viaRelayId: 'via' }); }
+      });
     });
 
     const count = (o: string) => items.filter((x) => x.outcome === o).length;

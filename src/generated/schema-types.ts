@@ -151,6 +151,27 @@ export type Hedge = "stated_as_fact" | "said" | "reported" | "claimed" | "allege
  */
 export type VerdictRating = "true" | "mostly_true" | "mixed" | "mostly_false" | "false" | "misleading" | "unproven";
 /**
+ * Where the span is: code point offsets (start inclusive, end exclusive, as a W3C TextPositionSelector), the exact text with optional prefix and suffix to tell repeated text apart (TextQuoteSelector), or both, which must agree. With exact, one offset is enough.
+ *
+ * This interface was referenced by `TagCreate2`'s JSON-Schema
+ * via the `definition` "selector".
+ */
+export type TagSelectorInput = {
+  [k: string]: unknown;
+} & {
+  start?: number;
+  end?: number;
+  exact?: string;
+  /**
+   * Text just before the span.
+   */
+  prefix?: string;
+  /**
+   * Text just after the span.
+   */
+  suffix?: string;
+};
+/**
  * This interface was referenced by `Common`'s JSON-Schema
  * via the `definition` "stance".
  */
@@ -210,27 +231,6 @@ export type Id7 = number;
 export type TagCreate = TagCreate1 & TagCreate2;
 export type TagCreate1 = {
   [k: string]: unknown;
-};
-/**
- * Where the span is: code point offsets (start inclusive, end exclusive, as a W3C TextPositionSelector), the exact text with optional prefix and suffix to tell repeated text apart (TextQuoteSelector), or both, which must agree. With exact, one offset is enough.
- *
- * This interface was referenced by `TagCreate2`'s JSON-Schema
- * via the `definition` "selector".
- */
-export type TagSelectorInput = {
-  [k: string]: unknown;
-} & {
-  start?: number;
-  end?: number;
-  exact?: string;
-  /**
-   * Text just before the span.
-   */
-  prefix?: string;
-  /**
-   * Text just after the span.
-   */
-  suffix?: string;
 };
 /**
  * An existing statement.
@@ -759,7 +759,7 @@ export interface BundleResult {
   items: BundleItemResult[];
 }
 export interface BundleItemResult {
-  type: "actor" | "document" | "statement" | "relay" | "claim" | "link";
+  type: "actor" | "document" | "statement" | "relay" | "claim" | "link" | "tag";
   /**
    * The item's key; for a link, statement and claim refs joined by ~.
    */
@@ -770,7 +770,7 @@ export interface BundleItemResult {
   outcome: "created" | "updated" | "existing";
 }
 /**
- * A whole story in one atomic request. Items refer to each other by key (or to existing records by id). Posting a bundle again with the same namespace and keys creates nothing new: unchanged items are reported as existing, changed ones are updated.
+ * A whole story in one atomic request (actors, documents, statements, relays, claims, links, tags). Items refer to each other by key (or to existing records by id). Posting a bundle again with the same namespace and keys creates nothing new: unchanged items are reported as existing, changed ones are updated.
  *
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
  * via the `definition` "bundle".
@@ -800,6 +800,12 @@ export interface Bundle {
    * @maxItems 5000
    */
   claims?: BundleClaim[];
+  /**
+   * Spans of document bodies marked as statements appearing there; each tag records (or finds) the hop its document is.
+   *
+   * @maxItems 20000
+   */
+  tags?: BundleTag[];
   /**
    * @maxItems 20000
    */
@@ -934,6 +940,16 @@ export interface Verdict {
   reviewedBy?: string;
   reviewedOn?: string;
   url?: string;
+}
+export interface BundleTag {
+  key: BundleKey;
+  document: BundleRef;
+  statement: BundleRef;
+  /**
+   * The earlier hop this document had it from, when tagging creates the document's hop.
+   */
+  via?: null | BundleRef;
+  selector: TagSelectorInput;
 }
 export interface BundleLink {
   statement: BundleRef;
