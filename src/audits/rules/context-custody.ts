@@ -1,6 +1,6 @@
 import type { Rule } from '../types.js';
 import { POLICIES } from './policies.js';
-import { actorLabel, actorRef, makeFinding, quoteOf, statementRef } from './finding.js';
+import { actorLabel, makeFinding, quoteOf, utteranceRefs } from './finding.js';
 
 const CUSTODY = ['in_custody', 'under_interrogation'];
 
@@ -17,7 +17,7 @@ export const contextCustody: Rule = {
       if (!s || found.length === 0) return [];
       const publisher = s.mediumPublisherId !== null ? actorLabel(data, s.mediumPublisherId) : null;
       return [makeFinding(this, data, {
-        records: [statementRef(s.id), actorRef(s.speakerId), ...(s.mediumPublisherId !== null ? [actorRef(s.mediumPublisherId)] : [])],
+        records: utteranceRefs(s),
         message: `${quoteOf(s.text)} was said by ${actorLabel(data, s.speakerId)} ${found.map((c) => c.replace('_', ' ')).join(' and ')}${publisher ? `, published by ${publisher}` : ''}: it may have been coerced and must be reported as such, not as free testimony.`,
         evidence: { statementId: s.id, circumstances: s.circumstances, medium: s.medium, mediumPublisherId: s.mediumPublisherId },
       })];

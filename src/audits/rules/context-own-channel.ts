@@ -1,6 +1,6 @@
 import type { AuditData, Rule } from '../types.js';
 import { POLICIES } from './policies.js';
-import { actorLabel, actorRef, makeFinding, quoteOf, statementRef } from './finding.js';
+import { actorLabel, makeFinding, quoteOf, utteranceRefs } from './finding.js';
 
 /** The actor and everyone it acts for, up the chain (Amaq → Islamic State; Peskov → the Kremlin → Russia). */
 export function principalsOf(data: AuditData, id: number): number[] {
@@ -31,7 +31,7 @@ export const contextOwnChannel: Rule = {
       if (reasons.length === 0) return [];
       const channel = s.mediumPublisherId !== null ? actorLabel(data, s.mediumPublisherId) : reasons.includes('state_media') ? 'state media' : 'its own channel';
       return [makeFinding(this, data, {
-        records: [statementRef(s.id), actorRef(s.speakerId), ...(s.mediumPublisherId !== null ? [actorRef(s.mediumPublisherId)] : [])],
+        records: utteranceRefs(s),
         message: `${quoteOf(s.text)} reached the public through ${channel}, a channel of ${actorLabel(data, s.speakerId)} itself: treat it as the claim of an interested party, attributed and not as fact.`,
         evidence: { statementId: s.id, circumstances: s.circumstances, mediumPublisherId: s.mediumPublisherId, reasons },
       })];

@@ -52,6 +52,10 @@ export const actorRef = (id: number): RecordRef => ({ type: 'actor', id });
 export const relayRef = (id: number): RecordRef => ({ type: 'relay', id });
 export const claimRef = (id: number): RecordRef => ({ type: 'claim', id });
 
+/** A statement with its speaker and, when there is one, the publisher of its medium. */
+export const utteranceRefs = (s: { id: number; speakerId: number; mediumPublisherId: number | null }): RecordRef[] =>
+  [statementRef(s.id), actorRef(s.speakerId), ...(s.mediumPublisherId !== null ? [actorRef(s.mediumPublisherId)] : [])];
+
 const byActor = new WeakMap<AuditData, Map<number, Set<number>>>();
 
 /** In-scope statements an actor spoke or passed on, so findings about the actor point at the text. */
