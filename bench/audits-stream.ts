@@ -8,12 +8,22 @@ import { openMigrated } from '../src/db/open.js';
 const file = process.argv[2];
 const db = await openMigrated(file);
 const count = (sql: string) => db.sqlite.prepare(sql).pluck().get() as number;
-const sizes = { relays: count('SELECT count(*) FROM relays'), claims: count('SELECT count(*) FROM claims'), tags: count('SELECT count(*) FROM tags') };
+const sizes = {
+  relays: count('SELECT count(*) FROM relays'),
+  claims: count('SELECT count(*) FROM claims'),
+  tags: count('SELECT count(*) FROM tags'),
+};
 
 // Baseline: the raw cost of reading the same rows once.
 let t0 = process.hrtime.bigint();
 let baselineRows = 0;
-for (const _ of db.sqlite.prepare('SELECT s.id, s.speaker_id, s.kind, s.circumstances, r.id, r.via_relay_id, r.cue, r.hedge FROM statements s LEFT JOIN relays r ON r.statement_id = s.id').raw().iterate()) baselineRows++;
+for (const _ of db.sqlite
+  .prepare(
+    'SELECT s.id, s.speaker_id, s.kind, s.circumstances, r.id, r.via_relay_id, r.cue, r.hedge FROM statements s LEFT JOIN relays r ON r.statement_id = s.id',
+  )
+  .raw()
+  .iterate())
+  baselineRows++;
 const baselineMs = Number(process.hrtime.bigint() - t0) / 1e6;
 
 const { app, services } = createApp({ db });
@@ -46,8 +56,19 @@ const summary = m ? JSON.parse(m[1]) : null;
 const totalMs = Number(process.hrtime.bigint() - t0) / 1e6;
 server.close();
 db.close();
-console.log(JSON.stringify({
-  ...sizes, baselineMs, baselineRows, totalMs, ttfbMs: result.ttfbMs, bytes: result.bytes,
-  statements: summary?.statements.total ?? null, findings: summary?.findings.total ?? null, digestOk: summary !== null, completed: result.completed,
-  rssBeforeMb, maxRssKb: process.resourceUsage().maxRSS,
-}));
+console.log(
+  JSON.stringify({
+    ...sizes,
+    baselineMs,
+    baselineRows,
+    totalMs,
+    ttfbMs: result.ttfbMs,
+    bytes: result.bytes,
+    statements: summary?.statements.total ?? null,
+    findings: summary?.findings.total ?? null,
+    digestOk: summary !== null,
+    completed: result.completed,
+    rssBeforeMb,
+    maxRssKb: process.resourceUsage().maxRSS,
+  }),
+);

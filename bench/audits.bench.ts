@@ -20,14 +20,40 @@ import { ProvenanceRepository } from '../src/provenance/provenance-repository.js
 const GENERATOR_VERSION = 'audits-1';
 const NOW = '2026-11-27T00:00:00.000Z';
 
-
-const CUES = ['said', 'told reporters', 'said in a statement', 'according to a report', 'officials said', 'three sources said', 'a source said'];
+const CUES = [
+  'said',
+  'told reporters',
+  'said in a statement',
+  'according to a report',
+  'officials said',
+  'three sources said',
+  'a source said',
+];
 const HEDGES = ['said', 'said', 'said', 'reported', 'claimed', 'alleged', 'stated_as_fact'];
 const KINDS = ['assertion', 'assertion', 'assertion', 'denial', 'warning', 'accusation', 'confirmation', 'opinion', 'no_comment'];
-const DESCRIPTIONS = ['a senior official', 'a source', 'one said', 'a diplomat familiar with the talks', 'a person close to the matter', 'an aide'];
-const REASONS = [null, 'requested anonymity', 'was not authorized to speak publicly', 'feared reprisals from the militia that controls the town'];
+const DESCRIPTIONS = [
+  'a senior official',
+  'a source',
+  'one said',
+  'a diplomat familiar with the talks',
+  'a person close to the matter',
+  'an aide',
+];
+const REASONS = [
+  null,
+  'requested anonymity',
+  'was not authorized to speak publicly',
+  'feared reprisals from the militia that controls the town',
+];
 
-export interface Generated { statements: number; relays: number; documents: number; actors: number; claims: number; tags: number }
+export interface Generated {
+  statements: number;
+  relays: number;
+  documents: number;
+  actors: number;
+  claims: number;
+  tags: number;
+}
 
 /** Inserts a synthetic corpus: N statements with 1–3 hop chains, claims, tags on 5% of statements. */
 export function generate(db: Db, n: number, seed = 7): Generated {
@@ -35,22 +61,46 @@ export function generate(db: Db, n: number, seed = 7): Generated {
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
   db.writeContext.history = false;
-  for (const name of db.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'statements_fts_%'`).pluck().all() as string[]) {
+  for (const name of db.sqlite
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'statements_fts_%'`)
+    .pluck()
+    .all() as string[]) {
     db.sqlite.exec(`DROP TRIGGER ${name}`);
   }
   const tx = (fn: () => void) => db.sqlite.transaction(fn)();
 
   const outlets = Math.max(5, Math.round(n / 2000));
   const people = Math.max(20, Math.round(n / 50));
-  const insActor = db.sqlite.prepare(`INSERT INTO actors (kind, identity_status, name, description, affiliation, anonymity_reason, acts_for_id, attestation, created_at, updated_at)
+  const insActor =
+    db.sqlite.prepare(`INSERT INTO actors (kind, identity_status, name, description, affiliation, anonymity_reason, acts_for_id, attestation, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, '${NOW}', '${NOW}')`);
   tx(() => {
     for (let i = 1; i <= outlets; i++) insActor.run('outlet', 'named', `Outlet ${i}`, null, null, null, null, null);
     for (let i = 1; i <= people; i++) {
       const x = r();
-      if (x < 0.25) insActor.run('person', 'anonymous', null, pick(DESCRIPTIONS), r() < 0.4 ? 'the interior ministry' : null, pick(REASONS), null, r() < 0.5 ? '{"by":"desk"}' : null);
+      if (x < 0.25)
+        insActor.run(
+          'person',
+          'anonymous',
+          null,
+          pick(DESCRIPTIONS),
+          r() < 0.4 ? 'the interior ministry' : null,
+          pick(REASONS),
+          null,
+          r() < 0.5 ? '{"by":"desk"}' : null,
+        );
       else if (x < 0.35) insActor.run('person', 'unidentified', null, 'a detained man', null, null, null, null);
-      else insActor.run(r() < 0.8 ? 'person' : 'organisation', 'named', `Person ${i}`, null, null, null, r() < 0.1 ? int(outlets + 1, outlets + i) : null, null);
+      else
+        insActor.run(
+          r() < 0.8 ? 'person' : 'organisation',
+          'named',
+          `Person ${i}`,
+          null,
+          null,
+          null,
+          r() < 0.1 ? int(outlets + 1, outlets + i) : null,
+          null,
+        );
     }
   });
   const actorCount = outlets + people;
@@ -58,17 +108,28 @@ export function generate(db: Db, n: number, seed = 7): Generated {
   const person = () => int(outlets + 1, actorCount);
 
   const documents = Math.max(10, Math.round(n / 10));
-  const insDoc = db.sqlite.prepare(`INSERT INTO documents (outlet_id, title, published_on, created_at, updated_at) VALUES (?, ?, ?, '${NOW}', '${NOW}')`);
-  tx(() => { for (let i = 1; i <= documents; i++) insDoc.run(outlet(), `Report ${i}`, `2024-${String(int(1, 12)).padStart(2, '0')}-${String(int(1, 28)).padStart(2, '0')}`); });
+  const insDoc = db.sqlite.prepare(
+    `INSERT INTO documents (outlet_id, title, published_on, created_at, updated_at) VALUES (?, ?, ?, '${NOW}', '${NOW}')`,
+  );
+  tx(() => {
+    for (let i = 1; i <= documents; i++)
+      insDoc.run(outlet(), `Report ${i}`, `2024-${String(int(1, 12)).padStart(2, '0')}-${String(int(1, 28)).padStart(2, '0')}`);
+  });
 
-  const insStatement = db.sqlite.prepare(`INSERT INTO statements (speaker_id, text, text_form, kind, said_on, said_from, said_to, medium, medium_publisher_id, circumstances, language, created_at, updated_at)
+  const insStatement =
+    db.sqlite.prepare(`INSERT INTO statements (speaker_id, text, text_form, kind, said_on, said_from, said_to, medium, medium_publisher_id, circumstances, language, created_at, updated_at)
     VALUES (?, ?, 'quote', ?, '2024', '2024-01-01', '2024-12-31', 'interview', ?, ?, 'en', '${NOW}', '${NOW}')`);
-  const insRelay = db.sqlite.prepare(`INSERT INTO relays (statement_id, via_relay_id, relayed_by_id, document_id, first_hand, mode, cue, hedge, relayed_on, created_at, updated_at)
+  const insRelay =
+    db.sqlite.prepare(`INSERT INTO relays (statement_id, via_relay_id, relayed_by_id, document_id, first_hand, mode, cue, hedge, relayed_on, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, '2024', '${NOW}', '${NOW}')`);
-  const insLink = db.sqlite.prepare(`INSERT OR IGNORE INTO statement_claims (statement_id, claim_id, stance, created_at) VALUES (?, ?, ?, '${NOW}')`);
+  const insLink = db.sqlite.prepare(
+    `INSERT OR IGNORE INTO statement_claims (statement_id, claim_id, stance, created_at) VALUES (?, ?, ?, '${NOW}')`,
+  );
   const claims = Math.max(5, Math.round(n / 100));
   const insClaim = db.sqlite.prepare(`INSERT INTO claims (text, verdict, created_at, updated_at) VALUES (?, NULL, '${NOW}', '${NOW}')`);
-  tx(() => { for (let i = 1; i <= claims; i++) insClaim.run(`Claim ${i}`); });
+  tx(() => {
+    for (let i = 1; i <= claims; i++) insClaim.run(`Claim ${i}`);
+  });
 
   const tagInsert = tagInserter(db);
   let relays = 0;
@@ -78,19 +139,40 @@ export function generate(db: Db, n: number, seed = 7): Generated {
     tx(() => {
       for (let s = start; s < Math.min(n + 1, start + BATCH); s++) {
         const circumstances = r() < 0.03 ? '["in_custody"]' : r() < 0.02 ? '["own_channel"]' : '[]';
-        const sid = Number(insStatement.run(person(), `Statement ${s}: words said about the matter at hand.`, pick(KINDS), r() < 0.05 ? outlet() : null, circumstances).lastInsertRowid);
+        const sid = Number(
+          insStatement.run(
+            person(),
+            `Statement ${s}: words said about the matter at hand.`,
+            pick(KINDS),
+            r() < 0.05 ? outlet() : null,
+            circumstances,
+          ).lastInsertRowid,
+        );
         const depth = r() < 0.5 ? 1 : r() < 0.7 ? 2 : 3;
         let via: number | null = null;
         let doc = 0;
         for (let d = 1; d <= depth; d++) {
           doc = int(1, documents);
           const byPerson = d === 1 && depth > 1 && r() < 0.1;
-          via = Number(insRelay.run(sid, via, byPerson ? person() : outlet(), byPerson ? null : doc, d === 1 && r() < 0.85 ? 1 : 0,
-            r() < 0.6 ? 'verbatim' : 'paraphrase', r() < 0.08 ? null : pick(CUES), pick(HEDGES)).lastInsertRowid);
+          via = Number(
+            insRelay.run(
+              sid,
+              via,
+              byPerson ? person() : outlet(),
+              byPerson ? null : doc,
+              d === 1 && r() < 0.85 ? 1 : 0,
+              r() < 0.6 ? 'verbatim' : 'paraphrase',
+              r() < 0.08 ? null : pick(CUES),
+              pick(HEDGES),
+            ).lastInsertRowid,
+          );
           relays++;
         }
         if (r() < 0.15) insLink.run(sid, int(1, claims), r() < 0.85 ? 'supports' : 'disputes');
-        if (r() < 0.05 && via !== null) { tagInsert(doc, sid, via, r() < 0.1); tags++; }
+        if (r() < 0.05 && via !== null) {
+          tagInsert(doc, sid, via, r() < 0.1);
+          tags++;
+        }
       }
     });
   }
@@ -100,7 +182,12 @@ export function generate(db: Db, n: number, seed = 7): Generated {
 
 /** Inserts a tag row, whatever columns the tags table has grown (required ones get a plausible value). */
 function tagInserter(db: Db): (doc: number, statement: number, relay: number, orphaned: boolean) => void {
-  const cols = db.sqlite.prepare(`SELECT name, type, "notnull" AS nn, dflt_value AS dflt FROM pragma_table_info('tags')`).all() as Array<{ name: string; type: string; nn: number; dflt: unknown }>;
+  const cols = db.sqlite.prepare(`SELECT name, type, "notnull" AS nn, dflt_value AS dflt FROM pragma_table_info('tags')`).all() as Array<{
+    name: string;
+    type: string;
+    nn: number;
+    dflt: unknown;
+  }>;
   if (cols.length === 0) return () => {};
   const known = ['document_id', 'statement_id', 'relay_id', 'start', 'end', 'exact', 'quote', 'status', 'score'];
   const extra = cols.filter((c) => !known.includes(c.name) && c.name !== 'id' && c.nn && c.dflt === null);
@@ -108,8 +195,15 @@ function tagInserter(db: Db): (doc: number, statement: number, relay: number, or
   const stmt = db.sqlite.prepare(`INSERT INTO tags (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`);
   return (doc, statement, relay, orphaned) => {
     const row: Record<string, unknown> = {
-      document_id: doc, statement_id: statement, relay_id: relay, start: orphaned ? null : 100, end: orphaned ? null : 140,
-      exact: 'words said about the matter at hand', quote: 'words said about the matter at hand', status: orphaned ? 'orphaned' : 'anchored', score: orphaned ? 0 : 1,
+      document_id: doc,
+      statement_id: statement,
+      relay_id: relay,
+      start: orphaned ? null : 100,
+      end: orphaned ? null : 140,
+      exact: 'words said about the matter at hand',
+      quote: 'words said about the matter at hand',
+      status: orphaned ? 'orphaned' : 'anchored',
+      score: orphaned ? 0 : 1,
     };
     for (const c of extra) row[c.name] = /INT/i.test(c.type) ? 0 : /REAL/i.test(c.type) ? 1 : NOW;
     stmt.run(...names.map((n) => row[n]));
@@ -120,15 +214,33 @@ function tagInserter(db: Db): (doc: number, statement: number, relay: number, or
 function addTaggedDocument(db: Db, count: number): number {
   const r = rng(99);
   const outletId = 1;
-  const agencyDoc = Number(db.sqlite.prepare(`INSERT INTO documents (outlet_id, title, published_on, created_at, updated_at) VALUES (2, 'Agency wire', '2024-04-01', '${NOW}', '${NOW}')`).run().lastInsertRowid);
+  const agencyDoc = Number(
+    db.sqlite
+      .prepare(
+        `INSERT INTO documents (outlet_id, title, published_on, created_at, updated_at) VALUES (2, 'Agency wire', '2024-04-01', '${NOW}', '${NOW}')`,
+      )
+      .run().lastInsertRowid,
+  );
   const quotes = Array.from({ length: count }, (_, i) => `Quote number ${i} from the speaker, said plainly.`);
   const body = quotes.map((q, i) => `Paragraph ${i}. “${q}” The story goes on.`).join('\n');
-  const docId = Number(db.sqlite.prepare(`INSERT INTO documents (outlet_id, title, published_on, body, created_at, updated_at) VALUES (?, 'Tagged story', '2024-04-02', ?, '${NOW}', '${NOW}')`).run(outletId, body).lastInsertRowid);
+  const docId = Number(
+    db.sqlite
+      .prepare(
+        `INSERT INTO documents (outlet_id, title, published_on, body, created_at, updated_at) VALUES (?, 'Tagged story', '2024-04-02', ?, '${NOW}', '${NOW}')`,
+      )
+      .run(outletId, body).lastInsertRowid,
+  );
   const speakers = db.sqlite.prepare(`SELECT id FROM actors WHERE kind <> 'outlet' ORDER BY id LIMIT 200`).pluck().all() as number[];
   const claimIds = db.sqlite.prepare('SELECT id FROM claims ORDER BY id LIMIT 25').pluck().all() as number[];
-  const insStatement = db.sqlite.prepare(`INSERT INTO statements (speaker_id, text, text_form, kind, circumstances, created_at, updated_at) VALUES (?, ?, 'quote', ?, ?, '${NOW}', '${NOW}')`);
-  const insRelay = db.sqlite.prepare(`INSERT INTO relays (statement_id, via_relay_id, relayed_by_id, document_id, first_hand, mode, cue, hedge, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'verbatim', ?, ?, '${NOW}', '${NOW}')`);
-  const insLink = db.sqlite.prepare(`INSERT OR IGNORE INTO statement_claims (statement_id, claim_id, stance, created_at) VALUES (?, ?, 'supports', '${NOW}')`);
+  const insStatement = db.sqlite.prepare(
+    `INSERT INTO statements (speaker_id, text, text_form, kind, circumstances, created_at, updated_at) VALUES (?, ?, 'quote', ?, ?, '${NOW}', '${NOW}')`,
+  );
+  const insRelay = db.sqlite.prepare(
+    `INSERT INTO relays (statement_id, via_relay_id, relayed_by_id, document_id, first_hand, mode, cue, hedge, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'verbatim', ?, ?, '${NOW}', '${NOW}')`,
+  );
+  const insLink = db.sqlite.prepare(
+    `INSERT OR IGNORE INTO statement_claims (statement_id, claim_id, stance, created_at) VALUES (?, ?, 'supports', '${NOW}')`,
+  );
   const tag = tagInserter(db);
   let offset = 0;
   const starts = quotes.map((q, i) => {
@@ -139,9 +251,15 @@ function addTaggedDocument(db: Db, count: number): number {
   });
   db.sqlite.transaction(() => {
     quotes.forEach((q, i) => {
-      const sid = Number(insStatement.run(speakers[i % speakers.length], q, r() < 0.05 ? 'opinion' : 'assertion', r() < 0.05 ? '["in_custody"]' : '[]').lastInsertRowid);
+      const sid = Number(
+        insStatement.run(speakers[i % speakers.length], q, r() < 0.05 ? 'opinion' : 'assertion', r() < 0.05 ? '["in_custody"]' : '[]')
+          .lastInsertRowid,
+      );
       const up = Number(insRelay.run(sid, null, 2, agencyDoc, 1, 'sources said', 'said').lastInsertRowid);
-      const hop = Number(insRelay.run(sid, up, outletId, docId, 0, r() < 0.1 ? null : 'the agency reported', r() < 0.05 ? 'stated_as_fact' : 'said').lastInsertRowid);
+      const hop = Number(
+        insRelay.run(sid, up, outletId, docId, 0, r() < 0.1 ? null : 'the agency reported', r() < 0.05 ? 'stated_as_fact' : 'said')
+          .lastInsertRowid,
+      );
       if (i < claimIds.length * 4) insLink.run(sid, claimIds[i % claimIds.length]);
       tag(docId, sid, hop, false);
       const t = db.sqlite.prepare('SELECT max(id) FROM tags').pluck().get() as number;
@@ -166,7 +284,11 @@ async function documentAudit(runs: number): Promise<void> {
   const { services } = createApp({ db, registry: createSchemaRegistry() });
   const statementIds = db.sqlite.prepare('SELECT DISTINCT statement_id FROM relays WHERE document_id = ?').pluck().all(docId) as number[];
   const provenance = new ProvenanceRepository(db);
-  const time = (fn: () => unknown) => { const t0 = process.hrtime.bigint(); fn(); return Number(process.hrtime.bigint() - t0) / 1e6; };
+  const time = (fn: () => unknown) => {
+    const t0 = process.hrtime.bigint();
+    fn();
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
   const baseline = () => {
     db.sqlite.prepare('SELECT * FROM statements WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(statementIds));
     provenance.hops(statementIds);
@@ -177,15 +299,22 @@ async function documentAudit(runs: number): Promise<void> {
     findings = report.findings.length;
     return JSON.stringify(report);
   };
-  for (let i = 0; i < 3; i++) { baseline(); audit(); }
+  for (let i = 0; i < 3; i++) {
+    baseline();
+    audit();
+  }
   const b = stats(Array.from({ length: runs }, () => time(baseline)));
   const a = stats(Array.from({ length: runs }, () => time(audit)));
   const spans = services.audits.documentReport(docId).findings.reduce((n, f) => n + f.spans.length, 0);
   console.log(`\n### Audit of one document: 500 tagged statements (20k-statement database), ${runs} runs\n`);
   console.log('| what | median ms | p95 ms | × baseline (median) | target |');
   console.log('|---|---:|---:|---:|---|');
-  console.log(`| baseline: read the 500 statements + their hop chains (raw SQL + recursive CTE) | ${ms(b.median)} | ${ms(b.p95)} | 1.0 | |`);
-  console.log(`| audit report (load, 14 rules, summary, JCS digest, JSON) | ${ms(a.median)} | ${ms(a.p95)} | ${(a.median / b.median).toFixed(1)} | ≤ 100 ms: ${a.p95 <= 100 ? 'met' : 'MISSED'} (p95) |`);
+  console.log(
+    `| baseline: read the 500 statements + their hop chains (raw SQL + recursive CTE) | ${ms(b.median)} | ${ms(b.p95)} | 1.0 | |`,
+  );
+  console.log(
+    `| audit report (load, 14 rules, summary, JCS digest, JSON) | ${ms(a.median)} | ${ms(a.p95)} | ${(a.median / b.median).toFixed(1)} | ≤ 100 ms: ${a.p95 <= 100 ? 'met' : 'MISSED'} (p95) |`,
+  );
   console.log(`\n${findings} findings, ${spans} text spans.`);
   db.close();
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
@@ -197,8 +326,9 @@ async function streamedAudit(size: number, skipCapped: boolean): Promise<void> {
   let generated = 0;
   if (existsSync(file)) {
     const db = await openMigrated(file);
-    const ok = (db.sqlite.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'bench_meta'`).pluck().get() as number) === 1
-      && db.sqlite.prepare('SELECT value FROM bench_meta').pluck().get() === GENERATOR_VERSION;
+    const ok =
+      (db.sqlite.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'bench_meta'`).pluck().get() as number) === 1 &&
+      db.sqlite.prepare('SELECT value FROM bench_meta').pluck().get() === GENERATOR_VERSION;
     db.close();
     if (!ok) for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
   }
@@ -216,7 +346,11 @@ async function streamedAudit(size: number, skipCapped: boolean): Promise<void> {
   const child = fileURLToPath(new URL('./audits-stream.ts', import.meta.url));
   const serve = (heapMb?: number) => {
     const flags = heapMb ? [`--max-old-space-size=${heapMb}`] : [];
-    const out = execFileSync(process.execPath, [...flags, '--import', 'tsx', child, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+    const out = execFileSync(process.execPath, [...flags, '--import', 'tsx', child, file], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 20,
+    });
     return JSON.parse(out.trim().split('\n').pop()!);
   };
   const r = serve();
@@ -224,14 +358,23 @@ async function streamedAudit(size: number, skipCapped: boolean): Promise<void> {
   // this run would die of it.
   const capped = skipCapped ? null : serve(64);
   const mb = (kb: number) => (kb / 1024).toFixed(0);
-  console.log(`\n### GET /v1/audits over ${size.toLocaleString('en')} statements (${r.relays.toLocaleString('en')} hops, ${r.claims.toLocaleString('en')} claims, ${r.tags.toLocaleString('en')} tags)${fresh ? '' : ' — database reused'}\n`);
+  console.log(
+    `\n### GET /v1/audits over ${size.toLocaleString('en')} statements (${r.relays.toLocaleString('en')} hops, ${r.claims.toLocaleString('en')} claims, ${r.tags.toLocaleString('en')} tags)${fresh ? '' : ' — database reused'}\n`,
+  );
   console.log('| what | time s | × baseline | first byte ms | peak RSS MB | notes |');
   console.log('|---|---:|---:|---:|---:|---|');
-  console.log(`| baseline: one raw pass over every statement and hop row | ${(r.baselineMs / 1000).toFixed(1)} | 1.0 | | | ${r.baselineRows.toLocaleString('en')} rows |`);
-  const row = (label: string, x: any) => console.log(`| ${label} | ${(x.totalMs / 1000).toFixed(1)} | ${(x.totalMs / r.baselineMs).toFixed(1)} | ${x.ttfbMs.toFixed(0)} | ${mb(x.maxRssKb)} | ${x.completed ? 'completed' : 'NOT COMPLETED'}; ${(x.bytes / 2 ** 20).toFixed(0)} MiB; ${x.statements?.toLocaleString('en')} statements, ${x.findings?.toLocaleString('en')} findings; summary and digest ${x.digestOk ? 'at the end' : 'MISSING'} |`);
+  console.log(
+    `| baseline: one raw pass over every statement and hop row | ${(r.baselineMs / 1000).toFixed(1)} | 1.0 | | | ${r.baselineRows.toLocaleString('en')} rows |`,
+  );
+  const row = (label: string, x: any) =>
+    console.log(
+      `| ${label} | ${(x.totalMs / 1000).toFixed(1)} | ${(x.totalMs / r.baselineMs).toFixed(1)} | ${x.ttfbMs.toFixed(0)} | ${mb(x.maxRssKb)} | ${x.completed ? 'completed' : 'NOT COMPLETED'}; ${(x.bytes / 2 ** 20).toFixed(0)} MiB; ${x.statements?.toLocaleString('en')} statements, ${x.findings?.toLocaleString('en')} findings; summary and digest ${x.digestOk ? 'at the end' : 'MISSING'} |`,
+    );
   row('GET /v1/audits, streamed to an HTTP client', r);
   if (capped) row('the same, V8 heap (old space) capped at 64 MB', capped);
-  console.log(`\npeak RSS of the serving process (its own process, client included): ${mb(r.maxRssKb)} MB — target ≤ 500 MB: ${r.maxRssKb / 1024 <= 500 && r.completed ? 'met' : 'MISSED'}; RSS before the request ${r.rssBeforeMb.toFixed(0)} MB.`);
+  console.log(
+    `\npeak RSS of the serving process (its own process, client included): ${mb(r.maxRssKb)} MB — target ≤ 500 MB: ${r.maxRssKb / 1024 <= 500 && r.completed ? 'met' : 'MISSED'}; RSS before the request ${r.rssBeforeMb.toFixed(0)} MB.`,
+  );
 }
 
 export async function run(args: Record<string, string>): Promise<void> {

@@ -12,7 +12,11 @@ import { createRng, type Rng } from './synthetic.js';
 import type { MeasureResult } from './search.bench.js';
 
 const file = process.argv[2];
-const plan = JSON.parse(readFileSync(`${file}.plan.json`, 'utf8')) as { vocabulary: string[]; chainSamples: Record<string, number[]>; statements: number };
+const plan = JSON.parse(readFileSync(`${file}.plan.json`, 'utf8')) as {
+  vocabulary: string[];
+  chainSamples: Record<string, number[]>;
+  statements: number;
+};
 const db = openDatabase(file);
 // The service's memory: a 64 MB page cache and no memory-mapping (mapped pages of a 1.7 GB file would
 // count towards RSS); the OS file cache does the rest.
@@ -20,7 +24,15 @@ db.sqlite.pragma('cache_size = -65536');
 db.sqlite.pragma('mmap_size = 0');
 const pragmas = `cache_size ${db.sqlite.pragma('cache_size', { simple: true })}, mmap_size ${db.sqlite.pragma('mmap_size', { simple: true })}, journal_mode ${db.sqlite.pragma('journal_mode', { simple: true })}`;
 const registry = createSchemaRegistry();
-const { app, services } = createApp({ db, registry, publicReads: true, rateLimitPerKey: 0, rateLimitPerAddress: 0, requestLog: false, log: () => {} });
+const { app, services } = createApp({
+  db,
+  registry,
+  publicReads: true,
+  rateLimitPerKey: 0,
+  rateLimitPerAddress: 0,
+  requestLog: false,
+  log: () => {},
+});
 const startMb = process.memoryUsage().rss / 2 ** 20;
 
 const rng = createRng(7);
@@ -41,15 +53,19 @@ const rare: Array<{ q: string; expect: number | null }> = [];
 for (let tries = 0; rare.length < 20 && tries < 5000; tries++) {
   const s = randomStatement();
   const words = s.text.split(/\s+/);
-  const at = words.findIndex((w, i) => i + 2 < words.length && words.slice(i, i + 3).some((x) => (rank.get(wordTokens(x)[0] ?? '') ?? 0) >= rareFrom));
+  const at = words.findIndex(
+    (w, i) => i + 2 < words.length && words.slice(i, i + 3).some((x) => (rank.get(wordTokens(x)[0] ?? '') ?? 0) >= rareFrom),
+  );
   if (at >= 0) rare.push({ q: words.slice(at, at + 3).join(' '), expect: s.id });
 }
 
 // Pasted sentences: a statement as a reader might paste it from a page.
 function noisy(text: string, r: Rng): string {
   let words = text.split(/\s+/).slice(0, 30);
-  if (r() < 0.5) words = words.slice(1); else words = ['He', 'said:', ...words];
-  if (r() < 0.5) words = words.slice(0, -1); else words = [...words, 'the', 'official', 'added'];
+  if (r() < 0.5) words = words.slice(1);
+  else words = ['He', 'said:', ...words];
+  if (r() < 0.5) words = words.slice(0, -1);
+  else words = [...words, 'the', 'official', 'added'];
   let s = words.join(' ').replace(/'/g, '’').replace(/ — /g, ' – ').replace(/"/g, '');
   const c = r();
   s = c < 0.33 ? s.toUpperCase() : c < 0.66 ? s.toLowerCase() : s;
@@ -67,10 +83,17 @@ const percentile = (xs: number[], p: number) => {
 };
 const shuffle = <T>(xs: T[]) => {
   const a = [...xs];
-  for (let i = a.length - 1; i > 0; i--) { const j = Math.floor(rng() * (i + 1)); [a[i], a[j]] = [a[j], a[i]]; }
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
   return a;
 };
-const time = (fn: () => unknown) => { const t = performance.now(); fn(); return performance.now() - t; };
+const time = (fn: () => unknown) => {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+};
 
 const ROUNDS = 5;
 function measure(name: string, queries: Array<{ q: string; expect: number | null }>): MeasureResult['searches'][number] {
@@ -83,9 +106,21 @@ function measure(name: string, queries: Array<{ q: string; expect: number | null
     const onPage = expect !== null && r.items.some((i) => i.statement.id === expect);
     if (expect !== null && r.items[0]?.statement.id !== expect) {
       const textOfId = (id: number | undefined) => (id === undefined ? null : (textOf.get(id) as { text: string }).text);
-      process.stderr.write(`  ${name}: not first: ${JSON.stringify(q)} (${r.query.strategy}: ${r.query.terms.join(' ')})\n    wanted ${expect} at position ${r.items.findIndex((i) => i.statement.id === expect) + 1 || 'beyond page 1'}: ${JSON.stringify(textOfId(expect))}\n    first  ${r.items[0]?.statement.id} (relevance ${r.items[0]?.relevance}): ${JSON.stringify(textOfId(r.items[0]?.statement.id))}\n`);
+      process.stderr.write(
+        `  ${name}: not first: ${JSON.stringify(q)} (${r.query.strategy}: ${r.query.terms.join(' ')})\n    wanted ${expect} at position ${r.items.findIndex((i) => i.statement.id === expect) + 1 || 'beyond page 1'}: ${JSON.stringify(textOfId(expect))}\n    first  ${r.items[0]?.statement.id} (relevance ${r.items[0]?.relevance}): ${JSON.stringify(textOfId(r.items[0]?.statement.id))}\n`,
+      );
     }
-    return { q, expect, strategy: r.query.strategy, window: r.query.rankedWithin, index, match, matches, first: r.items[0]?.statement.id ?? null, onPage };
+    return {
+      q,
+      expect,
+      strategy: r.query.strategy,
+      window: r.query.rankedWithin,
+      index,
+      match,
+      matches,
+      first: r.items[0]?.statement.id ?? null,
+      onPage,
+    };
   });
   const service: number[] = [];
   const raw: number[] = [];
@@ -93,17 +128,25 @@ function measure(name: string, queries: Array<{ q: string; expect: number | null
   for (let round = 0; round < ROUNDS; round++) {
     for (const d of shuffle(decided)) {
       service.push(time(() => services.search.search({ q: d.q })));
-      const natural = db.prepare(`SELECT s.* FROM ${d.index} JOIN statements s ON s.id = ${d.index}.rowid WHERE ${d.index} MATCH ? ORDER BY rank LIMIT 20`);
+      const natural = db.prepare(
+        `SELECT s.* FROM ${d.index} JOIN statements s ON s.id = ${d.index}.rowid WHERE ${d.index} MATCH ? ORDER BY rank LIMIT 20`,
+      );
       raw.push(time(() => natural.all(d.match)));
-      same.push(time(() => {
-        let floor: number | null = null;
-        if (d.window !== null) {
-          const f = db.prepare(`SELECT rowid AS id FROM ${d.index} WHERE ${d.index} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`).get(d.match, d.window - 1) as { id: number } | undefined;
-          floor = f ? f.id : null;
-        }
-        const ranked = db.prepare(`SELECT s.* FROM (SELECT rowid AS id, bm25(${d.index}) AS score FROM ${d.index} WHERE ${d.index} MATCH @m${floor === null ? '' : ` AND rowid >= @floor`} ORDER BY score LIMIT 20) h JOIN statements s ON s.id = h.id ORDER BY h.score`);
-        ranked.all(floor === null ? { m: d.match } : { m: d.match, floor });
-      }));
+      same.push(
+        time(() => {
+          let floor: number | null = null;
+          if (d.window !== null) {
+            const f = db
+              .prepare(`SELECT rowid AS id FROM ${d.index} WHERE ${d.index} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`)
+              .get(d.match, d.window - 1) as { id: number } | undefined;
+            floor = f ? f.id : null;
+          }
+          const ranked = db.prepare(
+            `SELECT s.* FROM (SELECT rowid AS id, bm25(${d.index}) AS score FROM ${d.index} WHERE ${d.index} MATCH @m${floor === null ? '' : ` AND rowid >= @floor`} ORDER BY score LIMIT 20) h JOIN statements s ON s.id = h.id ORDER BY h.score`,
+          );
+          ranked.all(floor === null ? { m: d.match } : { m: d.match, floor });
+        }),
+      );
     }
   }
   const counts = new Map<string, number>();
@@ -118,32 +161,33 @@ function measure(name: string, queries: Array<{ q: string; expect: number | null
     queries: queries.length,
     samples: service.length,
     strategies: [...counts].map(([k, v]) => `${k}: ${v}`).join(', '),
-    matches: `${Math.min(...m).toLocaleString('en')}–${Math.max(...m).toLocaleString('en')} (${(100 * Math.min(...m) / plan.statements).toFixed(2)}–${(100 * Math.max(...m) / plan.statements).toFixed(2)}%)`,
-    top1: withExpect.length ? `${withExpect.filter((d) => d.first === d.expect).length}/${withExpect.length} first, ${withExpect.filter((d) => d.onPage).length}/${withExpect.length} on page 1` : null,
+    matches: `${Math.min(...m).toLocaleString('en')}–${Math.max(...m).toLocaleString('en')} (${((100 * Math.min(...m)) / plan.statements).toFixed(2)}–${((100 * Math.max(...m)) / plan.statements).toFixed(2)}%)`,
+    top1: withExpect.length
+      ? `${withExpect.filter((d) => d.first === d.expect).length}/${withExpect.length} first, ${withExpect.filter((d) => d.onPage).length}/${withExpect.length} on page 1`
+      : null,
     service: { p50: percentile(service, 0.5), p95: percentile(service, 0.95) },
     raw: { p50: percentile(raw, 0.5), p95: percentile(raw, 0.95) },
     rawSamePlan: { p50: percentile(same, 0.5), p95: percentile(same, 0.95) },
   };
 }
 
-const searches = [
-  measure('common word', common),
-  measure('rare phrase', rare),
-  measure('pasted sentence with typographic noise', pasted),
-];
+const searches = [measure('common word', common), measure('rare phrase', rare), measure('pasted sentence with typographic noise', pasted)];
 
 // The same pasted sentences over HTTP: Express, validation, JSON.
 const server = app.listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
 const port = (server.address() as AddressInfo).port;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-const get = (q: string) => new Promise<number>((resolve, reject) => {
-  const t = performance.now();
-  http.get({ host: '127.0.0.1', port, path: `/v1/search?q=${encodeURIComponent(q)}`, agent }, (res) => {
-    res.resume();
-    res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - t) : reject(new Error(`HTTP ${res.statusCode}`))));
-  }).on('error', reject);
-});
+const get = (q: string) =>
+  new Promise<number>((resolve, reject) => {
+    const t = performance.now();
+    http
+      .get({ host: '127.0.0.1', port, path: `/v1/search?q=${encodeURIComponent(q)}`, agent }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - t) : reject(new Error(`HTTP ${res.statusCode}`))));
+      })
+      .on('error', reject);
+  });
 for (const p of pasted) await get(p.q);
 const httpTimes: number[] = [];
 for (let round = 0; round < ROUNDS; round++) for (const p of shuffle(pasted)) httpTimes.push(await get(p.q));
@@ -155,14 +199,17 @@ const provenance = [1, 5, 20].map((depth) => {
   const ids = (plan.chainSamples[String(depth)] ?? []).slice(0, 50);
   const times: number[] = [];
   let hops = 0;
-  const countHops = (hs: Array<{ hops: unknown[] }>): number => hs.reduce((n, h) => n + 1 + countHops(h.hops as Array<{ hops: unknown[] }>), 0);
+  const countHops = (hs: Array<{ hops: unknown[] }>): number =>
+    hs.reduce((n, h) => n + 1 + countHops(h.hops as Array<{ hops: unknown[] }>), 0);
   for (const id of ids) services.provenance.forStatements([services.statements.get(id)]);
   for (let round = 0; round < ROUNDS; round++) {
     for (const id of shuffle(ids)) {
-      times.push(time(() => {
-        const p = services.provenance.forStatements([services.statements.get(id)]).get(id)!;
-        hops = countHops(p.hops);
-      }));
+      times.push(
+        time(() => {
+          const p = services.provenance.forStatements([services.statements.get(id)]).get(id)!;
+          hops = countHops(p.hops);
+        }),
+      );
     }
   }
   return { depth, samples: times.length, hops, p50: percentile(times, 0.5), p95: percentile(times, 0.95) };

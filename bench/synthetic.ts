@@ -38,19 +38,65 @@ const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.leng
 export function zipf(n: number, s: number, offset = 0): (rng: Rng) => number {
   const cum = new Float64Array(n);
   let total = 0;
-  for (let i = 0; i < n; i++) cum[i] = total += 1 / Math.pow(i + 1 + offset, s);
+  for (let i = 0; i < n; i++) cum[i] = total += 1 / (i + 1 + offset) ** s;
   return (rng) => {
     const x = rng() * total;
-    let lo = 0, hi = n - 1;
+    let lo = 0,
+      hi = n - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (cum[mid] < x) lo = mid + 1; else hi = mid;
+      if (cum[mid] < x) lo = mid + 1;
+      else hi = mid;
     }
     return lo;
   };
 }
 
-const FUNCTION_WORDS = ['the', 'the', 'the', 'of', 'of', 'and', 'and', 'to', 'to', 'in', 'in', 'a', 'a', 'that', 'for', 'on', 'was', 'is', 'with', 'it', 'as', 'by', 'had', 'have', 'has', 'from', 'at', 'be', 'not', 'would', 'its', 'their', 'they', 'we', 'this', 'were', 'been', 'will', 'there', 'after', 'before', 'about', 'any'];
+const FUNCTION_WORDS = [
+  'the',
+  'the',
+  'the',
+  'of',
+  'of',
+  'and',
+  'and',
+  'to',
+  'to',
+  'in',
+  'in',
+  'a',
+  'a',
+  'that',
+  'for',
+  'on',
+  'was',
+  'is',
+  'with',
+  'it',
+  'as',
+  'by',
+  'had',
+  'have',
+  'has',
+  'from',
+  'at',
+  'be',
+  'not',
+  'would',
+  'its',
+  'their',
+  'they',
+  'we',
+  'this',
+  'were',
+  'been',
+  'will',
+  'there',
+  'after',
+  'before',
+  'about',
+  'any',
+];
 
 // Real news vocabulary first (the frequent ranks), then generated words for the long tail.
 const NEWS_WORDS = `government minister officials security attack police president country military forces
@@ -73,16 +119,124 @@ threat warning alert plot terrorist militants insurgents rebels fighters command
 soldiers casualties wounded hostages kidnapping ransom smuggling weapons ammunition explosives
 bomb blast explosion operation raid checkpoint patrol surveillance hacking cyber network leak
 documents files records emails memo letter interview broadcast radio television newspaper
-journalist reporter editor publisher network channel website blog post account message`.split(/\s+/).filter(Boolean);
+journalist reporter editor publisher network channel website blog post account message`
+  .split(/\s+/)
+  .filter(Boolean);
 
-const SYLLABLES = ['ka', 'ro', 'mi', 'tan', 'vel', 'dor', 'is', 'un', 'ba', 'zhe', 'qu', 'lor', 'sen', 'tri', 'mak', 'hal', 'ost', 'ev', 'ni', 'gra', 'pol', 'dem', 'ar', 'sha', 'kin', 'vo', 'let', 'rim', 'ul', 'bek'];
-const FOREIGN_SYLLABLES = ['sé', 'gu', 'ri', 'dád', 'ñor', 'çã', 'über', 'mö', 'ge', 'län', 'dér', 'ka', 'ží', 'vý', 'ło', 'ść', 'ta', 'ne', 'ós', 'ür'];
+const SYLLABLES = [
+  'ka',
+  'ro',
+  'mi',
+  'tan',
+  'vel',
+  'dor',
+  'is',
+  'un',
+  'ba',
+  'zhe',
+  'qu',
+  'lor',
+  'sen',
+  'tri',
+  'mak',
+  'hal',
+  'ost',
+  'ev',
+  'ni',
+  'gra',
+  'pol',
+  'dem',
+  'ar',
+  'sha',
+  'kin',
+  'vo',
+  'let',
+  'rim',
+  'ul',
+  'bek',
+];
+const FOREIGN_SYLLABLES = [
+  'sé',
+  'gu',
+  'ri',
+  'dád',
+  'ñor',
+  'çã',
+  'über',
+  'mö',
+  'ge',
+  'län',
+  'dér',
+  'ka',
+  'ží',
+  'vý',
+  'ło',
+  'ść',
+  'ta',
+  'ne',
+  'ós',
+  'ür',
+];
 const OPENERS = ['We', 'They', 'I', 'The government', 'Our forces', 'Officials', 'The ministry', 'Nobody', 'Everyone', 'The people'];
-const ANON_DESCRIPTIONS = ['a senior security official', 'a person familiar with the matter', 'a diplomat in the region', 'a government adviser', 'a source close to the investigation', 'one said', 'a military officer', 'a second source', 'an official who requested anonymity', 'a former intelligence officer'];
-const UNIDENTIFIED_DESCRIPTIONS = ['a detained man shown in a video', 'an eyewitness', 'a man speaking in a recording', 'a suspect under interrogation', 'a caller to a radio station', 'an unnamed resident'];
-const KINDS = ['assertion', 'assertion', 'assertion', 'denial', 'no_comment', 'claim_of_responsibility', 'accusation', 'warning', 'confirmation', 'opinion', 'characterisation', 'attack', 'other'];
-const MEDIUMS = ['interview', 'press_call', 'press_conference', 'briefing', 'video', 'broadcast', 'written_statement', 'social_post', 'speech', 'report', 'other'];
-const CUES = ['said', 'told reporters', 'one said', 'three sources said', 'according to a statement', 'reported on Monday', 'said in a video', 'according to officials', null];
+const ANON_DESCRIPTIONS = [
+  'a senior security official',
+  'a person familiar with the matter',
+  'a diplomat in the region',
+  'a government adviser',
+  'a source close to the investigation',
+  'one said',
+  'a military officer',
+  'a second source',
+  'an official who requested anonymity',
+  'a former intelligence officer',
+];
+const UNIDENTIFIED_DESCRIPTIONS = [
+  'a detained man shown in a video',
+  'an eyewitness',
+  'a man speaking in a recording',
+  'a suspect under interrogation',
+  'a caller to a radio station',
+  'an unnamed resident',
+];
+const KINDS = [
+  'assertion',
+  'assertion',
+  'assertion',
+  'denial',
+  'no_comment',
+  'claim_of_responsibility',
+  'accusation',
+  'warning',
+  'confirmation',
+  'opinion',
+  'characterisation',
+  'attack',
+  'other',
+];
+const MEDIUMS = [
+  'interview',
+  'press_call',
+  'press_conference',
+  'briefing',
+  'video',
+  'broadcast',
+  'written_statement',
+  'social_post',
+  'speech',
+  'report',
+  'other',
+];
+const CUES = [
+  'said',
+  'told reporters',
+  'one said',
+  'three sources said',
+  'according to a statement',
+  'reported on Monday',
+  'said in a video',
+  'according to officials',
+  null,
+];
 const HEDGES = ['said', 'said', 'said', 'reported', 'claimed', 'alleged', 'stated_as_fact'];
 const MODES = ['verbatim', 'verbatim', 'paraphrase', 'translation', 'summary'];
 const STANCES = ['supports', 'supports', 'disputes', 'denies', 'declines_to_comment'];
@@ -119,7 +273,10 @@ function buildVocabulary(rng: Rng, size: number): string[] {
     const n = int(rng, 2, 4);
     let w = '';
     for (let i = 0; i < n; i++) w += pick(rng, SYLLABLES);
-    if (!seen.has(w)) { seen.add(w); words.push(w); }
+    if (!seen.has(w)) {
+      seen.add(w);
+      words.push(w);
+    }
   }
   return words;
 }
@@ -142,7 +299,11 @@ function sentence(rng: Rng, vocab: string[], rank: (rng: Rng) => number): string
     else if (r < 0.06) words.push(' —');
     else if (r < 0.065) words.push(rng() < 0.5 ? '’s' : "'s");
   }
-  let s = words.filter(Boolean).join(' ').replace(/ ,/g, ',').replace(/ (’s|'s)/g, '$1');
+  let s = words
+    .filter(Boolean)
+    .join(' ')
+    .replace(/ ,/g, ',')
+    .replace(/ (’s|'s)/g, '$1');
   s = s.charAt(0).toUpperCase() + s.slice(1);
   const end = rng();
   if (end < 0.06) return `“${s}”.`;
@@ -199,7 +360,10 @@ function load(sqlite: Db['sqlite'], opts: SyntheticOptions): SyntheticInfo {
   const t0 = performance.now();
   const now = '2026-01-01T00:00:00.000Z';
 
-  const triggers = sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%fts%'`).all() as Array<{ name: string; sql: string }>;
+  const triggers = sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%fts%'`).all() as Array<{
+    name: string;
+    sql: string;
+  }>;
   for (const t of triggers) sqlite.exec(`DROP TRIGGER "${t.name}"`);
 
   const vocab = buildVocabulary(rng, Math.max(2000, Math.min(60000, Math.round(N / 15))));
@@ -212,10 +376,18 @@ function load(sqlite: Db['sqlite'], opts: SyntheticOptions): SyntheticInfo {
   const nDocuments = Math.max(50, Math.round(N / 10));
   const nClaims = Math.max(20, Math.round(N / 100));
 
-  const insertActor = sqlite.prepare(`INSERT INTO actors (id, kind, identity_status, name, description, affiliation, anonymity_reason, acts_for_id, attestation, confidential_notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertDocument = sqlite.prepare(`INSERT INTO documents (id, outlet_id, title, url, published_on, byline, language, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`);
-  const insertStatement = sqlite.prepare(`INSERT INTO statements (id, speaker_id, text, text_form, kind, said_on, said_from, said_to, medium, medium_publisher_id, circumstances, language, original_language, original_text, context, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`);
-  const insertRelay = sqlite.prepare(`INSERT INTO relays (id, statement_id, via_relay_id, relayed_by_id, document_id, first_hand, mode, cue, hedge, relayed_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertActor = sqlite.prepare(
+    `INSERT INTO actors (id, kind, identity_status, name, description, affiliation, anonymity_reason, acts_for_id, attestation, confidential_notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertDocument = sqlite.prepare(
+    `INSERT INTO documents (id, outlet_id, title, url, published_on, byline, language, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+  );
+  const insertStatement = sqlite.prepare(
+    `INSERT INTO statements (id, speaker_id, text, text_form, kind, said_on, said_from, said_to, medium, medium_publisher_id, circumstances, language, original_language, original_text, context, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+  );
+  const insertRelay = sqlite.prepare(
+    `INSERT INTO relays (id, statement_id, via_relay_id, relayed_by_id, document_id, first_hand, mode, cue, hedge, relayed_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
   const insertClaim = sqlite.prepare(`INSERT INTO claims (id, text, verdict, created_at, updated_at) VALUES (?, ?, NULL, ?, ?)`);
   const insertLink = sqlite.prepare(`INSERT INTO statement_claims (statement_id, claim_id, stance, created_at) VALUES (?, ?, ?, ?)`);
 
@@ -230,18 +402,70 @@ function load(sqlite: Db['sqlite'], opts: SyntheticOptions): SyntheticInfo {
     }
     for (let id = firstOrg; id <= lastActor; id++) {
       if (id < firstOrg + nOrgs) {
-        insertActor.run(id, id % 7 === 0 ? 'state' : id % 11 === 0 ? 'group' : 'organisation', 'named', `Organisation ${id}`, null, null, null, null, null, null, now, now);
+        insertActor.run(
+          id,
+          id % 7 === 0 ? 'state' : id % 11 === 0 ? 'group' : 'organisation',
+          'named',
+          `Organisation ${id}`,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          now,
+          now,
+        );
         continue;
       }
       const r = rng();
       const actsFor = rng() < 0.2 ? int(rng, firstOrg, firstOrg + nOrgs - 1) : null;
-      if (r < 0.6) insertActor.run(id, 'person', 'named', `Person ${id}`, rng() < 0.5 ? `spokesman of organisation ${actsFor ?? 'unknown'}` : null, null, null, actsFor, null, null, now, now);
-      else if (r < 0.85) insertActor.run(id, 'person', 'anonymous', null, pick(rng, ANON_DESCRIPTIONS), rng() < 0.5 ? `Organisation ${int(rng, firstOrg, firstOrg + nOrgs - 1)}` : null, rng() < 0.6 ? 'requested anonymity' : null, actsFor, rng() < 0.7 ? 'identity known to the desk editor' : null, rng() < 0.3 ? 'CONFIDENTIAL: real name withheld' : null, now, now);
-      else insertActor.run(id, 'person', 'unidentified', null, pick(rng, UNIDENTIFIED_DESCRIPTIONS), null, null, null, null, null, now, now);
+      if (r < 0.6)
+        insertActor.run(
+          id,
+          'person',
+          'named',
+          `Person ${id}`,
+          rng() < 0.5 ? `spokesman of organisation ${actsFor ?? 'unknown'}` : null,
+          null,
+          null,
+          actsFor,
+          null,
+          null,
+          now,
+          now,
+        );
+      else if (r < 0.85)
+        insertActor.run(
+          id,
+          'person',
+          'anonymous',
+          null,
+          pick(rng, ANON_DESCRIPTIONS),
+          rng() < 0.5 ? `Organisation ${int(rng, firstOrg, firstOrg + nOrgs - 1)}` : null,
+          rng() < 0.6 ? 'requested anonymity' : null,
+          actsFor,
+          rng() < 0.7 ? 'identity known to the desk editor' : null,
+          rng() < 0.3 ? 'CONFIDENTIAL: real name withheld' : null,
+          now,
+          now,
+        );
+      else
+        insertActor.run(id, 'person', 'unidentified', null, pick(rng, UNIDENTIFIED_DESCRIPTIONS), null, null, null, null, null, now, now);
     }
     for (let id = 1; id <= nDocuments; id++) {
       const [on] = partialDate(rng);
-      insertDocument.run(id, ((id - 1) % nOutlets) + 1, `Report ${id}: ${vocab[rank(rng)]} ${vocab[rank(rng)]} ${vocab[rank(rng)]}`, rng() < 0.7 ? `https://outlet${((id - 1) % nOutlets) + 1}.example/articles/${id}` : null, on, rng() < 0.5 ? `Reporter ${id % 997}` : null, 'en', now, now);
+      insertDocument.run(
+        id,
+        ((id - 1) % nOutlets) + 1,
+        `Report ${id}: ${vocab[rank(rng)]} ${vocab[rank(rng)]} ${vocab[rank(rng)]}`,
+        rng() < 0.7 ? `https://outlet${((id - 1) % nOutlets) + 1}.example/articles/${id}` : null,
+        on,
+        rng() < 0.5 ? `Reporter ${id % 997}` : null,
+        'en',
+        now,
+        now,
+      );
     }
     for (let id = 1; id <= nClaims; id++) insertClaim.run(id, `Claim ${id}: ${sentence(rng, vocab, rank)}`, now, now);
   })();
@@ -267,8 +491,34 @@ function load(sqlite: Db['sqlite'], opts: SyntheticOptions): SyntheticInfo {
         const medium = rng() < 0.85 ? pick(rng, MEDIUMS) : null;
         const publisher = medium === 'video' && rng() < 0.6 ? int(rng, 1, nOutlets + nOrgs) : null;
         const c = rng();
-        const circumstances = c < 0.02 ? '["in_custody","under_interrogation"]' : c < 0.04 ? '["in_custody"]' : c < 0.06 ? '["own_channel"]' : c < 0.08 ? '["state_media"]' : '[]';
-        insertStatement.run(id, speaker, text, rng() < 0.7 ? 'quote' : 'paraphrase', pick(rng, KINDS), on, from, to, medium, publisher, circumstances, 'en', translated ? 'xx' : null, original, now, now);
+        const circumstances =
+          c < 0.02
+            ? '["in_custody","under_interrogation"]'
+            : c < 0.04
+              ? '["in_custody"]'
+              : c < 0.06
+                ? '["own_channel"]'
+                : c < 0.08
+                  ? '["state_media"]'
+                  : '[]';
+        insertStatement.run(
+          id,
+          speaker,
+          text,
+          rng() < 0.7 ? 'quote' : 'paraphrase',
+          pick(rng, KINDS),
+          on,
+          from,
+          to,
+          medium,
+          publisher,
+          circumstances,
+          'en',
+          translated ? 'xx' : null,
+          original,
+          now,
+          now,
+        );
 
         // Every 997th statement gets a 20-hop chain, every 499th a 5-hop one, so each size has samples.
         const depth = id % 997 === 0 ? 20 : id % 499 === 0 ? 5 : chainDepth(rng);
@@ -279,7 +529,20 @@ function load(sqlite: Db['sqlite'], opts: SyntheticOptions): SyntheticInfo {
           const person = d === 1 && depth > 1 && rng() < 0.3;
           const by = person ? int(rng, firstSpeaker, lastActor) : int(rng, 1, nOutlets);
           relayId++;
-          insertRelay.run(relayId, id, via, by, person ? null : docOf(by), d === 1 ? 1 : 0, pick(rng, MODES), pick(rng, CUES), pick(rng, HEDGES), on, now, now);
+          insertRelay.run(
+            relayId,
+            id,
+            via,
+            by,
+            person ? null : docOf(by),
+            d === 1 ? 1 : 0,
+            pick(rng, MODES),
+            pick(rng, CUES),
+            pick(rng, HEDGES),
+            on,
+            now,
+            now,
+          );
           if (d === 1) first = relayId;
           via = relayId;
         }
@@ -308,7 +571,9 @@ function load(sqlite: Db['sqlite'], opts: SyntheticOptions): SyntheticInfo {
   }
 
   const t1 = performance.now();
-  const fts = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'`).all() as Array<{ name: string }>;
+  const fts = sqlite
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'`)
+    .all() as Array<{ name: string }>;
   for (const { name } of fts) sqlite.exec(`INSERT INTO "${name}"("${name}") VALUES ('rebuild')`);
   for (const t of triggers) sqlite.exec(t.sql);
   const indexMs = performance.now() - t1;

@@ -14,15 +14,16 @@ import { createRng as rng } from './synthetic.js';
 import { createSchemaRegistry } from '../src/validation/ajv.js';
 import { CodePointText, describeSpan, reanchorAll, resolveSelector, type TextAnchor } from '../src/tags/anchoring.js';
 
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** A news-like body: Zipf vocabulary, sentences with attributions and curly quotes, CRLF paragraphs, some emoji. */
 function article(size: number, r: () => number): string {
   const syll = ['ka', 'ri', 'to', 'men', 'sa', 'lo', 'ver', 'di', 'an', 'us', 'tra', 'pe', 'mo', 'ne', 'gor', 'li', 'ste', 'ba'];
-  const vocab = Array.from({ length: 3000 }, () => Array.from({ length: 1 + Math.floor(r() * 3) }, () => syll[Math.floor(r() * syll.length)]).join(''));
+  const vocab = Array.from({ length: 3000 }, () =>
+    Array.from({ length: 1 + Math.floor(r() * 3) }, () => syll[Math.floor(r() * syll.length)]).join(''),
+  );
   const common = ['the', 'said', 'of', 'and', 'to', 'a', 'in', 'that', 'on', 'was', 'officials', 'minister', 'report', 'Monday'];
-  const word = () => (r() < 0.35 ? common[Math.floor(r() * common.length)] : vocab[Math.floor(Math.pow(r(), 2.2) * vocab.length)]);
+  const word = () => (r() < 0.35 ? common[Math.floor(r() * common.length)] : vocab[Math.floor(r() ** 2.2 * vocab.length)]);
   const sentence = () => {
     const ws = Array.from({ length: 8 + Math.floor(r() * 18) }, word);
     ws[0] = ws[0][0].toUpperCase() + ws[0].slice(1);
@@ -39,11 +40,13 @@ function article(size: number, r: () => number): string {
   return [...paras.join('\r\n\r\n')].slice(0, size).join('');
 }
 
-interface Edit { tracked: Array<[string, number]> }
+interface Edit {
+  tracked: Array<[string, number]>;
+}
 
 /** One editing session: inserts, deletions, rewrites inside tags, a rewritten passage, a moved paragraph. */
 function edit(body: string, tags: TextAnchor[], r: () => number): Edit {
-  let t: Array<[string, number]> = [...body].map((c, i) => [c, i]);
+  const t: Array<[string, number]> = [...body].map((c, i) => [c, i]);
   const fresh = (s: string) => [...s].map((c) => [c, -1] as [string, number]);
   const at = (frac: number) => Math.floor(t.length * frac);
   // Rewrites inside ten tags: one word changed in each (these should come back fuzzy).
@@ -87,7 +90,9 @@ export async function run(args: Record<string, string>): Promise<void> {
   const edited = tracked.map(([c]) => c).join('');
   const editedText = new CodePointText(edited);
   const where = new Map<number, number>();
-  tracked.forEach(([, o], i) => { if (o >= 0) where.set(o, i); });
+  tracked.forEach(([, o], i) => {
+    if (o >= 0) where.set(o, i);
+  });
 
   // Each measurement on a fresh database holding the article and its 300 tags.
   const registry = createSchemaRegistry();
@@ -96,20 +101,28 @@ export async function run(args: Record<string, string>): Promise<void> {
     const { services } = createApp({ db, registry, log: () => {} });
     const outlet = db.transaction(() => services.actors.create({ kind: 'outlet', identityStatus: 'named', name: 'The Bench Herald' })).id;
     const speaker = db.transaction(() => services.actors.create({ kind: 'person', identityStatus: 'named', name: 'A Speaker' })).id;
-    const statement = db.transaction(() => services.statements.create({ speakerId: speaker, text: 'x', textForm: 'quote', kind: 'assertion' })).id;
+    const statement = db.transaction(() =>
+      services.statements.create({ speakerId: speaker, text: 'x', textForm: 'quote', kind: 'assertion' }),
+    ).id;
     const doc = db.transaction(() => services.documents.create({ outletId: outlet, title: 'Bench article', body })).id;
     return { db, services, statement, doc };
   }
 
-  const tagTimes: number[] = [], tagBase: number[] = [];
-  const baseTimes: number[] = [], pureDiff: number[] = [], pureSearch: number[] = [], hookTimes: number[] = [], patchTimes: number[] = [];
+  const tagTimes: number[] = [],
+    tagBase: number[] = [];
+  const baseTimes: number[] = [],
+    pureDiff: number[] = [],
+    pureSearch: number[] = [],
+    hookTimes: number[] = [],
+    patchTimes: number[] = [];
   let report: any[] = [];
   for (let i = 0; i < runs; i++) {
     const f = await fixture();
     // Tagging 300 spans through the service (offsets with their quote, as a client sends them).
     let t0 = performance.now();
     f.db.transaction(() => {
-      for (const a of anchors) f.services.tags.create(f.doc, { selector: { start: a.start, end: a.end, exact: a.exact }, statementId: f.statement });
+      for (const a of anchors)
+        f.services.tags.create(f.doc, { selector: { start: a.start, end: a.end, exact: a.exact }, statementId: f.statement });
     });
     tagTimes.push(performance.now() - t0);
     t0 = performance.now();
@@ -138,7 +151,8 @@ export async function run(args: Record<string, string>): Promise<void> {
     // The whole document update on a fresh fixture: validation, the write, change history, the hook.
     const g = await fixture();
     g.db.transaction(() => {
-      for (const a of anchors) g.services.tags.create(g.doc, { selector: { start: a.start, end: a.end, exact: a.exact }, statementId: g.statement });
+      for (const a of anchors)
+        g.services.tags.create(g.doc, { selector: { start: a.start, end: a.end, exact: a.exact }, statementId: g.statement });
     });
     t0 = performance.now();
     const res = g.db.transaction(() => g.services.documents.update(g.doc, { body: edited }));
@@ -161,14 +175,25 @@ export async function run(args: Record<string, string>): Promise<void> {
     }
     const c: Record<string, number> = {};
     for (const x of out) c[x.status] = (c[x.status] ?? 0) + 1;
-    return { ms: median(times), counts: Object.entries(c).map(([k, v]) => `${v} ${k}`).join(', ') };
+    return {
+      ms: median(times),
+      counts: Object.entries(c)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', '),
+    };
   };
-  const hardReversed = hard(reversed), hardReplaced = hard(replaced);
+  const hardReversed = hard(reversed),
+    hardReplaced = hard(replaced);
 
   // Where did the tags go, against the truth of the edit?
   const byId = new Map(report.map((x) => [x.id, x]));
   const counts: Record<string, number> = { anchored: 0, moved: 0, fuzzy: 0, orphaned: 0 };
-  let exactRight = 0, intact = 0, intactLost = 0, wrong = 0, naiveWrong = 0, naiveMissed = 0;
+  let exactRight = 0,
+    intact = 0,
+    intactLost = 0,
+    wrong = 0,
+    naiveWrong = 0,
+    naiveMissed = 0;
   anchors.forEach((a, k) => {
     const x = byId.get(k + 1)!;
     counts[x.status]++;
@@ -207,9 +232,19 @@ export async function run(args: Record<string, string>): Promise<void> {
   console.log('|---|---:|---:|');
   const tb = median(tagBase);
   console.log(`| baseline: resolve 300 selectors against the body (no writes) | ${tb.toFixed(1)} | 1.0× |`);
-  console.log(`| tag 300 spans through the service (resolve, hop, insert) | ${median(tagTimes).toFixed(1)} | ${(median(tagTimes) / tb).toFixed(1)}× |`);
+  console.log(
+    `| tag 300 spans through the service (resolve, hop, insert) | ${median(tagTimes).toFixed(1)} | ${(median(tagTimes) / tb).toFixed(1)}× |`,
+  );
   console.log('');
-  console.log(`outcomes: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
-  console.log(`truth: ${intact} tags' text survived the edit unchanged; ${exactRight} of them found exactly where it went, ${intactLost} orphaned; ${wrong} tags placed where their text did not go`);
-  console.log(`baseline indexOf on the same tags: ${naiveMissed} surviving quotes missed, ${naiveWrong} found at the wrong place (a repeat, or a quote whose text was deleted)`);
+  console.log(
+    `outcomes: ${Object.entries(counts)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}`,
+  );
+  console.log(
+    `truth: ${intact} tags' text survived the edit unchanged; ${exactRight} of them found exactly where it went, ${intactLost} orphaned; ${wrong} tags placed where their text did not go`,
+  );
+  console.log(
+    `baseline indexOf on the same tags: ${naiveMissed} surviving quotes missed, ${naiveWrong} found at the wrong place (a repeat, or a quote whose text was deleted)`,
+  );
 }

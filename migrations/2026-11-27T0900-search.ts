@@ -26,16 +26,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
 
   // An external-content index must be told the old values to remove them: hence 'delete' with OLD.*.
-  const insertNew = INDEXES.map((t) => `INSERT INTO ${t}(rowid, text, original_text) VALUES (NEW.id, NEW.text, NEW.original_text);`).join('\n');
-  const deleteOld = INDEXES.map((t) => `INSERT INTO ${t}(${t}, rowid, text, original_text) VALUES ('delete', OLD.id, OLD.text, OLD.original_text);`).join('\n');
+  const insertNew = INDEXES.map((t) => `INSERT INTO ${t}(rowid, text, original_text) VALUES (NEW.id, NEW.text, NEW.original_text);`).join(
+    '\n',
+  );
+  const deleteOld = INDEXES.map(
+    (t) => `INSERT INTO ${t}(${t}, rowid, text, original_text) VALUES ('delete', OLD.id, OLD.text, OLD.original_text);`,
+  ).join('\n');
   await sql.raw(`CREATE TRIGGER statements_fts_insert AFTER INSERT ON statements BEGIN\n${insertNew}\nEND`).execute(db);
   await sql.raw(`CREATE TRIGGER statements_fts_delete AFTER DELETE ON statements BEGIN\n${deleteOld}\nEND`).execute(db);
-  await sql.raw(`CREATE TRIGGER statements_fts_update AFTER UPDATE OF id, text, original_text ON statements BEGIN\n${deleteOld}\n${insertNew}\nEND`).execute(db);
+  await sql
+    .raw(
+      `CREATE TRIGGER statements_fts_update AFTER UPDATE OF id, text, original_text ON statements BEGIN\n${deleteOld}\n${insertNew}\nEND`,
+    )
+    .execute(db);
 
   for (const t of INDEXES) await sql.raw(`INSERT INTO ${t}(${t}) VALUES ('rebuild')`).execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['statements_fts_insert', 'statements_fts_delete', 'statements_fts_update']) await sql.raw(`DROP TRIGGER IF EXISTS ${t}`).execute(db);
+  for (const t of ['statements_fts_insert', 'statements_fts_delete', 'statements_fts_update'])
+    await sql.raw(`DROP TRIGGER IF EXISTS ${t}`).execute(db);
   for (const t of INDEXES) await sql.raw(`DROP TABLE IF EXISTS ${t}`).execute(db);
 }

@@ -52,7 +52,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   for (const t of RECORDED) {
     if (!existing.has(t.table)) continue;
     const cols = (await sql<{ name: string }>`SELECT name FROM pragma_table_info(${t.table})`.execute(db)).rows
-      .map((r) => r.name).filter((c) => !(t.exclude ?? []).includes(c));
+      .map((r) => r.name)
+      .filter((c) => !(t.exclude ?? []).includes(c));
     const json = (row: 'NEW' | 'OLD') => `json_object(${cols.map((c) => `'${c}', ${row}."${c}"`).join(', ')})`;
     const id = (row: 'NEW' | 'OLD') => (t.id === 'id' ? `${row}.id` : t.id.replace(/X\./g, `${row}.`));
     const insert = (action: string, recordId: string, before: string, after: string) => `
@@ -61,17 +62,25 @@ export async function up(db: Kysely<any>): Promise<void> {
              ws_chain_hash(s.prev, s.seq, s.at, s.key_id, '${action}', '${t.type}', ${recordId}, ${before}, ${after})
       FROM (SELECT coalesce((SELECT max(seq) FROM changes), 0) + 1 AS seq, ws_now() AS at, ws_key_id() AS key_id,
                    coalesce((SELECT hash FROM changes ORDER BY seq DESC LIMIT 1), '') AS prev) s;`;
-    await sql.raw(`CREATE TRIGGER history_${t.table}_insert AFTER INSERT ON ${t.table} WHEN ws_history_enabled()
-      BEGIN ${insert('insert', `CAST(${id('NEW')} AS TEXT)`, 'NULL', json('NEW'))} END`).execute(db);
-    await sql.raw(`CREATE TRIGGER history_${t.table}_update AFTER UPDATE ON ${t.table} WHEN ws_history_enabled()
-      BEGIN ${insert('update', `CAST(${id('NEW')} AS TEXT)`, json('OLD'), json('NEW'))} END`).execute(db);
-    await sql.raw(`CREATE TRIGGER history_${t.table}_delete AFTER DELETE ON ${t.table} WHEN ws_history_enabled()
-      BEGIN ${insert('delete', `CAST(${id('OLD')} AS TEXT)`, json('OLD'), 'NULL')} END`).execute(db);
+    await sql
+      .raw(`CREATE TRIGGER history_${t.table}_insert AFTER INSERT ON ${t.table} WHEN ws_history_enabled()
+      BEGIN ${insert('insert', `CAST(${id('NEW')} AS TEXT)`, 'NULL', json('NEW'))} END`)
+      .execute(db);
+    await sql
+      .raw(`CREATE TRIGGER history_${t.table}_update AFTER UPDATE ON ${t.table} WHEN ws_history_enabled()
+      BEGIN ${insert('update', `CAST(${id('NEW')} AS TEXT)`, json('OLD'), json('NEW'))} END`)
+      .execute(db);
+    await sql
+      .raw(`CREATE TRIGGER history_${t.table}_delete AFTER DELETE ON ${t.table} WHEN ws_history_enabled()
+      BEGIN ${insert('delete', `CAST(${id('OLD')} AS TEXT)`, json('OLD'), 'NULL')} END`)
+      .execute(db);
   }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  const triggers = (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'history_%'`.execute(db)).rows;
+  const triggers = (
+    await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'history_%'`.execute(db)
+  ).rows;
   for (const { name } of triggers) await sql.raw(`DROP TRIGGER ${name}`).execute(db);
   await sql`DROP TABLE changes`.execute(db);
   await sql`DROP TABLE api_keys`.execute(db);

@@ -53,27 +53,57 @@ function paths(hops, prefix = []) {
 
 function renderHit(hit) {
   const s = hit.statement;
-  const who = el('p', {},
+  const who = el(
+    'p',
+    {},
     el('span', { class: 'who' }, actorLabel(hit.speaker)),
     el('span', { class: `badge ${hit.speaker.identityStatus}` }, hit.speaker.identityStatus),
     hit.speaker.actsFor ? ` for ${actorLabel(hit.speaker.actsFor)}` : null,
     ...s.circumstances.map((c) => el('span', { class: 'badge circ' }, c.replace(/_/g, ' '))),
     el('span', { class: 'muted' }, ` · ${s.textForm}, ${s.kind.replace(/_/g, ' ')}${s.saidOn ? `, ${s.saidOn}` : ''}`),
-    hit.mediumPublisher ? el('span', { class: 'muted' }, ` · ${s.medium ?? 'medium'} published by ${actorLabel(hit.mediumPublisher)}`) : null,
+    hit.mediumPublisher
+      ? el('span', { class: 'muted' }, ` · ${s.medium ?? 'medium'} published by ${actorLabel(hit.mediumPublisher)}`)
+      : null,
   );
-  const chains = paths(hit.hops).map((path) => el('ol', { class: 'chain', 'aria-label': 'how it travelled' },
-    el('li', {}, actorLabel(hit.speaker)),
-    ...path.map((h) => el('li', {},
-      h.depth === 1 && !h.firstHand ? '? ' : '',
-      el('strong', {}, actorLabel(h.relayedBy)),
-      h.cue ? el('span', { class: 'cue' }, ` “${h.cue}”`) : el('span', { class: 'cue' }, ' (no cue)'),
-      h.document ? el('span', { class: 'muted' }, ' in ', el('cite', {}, h.document.title)) : null,
-    )),
-  ));
+  const chains = paths(hit.hops).map((path) =>
+    el(
+      'ol',
+      { class: 'chain', 'aria-label': 'how it travelled' },
+      el('li', {}, actorLabel(hit.speaker)),
+      ...path.map((h) =>
+        el(
+          'li',
+          {},
+          h.depth === 1 && !h.firstHand ? '? ' : '',
+          el('strong', {}, actorLabel(h.relayedBy)),
+          h.cue ? el('span', { class: 'cue' }, ` “${h.cue}”`) : el('span', { class: 'cue' }, ' (no cue)'),
+          h.document ? el('span', { class: 'muted' }, ' in ', el('cite', {}, h.document.title)) : null,
+        ),
+      ),
+    ),
+  );
   const claims = hit.claims.length
-    ? el('ul', { class: 'claims' }, hit.claims.map((c) => el('li', {}, `${c.stance.replace(/_/g, ' ')}: ${c.text}`, c.verdict ? el('span', { class: 'muted' }, ` (verdict: ${c.verdict.rating.replace(/_/g, ' ')})`) : null)))
+    ? el(
+        'ul',
+        { class: 'claims' },
+        hit.claims.map((c) =>
+          el(
+            'li',
+            {},
+            `${c.stance.replace(/_/g, ' ')}: ${c.text}`,
+            c.verdict ? el('span', { class: 'muted' }, ` (verdict: ${c.verdict.rating.replace(/_/g, ' ')})`) : null,
+          ),
+        ),
+      )
     : null;
-  return el('li', { class: 'hit' }, snippet(hit.snippet), who, chains.length ? chains : el('p', { class: 'muted' }, 'No recorded hops.'), claims);
+  return el(
+    'li',
+    { class: 'hit' },
+    snippet(hit.snippet),
+    who,
+    chains.length ? chains : el('p', { class: 'muted' }, 'No recorded hops.'),
+    claims,
+  );
 }
 
 async function search(append) {

@@ -6,7 +6,11 @@ import { openMigrated } from '../src/db/open.js';
 
 const db = await openMigrated(':memory:');
 const { routes } = createApp({ db, log: () => {} });
-const doc = JSON.stringify(buildOpenApi(routes, (await import('../src/validation/ajv.js')).createSchemaRegistry().schemas, 'dump'), null, 2);
+const doc = JSON.stringify(
+  buildOpenApi(routes, (await import('../src/validation/ajv.js')).createSchemaRegistry().schemas, 'dump'),
+  null,
+  2,
+);
 if (process.argv[2]) writeFileSync(process.argv[2], doc);
 else process.stdout.write(doc);
 db.close();

@@ -136,15 +136,29 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
   const routes = buildRoutes(services, deps.publicUrl);
   const serviceRoutes: RouteDef[] = [
     {
-      method: 'get', path: '/healthz', tag: 'service', access: 'public', summary: 'Liveness and database check', status: 200, response: null,
+      method: 'get',
+      path: '/healthz',
+      tag: 'service',
+      access: 'public',
+      summary: 'Liveness and database check',
+      status: 200,
+      response: null,
       handler: ({ res }) => {
         deps.db.sqlite.prepare('SELECT 1').get();
         res.json({ status: 'ok', version: VERSION });
       },
     },
     {
-      method: 'get', path: '/openapi.json', tag: 'service', access: 'public', summary: 'This OpenAPI document', status: 200, response: null,
-      handler: ({ res }) => { res.json(openapi); },
+      method: 'get',
+      path: '/openapi.json',
+      tag: 'service',
+      access: 'public',
+      summary: 'This OpenAPI document',
+      status: 200,
+      response: null,
+      handler: ({ res }) => {
+        res.json(openapi);
+      },
     },
   ];
   const allRoutes = [...serviceRoutes, ...routes];
@@ -159,7 +173,16 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
     app.use((req, res, next) => {
       const started = process.hrtime.bigint();
       // Path only, never the query string or body: they may carry what a source said.
-      res.on('finish', () => log({ level: 'info', method: req.method, path: req.path, status: res.statusCode, keyId: req.viewer?.keyId ?? null, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+      res.on('finish', () =>
+        log({
+          level: 'info',
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          keyId: req.viewer?.keyId ?? null,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        }),
+      );
       next();
     });
   }

@@ -26,12 +26,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerKey: int(env, 'WHOSAID_RATE_LIMIT_PER_KEY', 1200, 1e9),
     rateLimitPerAddress: int(env, 'WHOSAID_RATE_LIMIT_PER_ADDRESS', 600, 1e9),
     publicUrl: publicUrl(env.WHOSAID_PUBLIC_URL),
-    corsOrigins: (env.WHOSAID_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: (env.WHOSAID_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
 }
 
 function publicUrl(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
-  if (!/^https?:\/\/[^/\s]+$/.test(raw.replace(/\/$/, ''))) throw new Error(`WHOSAID_PUBLIC_URL must be an origin like https://whosaid.example.org, not "${raw}"`);
+  if (!/^https?:\/\/[^/\s]+$/.test(raw.replace(/\/$/, '')))
+    throw new Error(`WHOSAID_PUBLIC_URL must be an origin like https://whosaid.example.org, not "${raw}"`);
   return raw.replace(/\/$/, '');
 }

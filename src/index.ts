@@ -34,6 +34,10 @@ const server = createHttpServer(app).listen(config.port, () => {
   console.log(`whosaid: listening on http://localhost:${config.port} (database ${config.dbFile})`);
 });
 
-const stop = () => server.close(() => { db.close(); process.exit(0); });
+const stop = () =>
+  server.close(() => {
+    db.close();
+    process.exit(0);
+  });
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -14,19 +14,51 @@ type Need = 'public' | 'reader' | 'journalist' | 'editor' | 'admin';
 const MATRIX: Record<string, Need> = {
   'get /healthz': 'public',
   'get /openapi.json': 'public',
-  'post /v1/actors': 'journalist', 'get /v1/actors': 'reader', 'get /v1/actors/:id': 'reader', 'patch /v1/actors/:id': 'journalist', 'delete /v1/actors/:id': 'journalist',
-  'post /v1/statements': 'journalist', 'get /v1/statements': 'reader', 'get /v1/statements/:id': 'reader', 'patch /v1/statements/:id': 'journalist', 'delete /v1/statements/:id': 'journalist',
+  'post /v1/actors': 'journalist',
+  'get /v1/actors': 'reader',
+  'get /v1/actors/:id': 'reader',
+  'patch /v1/actors/:id': 'journalist',
+  'delete /v1/actors/:id': 'journalist',
+  'post /v1/statements': 'journalist',
+  'get /v1/statements': 'reader',
+  'get /v1/statements/:id': 'reader',
+  'patch /v1/statements/:id': 'journalist',
+  'delete /v1/statements/:id': 'journalist',
   'get /v1/statements/:id/provenance': 'reader',
-  'post /v1/statements/:id/relays': 'journalist', 'get /v1/relays/:id': 'reader', 'patch /v1/relays/:id': 'journalist', 'delete /v1/relays/:id': 'journalist',
-  'post /v1/documents': 'journalist', 'get /v1/documents': 'reader', 'get /v1/documents/:id': 'reader', 'patch /v1/documents/:id': 'journalist', 'delete /v1/documents/:id': 'journalist',
-  'post /v1/claims': 'journalist', 'get /v1/claims': 'reader', 'get /v1/claims/:id': 'reader', 'patch /v1/claims/:id': 'journalist', 'delete /v1/claims/:id': 'journalist',
-  'post /v1/claims/:id/statements': 'journalist', 'delete /v1/claims/:id/statements/:statementId': 'journalist',
+  'post /v1/statements/:id/relays': 'journalist',
+  'get /v1/relays/:id': 'reader',
+  'patch /v1/relays/:id': 'journalist',
+  'delete /v1/relays/:id': 'journalist',
+  'post /v1/documents': 'journalist',
+  'get /v1/documents': 'reader',
+  'get /v1/documents/:id': 'reader',
+  'patch /v1/documents/:id': 'journalist',
+  'delete /v1/documents/:id': 'journalist',
+  'post /v1/claims': 'journalist',
+  'get /v1/claims': 'reader',
+  'get /v1/claims/:id': 'reader',
+  'patch /v1/claims/:id': 'journalist',
+  'delete /v1/claims/:id': 'journalist',
+  'post /v1/claims/:id/statements': 'journalist',
+  'delete /v1/claims/:id/statements/:statementId': 'journalist',
   'post /v1/bundles': 'journalist',
-  'post /v1/keys': 'admin', 'get /v1/keys': 'admin', 'delete /v1/keys/:id': 'admin',
-  'get /v1/changes': 'reader', 'get /v1/changes/verify': 'reader',
-  'get /v1/audits': 'reader', 'get /v1/audits/documents/:id': 'reader', 'get /v1/audits/claims/:id': 'reader', 'get /v1/audits/actors/:id': 'reader', 'post /v1/audits/verify': 'reader',
-  'get /v1/exports/prov': 'reader', 'get /v1/claims/:id/claimreview': 'reader',
-  'post /v1/documents/:id/tags': 'journalist', 'get /v1/documents/:id/tags': 'reader', 'get /v1/tags/:id': 'reader', 'delete /v1/tags/:id': 'journalist', 'get /v1/documents/:id/annotations': 'reader',
+  'post /v1/keys': 'admin',
+  'get /v1/keys': 'admin',
+  'delete /v1/keys/:id': 'admin',
+  'get /v1/changes': 'reader',
+  'get /v1/changes/verify': 'reader',
+  'get /v1/audits': 'reader',
+  'get /v1/audits/documents/:id': 'reader',
+  'get /v1/audits/claims/:id': 'reader',
+  'get /v1/audits/actors/:id': 'reader',
+  'post /v1/audits/verify': 'reader',
+  'get /v1/exports/prov': 'reader',
+  'get /v1/claims/:id/claimreview': 'reader',
+  'post /v1/documents/:id/tags': 'journalist',
+  'get /v1/documents/:id/tags': 'reader',
+  'get /v1/tags/:id': 'reader',
+  'delete /v1/tags/:id': 'journalist',
+  'get /v1/documents/:id/annotations': 'reader',
   'get /v1/search': 'reader',
 };
 
@@ -39,8 +71,16 @@ describe('access', () => {
     it('has an entry in the access matrix', async () => {
       const t = await makeTestApp();
       const routes = t.routes.map(routeKey).sort();
-      assert.deepEqual(routes.filter((r) => !(r in MATRIX)), [], 'routes without a matrix entry');
-      assert.deepEqual(Object.keys(MATRIX).filter((k) => !routes.includes(k)), [], 'matrix entries without a route');
+      assert.deepEqual(
+        routes.filter((r) => !(r in MATRIX)),
+        [],
+        'routes without a matrix entry',
+      );
+      assert.deepEqual(
+        Object.keys(MATRIX).filter((k) => !routes.includes(k)),
+        [],
+        'matrix entries without a route',
+      );
     });
 
     it('answers no key, a malformed key, a revoked key and each role as the matrix says', async function () {
@@ -52,7 +92,9 @@ describe('access', () => {
         const revoked = t.services.keys.create('gone', 'admin', null);
         t.services.keys.revoke(revoked.key.id, null);
         // Key 1 is the reader's own key: revoke the spare key instead of locking a role out.
-        const path = route.path.replace(':id', route.path.startsWith('/v1/keys') ? String(revoked.key.id + 100) : '1').replace(':statementId', '1');
+        const path = route.path
+          .replace(':id', route.path.startsWith('/v1/keys') ? String(revoked.key.id + 100) : '1')
+          .replace(':statementId', '1');
         const call = (auth?: string) => {
           const req = (request(t.app) as any)[route.method](path);
           return auth ? req.set('Authorization', auth) : req;
@@ -66,13 +108,19 @@ describe('access', () => {
           for (const res of [none, malformed, gone]) assert.ok(![401, 403].includes(res.status), `${label} is public, got ${res.status}`);
           continue;
         }
-        for (const [what, res] of [['no key', none], ['malformed key', malformed], ['non-bearer key', badScheme], ['revoked key', gone]] as const) {
+        for (const [what, res] of [
+          ['no key', none],
+          ['malformed key', malformed],
+          ['non-bearer key', badScheme],
+          ['revoked key', gone],
+        ] as const) {
           expectProblem(res, 401, 'unauthorized');
           assert.match(res.headers['www-authenticate'], /^Bearer/, `${label} ${what}`);
         }
         for (const role of ROLES) {
           const res = await call(`Bearer ${t.keys[role]}`);
-          if (RANK[role] >= RANK[need]) assert.ok(![401, 403].includes(res.status), `${label} as ${role}: expected access, got ${res.status} ${res.text}`);
+          if (RANK[role] >= RANK[need])
+            assert.ok(![401, 403].includes(res.status), `${label} as ${role}: expected access, got ${res.status} ${res.text}`);
           else expectProblem(res, 403, 'forbidden');
         }
       }
@@ -134,8 +182,14 @@ describe('access', () => {
       const t = await makeTestApp();
       t.db.sqlite.exec('DELETE FROM api_keys');
       const shown: string[] = [];
-      assert.equal(ensureAdminKey(t.db, t.services.keys, (s) => shown.push(s)), true);
-      assert.equal(ensureAdminKey(t.db, t.services.keys, (s) => shown.push(s)), false);
+      assert.equal(
+        ensureAdminKey(t.db, t.services.keys, (s) => shown.push(s)),
+        true,
+      );
+      assert.equal(
+        ensureAdminKey(t.db, t.services.keys, (s) => shown.push(s)),
+        false,
+      );
       assert.equal(shown.length, 1);
       await request(t.app).get('/v1/keys').set('Authorization', `Bearer ${shown[0]}`).expect(200);
       const row = t.db.sqlite.prepare('SELECT role, hash FROM api_keys').get() as any;
@@ -150,7 +204,13 @@ describe('access', () => {
       const anon = { kind: 'person', identityStatus: 'anonymous', description: 'an official', attestation: { by: 'desk editor' } };
       const before = snapshot(t.db);
       expectProblem(await t.as('journalist').post('/v1/actors').send(anon), 403, 'forbidden');
-      expectProblem(await t.as('journalist').post('/v1/bundles').send({ namespace: 'n', actors: [{ key: 'a', ...anon }] }), 403);
+      expectProblem(
+        await t
+          .as('journalist')
+          .post('/v1/bundles')
+          .send({ namespace: 'n', actors: [{ key: 'a', ...anon }] }),
+        403,
+      );
       assert.deepEqual(snapshot(t.db), before);
       const created = await t.as('editor').post('/v1/actors').send(anon).expect(201);
       assert.equal(created.body.attested, true);
@@ -186,7 +246,10 @@ describe('access', () => {
       assert.equal(ok.headers['access-control-allow-origin'], 'https://desk.example');
       const pre = await c.anon.options('/v1/actors').set('Origin', 'https://desk.example');
       assert.equal(pre.status, 204);
-      assert.equal((await c.as('reader').get('/v1/actors').set('Origin', 'https://evil.example')).headers['access-control-allow-origin'], undefined);
+      assert.equal(
+        (await c.as('reader').get('/v1/actors').set('Origin', 'https://evil.example')).headers['access-control-allow-origin'],
+        undefined,
+      );
     });
     it('checks access before reading or validating a body', async () => {
       const t = await makeTestApp();

@@ -3,11 +3,18 @@ import { makeTestApp, snapshot, type TestApp } from './helpers/test-app.js';
 import { expectFieldErrors, expectProblem } from './helpers/problems.js';
 
 const named = { kind: 'person', identityStatus: 'named', name: 'Dmitry Peskov' };
-const anonymous = { kind: 'person', identityStatus: 'anonymous', description: 'a senior security official', affiliation: 'Iranian authorities' };
+const anonymous = {
+  kind: 'person',
+  identityStatus: 'anonymous',
+  description: 'a senior security official',
+  affiliation: 'Iranian authorities',
+};
 
 describe('actors', () => {
   let t: TestApp;
-  beforeEach(async () => { t = await makeTestApp(); });
+  beforeEach(async () => {
+    t = await makeTestApp();
+  });
 
   describe('POST /v1/actors', () => {
     it('creates a named actor and stores it', async () => {
@@ -20,22 +27,34 @@ describe('actors', () => {
     });
 
     it('creates an anonymous actor with description, affiliation and reason', async () => {
-      const res = await t.http.post('/v1/actors').send({ ...anonymous, anonymityReason: 'not authorised to speak' }).expect(201);
+      const res = await t.http
+        .post('/v1/actors')
+        .send({ ...anonymous, anonymityReason: 'not authorised to speak' })
+        .expect(201);
       assert.equal(res.body.name, null);
       assert.equal(res.body.anonymityReason, 'not authorised to speak');
       assert.equal(res.body.attested, false);
     });
 
     it('links acts-for', async () => {
-      const kremlin = await t.http.post('/v1/actors').send({ kind: 'organisation', identityStatus: 'named', name: 'The Kremlin' }).expect(201);
-      const res = await t.http.post('/v1/actors').send({ ...named, actsForId: kremlin.body.id }).expect(201);
+      const kremlin = await t.http
+        .post('/v1/actors')
+        .send({ kind: 'organisation', identityStatus: 'named', name: 'The Kremlin' })
+        .expect(201);
+      const res = await t.http
+        .post('/v1/actors')
+        .send({ ...named, actsForId: kremlin.body.id })
+        .expect(201);
       assert.equal(res.body.actsForId, kremlin.body.id);
     });
 
     describe('when invalid', () => {
       it('refuses an anonymous actor with a name or without a description', async () => {
         const before = snapshot(t.db);
-        expectFieldErrors(await t.http.post('/v1/actors').send({ kind: 'person', identityStatus: 'anonymous', name: 'Ali' }), ['/description', '/name']);
+        expectFieldErrors(await t.http.post('/v1/actors').send({ kind: 'person', identityStatus: 'anonymous', name: 'Ali' }), [
+          '/description',
+          '/name',
+        ]);
         assert.deepEqual(snapshot(t.db), before);
       });
       it('refuses a named actor without a name', async () => {
@@ -59,10 +78,17 @@ describe('actors', () => {
 
   describe('GET /v1/actors', () => {
     it('filters by kind and identity status and pages with a cursor', async () => {
-      for (let i = 0; i < 5; i++) await t.http.post('/v1/actors').send({ ...named, name: `P${i}` }).expect(201);
+      for (let i = 0; i < 5; i++)
+        await t.http
+          .post('/v1/actors')
+          .send({ ...named, name: `P${i}` })
+          .expect(201);
       await t.http.post('/v1/actors').send(anonymous).expect(201);
       const anon = await t.http.get('/v1/actors?identityStatus=anonymous').expect(200);
-      assert.deepEqual(anon.body.items.map((a: any) => a.description), ['a senior security official']);
+      assert.deepEqual(
+        anon.body.items.map((a: any) => a.description),
+        ['a senior security official'],
+      );
       const p1 = await t.http.get('/v1/actors?kind=person&limit=4').expect(200);
       assert.equal(p1.body.items.length, 4);
       assert.ok(p1.body.nextCursor);
@@ -99,14 +125,20 @@ describe('actors', () => {
       const res = await t.http.patch(`/v1/actors/${body.id}`).send({ anonymityReason: 'fear of reprisal' }).expect(200);
       assert.equal(res.body.anonymityReason, 'fear of reprisal');
       assert.equal(res.body.description, 'a senior security official');
-      assert.equal((t.db.sqlite.prepare('SELECT anonymity_reason FROM actors WHERE id = ?').get(body.id) as any).anonymity_reason, 'fear of reprisal');
+      assert.equal(
+        (t.db.sqlite.prepare('SELECT anonymity_reason FROM actors WHERE id = ?').get(body.id) as any).anonymity_reason,
+        'fear of reprisal',
+      );
     });
     it('checks the identity rules on the merged actor (422)', async () => {
       const { body } = await t.http.post('/v1/actors').send(named).expect(201);
       const before = snapshot(t.db);
       expectProblem(await t.http.patch(`/v1/actors/${body.id}`).send({ identityStatus: 'anonymous' }), 422);
       assert.deepEqual(snapshot(t.db), before);
-      const ok = await t.http.patch(`/v1/actors/${body.id}`).send({ identityStatus: 'anonymous', name: null, description: 'an official' }).expect(200);
+      const ok = await t.http
+        .patch(`/v1/actors/${body.id}`)
+        .send({ identityStatus: 'anonymous', name: null, description: 'an official' })
+        .expect(200);
       assert.equal(ok.body.name, null);
     });
     it('refuses an empty patch and unknown fields', async () => {
@@ -133,7 +165,8 @@ describe('actors', () => {
     });
     it('refuses while referenced, naming the references, and cascades on request', async () => {
       const a = (await t.http.post('/v1/actors').send(named)).body;
-      const s = (await t.http.post('/v1/statements').send({ speakerId: a.id, text: 'No comment.', textForm: 'quote', kind: 'no_comment' })).body;
+      const s = (await t.http.post('/v1/statements').send({ speakerId: a.id, text: 'No comment.', textForm: 'quote', kind: 'no_comment' }))
+        .body;
       const before = snapshot(t.db);
       const body = expectProblem(await t.http.delete(`/v1/actors/${a.id}`), 409, 'conflict');
       assert.deepEqual(body.references, [{ type: 'statement', id: s.id, field: 'speakerId' }]);

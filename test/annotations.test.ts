@@ -2,7 +2,21 @@ import assert from 'node:assert/strict';
 import { makeTestApp, demoId, type TestApp } from './helpers/test-app.js';
 
 const ANNO = 'http://www.w3.org/ns/anno.jsonld';
-const MOTIVATIONS = ['assessing', 'bookmarking', 'classifying', 'commenting', 'describing', 'editing', 'highlighting', 'identifying', 'linking', 'moderating', 'questioning', 'replying', 'tagging'];
+const MOTIVATIONS = [
+  'assessing',
+  'bookmarking',
+  'classifying',
+  'commenting',
+  'describing',
+  'editing',
+  'highlighting',
+  'identifying',
+  'linking',
+  'moderating',
+  'questioning',
+  'replying',
+  'tagging',
+];
 const XSD_DATETIME = /^-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 
 /**
@@ -45,7 +59,11 @@ function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string |
   const values = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
   const isIri = (v: unknown): boolean => {
     if (typeof v !== 'string' || /\s/.test(v)) return false;
-    try { return /^[a-z][a-z0-9+.-]*:/i.test(v) && Boolean(new URL(v)); } catch { return false; }
+    try {
+      return /^[a-z][a-z0-9+.-]*:/i.test(v) && Boolean(new URL(v));
+    } catch {
+      return false;
+    }
   };
   const types = (o: any) => values(o?.type);
   const cpSlice = (s: string, a: number, b: number) => [...s].slice(a, b).join('');
@@ -59,7 +77,8 @@ function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string |
   const singleDate = (o: any, key: string, where: string) => {
     const v = values(o[key]);
     if (v.length > 1) fail('L1', where, `more than one ${key}`);
-    for (const d of v) if (typeof d !== 'string' || !XSD_DATETIME.test(d)) fail('L1', where, `${key} ${JSON.stringify(d)} is not an xsd:dateTime`);
+    for (const d of v)
+      if (typeof d !== 'string' || !XSD_DATETIME.test(d)) fail('L1', where, `${key} ${JSON.stringify(d)} is not an xsd:dateTime`);
   };
   const iriList = (o: any, key: string, where: string, max = Infinity) => {
     const v = values(o[key]);
@@ -69,13 +88,19 @@ function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string |
   const purposeOk = (p: unknown) => values(p).every((x) => typeof x === 'string' && MOTIVATIONS.includes(x));
 
   const selector = (sel: any, where: string, source: string | undefined) => {
-    if (typeof sel === 'string') { if (!isIri(sel)) fail('B1', where, 'selector reference is not an IRI'); return null; }
+    if (typeof sel === 'string') {
+      if (!isIri(sel)) fail('B1', where, 'selector reference is not an IRI');
+      return null;
+    }
     const t = types(sel);
     const text = source && bodyOf ? bodyOf(source) : undefined;
     if (t.includes('TextQuoteSelector')) {
       if (t.length !== 1) fail('S2', where, 'a TextQuoteSelector has exactly one type');
       const exact = values(sel.exact);
-      if (exact.length !== 1 || typeof exact[0] !== 'string') { fail('S2', where, 'exact must occur exactly once, a string'); return null; }
+      if (exact.length !== 1 || typeof exact[0] !== 'string') {
+        fail('S2', where, 'exact must occur exactly once, a string');
+        return null;
+      }
       for (const k of ['prefix', 'suffix']) {
         const v = values(sel[k]);
         if (v.length > 1 || v.some((x) => typeof x !== 'string')) fail('S2', where, `${k} at most once, a string`);
@@ -88,19 +113,30 @@ function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string |
     }
     if (t.includes('TextPositionSelector')) {
       if (t.length !== 1) fail('S3', where, 'a TextPositionSelector has exactly one type');
-      const s = values(sel.start), e = values(sel.end);
+      const s = values(sel.start),
+        e = values(sel.end);
       const ok = (v: unknown[]) => v.length === 1 && Number.isInteger(v[0]) && (v[0] as number) >= 0;
-      if (!ok(s) || !ok(e)) { fail('S3', where, 'start and end must each occur once, non-negative integers'); return null; }
+      if (!ok(s) || !ok(e)) {
+        fail('S3', where, 'start and end must each occur once, non-negative integers');
+        return null;
+      }
       if (sel.start > sel.end) fail('S3', where, 'start after end');
-      if (text !== undefined && sel.end > [...text].length) fail('S4', where, `end ${sel.end} beyond the source's ${[...text].length} code points`);
+      if (text !== undefined && sel.end > [...text].length)
+        fail('S4', where, `end ${sel.end} beyond the source's ${[...text].length} code points`);
       return { kind: 'position' as const, sel, text: text === undefined ? undefined : cpSlice(text, sel.start, sel.end) };
     }
     return null;
   };
 
   const resource = (r: any, where: string, role: 'body' | 'target') => {
-    if (typeof r === 'string') { if (!isIri(r)) fail('B1', where, `${role} reference ${JSON.stringify(r)} is not an IRI`); return; }
-    if (!r || typeof r !== 'object') { fail('B1', where, `${role} is neither an IRI nor an object`); return; }
+    if (typeof r === 'string') {
+      if (!isIri(r)) fail('B1', where, `${role} reference ${JSON.stringify(r)} is not an IRI`);
+      return;
+    }
+    if (!r || typeof r !== 'object') {
+      fail('B1', where, `${role} is neither an IRI nor an object`);
+      return;
+    }
     const t = types(r);
     if (r.id !== undefined && !isIri(r.id)) fail('B1', where, `${role} id ${JSON.stringify(r.id)} is not an IRI`);
     if (t.includes('TextualBody')) {
@@ -109,36 +145,54 @@ function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string |
     }
     if (r.purpose !== undefined && !purposeOk(r.purpose)) fail('R1', where, `purpose ${JSON.stringify(r.purpose)} is not a Motivation`);
     for (const k of ['created', 'modified', 'generated']) singleDate(r, k, where);
-    iriList(r, 'rights', where); iriList(r, 'canonical', where, 1); iriList(r, 'via', where);
+    iriList(r, 'rights', where);
+    iriList(r, 'canonical', where, 1);
+    iriList(r, 'via', where);
     if (r.source !== undefined || t.includes('SpecificResource')) {
       const src = values(r.source);
       const srcIri = typeof src[0] === 'object' ? (src[0] as any)?.id : src[0];
-      if (src.length !== 1 || !isIri(srcIri)) { fail('S1', where, 'a SpecificResource has exactly one source, an IRI'); return; }
-      const sels = values(r.selector).map((s, i) => selector(s, `${where}.selector[${i}]`, srcIri)).filter((x) => x !== null);
+      if (src.length !== 1 || !isIri(srcIri)) {
+        fail('S1', where, 'a SpecificResource has exactly one source, an IRI');
+        return;
+      }
+      const sels = values(r.selector)
+        .map((s, i) => selector(s, `${where}.selector[${i}]`, srcIri))
+        .filter((x) => x !== null);
       const quotes = sels.filter((s) => s!.kind === 'quote') as Array<{ sel: any; found: boolean }>;
       const positions = sels.filter((s) => s!.kind === 'position') as Array<{ sel: any; text?: string }>;
       const stated = values(r.state);
       const timeBound = stated.some((s: any) => types(s).includes('TimeState'));
       // A selector that only held at another time is not checked against today's text.
-      for (const q of quotes) if (!q.found && !timeBound) fail('S6', where, `quote ${JSON.stringify(q.sel.exact)} with its context is not in the source`);
-      for (const p of positions) for (const q of quotes) {
-        if (p.text !== undefined && p.text !== q.sel.exact) fail('S4', where, `[${p.sel.start}, ${p.sel.end}) holds ${JSON.stringify(p.text)}, not ${JSON.stringify(q.sel.exact)}`);
-        if (bodyOf && p.text !== undefined) {
-          const text = bodyOf(srcIri)!;
-          const before = cpSlice(text, Math.max(0, p.sel.start - [...(q.sel.prefix ?? '')].length), p.sel.start);
-          const after = cpSlice(text, p.sel.end, p.sel.end + [...(q.sel.suffix ?? '')].length);
-          if (before !== (q.sel.prefix ?? '') || after !== (q.sel.suffix ?? '')) fail('S5', where, 'the quote selector and the position selector describe different segments');
+      for (const q of quotes)
+        if (!q.found && !timeBound) fail('S6', where, `quote ${JSON.stringify(q.sel.exact)} with its context is not in the source`);
+      for (const p of positions)
+        for (const q of quotes) {
+          if (p.text !== undefined && p.text !== q.sel.exact)
+            fail('S4', where, `[${p.sel.start}, ${p.sel.end}) holds ${JSON.stringify(p.text)}, not ${JSON.stringify(q.sel.exact)}`);
+          if (bodyOf && p.text !== undefined) {
+            const text = bodyOf(srcIri)!;
+            const before = cpSlice(text, Math.max(0, p.sel.start - [...(q.sel.prefix ?? '')].length), p.sel.start);
+            const after = cpSlice(text, p.sel.end, p.sel.end + [...(q.sel.suffix ?? '')].length);
+            if (before !== (q.sel.prefix ?? '') || after !== (q.sel.suffix ?? ''))
+              fail('S5', where, 'the quote selector and the position selector describe different segments');
+          }
         }
-      }
       for (const [i, s] of stated.entries()) {
-        if (typeof s === 'string') { if (!isIri(s)) fail('B1', `${where}.state[${i}]`, 'not an IRI'); continue; }
+        if (typeof s === 'string') {
+          if (!isIri(s)) fail('B1', `${where}.state[${i}]`, 'not an IRI');
+          continue;
+        }
         if (!types(s).includes('TimeState')) continue;
-        const date = values((s as any).sourceDate), start = values((s as any).sourceDateStart), end = values((s as any).sourceDateEnd);
+        const date = values((s as any).sourceDate),
+          start = values((s as any).sourceDateStart),
+          end = values((s as any).sourceDateEnd);
         const one = date.length === 1 && start.length === 0 && end.length === 0;
         const pair = date.length === 0 && start.length === 1 && end.length === 1;
-        if (!one && !pair) fail('S7', `${where}.state[${i}]`, 'a TimeState has one sourceDate, or one sourceDateStart with one sourceDateEnd');
+        if (!one && !pair)
+          fail('S7', `${where}.state[${i}]`, 'a TimeState has one sourceDate, or one sourceDateStart with one sourceDateEnd');
         for (const d of [...date, ...start, ...end]) {
-          if (typeof d !== 'string' || !XSD_DATETIME.test(d) || !d.endsWith('Z')) fail('S7', `${where}.state[${i}]`, `${JSON.stringify(d)} is not an xsd:dateTime in UTC`);
+          if (typeof d !== 'string' || !XSD_DATETIME.test(d) || !d.endsWith('Z'))
+            fail('S7', `${where}.state[${i}]`, `${JSON.stringify(d)} is not an xsd:dateTime in UTC`);
         }
         if (pair && (start[0] as string) > (end[0] as string)) fail('S7', `${where}.state[${i}]`, 'sourceDateStart after sourceDateEnd');
       }
@@ -146,7 +200,10 @@ function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string |
   };
 
   const annotation = (a: any, where: string, top: boolean) => {
-    if (typeof a === 'string') { if (!isIri(a)) fail('P3', where, 'an item reference is not an IRI'); return; }
+    if (typeof a === 'string') {
+      if (!isIri(a)) fail('P3', where, 'an item reference is not an IRI');
+      return;
+    }
     if (top) context(a, where);
     const id = values(a.id);
     if (id.length !== 1 || !isIri(id[0])) fail('A2', where, 'an Annotation has exactly one id, an IRI');
@@ -155,28 +212,40 @@ function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string |
     if (targets.length === 0) fail('A4', where, 'no target');
     if (a.bodyValue !== undefined) {
       if (a.body !== undefined) fail('A5', where, 'both body and bodyValue');
-      if (values(a.bodyValue).length !== 1 || typeof values(a.bodyValue)[0] !== 'string') fail('A5', where, 'bodyValue must be a single string');
+      if (values(a.bodyValue).length !== 1 || typeof values(a.bodyValue)[0] !== 'string')
+        fail('A5', where, 'bodyValue must be a single string');
     }
     for (const k of ['created', 'modified', 'generated']) singleDate(a, k, where);
-    iriList(a, 'rights', where); iriList(a, 'canonical', where, 1); iriList(a, 'via', where);
-    if (a.motivation !== undefined && !purposeOk(a.motivation)) fail('R1', where, `motivation ${JSON.stringify(a.motivation)} is not a Motivation`);
+    iriList(a, 'rights', where);
+    iriList(a, 'canonical', where, 1);
+    iriList(a, 'via', where);
+    if (a.motivation !== undefined && !purposeOk(a.motivation))
+      fail('R1', where, `motivation ${JSON.stringify(a.motivation)} is not a Motivation`);
     values(a.body).forEach((b, i) => resource(b, `${where}.body[${i}]`, 'body'));
     targets.forEach((t, i) => resource(t, `${where}.target[${i}]`, 'target'));
   };
 
   const page = (p: any, where: string, top: boolean) => {
-    if (typeof p === 'string') { if (!isIri(p)) fail('C3', where, 'a page reference is not an IRI'); return; }
+    if (typeof p === 'string') {
+      if (!isIri(p)) fail('C3', where, 'a page reference is not an IRI');
+      return;
+    }
     if (top) context(p, where);
     if (values(p.id).length !== 1 || !isIri(p.id)) fail('P1', where, 'a Page has exactly one id, an IRI');
     if (!types(p).includes('AnnotationPage')) fail('P1', where, 'type must include AnnotationPage');
-    if (!Array.isArray(p.items)) { fail('P1', where, 'a Page has exactly one items list'); return; }
+    if (!Array.isArray(p.items)) {
+      fail('P1', where, 'a Page has exactly one items list');
+      return;
+    }
     for (const k of ['next', 'prev']) {
       const v = values(p[k]);
       if (v.length > 1 || v.some((x) => !isIri(x))) fail('P2', where, `${k} at most once, an IRI`);
     }
     const partOf = values(p.partOf);
-    if (partOf.length > 1 || partOf.some((x: any) => !isIri(typeof x === 'object' ? x?.id : x))) fail('P2', where, 'partOf at most once, an IRI or a Collection with an IRI id');
-    if (p.startIndex !== undefined && !(Number.isInteger(p.startIndex) && p.startIndex >= 0)) fail('P2', where, 'startIndex must be a non-negative integer');
+    if (partOf.length > 1 || partOf.some((x: any) => !isIri(typeof x === 'object' ? x?.id : x)))
+      fail('P2', where, 'partOf at most once, an IRI or a Collection with an IRI id');
+    if (p.startIndex !== undefined && !(Number.isInteger(p.startIndex) && p.startIndex >= 0))
+      fail('P2', where, 'startIndex must be a non-negative integer');
     p.items.forEach((a: any, i: number) => annotation(a, `${where}.items[${i}]`, false));
   };
 
@@ -184,7 +253,8 @@ function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string |
     context(doc, 'collection');
     if (values(doc.id).length !== 1 || !isIri(doc.id)) fail('C1', 'collection', 'a Collection has exactly one id, an IRI');
     const total = values(doc.total);
-    if (total.length > 1 || total.some((x) => !(Number.isInteger(x) && (x as number) >= 0))) fail('C2', 'collection', 'total must be one non-negative integer');
+    if (total.length > 1 || total.some((x) => !(Number.isInteger(x) && (x as number) >= 0)))
+      fail('C2', 'collection', 'total must be one non-negative integer');
     const first = values(doc.first);
     if (first.length > 1) fail('C3', 'collection', 'more than one first');
     if ((doc.total ?? 0) > 0 && first.length !== 1) fail('C3', 'collection', 'a Collection with Annotations has a first page');
@@ -202,7 +272,7 @@ function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string |
 }
 
 function annotationsOf(doc: any): any[] {
-  return doc.type === 'AnnotationCollection' ? doc.first?.items ?? [] : doc.items;
+  return doc.type === 'AnnotationCollection' ? (doc.first?.items ?? []) : doc.items;
 }
 
 async function getAnnotations(t: TestApp, docId: number, page?: number): Promise<any> {
@@ -223,9 +293,13 @@ function bodies(t: TestApp) {
 }
 
 async function newDoc(t: TestApp, body: string) {
-  const outlet = (await t.http.post('/v1/actors').send({ kind: 'outlet', identityStatus: 'named', name: 'Example Gazette' }).expect(201)).body.id;
-  const speaker = (await t.http.post('/v1/actors').send({ kind: 'person', identityStatus: 'named', name: 'Ann Example' }).expect(201)).body.id;
-  const statement = (await t.http.post('/v1/statements').send({ speakerId: speaker, text: 'x', textForm: 'quote', kind: 'assertion' }).expect(201)).body.id;
+  const outlet = (await t.http.post('/v1/actors').send({ kind: 'outlet', identityStatus: 'named', name: 'Example Gazette' }).expect(201))
+    .body.id;
+  const speaker = (await t.http.post('/v1/actors').send({ kind: 'person', identityStatus: 'named', name: 'Ann Example' }).expect(201)).body
+    .id;
+  const statement = (
+    await t.http.post('/v1/statements').send({ speakerId: speaker, text: 'x', textForm: 'quote', kind: 'assertion' }).expect(201)
+  ).body.id;
   const doc = (await t.http.post('/v1/documents').send({ outletId: outlet, title: 'Gazette story', body }).expect(201)).body.id;
   return { doc, statement, speaker };
 }
@@ -238,15 +312,26 @@ describe('annotations', () => {
       type: 'AnnotationCollection',
       total: 1,
       first: {
-        id: 'http://example.org/c?page=0', type: 'AnnotationPage', startIndex: 0,
-        items: [{
-          id: 'http://example.org/a1', type: 'Annotation', motivation: 'tagging', created: '2024-04-01T10:00:00Z',
-          body: [{ type: 'TextualBody', purpose: 'tagging', value: 'Someone' }],
-          target: { type: 'SpecificResource', source: 'http://example.org/doc', selector: [
-            { type: 'TextQuoteSelector', exact: 'b😀c', prefix: 'a', suffix: 'd' },
-            { type: 'TextPositionSelector', start: 1, end: 4 },
-          ] },
-        }],
+        id: 'http://example.org/c?page=0',
+        type: 'AnnotationPage',
+        startIndex: 0,
+        items: [
+          {
+            id: 'http://example.org/a1',
+            type: 'Annotation',
+            motivation: 'tagging',
+            created: '2024-04-01T10:00:00Z',
+            body: [{ type: 'TextualBody', purpose: 'tagging', value: 'Someone' }],
+            target: {
+              type: 'SpecificResource',
+              source: 'http://example.org/doc',
+              selector: [
+                { type: 'TextQuoteSelector', exact: 'b😀c', prefix: 'a', suffix: 'd' },
+                { type: 'TextPositionSelector', start: 1, end: 4 },
+              ],
+            },
+          },
+        ],
       },
       last: 'http://example.org/c?page=0',
     });
@@ -298,7 +383,10 @@ describe('annotations', () => {
         const d = valid();
         breakIt(d);
         const found = webAnnotationViolations(d, bodyOf);
-        assert.ok(found.some((v) => v.startsWith(rule)), `${rule} not reported for ${breakIt.toString()}: ${JSON.stringify(found)}`);
+        assert.ok(
+          found.some((v) => v.startsWith(rule)),
+          `${rule} not reported for ${breakIt.toString()}: ${JSON.stringify(found)}`,
+        );
       }
     });
   });
@@ -308,16 +396,27 @@ describe('annotations', () => {
       const t = await makeTestApp({ demo: true });
       const doc = demoId(t.db, 'document', 'telegraph-article');
       // Start from the article untagged: the demo's own tags would stand beside the ones made here.
-      for (const { id } of t.db.sqlite.prepare('SELECT id FROM tags').all() as Array<{ id: number }>) await t.http.delete(`/v1/tags/${id}`).expect(204);
+      for (const { id } of t.db.sqlite.prepare('SELECT id FROM tags').all() as Array<{ id: number }>)
+        await t.http.delete(`/v1/tags/${id}`).expect(204);
       const spans: Array<[string, string]> = [
         ['peskov-no-comment', 'I do not know anything about this.'],
         ['took-weapons', 'I took weapons to them, these guys who attacked Crocus City Hall. I took them weapons from Makhachkala.'],
         ['already-travelled', 'some members of the group had already travelled to Russia'],
-        ['obligation', 'As Iran has been a victim of terror attacks for years, Iranian authorities fulfilled their obligation to alert Moscow based on information acquired from those arrested terrorists.'],
+        [
+          'obligation',
+          'As Iran has been a victim of terror attacks for years, Iranian authorities fulfilled their obligation to alert Moscow based on information acquired from those arrested terrorists.',
+        ],
       ];
       const tags: any[] = [];
       for (const [key, exact] of spans) {
-        tags.push((await t.http.post(`/v1/documents/${doc}/tags`).send({ selector: { exact }, statementId: demoId(t.db, 'statement', key) }).expect(201)).body);
+        tags.push(
+          (
+            await t.http
+              .post(`/v1/documents/${doc}/tags`)
+              .send({ selector: { exact }, statementId: demoId(t.db, 'statement', key) })
+              .expect(201)
+          ).body,
+        );
       }
       const coll = await getAnnotations(t, doc);
       assert.deepEqual(webAnnotationViolations(coll, bodies(t)), []);
@@ -356,13 +455,19 @@ describe('annotations', () => {
       }
       const edited = '🔥👍🏽 Update.\r\nThe minister said the plan would reduce costs.\r\nCritics called it vague.\r\n';
       const report = (await t.http.patch(`/v1/documents/${doc}`).send({ body: edited }).expect(200)).body.tags;
-      assert.deepEqual(report.map((x: any) => x.status), ['fuzzy', 'moved', 'orphaned']);
+      assert.deepEqual(
+        report.map((x: any) => x.status),
+        ['fuzzy', 'moved', 'orphaned'],
+      );
       const coll = await getAnnotations(t, doc);
       assert.deepEqual(webAnnotationViolations(coll, bodies(t)), []);
       const [fuzzy, moved, orphan] = annotationsOf(coll);
       assert.equal(fuzzy.target.selector[0].exact, 'the plan would reduce costs');
       assert.deepEqual(moved.target.selector[1], { type: 'TextPositionSelector', start: report[1].start, end: report[1].end });
-      assert.deepEqual(orphan.target.selector.map((s: any) => s.type), ['TextQuoteSelector']);
+      assert.deepEqual(
+        orphan.target.selector.map((s: any) => s.type),
+        ['TextQuoteSelector'],
+      );
       assert.equal(orphan.target.selector[0].exact, 'no comment');
       assert.equal(orphan.target.state.type, 'TimeState');
       assert.ok(orphan.target.state.sourceDateStart <= orphan.target.state.sourceDateEnd);
@@ -376,7 +481,9 @@ describe('annotations', () => {
       const { doc, statement } = await newDoc(t, words.join(' '));
       let at = 0;
       for (const w of words) {
-        t.db.transaction(() => t.services.tags.create(doc, { selector: { start: at, end: at + w.length, exact: w }, statementId: statement }));
+        t.db.transaction(() =>
+          t.services.tags.create(doc, { selector: { start: at, end: at + w.length, exact: w }, statementId: statement }),
+        );
         at += w.length + 1;
       }
       const coll = await getAnnotations(t, doc);
@@ -399,7 +506,11 @@ describe('annotations', () => {
         seen.push(...page.items);
         next = page.next;
       }
-      assert.deepEqual(seen.map((a) => a.target.selector[0].exact), words, 'every tag once, in text order');
+      assert.deepEqual(
+        seen.map((a) => a.target.selector[0].exact),
+        words,
+        'every tag once, in text order',
+      );
       assert.equal(new Set(seen.map((a) => a.id)).size, 250);
       assert.equal((await t.http.get(`/v1/documents/${doc}/annotations?page=3`)).status, 404);
       assert.equal((await t.http.get(`/v1/documents/${doc}/annotations?page=-1`)).status, 400);
@@ -411,7 +522,9 @@ describe('annotations', () => {
       const t = await makeTestApp();
       const { doc, statement } = await newDoc(t, 'Words to tag.');
       t.db.transaction(() => t.services.tags.create(doc, { selector: { exact: 'Words' }, statementId: statement }));
-      const route = tagRoutes(t.services.tags, t.services.documents, 'https://whosaid.example.org/').find((r) => r.path.endsWith('/annotations'))!;
+      const route = tagRoutes(t.services.tags, t.services.documents, 'https://whosaid.example.org/').find((r) =>
+        r.path.endsWith('/annotations'),
+      )!;
       const req = { protocol: 'http', get: () => 'internal:8080' };
       const coll = JSON.parse(route.handler({ params: { id: doc }, query: {}, req, res: {} } as any) as string);
       assert.equal(coll.id, `https://whosaid.example.org/v1/documents/${doc}/annotations`);
@@ -433,13 +546,23 @@ describe('annotations', () => {
     it('names an anonymous speaker by description and never exports confidential fields', async () => {
       const t = await makeTestApp();
       const { doc } = await newDoc(t, 'A source close to the talks said they had collapsed.');
-      await t.http.post(`/v1/documents/${doc}/tags`).send({
-        selector: { exact: 'they had collapsed' },
-        statement: {
-          speaker: { kind: 'person', identityStatus: 'anonymous', description: 'a source close to the talks', attestation: { by: 'desk editor', note: 'SECRET-NOTE-1' }, confidentialNotes: 'SECRET-NOTE-2' },
-          textForm: 'paraphrase', kind: 'assertion',
-        },
-      }).expect(201);
+      await t.http
+        .post(`/v1/documents/${doc}/tags`)
+        .send({
+          selector: { exact: 'they had collapsed' },
+          statement: {
+            speaker: {
+              kind: 'person',
+              identityStatus: 'anonymous',
+              description: 'a source close to the talks',
+              attestation: { by: 'desk editor', note: 'SECRET-NOTE-1' },
+              confidentialNotes: 'SECRET-NOTE-2',
+            },
+            textForm: 'paraphrase',
+            kind: 'assertion',
+          },
+        })
+        .expect(201);
       const res = await t.http.get(`/v1/documents/${doc}/annotations`).expect(200);
       assert.doesNotMatch(res.text, /SECRET-NOTE|attestation|desk editor/);
       assert.equal(annotationsOf(JSON.parse(res.text))[0].body[0].value, 'a source close to the talks');

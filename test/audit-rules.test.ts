@@ -28,8 +28,16 @@ class Fixture {
   actor(a: Partial<AuditActor> = {}): number {
     const id = this.nextId++;
     this.actors.set(id, {
-      id, kind: 'person', identityStatus: 'named', name: a.identityStatus && a.identityStatus !== 'named' ? null : `Person ${id}`,
-      description: null, affiliation: null, anonymityReason: null, actsForId: null, attested: false, ...a,
+      id,
+      kind: 'person',
+      identityStatus: 'named',
+      name: a.identityStatus && a.identityStatus !== 'named' ? null : `Person ${id}`,
+      description: null,
+      affiliation: null,
+      anonymityReason: null,
+      actsForId: null,
+      attested: false,
+      ...a,
     });
     return id;
   }
@@ -41,8 +49,16 @@ class Fixture {
   statement(speakerId: number, s: Partial<AuditStatement> = {}): number {
     const id = this.nextId++;
     this.statements.set(id, {
-      id, speakerId, text: `Statement ${id}`, textForm: 'quote', kind: 'assertion', saidOn: null, medium: null,
-      mediumPublisherId: null, circumstances: [], ...s,
+      id,
+      speakerId,
+      text: `Statement ${id}`,
+      textForm: 'quote',
+      kind: 'assertion',
+      saidOn: null,
+      medium: null,
+      mediumPublisherId: null,
+      circumstances: [],
+      ...s,
     });
     return id;
   }
@@ -51,8 +67,18 @@ class Fixture {
     const id = this.nextId++;
     const via = h.viaRelayId ?? null;
     this.hops.set(id, {
-      id, statementId, viaRelayId: via, relayedById, documentId: null, firstHand: via === null, mode: 'verbatim',
-      cue: 'said', hedge: 'said', relayedOn: null, depth: via === null ? 1 : this.hops.get(via)!.depth + 1, ...h,
+      id,
+      statementId,
+      viaRelayId: via,
+      relayedById,
+      documentId: null,
+      firstHand: via === null,
+      mode: 'verbatim',
+      cue: 'said',
+      hedge: 'said',
+      relayedOn: null,
+      depth: via === null ? 1 : this.hops.get(via)!.depth + 1,
+      ...h,
     });
     return id;
   }
@@ -79,14 +105,22 @@ class Fixture {
       if (d !== null) documents.set(d, { id: d, title: `Document ${d}`, url: null, outletId: 1, publishedOn: null });
     }
     // As the repository's query does: who each hop in a document had its statement from.
-    const documentSources = [...this.hops.values()].filter((h) => h.documentId !== null).map((h) => {
-      const sourceId = h.viaRelayId !== null ? this.hops.get(h.viaRelayId)!.relayedById : this.statements.get(h.statementId)!.speakerId;
-      return { documentId: h.documentId!, relayerId: h.relayedById, sourceId, sourceStatus: this.actors.get(sourceId)!.identityStatus };
-    });
+    const documentSources = [...this.hops.values()]
+      .filter((h) => h.documentId !== null)
+      .map((h) => {
+        const sourceId = h.viaRelayId !== null ? this.hops.get(h.viaRelayId)!.relayedById : this.statements.get(h.statementId)!.speakerId;
+        return { documentId: h.documentId!, relayerId: h.relayedById, sourceId, sourceStatus: this.actors.get(sourceId)!.identityStatus };
+      });
     return {
       scope: { type: 'all', id: null },
-      actors: this.actors, statements: this.statements, hops: this.hops, hopsByStatement, documents, claims: this.claims,
-      tags: this.tags, documentSources,
+      actors: this.actors,
+      statements: this.statements,
+      hops: this.hops,
+      hopsByStatement,
+      documents,
+      claims: this.claims,
+      tags: this.tags,
+      documentSources,
       inScope: {
         statements: [...this.statements.keys()],
         hops: new Set(this.hops.keys()),
@@ -99,16 +133,31 @@ class Fixture {
 }
 
 const run = (rule: Rule, data: AuditData) => rule.check(data);
-const concerning = (findings: Finding[], type: string, id: number) => findings.filter((f) => f.records.some((r) => r.type === type && r.id === id));
+const concerning = (findings: Finding[], type: string, id: number) =>
+  findings.filter((f) => f.records.some((r) => r.type === type && r.id === id));
 const DOC = 900;
 
 describe('audit rules', () => {
   it('cover the catalogue: fourteen rules, each with a policy name and URL', () => {
-    assert.deepEqual(RULES.map((r) => r.id), [
-      'ANON-NO-DESCRIPTION', 'ANON-NO-REASON', 'ANON-BOILERPLATE-REASON', 'ANON-NOT-ATTESTED', 'ANON-OPINION', 'ANON-SOLE-SUPPORT',
-      'PLURAL-COUNT', 'INDEPENDENT-ROUTES', 'RELAY-UNATTRIBUTED', 'RELAY-HEDGE-DROPPED', 'CHAIN-NO-PRIMARY', 'CONTEXT-CUSTODY',
-      'CONTEXT-OWN-CHANNEL', 'TAG-ORPHANED',
-    ]);
+    assert.deepEqual(
+      RULES.map((r) => r.id),
+      [
+        'ANON-NO-DESCRIPTION',
+        'ANON-NO-REASON',
+        'ANON-BOILERPLATE-REASON',
+        'ANON-NOT-ATTESTED',
+        'ANON-OPINION',
+        'ANON-SOLE-SUPPORT',
+        'PLURAL-COUNT',
+        'INDEPENDENT-ROUTES',
+        'RELAY-UNATTRIBUTED',
+        'RELAY-HEDGE-DROPPED',
+        'CHAIN-NO-PRIMARY',
+        'CONTEXT-CUSTODY',
+        'CONTEXT-OWN-CHANNEL',
+        'TAG-ORPHANED',
+      ],
+    );
     for (const r of RULES) assert.match(r.policy.url, /^https:\/\//, r.id);
   });
 
@@ -119,7 +168,10 @@ describe('audit rules', () => {
       const s = f.statement(a);
       const out = run(anonNoDescription, f.build());
       assert.equal(out.length, 1);
-      assert.deepEqual(out[0].records, [{ type: 'actor', id: a }, { type: 'statement', id: s }]);
+      assert.deepEqual(out[0].records, [
+        { type: 'actor', id: a },
+        { type: 'statement', id: s },
+      ]);
       assert.equal(out[0].evidence.reason, 'no-role-or-affiliation');
       assert.match(out[0].message, /no role or affiliation/);
     });
@@ -147,7 +199,13 @@ describe('audit rules', () => {
 
   describe('ANON-BOILERPLATE-REASON', () => {
     it('triggers for rote formulas', () => {
-      for (const reason of ['requested anonymity', 'who also requested anonymity', 'was not authorized to speak publicly', 'because of the sensitivity of the issue', 'spoke on condition of anonymity']) {
+      for (const reason of [
+        'requested anonymity',
+        'who also requested anonymity',
+        'was not authorized to speak publicly',
+        'because of the sensitivity of the issue',
+        'spoke on condition of anonymity',
+      ]) {
         const f = new Fixture();
         const a = f.anonymous('a diplomat', { anonymityReason: reason });
         const out = run(anonBoilerplateReason, f.build());
@@ -203,15 +261,24 @@ describe('audit rules', () => {
     it('triggers when every supporter is unnamed: error for one source, warning for several', () => {
       const f = new Fixture();
       const one = f.anonymous('a diplomat');
-      const single = f.claim('single', [[f.statement(one), 'supports'], [f.statement(one), 'supports']]);
-      const several = f.claim('several', [[f.statement(f.anonymous('an aide')), 'supports'], [f.statement(f.actor({ identityStatus: 'unidentified', description: 'a detainee' })), 'supports']]);
+      const single = f.claim('single', [
+        [f.statement(one), 'supports'],
+        [f.statement(one), 'supports'],
+      ]);
+      const several = f.claim('several', [
+        [f.statement(f.anonymous('an aide')), 'supports'],
+        [f.statement(f.actor({ identityStatus: 'unidentified', description: 'a detainee' })), 'supports'],
+      ]);
       const out = run(anonSoleSupport, f.build());
       assert.equal(concerning(out, 'claim', single)[0].severity, 'error');
       assert.equal(concerning(out, 'claim', several)[0].severity, 'warning');
     });
     it('does not trigger with a named supporter, or when the unnamed only dispute it', () => {
       const f = new Fixture();
-      f.claim('mixed', [[f.statement(f.anonymous('a diplomat')), 'supports'], [f.statement(f.actor()), 'supports']]);
+      f.claim('mixed', [
+        [f.statement(f.anonymous('a diplomat')), 'supports'],
+        [f.statement(f.actor()), 'supports'],
+      ]);
       f.claim('disputed', [[f.statement(f.anonymous('a diplomat')), 'disputes']]);
       assert.deepEqual(run(anonSoleSupport, f.build()), []);
     });
@@ -265,8 +332,14 @@ describe('audit rules', () => {
       assert.equal(out[0].evidence.speakers, 4);
       assert.equal(out[0].evidence.independentRoutes, 2);
       const routes = out[0].evidence.routes as Array<{ statementIds: number[]; sharedUpstream: Array<{ type: string; id: number }> }>;
-      assert.deepEqual(routes.map((r) => r.statementIds), [ids, [alone]]);
-      assert.deepEqual(routes[0].sharedUpstream.map((u) => [u.type, u.id]), [['document', DOC]]);
+      assert.deepEqual(
+        routes.map((r) => r.statementIds),
+        [ids, [alone]],
+      );
+      assert.deepEqual(
+        routes[0].sharedUpstream.map((u) => [u.type, u.id]),
+        [['document', DOC]],
+      );
     });
     it('collapses statements passed on by the same person with no document', () => {
       const f = new Fixture();
@@ -275,8 +348,18 @@ describe('audit rules', () => {
       const a = f.statement(f.actor());
       const b = f.statement(f.actor());
       for (const s of [a, b]) f.hop(s, paper, { viaRelayId: f.hop(s, go), documentId: DOC });
-      const out = run(independentRoutes, (f.claim('x', [[a, 'supports'], [b, 'supports']]), f.build()));
-      assert.deepEqual((out[0].evidence.routes as any[])[0].sharedUpstream.map((u: any) => [u.type, u.id]), [['actor', go]]);
+      const out = run(
+        independentRoutes,
+        (f.claim('x', [
+          [a, 'supports'],
+          [b, 'supports'],
+        ]),
+        f.build()),
+      );
+      assert.deepEqual(
+        (out[0].evidence.routes as any[])[0].sharedUpstream.map((u: any) => [u.type, u.id]),
+        [['actor', go]],
+      );
     });
     it('does not trigger when statements only share the last document', () => {
       const f = new Fixture();
@@ -285,7 +368,10 @@ describe('audit rules', () => {
       const b = f.statement(f.actor());
       f.hop(a, paper, { documentId: DOC });
       f.hop(b, paper, { documentId: DOC });
-      f.claim('x', [[a, 'supports'], [b, 'supports']]);
+      f.claim('x', [
+        [a, 'supports'],
+        [b, 'supports'],
+      ]);
       assert.deepEqual(run(independentRoutes, f.build()), []);
     });
   });
@@ -303,7 +389,10 @@ describe('audit rules', () => {
     it('does not trigger for a first-hand hop or a later hop with a cue', () => {
       const f = new Fixture();
       const s = f.statement(f.actor());
-      f.hop(s, f.actor({ kind: 'outlet' }), { viaRelayId: f.hop(s, f.actor({ kind: 'outlet' }), { cue: 'three sources said' }), cue: 'Reuters reported' });
+      f.hop(s, f.actor({ kind: 'outlet' }), {
+        viaRelayId: f.hop(s, f.actor({ kind: 'outlet' }), { cue: 'three sources said' }),
+        cue: 'Reuters reported',
+      });
       assert.deepEqual(run(relayUnattributed, f.build()), []);
     });
   });
@@ -354,7 +443,10 @@ describe('audit rules', () => {
       const a = f.statement(f.actor({ identityStatus: 'unidentified', description: 'a detained man' }), { circumstances: ['in_custody'] });
       const b = f.statement(f.actor(), { circumstances: ['under_interrogation'] });
       const out = run(contextCustody, f.build());
-      assert.deepEqual(out.map((x) => x.records[0].id), [a, b]);
+      assert.deepEqual(
+        out.map((x) => x.records[0].id),
+        [a, b],
+      );
     });
     it('does not trigger for other circumstances', () => {
       const f = new Fixture();
@@ -379,7 +471,10 @@ describe('audit rules', () => {
       const f = new Fixture();
       const state = f.actor({ kind: 'state' });
       const fsb = f.actor({ kind: 'organisation', actsForId: state });
-      f.statement(f.actor({ identityStatus: 'unidentified', description: 'a detained man' }), { mediumPublisherId: fsb, circumstances: ['in_custody'] });
+      f.statement(f.actor({ identityStatus: 'unidentified', description: 'a detained man' }), {
+        mediumPublisherId: fsb,
+        circumstances: ['in_custody'],
+      });
       assert.deepEqual(run(contextOwnChannel, f.build()), []);
     });
   });
@@ -391,7 +486,10 @@ describe('audit rules', () => {
       const tag = f.tag(DOC, s, { status: 'orphaned', start: null, end: null });
       const out = run(tagOrphaned, f.build());
       assert.equal(out.length, 1);
-      assert.deepEqual(out[0].records.slice(0, 2), [{ type: 'tag', id: tag }, { type: 'document', id: DOC }]);
+      assert.deepEqual(out[0].records.slice(0, 2), [
+        { type: 'tag', id: tag },
+        { type: 'document', id: DOC },
+      ]);
       assert.deepEqual(out[0].spans, [{ documentId: DOC, tagId: tag, start: null, end: null, exact: 'some words' }]);
     });
     it('does not trigger for anchored tags, nor when there is no tags table', () => {

@@ -22,7 +22,8 @@ function assertValid(report: unknown): void {
 type Report = { findings: any[]; independence: any[]; summary: any; scope: any; digest: { value: string } };
 
 const of = (r: Report, rule: string) => r.findings.filter((f) => f.ruleId === rule);
-const about = (r: Report, rule: string, type: string, id: number) => of(r, rule).filter((f) => f.records.some((x: any) => x.type === type && x.id === id));
+const about = (r: Report, rule: string, type: string, id: number) =>
+  of(r, rule).filter((f) => f.records.some((x: any) => x.type === type && x.id === id));
 
 /**
  * A tag row as the tags issue stores it (its migration, 2026-11-27T0901-tags). Columns this test does not
@@ -34,10 +35,21 @@ function insertTag(db: Db, documentId: number, relayId: number, exact: string, s
   const start = status === 'orphaned' ? null : [...body.slice(0, body.indexOf(exact))].length;
   const now = new Date().toISOString();
   const row: Record<string, unknown> = {
-    document_id: documentId, statement_id: relay.statement_id, relay_id: relayId, start, end: start === null ? null : start + [...exact].length,
-    exact, prefix: '', suffix: '', quote: exact, status, score: status === 'orphaned' ? 0 : 1,
+    document_id: documentId,
+    statement_id: relay.statement_id,
+    relay_id: relayId,
+    start,
+    end: start === null ? null : start + [...exact].length,
+    exact,
+    prefix: '',
+    suffix: '',
+    quote: exact,
+    status,
+    score: status === 'orphaned' ? 0 : 1,
   };
-  const columns = db.sqlite.prepare(`SELECT name, type, "notnull" AS nn, dflt_value AS dflt FROM pragma_table_info('tags')`).all() as Array<{ name: string; type: string; nn: number; dflt: unknown }>;
+  const columns = db.sqlite
+    .prepare(`SELECT name, type, "notnull" AS nn, dflt_value AS dflt FROM pragma_table_info('tags')`)
+    .all() as Array<{ name: string; type: string; nn: number; dflt: unknown }>;
   for (const c of columns) {
     if (c.name in row || c.name === 'id' || !c.nn || c.dflt !== null) continue;
     row[c.name] = /INT/i.test(c.type) ? 0 : /REAL/i.test(c.type) ? 1 : now;
@@ -61,17 +73,25 @@ describe('audits', () => {
       it('validates against the report schema and carries the digest of its canonical content', () => {
         assertValid(report);
         assert.equal(report.digest.value, digestOf(report as unknown as Record<string, unknown>));
-        assert.deepEqual(report.scope, { type: 'document', id: id('document', 'telegraph-article'), label: 'Iran ‘warned Russia about terror threat’ before Crocus City massacre' });
+        assert.deepEqual(report.scope, {
+          type: 'document',
+          id: id('document', 'telegraph-article'),
+          label: 'Iran ‘warned Russia about terror threat’ before Crocus City massacre',
+        });
       });
 
       it('finds ANON-NO-DESCRIPTION for anonymous source 1, not for the senior security official nor named actors', () => {
         const [f] = about(report, 'ANON-NO-DESCRIPTION', 'actor', id('actor', 'source-1'));
         assert.ok(f, 'source 1 flagged');
         assert.equal(f.evidence.description, 'one of three sources cited by Reuters');
-        assert.deepEqual(f.records.filter((r: any) => r.type === 'statement').map((r: any) => r.id), [id('statement', 'tipoff')]);
+        assert.deepEqual(
+          f.records.filter((r: any) => r.type === 'statement').map((r: any) => r.id),
+          [id('statement', 'tipoff')],
+        );
         assert.equal(f.policy.url, 'https://blog.ap.org/behind-the-news/when-is-it-ok-to-use-anonymous-sources');
         assert.deepEqual(about(report, 'ANON-NO-DESCRIPTION', 'actor', id('actor', 'source-3')), []);
-        for (const named of ['reuters', 'telegraph', 'peskov', 'united-states']) assert.deepEqual(about(report, 'ANON-NO-DESCRIPTION', 'actor', id('actor', named)), []);
+        for (const named of ['reuters', 'telegraph', 'peskov', 'united-states'])
+          assert.deepEqual(about(report, 'ANON-NO-DESCRIPTION', 'actor', id('actor', named)), []);
       });
 
       it('finds ANON-BOILERPLATE-REASON for source 2 ("requested anonymity") only', () => {
@@ -80,21 +100,35 @@ describe('audits', () => {
         assert.equal(found[0].records[0].id, id('actor', 'source-2'));
         assert.equal(found[0].evidence.anonymityReason, 'requested anonymity');
         // Sources 1 and 3 have no reason at all: that is ANON-NO-REASON, not boilerplate.
-        assert.deepEqual(of(report, 'ANON-NO-REASON').map((f) => f.records[0].id).sort(), [id('actor', 'source-1'), id('actor', 'source-3')].sort());
+        assert.deepEqual(
+          of(report, 'ANON-NO-REASON')
+            .map((f) => f.records[0].id)
+            .sort(),
+          [id('actor', 'source-1'), id('actor', 'source-3')].sort(),
+        );
       });
 
       it('finds ANON-SOLE-SUPPORT and INDEPENDENT-ROUTES (three speakers, one route) for "Iran warned Russia before the attack" only', () => {
         const iran = id('claim', 'iran-warned-russia');
         const sole = of(report, 'ANON-SOLE-SUPPORT');
-        assert.deepEqual(sole.map((f) => f.records[0]), [{ type: 'claim', id: iran }]);
+        assert.deepEqual(
+          sole.map((f) => f.records[0]),
+          [{ type: 'claim', id: iran }],
+        );
         assert.equal(sole[0].severity, 'warning', 'three sources: not the single-source error');
         const routes = of(report, 'INDEPENDENT-ROUTES');
-        assert.deepEqual(routes.map((f) => f.records[0]), [{ type: 'claim', id: iran }]);
+        assert.deepEqual(
+          routes.map((f) => f.records[0]),
+          [{ type: 'claim', id: iran }],
+        );
         assert.equal(routes[0].evidence.speakers, 3);
         assert.equal(routes[0].evidence.independentRoutes, 1);
         const three = ['tipoff', 'lacked-details', 'obligation'].map((k) => id('statement', k)).sort((a, b) => a - b);
         assert.deepEqual(routes[0].evidence.routes[0].statementIds, three);
-        assert.deepEqual(routes[0].evidence.routes[0].sharedUpstream.map((u: any) => [u.type, u.id]), [['document', id('document', 'reuters-report')]]);
+        assert.deepEqual(
+          routes[0].evidence.routes[0].sharedUpstream.map((u: any) => [u.type, u.id]),
+          [['document', id('document', 'reuters-report')]],
+        );
         assert.match(routes[0].message, /3 speakers but only 1 independent route/);
         const ind = report.independence.find((c) => c.claimId === iran);
         assert.deepEqual([ind.speakers, ind.independentRoutes], [3, 1]);
@@ -103,8 +137,13 @@ describe('audits', () => {
       });
 
       it('finds CONTEXT-CUSTODY for the detained man (and the IS member under interrogation), not for free statements', () => {
-        const flagged = of(report, 'CONTEXT-CUSTODY').map((f) => f.records[0].id).sort((a, b) => a - b);
-        assert.deepEqual(flagged, [id('statement', 'already-travelled'), id('statement', 'took-weapons')].sort((a, b) => a - b));
+        const flagged = of(report, 'CONTEXT-CUSTODY')
+          .map((f) => f.records[0].id)
+          .sort((a, b) => a - b);
+        assert.deepEqual(
+          flagged,
+          [id('statement', 'already-travelled'), id('statement', 'took-weapons')].sort((a, b) => a - b),
+        );
         const weapons = about(report, 'CONTEXT-CUSTODY', 'statement', id('statement', 'took-weapons'))[0];
         assert.deepEqual(weapons.evidence.circumstances, ['in_custody']);
         assert.match(weapons.message, /in custody, published by Federal Security Service/);
@@ -112,7 +151,10 @@ describe('audits', () => {
 
       it('finds CONTEXT-OWN-CHANNEL for the Amaq claim, not for the FSB video of a detainee', () => {
         const found = of(report, 'CONTEXT-OWN-CHANNEL');
-        assert.deepEqual(found.map((f) => f.records[0].id), [id('statement', 'is-claim')]);
+        assert.deepEqual(
+          found.map((f) => f.records[0].id),
+          [id('statement', 'is-claim')],
+        );
         assert.deepEqual(found[0].evidence.reasons, ['own_channel', 'publisher-acts-for-speaker']);
         assert.match(found[0].message, /Amaq news agency/);
       });
@@ -122,13 +164,21 @@ describe('audits', () => {
         assert.equal(warning.length, 1);
         assert.deepEqual(warning[0].evidence.reasons, ['no-cue', 'earlier-hop-unknown']);
         const flaggedRelays = of(report, 'RELAY-UNATTRIBUTED').map((f) => f.records[0].id);
-        for (const ok of ['tipoff-reuters', 'tipoff-telegraph', 'lacked-telegraph', 'peskov-telegraph', 'weapons-telegraph', 'is-claim-telegraph']) {
+        for (const ok of [
+          'tipoff-reuters',
+          'tipoff-telegraph',
+          'lacked-telegraph',
+          'peskov-telegraph',
+          'weapons-telegraph',
+          'is-claim-telegraph',
+        ]) {
           assert.ok(!flaggedRelays.includes(id('relay', ok)), `${ok} is attributed`);
         }
       });
 
       it('raises nothing for rules whose condition does not hold in the demo', () => {
-        for (const rule of ['ANON-OPINION', 'PLURAL-COUNT', 'RELAY-HEDGE-DROPPED', 'TAG-ORPHANED']) assert.deepEqual(of(report, rule), [], rule);
+        for (const rule of ['ANON-OPINION', 'PLURAL-COUNT', 'RELAY-HEDGE-DROPPED', 'TAG-ORPHANED'])
+          assert.deepEqual(of(report, rule), [], rule);
       });
 
       it('summarises statements by identity status, first-hand share, chain depth, claims and findings', () => {
@@ -141,16 +191,24 @@ describe('audits', () => {
         assert.deepEqual(s.claims, { total: 3, withSupport: 3, speakers: 7, independentRoutes: 5, withCollapsedRoutes: 1 });
         assert.equal(s.findings.total, report.findings.length);
         assert.equal(s.findings.byRule['ANON-NOT-ATTESTED'].error, 3);
-        assert.equal(Object.values<number>(s.findings.bySeverity).reduce((a, b) => a + b, 0), report.findings.length);
+        assert.equal(
+          Object.values<number>(s.findings.bySeverity).reduce((a, b) => a + b, 0),
+          report.findings.length,
+        );
       });
 
       it('never carries attestation content or confidential notes', async () => {
         const secret = 'Ahmad R., met in Vienna';
-        await t.http.patch(`/v1/actors/${id('actor', 'source-1')}`).send({ attestation: { by: 'night editor', note: secret }, confidentialNotes: `${secret} (notes)` }).expect(200);
+        await t.http
+          .patch(`/v1/actors/${id('actor', 'source-1')}`)
+          .send({ attestation: { by: 'night editor', note: secret }, confidentialNotes: `${secret} (notes)` })
+          .expect(200);
         const docId = id('document', 'telegraph-article');
         const bodies = await Promise.all([
-          t.http.get(`/v1/audits/documents/${docId}`), t.http.get(`/v1/audits/actors/${id('actor', 'source-1')}`),
-          t.http.get(`/v1/audits/claims/${id('claim', 'iran-warned-russia')}`), t.http.get('/v1/audits'),
+          t.http.get(`/v1/audits/documents/${docId}`),
+          t.http.get(`/v1/audits/actors/${id('actor', 'source-1')}`),
+          t.http.get(`/v1/audits/claims/${id('claim', 'iran-warned-russia')}`),
+          t.http.get('/v1/audits'),
         ]);
         for (const res of bodies) {
           assert.equal(res.status, 200);
@@ -175,7 +233,12 @@ describe('audits', () => {
     it('points findings at tagged text, and reports tags orphaned by an edit', async () => {
       const t = await makeTestApp({ demo: true });
       const doc = demoId(t.db, 'document', 'telegraph-article');
-      const tag = insertTag(t.db, doc, demoId(t.db, 'relay', 'weapons-telegraph'), 'I took weapons to them, these guys who attacked Crocus City Hall.');
+      const tag = insertTag(
+        t.db,
+        doc,
+        demoId(t.db, 'relay', 'weapons-telegraph'),
+        'I took weapons to them, these guys who attacked Crocus City Hall.',
+      );
       const orphan = insertTag(t.db, doc, demoId(t.db, 'relay', 'is-claim-telegraph'), 'IS claimed responsibility', 'orphaned');
       const report: Report = (await t.http.get(`/v1/audits/documents/${doc}`).expect(200)).body;
       assertValid(report);
@@ -185,15 +248,24 @@ describe('audits', () => {
       const body = (t.db.sqlite.prepare('SELECT body FROM documents WHERE id = ?').get(doc) as { body: string }).body;
       assert.equal([...body].slice(span.start, span.end).join(''), span.exact);
       const orphaned = of(report, 'TAG-ORPHANED');
-      assert.deepEqual(orphaned.map((f) => f.records[0]), [{ type: 'tag', id: orphan }]);
-      assert.deepEqual(orphaned[0].spans.find((x: any) => x.tagId === orphan), { documentId: doc, tagId: orphan, start: null, end: null, exact: 'IS claimed responsibility' });
+      assert.deepEqual(
+        orphaned.map((f) => f.records[0]),
+        [{ type: 'tag', id: orphan }],
+      );
+      assert.deepEqual(
+        orphaned[0].spans.find((x: any) => x.tagId === orphan),
+        { documentId: doc, tagId: orphan, start: null, end: null, exact: 'IS claimed responsibility' },
+      );
     });
 
     it('serves the report as a file with ?download=1', async () => {
       const t = await makeTestApp({ demo: true });
       const doc = demoId(t.db, 'document', 'telegraph-article');
       const res = await t.http.get(`/v1/audits/documents/${doc}?download=1`).expect(200);
-      assert.match(res.headers['content-disposition'], new RegExp(`^attachment; filename="?whosaid-audit-document-${doc}-\\d{8}T\\d{6}Z\\.json"?$`));
+      assert.match(
+        res.headers['content-disposition'],
+        new RegExp(`^attachment; filename="?whosaid-audit-document-${doc}-\\d{8}T\\d{6}Z\\.json"?$`),
+      );
       assert.match(res.headers['content-type'], /^application\/json/);
       assertValid(res.body);
       assert.equal((await t.http.get(`/v1/audits/documents/${doc}`)).headers['content-disposition'], undefined);
@@ -216,7 +288,10 @@ describe('audits', () => {
       assert.deepEqual(report.scope, { type: 'claim', id: iran, label: 'Iran warned Russia before the attack' });
       assert.equal(of(report, 'ANON-SOLE-SUPPORT').length, 1);
       assert.equal(of(report, 'INDEPENDENT-ROUTES').length, 1);
-      assert.deepEqual(report.independence.map((c) => [c.claimId, c.speakers, c.independentRoutes]), [[iran, 3, 1]]);
+      assert.deepEqual(
+        report.independence.map((c) => [c.claimId, c.speakers, c.independentRoutes]),
+        [[iran, 3, 1]],
+      );
       assert.equal(report.summary.statements.total, 4, 'three supporting, Peskov declining to comment');
       expectProblem(await t.http.get('/v1/audits/claims/999'), 404);
     });
@@ -232,8 +307,14 @@ describe('audits', () => {
       const boiler = about(report, 'ANON-BOILERPLATE-REASON', 'actor', source2);
       assert.equal(boiler.length, 1);
       // What source 2 said, and what it passed on (the IS member's words).
-      const statements = boiler[0].records.filter((r: any) => r.type === 'statement').map((r: any) => r.id).sort((a: number, b: number) => a - b);
-      assert.deepEqual(statements, ['lacked-details', 'instructed', 'already-travelled'].map((k) => demoId(t.db, 'statement', k)).sort((a, b) => a - b));
+      const statements = boiler[0].records
+        .filter((r: any) => r.type === 'statement')
+        .map((r: any) => r.id)
+        .sort((a: number, b: number) => a - b);
+      assert.deepEqual(
+        statements,
+        ['lacked-details', 'instructed', 'already-travelled'].map((k) => demoId(t.db, 'statement', k)).sort((a, b) => a - b),
+      );
       assert.equal(of(report, 'CONTEXT-CUSTODY').length, 1, 'the IS member it passed on spoke under interrogation');
     });
 
@@ -267,9 +348,13 @@ describe('audits', () => {
     it('pages through more rows than one page and keeps the digest right', async () => {
       const t = await makeTestApp({ demo: true });
       const speaker = demoId(t.db, 'actor', 'putin');
-      const insert = t.db.sqlite.prepare(`INSERT INTO statements (speaker_id, text, text_form, kind, circumstances, created_at, updated_at) VALUES (?, ?, 'quote', 'assertion', '["in_custody"]', 'now', 'now')`);
+      const insert = t.db.sqlite.prepare(
+        `INSERT INTO statements (speaker_id, text, text_form, kind, circumstances, created_at, updated_at) VALUES (?, ?, 'quote', 'assertion', '["in_custody"]', 'now', 'now')`,
+      );
       t.db.writeContext.history = false;
-      t.db.transaction(() => { for (let i = 0; i < 2500; i++) insert.run(speaker, `filler ${i}`); });
+      t.db.transaction(() => {
+        for (let i = 0; i < 2500; i++) insert.run(speaker, `filler ${i}`);
+      });
       const res = await t.http.get('/v1/audits').expect(200);
       const report: Report = JSON.parse(res.text);
       assertValid(report);
@@ -312,16 +397,25 @@ describe('audits', () => {
 
     it('says a saved report is intact', async () => {
       const res = await post(saved).expect(200);
-      assert.deepEqual({ intact: res.body.intact, schemaValid: res.body.schemaValid, formatVersion: res.body.formatVersion }, { intact: true, schemaValid: true, formatVersion: '1.0' });
+      assert.deepEqual(
+        { intact: res.body.intact, schemaValid: res.body.schemaValid, formatVersion: res.body.formatVersion },
+        { intact: true, schemaValid: true, formatVersion: '1.0' },
+      );
       assert.equal(res.body.expected, res.body.actual);
     });
 
     it('detects one byte changed anywhere in the content', async () => {
-      const at = [saved.indexOf('“one of three'), saved.indexOf('"total":13') + 9, saved.indexOf('"severity":"error"') + 13, saved.indexOf('"generatedAt":"') + 16];
+      const at = [
+        saved.indexOf('“one of three'),
+        saved.indexOf('"total":13') + 9,
+        saved.indexOf('"severity":"error"') + 13,
+        saved.indexOf('"generatedAt":"') + 16,
+      ];
       for (const i of at) {
         assert.ok(i > 16);
         const c = saved[i];
-        const tampered = saved.slice(0, i) + (c === 'x' ? 'y' : /\d/.test(c) ? String((Number(c) + 1) % 10) : c === 'e' ? 'f' : 'x') + saved.slice(i + 1);
+        const tampered =
+          saved.slice(0, i) + (c === 'x' ? 'y' : /\d/.test(c) ? String((Number(c) + 1) % 10) : c === 'e' ? 'f' : 'x') + saved.slice(i + 1);
         assert.equal(tampered.length, saved.length);
         const res = await post(tampered).expect(200);
         assert.equal(res.body.intact, false, `byte ${i} (${c})`);
@@ -354,7 +448,13 @@ describe('audits', () => {
         writeFileSync(bad, saved.replace('one of three', 'one of four'));
         const cli = (file: string) => {
           try {
-            return { code: 0, out: execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/verify-report.ts', file], { encoding: 'utf8', stdio: 'pipe' }) };
+            return {
+              code: 0,
+              out: execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/verify-report.ts', file], {
+                encoding: 'utf8',
+                stdio: 'pipe',
+              }),
+            };
           } catch (e: any) {
             return { code: e.status as number, out: String(e.stdout) };
           }

@@ -6,26 +6,33 @@ const count = (t: TestApp, table: string) => (t.db.sqlite.prepare(`SELECT count(
 
 describe('bundles', () => {
   let t: TestApp;
-  beforeEach(async () => { t = await makeTestApp(); });
+  beforeEach(async () => {
+    t = await makeTestApp();
+  });
 
   describe('POST /v1/bundles', () => {
     it('writes a whole story, resolving keys, in order regardless of item order', async () => {
-      const res = await t.http.post('/v1/bundles').send({
-        namespace: 'test',
-        actors: [
-          { key: 'peskov', kind: 'person', identityStatus: 'named', name: 'Peskov', actsFor: 'kremlin' },
-          { key: 'kremlin', kind: 'organisation', identityStatus: 'named', name: 'Kremlin' },
-        ],
-        statements: [{ key: 's', speaker: 'peskov', text: 'No.', textForm: 'quote', kind: 'no_comment' }],
-        relays: [
-          { key: 'r2', statement: 's', relayedBy: 'kremlin', via: 'r1', mode: 'verbatim' },
-          { key: 'r1', statement: 's', relayedBy: 'kremlin', mode: 'verbatim' },
-        ],
-        claims: [{ key: 'c', text: 'Claim' }],
-        links: [{ statement: 's', claim: 'c', stance: 'declines_to_comment' }],
-      }).expect(201);
+      const res = await t.http
+        .post('/v1/bundles')
+        .send({
+          namespace: 'test',
+          actors: [
+            { key: 'peskov', kind: 'person', identityStatus: 'named', name: 'Peskov', actsFor: 'kremlin' },
+            { key: 'kremlin', kind: 'organisation', identityStatus: 'named', name: 'Kremlin' },
+          ],
+          statements: [{ key: 's', speaker: 'peskov', text: 'No.', textForm: 'quote', kind: 'no_comment' }],
+          relays: [
+            { key: 'r2', statement: 's', relayedBy: 'kremlin', via: 'r1', mode: 'verbatim' },
+            { key: 'r1', statement: 's', relayedBy: 'kremlin', mode: 'verbatim' },
+          ],
+          claims: [{ key: 'c', text: 'Claim' }],
+          links: [{ statement: 's', claim: 'c', stance: 'declines_to_comment' }],
+        })
+        .expect(201);
       assert.equal(res.body.created, 7);
-      const peskov = t.db.sqlite.prepare(`SELECT a.acts_for_id, k.name FROM actors a JOIN actors k ON k.id = a.acts_for_id WHERE a.name = 'Peskov'`).get() as any;
+      const peskov = t.db.sqlite
+        .prepare(`SELECT a.acts_for_id, k.name FROM actors a JOIN actors k ON k.id = a.acts_for_id WHERE a.name = 'Peskov'`)
+        .get() as any;
       assert.equal(peskov.name, 'Kremlin');
       const r2 = res.body.items.find((i: any) => i.key === 'r2');
       const r1 = res.body.items.find((i: any) => i.key === 'r1');
@@ -57,7 +64,10 @@ describe('bundles', () => {
         const res = await t.http.post('/v1/bundles').send(b).expect(200);
         assert.equal(res.body.updated, 1);
         assert.equal(count(t, 'actors'), b.actors.length);
-        assert.equal((t.db.sqlite.prepare(`SELECT count(*) AS n FROM actors WHERE anonymity_reason = 'feared for their safety'`).get() as any).n, 1);
+        assert.equal(
+          (t.db.sqlite.prepare(`SELECT count(*) AS n FROM actors WHERE anonymity_reason = 'feared for their safety'`).get() as any).n,
+          1,
+        );
       });
     });
 
@@ -79,7 +89,7 @@ describe('bundles', () => {
         assert.ok(body.errors.length >= 1);
         assert.equal(count(t, 'actors'), 0);
       });
-      it('writes nothing when a hop points at another statement\'s hop', async () => {
+      it("writes nothing when a hop points at another statement's hop", async () => {
         const b = demoBundle();
         b.relays.find((r: any) => r.key === 'tipoff-telegraph').via = 'lacked-reuters';
         const body = expectProblem(await t.http.post('/v1/bundles').send(b), 422);
@@ -88,15 +98,29 @@ describe('bundles', () => {
         assert.equal(count(t, 'bundle_keys'), 0);
       });
       it('refuses hops that form a cycle, and duplicate keys', async () => {
-        const base = { namespace: 'x', actors: [{ key: 'a', kind: 'person', identityStatus: 'named', name: 'A' }], statements: [{ key: 's', speaker: 'a', text: 't', textForm: 'quote', kind: 'assertion' }] };
-        expectProblem(await t.http.post('/v1/bundles').send({ ...base, relays: [
-          { key: 'r1', statement: 's', relayedBy: 'a', via: 'r2', mode: 'verbatim' },
-          { key: 'r2', statement: 's', relayedBy: 'a', via: 'r1', mode: 'verbatim' }] }), 422);
+        const base = {
+          namespace: 'x',
+          actors: [{ key: 'a', kind: 'person', identityStatus: 'named', name: 'A' }],
+          statements: [{ key: 's', speaker: 'a', text: 't', textForm: 'quote', kind: 'assertion' }],
+        };
+        expectProblem(
+          await t.http.post('/v1/bundles').send({
+            ...base,
+            relays: [
+              { key: 'r1', statement: 's', relayedBy: 'a', via: 'r2', mode: 'verbatim' },
+              { key: 'r2', statement: 's', relayedBy: 'a', via: 'r1', mode: 'verbatim' },
+            ],
+          }),
+          422,
+        );
         expectProblem(await t.http.post('/v1/bundles').send({ ...base, actors: [...base.actors, ...base.actors] }), 422);
         assert.equal(count(t, 'actors'), 0);
       });
       it('refuses an id that does not exist', async () => {
-        const body = expectProblem(await t.http.post('/v1/bundles').send({ namespace: 'x', documents: [{ key: 'd', outlet: 4242, title: 'T' }] }), 422);
+        const body = expectProblem(
+          await t.http.post('/v1/bundles').send({ namespace: 'x', documents: [{ key: 'd', outlet: 4242, title: 'T' }] }),
+          422,
+        );
         assert.equal(body.errors[0].pointer, '/documents/0/outlet');
       });
     });
@@ -106,9 +130,11 @@ describe('bundles', () => {
         const res = await t.http.post('/v1/bundles').send(demoBundle()).expect(201);
         const tags = res.body.items.filter((i: any) => i.type === 'tag');
         assert.equal(tags.length, demoBundle().tags.length);
-        const rows = t.db.sqlite.prepare(`SELECT t.exact, r.document_id = t.document_id AS sameDoc FROM tags t JOIN relays r ON r.id = t.relay_id`).all() as any[];
+        const rows = t.db.sqlite
+          .prepare(`SELECT t.exact, r.document_id = t.document_id AS sameDoc FROM tags t JOIN relays r ON r.id = t.relay_id`)
+          .all() as any[];
         assert.ok(rows.every((r) => r.sameDoc === 1));
-        assert.equal(count(t, 'relays'), demoBundle().relays.length, 'no hop added: each tag found its document\'s hop');
+        assert.equal(count(t, 'relays'), demoBundle().relays.length, "no hop added: each tag found its document's hop");
         const again = await t.http.post('/v1/bundles').send(demoBundle()).expect(200);
         assert.ok(again.body.items.filter((i: any) => i.type === 'tag').every((i: any) => i.outcome === 'existing'));
         assert.equal(count(t, 'tags'), tags.length);
@@ -133,8 +159,14 @@ describe('bundles', () => {
 
     it('refers to existing records by id', async () => {
       const outlet = (await t.http.post('/v1/actors').send({ kind: 'outlet', identityStatus: 'named', name: 'Wire' })).body.id;
-      const res = await t.http.post('/v1/bundles').send({ namespace: 'x', documents: [{ key: 'd', outlet, title: 'T' }] }).expect(201);
-      assert.equal((t.db.sqlite.prepare('SELECT outlet_id FROM documents WHERE id = ?').get(res.body.items[0].id) as any).outlet_id, outlet);
+      const res = await t.http
+        .post('/v1/bundles')
+        .send({ namespace: 'x', documents: [{ key: 'd', outlet, title: 'T' }] })
+        .expect(201);
+      assert.equal(
+        (t.db.sqlite.prepare('SELECT outlet_id FROM documents WHERE id = ?').get(res.body.items[0].id) as any).outlet_id,
+        outlet,
+      );
     });
   });
 });

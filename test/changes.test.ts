@@ -13,7 +13,10 @@ describe('change history', () => {
       await t.as('journalist').patch(`/v1/actors/${a.id}`).send({ name: 'B' }).expect(200);
       await t.as('editor').delete(`/v1/actors/${a.id}`).expect(204);
       const rows = t.db.sqlite.prepare('SELECT * FROM changes WHERE seq > ? ORDER BY seq').all(before) as any[];
-      assert.deepEqual(rows.map((r) => r.action), ['insert', 'update', 'delete']);
+      assert.deepEqual(
+        rows.map((r) => r.action),
+        ['insert', 'update', 'delete'],
+      );
       const journalistKey = t.db.sqlite.prepare(`SELECT id FROM api_keys WHERE name = 'test journalist'`).get() as any;
       assert.equal(rows[0].key_id, journalistKey.id);
       assert.equal(JSON.parse(rows[1].before).name, 'A');
@@ -27,7 +30,8 @@ describe('change history', () => {
       const before = changeCount(t);
       await t.http.post('/v1/bundles').send(demoBundle()).expect(201);
       const b = demoBundle();
-      const bundleRows = b.actors.length + b.documents.length + b.statements.length + b.relays.length + b.claims.length + b.links.length + b.tags.length;
+      const bundleRows =
+        b.actors.length + b.documents.length + b.statements.length + b.relays.length + b.claims.length + b.links.length + b.tags.length;
       // Actors with acts-for are inserted, then updated to point at whom they act for.
       const actsFor = b.actors.filter((a: any) => a.actsFor).length;
       assert.equal(changeCount(t) - before, bundleRows + actsFor);
@@ -59,7 +63,10 @@ describe('change history', () => {
       const peskov = demoId(t.db, 'actor', 'peskov');
       await t.as('journalist').patch(`/v1/actors/${peskov}`).send({ description: 'spokesman' }).expect(200);
       const byRecord = await t.as('reader').get(`/v1/changes?recordType=actor&recordId=${peskov}`).expect(200);
-      assert.deepEqual(byRecord.body.items.map((c: any) => c.action), ['insert', 'update', 'update']);
+      assert.deepEqual(
+        byRecord.body.items.map((c: any) => c.action),
+        ['insert', 'update', 'update'],
+      );
       const journalistKey = (t.db.sqlite.prepare(`SELECT id FROM api_keys WHERE name = 'test journalist'`).get() as any).id;
       const byKey = await t.as('reader').get(`/v1/changes?keyId=${journalistKey}`).expect(200);
       assert.equal(byKey.body.items.length, 1);
@@ -102,8 +109,12 @@ describe('change history', () => {
       const row = t2.db.sqlite.prepare('SELECT * FROM changes WHERE seq = 5').get() as any;
       const { chainHash } = await import('../src/db/functions.js');
       const forgedAfter = JSON.stringify({ ...JSON.parse(row.after), name: 'Forged' });
-      t2.db.sqlite.prepare('UPDATE changes SET after = ?, hash = ? WHERE seq = 5')
-        .run(forgedAfter, chainHash(row.prev_hash, row.seq, row.at, row.key_id, row.action, row.record_type, row.record_id, row.before, forgedAfter));
+      t2.db.sqlite
+        .prepare('UPDATE changes SET after = ?, hash = ? WHERE seq = 5')
+        .run(
+          forgedAfter,
+          chainHash(row.prev_hash, row.seq, row.at, row.key_id, row.action, row.record_type, row.record_id, row.before, forgedAfter),
+        );
       const res2 = await t2.as('reader').get('/v1/changes/verify').expect(200);
       assert.deepEqual([res2.body.intact, res2.body.firstBroken.seq], [false, 6]);
     });

@@ -8,12 +8,19 @@ describe('claims', () => {
   beforeEach(async () => {
     t = await makeTestApp();
     const a = (await t.http.post('/v1/actors').send({ kind: 'person', identityStatus: 'named', name: 'Peskov' })).body.id;
-    statement = (await t.http.post('/v1/statements').send({ speakerId: a, text: 'I do not know anything about this.', textForm: 'quote', kind: 'no_comment' })).body.id;
+    statement = (
+      await t.http
+        .post('/v1/statements')
+        .send({ speakerId: a, text: 'I do not know anything about this.', textForm: 'quote', kind: 'no_comment' })
+    ).body.id;
   });
 
   describe('POST /v1/claims', () => {
     it('creates a claim with a verdict', async () => {
-      const res = await t.http.post('/v1/claims').send({ text: 'Iran warned Russia', verdict: { rating: 'unproven', reviewedBy: 'Desk' } }).expect(201);
+      const res = await t.http
+        .post('/v1/claims')
+        .send({ text: 'Iran warned Russia', verdict: { rating: 'unproven', reviewedBy: 'Desk' } })
+        .expect(201);
       assert.equal(res.body.verdict.rating, 'unproven');
       assert.ok((t.db.sqlite.prepare('SELECT verdict FROM claims WHERE id = ?').get(res.body.id) as any).verdict.includes('unproven'));
     });
@@ -27,8 +34,14 @@ describe('claims', () => {
       const c1 = (await t.http.post('/v1/claims').send({ text: 'A' })).body.id;
       await t.http.post('/v1/claims').send({ text: 'B', verdict: { rating: 'false' } });
       await t.http.post(`/v1/claims/${c1}/statements`).send({ statementId: statement, stance: 'declines_to_comment' }).expect(201);
-      assert.deepEqual((await t.http.get('/v1/claims?rated=true').expect(200)).body.items.map((c: any) => c.text), ['B']);
-      assert.deepEqual((await t.http.get(`/v1/claims?statementId=${statement}`).expect(200)).body.items.map((c: any) => c.text), ['A']);
+      assert.deepEqual(
+        (await t.http.get('/v1/claims?rated=true').expect(200)).body.items.map((c: any) => c.text),
+        ['B'],
+      );
+      assert.deepEqual(
+        (await t.http.get(`/v1/claims?statementId=${statement}`).expect(200)).body.items.map((c: any) => c.text),
+        ['A'],
+      );
       expectFieldErrors(await t.http.get('/v1/claims?rated=maybe'), ['/rated'], 'query');
     });
   });
@@ -38,7 +51,10 @@ describe('claims', () => {
       const c = (await t.http.post('/v1/claims').send({ text: 'A' })).body.id;
       await t.http.post(`/v1/claims/${c}/statements`).send({ statementId: statement, stance: 'denies' });
       const res = await t.http.get(`/v1/claims/${c}`).expect(200);
-      assert.deepEqual(res.body.statements.map((s: any) => [s.statementId, s.stance]), [[statement, 'denies']]);
+      assert.deepEqual(
+        res.body.statements.map((s: any) => [s.statementId, s.stance]),
+        [[statement, 'denies']],
+      );
       expectProblem(await t.http.get('/v1/claims/999'), 404);
     });
   });
@@ -46,7 +62,15 @@ describe('claims', () => {
   describe('PATCH /v1/claims/:id', () => {
     it('sets and clears a verdict', async () => {
       const c = (await t.http.post('/v1/claims').send({ text: 'A' })).body.id;
-      assert.equal((await t.http.patch(`/v1/claims/${c}`).send({ verdict: { rating: 'false' } }).expect(200)).body.verdict.rating, 'false');
+      assert.equal(
+        (
+          await t.http
+            .patch(`/v1/claims/${c}`)
+            .send({ verdict: { rating: 'false' } })
+            .expect(200)
+        ).body.verdict.rating,
+        'false',
+      );
       assert.equal((await t.http.patch(`/v1/claims/${c}`).send({ verdict: null }).expect(200)).body.verdict, null);
       expectProblem(await t.http.patch('/v1/claims/999').send({ text: 'x' }), 404);
     });

@@ -7,28 +7,53 @@ const CANARY = 'CANARY-7f3a9c-confidential';
 /** An anonymous source carrying the canary in every confidential field, with a statement that travelled. */
 async function plant(t: TestApp) {
   const editor = t.as('editor');
-  const source = (await editor.post('/v1/actors').send({
-    kind: 'person', identityStatus: 'anonymous', description: 'a senior official', affiliation: 'a ministry',
-    anonymityReason: 'fears dismissal', confidentialNotes: `met via Signal ${CANARY}`,
-    attestation: { by: `editor ${CANARY}`, note: `knows the name ${CANARY}` },
-  }).expect(201)).body;
+  const source = (
+    await editor
+      .post('/v1/actors')
+      .send({
+        kind: 'person',
+        identityStatus: 'anonymous',
+        description: 'a senior official',
+        affiliation: 'a ministry',
+        anonymityReason: 'fears dismissal',
+        confidentialNotes: `met via Signal ${CANARY}`,
+        attestation: { by: `editor ${CANARY}`, note: `knows the name ${CANARY}` },
+      })
+      .expect(201)
+  ).body;
   const outlet = (await editor.post('/v1/actors').send({ kind: 'outlet', identityStatus: 'named', name: 'Wire' })).body;
-  const doc = (await editor.post('/v1/documents').send({ outletId: outlet.id, title: 'Report', body: 'The official said the ministry knew.' })).body;
-  const statement = (await editor.post('/v1/statements').send({ speakerId: source.id, text: 'the ministry knew', textForm: 'paraphrase', kind: 'assertion' })).body;
-  const relay = (await editor.post(`/v1/statements/${statement.id}/relays`).send({ relayedById: outlet.id, documentId: doc.id, mode: 'paraphrase', cue: 'the official said' })).body;
+  const doc = (
+    await editor.post('/v1/documents').send({ outletId: outlet.id, title: 'Report', body: 'The official said the ministry knew.' })
+  ).body;
+  const statement = (
+    await editor.post('/v1/statements').send({ speakerId: source.id, text: 'the ministry knew', textForm: 'paraphrase', kind: 'assertion' })
+  ).body;
+  const relay = (
+    await editor
+      .post(`/v1/statements/${statement.id}/relays`)
+      .send({ relayedById: outlet.id, documentId: doc.id, mode: 'paraphrase', cue: 'the official said' })
+  ).body;
   const claim = (await editor.post('/v1/claims').send({ text: 'The ministry knew', verdict: { rating: 'unproven' } })).body;
   await editor.post(`/v1/claims/${claim.id}/statements`).send({ statementId: statement.id, stance: 'supports' }).expect(201);
   // A later edit, so the history holds the canary in before and after.
-  await editor.patch(`/v1/actors/${source.id}`).send({ confidentialNotes: `moved to email ${CANARY}` }).expect(200);
+  await editor
+    .patch(`/v1/actors/${source.id}`)
+    .send({ confidentialNotes: `moved to email ${CANARY}` })
+    .expect(200);
   return { source, outlet, doc, statement, relay, claim };
 }
 
 /** A request to every GET route, with ids and queries that reach the planted records. */
 function readRequests(t: TestApp, ids: Awaited<ReturnType<typeof plant>>): string[] {
   const byPrefix: Array<[RegExp, number]> = [
-    [/^\/v1\/actors/, ids.source.id], [/^\/v1\/statements/, ids.statement.id], [/^\/v1\/documents/, ids.doc.id],
-    [/^\/v1\/relays/, ids.relay.id], [/^\/v1\/claims/, ids.claim.id], [/^\/v1\/audits\/actors/, ids.source.id],
-    [/^\/v1\/audits\/documents/, ids.doc.id], [/^\/v1\/audits\/claims/, ids.claim.id],
+    [/^\/v1\/actors/, ids.source.id],
+    [/^\/v1\/statements/, ids.statement.id],
+    [/^\/v1\/documents/, ids.doc.id],
+    [/^\/v1\/relays/, ids.relay.id],
+    [/^\/v1\/claims/, ids.claim.id],
+    [/^\/v1\/audits\/actors/, ids.source.id],
+    [/^\/v1\/audits\/documents/, ids.doc.id],
+    [/^\/v1\/audits\/claims/, ids.claim.id],
   ];
   const extraQuery: Record<string, string[]> = {
     '/v1/search': ['q=ministry+knew', `q=ministry&speakerId=${ids.source.id}&identityStatus=anonymous`],

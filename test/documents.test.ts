@@ -13,7 +13,10 @@ describe('documents', () => {
 
   describe('POST /v1/documents', () => {
     it('creates a document with its body', async () => {
-      const res = await t.http.post('/v1/documents').send({ ...doc, outletId: outlet }).expect(201);
+      const res = await t.http
+        .post('/v1/documents')
+        .send({ ...doc, outletId: outlet })
+        .expect(201);
       assert.equal(res.body.publishedOnPrecision, 'month');
       assert.equal(res.body.body, 'Text.');
       assert.equal((t.db.sqlite.prepare('SELECT outlet_id FROM documents WHERE id = ?').get(res.body.id) as any).outlet_id, outlet);
@@ -29,8 +32,14 @@ describe('documents', () => {
   describe('GET /v1/documents', () => {
     it('lists without bodies, filtered by outlet', async () => {
       const other = (await t.http.post('/v1/actors').send({ kind: 'outlet', identityStatus: 'named', name: 'Reuters' })).body.id;
-      await t.http.post('/v1/documents').send({ ...doc, outletId: outlet }).expect(201);
-      await t.http.post('/v1/documents').send({ ...doc, outletId: other }).expect(201);
+      await t.http
+        .post('/v1/documents')
+        .send({ ...doc, outletId: outlet })
+        .expect(201);
+      await t.http
+        .post('/v1/documents')
+        .send({ ...doc, outletId: other })
+        .expect(201);
       const res = await t.http.get(`/v1/documents?outletId=${other}`).expect(200);
       assert.equal(res.body.items.length, 1);
       assert.equal('body' in res.body.items[0], false);
@@ -74,6 +83,8 @@ describe('documents', () => {
       assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM relays').get() as any).n, 0);
       assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM statements').get() as any).n, 1);
     });
-    it('404s', async () => { expectProblem(await t.http.delete('/v1/documents/999'), 404); });
+    it('404s', async () => {
+      expectProblem(await t.http.delete('/v1/documents/999'), 404);
+    });
   });
 });

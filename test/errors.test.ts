@@ -4,16 +4,26 @@ import { expectProblem } from './helpers/problems.js';
 
 describe('errors', () => {
   let t: TestApp;
-  beforeEach(async () => { t = await makeTestApp(); });
+  beforeEach(async () => {
+    t = await makeTestApp();
+  });
 
   describe('malformed requests', () => {
     it('400s malformed JSON', async () => {
-      const body = expectProblem(await t.http.post('/v1/actors').set('content-type', 'application/json').send('{"kind":'), 400, 'malformed-json');
+      const body = expectProblem(
+        await t.http.post('/v1/actors').set('content-type', 'application/json').send('{"kind":'),
+        400,
+        'malformed-json',
+      );
       assert.doesNotMatch(JSON.stringify(body), /SyntaxError|at \w+ \(/);
     });
     it('413s an oversized body', async () => {
       const small = await makeTestApp({ deps: { bodyLimit: 1000 } });
-      expectProblem(await small.http.post('/v1/actors').send({ kind: 'person', identityStatus: 'named', name: 'x'.repeat(2000) }), 413, 'payload-too-large');
+      expectProblem(
+        await small.http.post('/v1/actors').send({ kind: 'person', identityStatus: 'named', name: 'x'.repeat(2000) }),
+        413,
+        'payload-too-large',
+      );
     });
     it('415s a body that is not JSON', async () => {
       expectProblem(await t.http.post('/v1/actors').set('content-type', 'text/plain').send('kind=person'), 415);
@@ -69,10 +79,8 @@ describe('http server', () => {
         assert.match(res.headers.get('content-type') ?? '', /problem\+json/);
         const huge = await fetch(`http://127.0.0.1:${port}/v1/search?q=${'a'.repeat(300 * 1024)}`).catch((e) => e);
         assert.ok(!(huge instanceof Error), String(huge));
-        {
-          assert.equal(huge.status, 431);
-          assert.equal((await huge.json()).code, 'headers-too-large');
-        }
+        assert.equal(huge.status, 431);
+        assert.equal((await huge.json()).code, 'headers-too-large');
       } finally {
         await new Promise((r) => server.close(r));
       }

@@ -11,18 +11,31 @@ describe('relays', () => {
   let doc: number;
   beforeEach(async () => {
     t = await makeTestApp();
-    const speaker = (await t.http.post('/v1/actors').send({ kind: 'person', identityStatus: 'anonymous', description: 'an official' })).body.id;
+    const speaker = (await t.http.post('/v1/actors').send({ kind: 'person', identityStatus: 'anonymous', description: 'an official' })).body
+      .id;
     reuters = (await t.http.post('/v1/actors').send({ kind: 'outlet', identityStatus: 'named', name: 'Reuters' })).body.id;
     paper = (await t.http.post('/v1/actors').send({ kind: 'outlet', identityStatus: 'named', name: 'Paper' })).body.id;
     doc = (await t.http.post('/v1/documents').send({ outletId: reuters, title: 'Report' })).body.id;
-    statement = (await t.http.post('/v1/statements').send({ speakerId: speaker, text: 'Tehran warned Moscow.', textForm: 'paraphrase', kind: 'assertion' })).body.id;
-    other = (await t.http.post('/v1/statements').send({ speakerId: speaker, text: 'Something else.', textForm: 'paraphrase', kind: 'assertion' })).body.id;
+    statement = (
+      await t.http
+        .post('/v1/statements')
+        .send({ speakerId: speaker, text: 'Tehran warned Moscow.', textForm: 'paraphrase', kind: 'assertion' })
+    ).body.id;
+    other = (
+      await t.http.post('/v1/statements').send({ speakerId: speaker, text: 'Something else.', textForm: 'paraphrase', kind: 'assertion' })
+    ).body.id;
   });
   const hop = (body: object, s = statement) => t.http.post(`/v1/statements/${s}/relays`).send(body);
 
   describe('POST /v1/statements/:id/relays', () => {
     it('records a first-hand hop in a document', async () => {
-      const res = await hop({ relayedById: reuters, documentId: doc, mode: 'paraphrase', cue: 'three sources said', relayedOn: '2024-04' }).expect(201);
+      const res = await hop({
+        relayedById: reuters,
+        documentId: doc,
+        mode: 'paraphrase',
+        cue: 'three sources said',
+        relayedOn: '2024-04',
+      }).expect(201);
       assert.equal(res.body.firstHand, true);
       assert.equal(res.body.hedge, 'said');
       assert.equal(res.body.relayedOnPrecision, 'month');
@@ -58,7 +71,11 @@ describe('relays', () => {
         expectProblem(await hop({ relayedById: paper, viaRelayId: first.id, firstHand: true, mode: 'verbatim' }), 422);
       });
       it('validates mode, hedge and unknown fields', async () => {
-        expectFieldErrors(await hop({ relayedById: reuters, mode: 'gossip', hedge: 'maybe', statementId: 3 }), ['/mode', '/hedge', '/statementId']);
+        expectFieldErrors(await hop({ relayedById: reuters, mode: 'gossip', hedge: 'maybe', statementId: 3 }), [
+          '/mode',
+          '/hedge',
+          '/statementId',
+        ]);
       });
       it('404s for an unknown statement', async () => {
         expectProblem(await hop({ relayedById: reuters, mode: 'verbatim' }, 12345), 404);
@@ -97,7 +114,9 @@ describe('relays', () => {
       const res = await t.http.patch(`/v1/relays/${b.id}`).send({ viaRelayId: a.id }).expect(200);
       assert.equal(res.body.firstHand, false);
     });
-    it('404s', async () => { expectProblem(await t.http.patch('/v1/relays/999').send({ cue: 'x' }), 404); });
+    it('404s', async () => {
+      expectProblem(await t.http.patch('/v1/relays/999').send({ cue: 'x' }), 404);
+    });
   });
 
   describe('DELETE /v1/relays/:id', () => {
@@ -112,8 +131,12 @@ describe('relays', () => {
     it('refuses while a tag marks it, naming the tag', async () => {
       const t2 = await makeTestApp({ demo: true });
       const doc = demoId(t2.db, 'document', 'telegraph-article');
-      const tag = (await t2.http.post(`/v1/documents/${doc}/tags`)
-        .send({ selector: { exact: 'I do not know anything about this.' }, statementId: demoId(t2.db, 'statement', 'peskov-no-comment') }).expect(201)).body;
+      const tag = (
+        await t2.http
+          .post(`/v1/documents/${doc}/tags`)
+          .send({ selector: { exact: 'I do not know anything about this.' }, statementId: demoId(t2.db, 'statement', 'peskov-no-comment') })
+          .expect(201)
+      ).body;
       const relay = demoId(t2.db, 'relay', 'peskov-telegraph');
       const body = expectProblem(await t2.http.delete(`/v1/relays/${relay}`), 409);
       assert.ok(body.references.length >= 1 && body.references.every((r: any) => r.type === 'tag' && r.field === 'relayId'));
@@ -121,6 +144,8 @@ describe('relays', () => {
       await t2.http.delete(`/v1/relays/${relay}?cascade=true`).expect(204);
       assert.equal((t2.db.sqlite.prepare('SELECT count(*) AS n FROM tags WHERE relay_id = ?').get(relay) as any).n, 0);
     });
-    it('404s', async () => { expectProblem(await t.http.delete('/v1/relays/999'), 404); });
+    it('404s', async () => {
+      expectProblem(await t.http.delete('/v1/relays/999'), 404);
+    });
   });
 });

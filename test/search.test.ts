@@ -7,7 +7,8 @@ import { parseAdvanced } from '../src/search/advanced-query.js';
 import { demoId, makeTestApp, type TestApp } from './helpers/test-app.js';
 import { expectFieldErrors, expectProblem } from './helpers/problems.js';
 
-const TIPOFF = 'Days before the attack in Russia, Tehran shared information with Moscow about a possible big terrorist attack inside Russia that was acquired during interrogations of those arrested in connection with deadly bombings in Iran.';
+const TIPOFF =
+  'Days before the attack in Russia, Tehran shared information with Moscow about a possible big terrorist attack inside Russia that was acquired during interrogations of those arrested in connection with deadly bombings in Iran.';
 
 const search = (t: TestApp, query: Record<string, unknown>) => t.http.get('/v1/search').query(query);
 const firstId = (res: { body: any }) => res.body.items[0]?.statement.id;
@@ -23,7 +24,9 @@ function assertIndexesExact(t: TestApp): void {
 
 describe('search', () => {
   let t: TestApp;
-  before(async () => { t = await makeTestApp({ demo: true }); });
+  before(async () => {
+    t = await makeTestApp({ demo: true });
+  });
 
   describe('GET /v1/search', () => {
     describe('acceptance on the demo story', () => {
@@ -51,7 +54,10 @@ describe('search', () => {
         assert.deepEqual(path(hit.hops), [['Reuters', 'The Telegraph']]);
         assert.equal(hit.hops[0].firstHand, true);
         assert.equal(hit.hops[0].hops[0].cue, 'Reuters reported on Monday; one said');
-        assert.deepEqual(hit.claims.map((c: any) => [c.text, c.stance]), [['Iran warned Russia before the attack', 'supports']]);
+        assert.deepEqual(
+          hit.claims.map((c: any) => [c.text, c.stance]),
+          [['Iran warned Russia before the attack', 'supports']],
+        );
       });
     });
 
@@ -63,9 +69,11 @@ describe('search', () => {
         'a few words more at the start': `One said: "${TIPOFF}"`,
         'a few words more at the end': `${TIPOFF} Reuters reported on Monday.`,
         'words more at both ends, curly quotes': `Reuters reported on Monday. One said: “${TIPOFF}” the source added`,
-        'a few words fewer at each end': 'before the attack in Russia, Tehran shared information with Moscow about a possible big terrorist attack inside Russia that was acquired during interrogations',
+        'a few words fewer at each end':
+          'before the attack in Russia, Tehran shared information with Moscow about a possible big terrorist attack inside Russia that was acquired during interrogations',
         'a word changed in the middle': TIPOFF.replace('big terrorist attack', 'large terrorist attack'),
-        'an em dash and an ellipsis for a cut': 'Days before the attack in Russia — Tehran shared information with Moscow… acquired during interrogations',
+        'an em dash and an ellipsis for a cut':
+          'Days before the attack in Russia — Tehran shared information with Moscow… acquired during interrogations',
         'non-breaking and zero-width spaces': TIPOFF.replace('Days before', 'Days\u00a0before').replace('shared', 'sha\u200bred'),
       };
       for (const [what, q] of Object.entries(tipoffVariants)) {
@@ -75,8 +83,10 @@ describe('search', () => {
         });
       }
 
-      it('drops a reporter\'s bracketed insertion from the query', async () => {
-        const res = await search(t, { q: 'They [IS-K members] were instructed to prepare for a significant operation in Russia' }).expect(200);
+      it("drops a reporter's bracketed insertion from the query", async () => {
+        const res = await search(t, { q: 'They [IS-K members] were instructed to prepare for a significant operation in Russia' }).expect(
+          200,
+        );
         assert.equal(res.body.query.normalised, 'They were instructed to prepare for a significant operation in Russia');
         assert.equal(firstId(res), demoId(t.db, 'statement', 'instructed'));
       });
@@ -102,7 +112,10 @@ describe('search', () => {
         assert.equal(res.body.query.strategy, 'substring');
         assert.equal(firstId(res), demoId(t.db, 'statement', 'took-weapons'));
         const s = res.body.items[0].snippet;
-        assert.deepEqual(s.highlights.map((h: any) => s.text.slice(h.start, h.end)), ['akhachk']);
+        assert.deepEqual(
+          s.highlights.map((h: any) => s.text.slice(h.start, h.end)),
+          ['akhachk'],
+        );
       });
 
       it('searches only substrings with mode=substring', async () => {
@@ -128,7 +141,10 @@ describe('search', () => {
         const hit = res.body.items[0];
         assert.equal(hit.statement.id, demoId(t.db, 'statement', 'peskov-no-comment'));
         assert.equal(hit.speaker.actsFor.name, 'The Kremlin');
-        assert.deepEqual(hit.claims.map((c: any) => c.stance), ['declines_to_comment']);
+        assert.deepEqual(
+          hit.claims.map((c: any) => c.stance),
+          ['declines_to_comment'],
+        );
       });
     });
 
@@ -136,10 +152,18 @@ describe('search', () => {
       it('finds a statement by its original text, diacritics folded, and says which field matched', async () => {
         const t2 = await makeTestApp({ demo: true });
         const speakerId = demoId(t2.db, 'actor', 'detained-man');
-        const created = await t2.http.post('/v1/statements').send({
-          speakerId, text: 'We went to the café on the square.', textForm: 'quote', kind: 'assertion',
-          language: 'en', originalLanguage: 'fr', originalText: 'Nous sommes allés au café de la place Vendôme.',
-        }).expect(201);
+        const created = await t2.http
+          .post('/v1/statements')
+          .send({
+            speakerId,
+            text: 'We went to the café on the square.',
+            textForm: 'quote',
+            kind: 'assertion',
+            language: 'en',
+            originalLanguage: 'fr',
+            originalText: 'Nous sommes allés au café de la place Vendôme.',
+          })
+          .expect(201);
         const res = await search(t2, { q: 'allés au cafe place vendome' }).expect(200);
         assert.equal(firstId(res), created.body.id);
         const s = res.body.items[0].snippet;
@@ -149,13 +173,22 @@ describe('search', () => {
     });
 
     describe('confidential fields', () => {
-      it('never returns an actor\'s attestation or confidential notes', async () => {
+      it("never returns an actor's attestation or confidential notes", async () => {
         const t2 = await makeTestApp({ demo: true });
-        const actor = await t2.http.post('/v1/actors').send({
-          kind: 'person', identityStatus: 'anonymous', description: 'a border guard',
-          attestation: { by: 'desk editor', note: 'SECRET-ATTESTATION-NOTE' }, confidentialNotes: 'SECRET-CONFIDENTIAL-NOTES',
-        }).expect(201);
-        await t2.http.post('/v1/statements').send({ speakerId: actor.body.id, text: 'The convoy crossed at dawn.', textForm: 'quote', kind: 'assertion' }).expect(201);
+        const actor = await t2.http
+          .post('/v1/actors')
+          .send({
+            kind: 'person',
+            identityStatus: 'anonymous',
+            description: 'a border guard',
+            attestation: { by: 'desk editor', note: 'SECRET-ATTESTATION-NOTE' },
+            confidentialNotes: 'SECRET-CONFIDENTIAL-NOTES',
+          })
+          .expect(201);
+        await t2.http
+          .post('/v1/statements')
+          .send({ speakerId: actor.body.id, text: 'The convoy crossed at dawn.', textForm: 'quote', kind: 'assertion' })
+          .expect(201);
         const res = await search(t2, { q: 'convoy crossed at dawn' }).expect(200);
         assert.equal(res.body.items[0].speaker.id, actor.body.id);
         assert.doesNotMatch(res.text, /SECRET-|attestation|confidential/i);
@@ -183,7 +216,10 @@ describe('search', () => {
       it('by outlet: hops relayed by it or in its documents', async () => {
         const reuters = demoId(t.db, 'actor', 'reuters');
         const got = await all({ q: 'Russia OR Moscow OR Tehran OR Iran OR attack', mode: 'advanced', outletId: reuters });
-        assert.deepEqual(got.sort(), [key('tipoff'), key('lacked-details'), key('instructed'), key('already-travelled'), key('obligation')].sort());
+        assert.deepEqual(
+          got.sort(),
+          [key('tipoff'), key('lacked-details'), key('instructed'), key('already-travelled'), key('obligation')].sort(),
+        );
       });
 
       it('by document', async () => {
@@ -199,7 +235,9 @@ describe('search', () => {
       });
 
       it('by circumstance', async () => {
-        assert.deepEqual(await all({ q: 'Russia OR weapons', mode: 'advanced', circumstance: 'under_interrogation' }), [key('already-travelled')]);
+        assert.deepEqual(await all({ q: 'Russia OR weapons', mode: 'advanced', circumstance: 'under_interrogation' }), [
+          key('already-travelled'),
+        ]);
         assert.deepEqual(await all({ q: 'attack', circumstance: 'own_channel' }), [key('is-claim')]);
       });
 
@@ -207,7 +245,7 @@ describe('search', () => {
         assert.deepEqual(await all({ q: 'anything', kind: 'no_comment' }), [key('peskov-no-comment')]);
       });
 
-      it('by partial date range, overlapping the statement\'s own range', async () => {
+      it("by partial date range, overlapping the statement's own range", async () => {
         // peskov-no-comment is 2024-04; the US warning 2024-03; most others just 2024.
         assert.deepEqual(await all({ q: 'anything', saidFrom: '2024-04-15', saidTo: '2024-04-20' }), [key('peskov-no-comment')]);
         assert.deepEqual(await all({ q: 'anything', saidFrom: '2024-05' }), []);
@@ -216,12 +254,19 @@ describe('search', () => {
       });
 
       it('combines filters', async () => {
-        const got = await all({ q: 'attack', speakerId: demoId(t.db, 'actor', 'islamic-state'), circumstance: 'own_channel', claimId: demoId(t.db, 'claim', 'is-carried-out-attack') });
+        const got = await all({
+          q: 'attack',
+          speakerId: demoId(t.db, 'actor', 'islamic-state'),
+          circumstance: 'own_channel',
+          claimId: demoId(t.db, 'claim', 'is-carried-out-attack'),
+        });
         assert.deepEqual(got, [key('is-claim')]);
       });
 
       it('applies to substring searches too', async () => {
-        assert.deepEqual(await all({ q: 'ttack', mode: 'substring', speakerId: demoId(t.db, 'actor', 'putin') }), [key('putin-blames-ukraine')]);
+        assert.deepEqual(await all({ q: 'ttack', mode: 'substring', speakerId: demoId(t.db, 'actor', 'putin') }), [
+          key('putin-blames-ukraine'),
+        ]);
         assert.deepEqual(await all({ q: 'ttack', mode: 'substring', identityStatus: 'unidentified' }), [key('took-weapons')]);
       });
 
@@ -266,7 +311,10 @@ describe('search', () => {
       it('pages through a ranked window and what follows it, without gaps or repeats', async () => {
         const t2 = await makeTestApp({ demo: true });
         const narrow = new SearchService(new SearchRepository(t2.db), t2.services.provenance, { scoreBudget: 3 });
-        const everything = t2.db.sqlite.prepare(`SELECT rowid FROM statements_fts WHERE statements_fts MATCH '"the"' ORDER BY rowid DESC`).all().map((r: any) => r.rowid);
+        const everything = t2.db.sqlite
+          .prepare(`SELECT rowid FROM statements_fts WHERE statements_fts MATCH '"the"' ORDER BY rowid DESC`)
+          .all()
+          .map((r: any) => r.rowid);
         assert.ok(everything.length > 5);
         const seen: number[] = [];
         let cursor: string | undefined;
@@ -278,7 +326,10 @@ describe('search', () => {
           cursor = page.nextCursor ?? undefined;
         } while (cursor);
         assert.equal(first.query.rankedWithin, 3);
-        assert.deepEqual([...seen].sort((a, b) => a - b), [...everything].sort((a, b) => a - b));
+        assert.deepEqual(
+          [...seen].sort((a, b) => a - b),
+          [...everything].sort((a, b) => a - b),
+        );
         // The three newest are ranked first; the rest follow newest first.
         assert.deepEqual(seen.slice(0, 3).sort(), everything.slice(0, 3).sort());
         assert.deepEqual(seen.slice(3), everything.slice(3));
@@ -286,8 +337,16 @@ describe('search', () => {
 
       it('pages through a re-ranked pool, the rest of the window and what follows, without gaps or repeats', async () => {
         const t2 = await makeTestApp({ demo: true });
-        const everything = t2.db.sqlite.prepare(`SELECT rowid FROM statements_fts WHERE statements_fts MATCH '"attack"'`).all().map((r: any) => r.rowid as number);
-        for (const [scoreBudget, pool, limit] of [[3, 2, 1], [4, 3, 2], [0, 2, 3], [2, 5, 1]]) {
+        const everything = t2.db.sqlite
+          .prepare(`SELECT rowid FROM statements_fts WHERE statements_fts MATCH '"attack"'`)
+          .all()
+          .map((r: any) => r.rowid as number);
+        for (const [scoreBudget, pool, limit] of [
+          [3, 2, 1],
+          [4, 3, 2],
+          [0, 2, 3],
+          [2, 5, 1],
+        ]) {
           const narrow = new SearchService(new SearchRepository(t2.db), t2.services.provenance, { scoreBudget, pool });
           const whole = narrow.search({ q: 'the attack', limit: 200 }).items.map((i) => i.statement.id);
           const seen: number[] = [];
@@ -298,7 +357,10 @@ describe('search', () => {
             cursor = page.nextCursor ?? undefined;
           } while (cursor);
           assert.deepEqual(seen, whole, `budget ${scoreBudget}, pool ${pool}, limit ${limit}`);
-          assert.deepEqual([...seen].sort((a, b) => a - b), [...everything].sort((a, b) => a - b));
+          assert.deepEqual(
+            [...seen].sort((a, b) => a - b),
+            [...everything].sort((a, b) => a - b),
+          );
         }
       });
 
@@ -318,14 +380,14 @@ describe('search', () => {
         'two characters': 'US',
         'two characters, no match': 'zq',
         'double quotes': '"I took',
-        'apostrophes': "Russia's security agency's",
+        apostrophes: "Russia's security agency's",
         'FTS5 operators as words': 'weapons AND OR NOT NEAR',
         'NEAR()': 'NEAR(weapons Makhachkala, 2)',
         'a column filter': 'text:weapons original_text:foo',
         'a caret': '^weapons',
         'a star': 'weap* *',
         'a leading minus': '-weapons',
-        'parentheses': '((weapons) OR (',
+        parentheses: '((weapons) OR (',
         'braces and plus': '{text} + weapons',
         'control characters': 'weap\u0000ons\u0007 Makhachkala\u001b',
         'emoji among words': 'weapons 🔫 Makhachkala 🇷🇺',
@@ -426,13 +488,18 @@ describe('search', () => {
 
   describe('the indexes follow the statements table', () => {
     let w: TestApp;
-    beforeEach(async () => { w = await makeTestApp({ demo: true }); });
+    beforeEach(async () => {
+      w = await makeTestApp({ demo: true });
+    });
     const found = async (q: string) => ids(await search(w, { q, limit: 200 }).expect(200));
     const foundSubstring = async (q: string) => ids(await search(w, { q, mode: 'substring', limit: 200 }).expect(200));
 
     it('on insert, update of text and original text, and delete through the API', async () => {
       const speakerId = demoId(w.db, 'actor', 'peskov');
-      const created = await w.http.post('/v1/statements').send({ speakerId, text: 'The zebrafish protocol was never signed.', textForm: 'quote', kind: 'denial' }).expect(201);
+      const created = await w.http
+        .post('/v1/statements')
+        .send({ speakerId, text: 'The zebrafish protocol was never signed.', textForm: 'quote', kind: 'denial' })
+        .expect(201);
       const id = created.body.id;
       assert.deepEqual(await found('zebrafish protocol'), [id]);
       assert.deepEqual(await foundSubstring('ebrafi'), [id]);
@@ -444,7 +511,10 @@ describe('search', () => {
       assert.deepEqual(await found('okapi memorandum'), [id]);
       assertIndexesExact(w);
 
-      await w.http.patch(`/v1/statements/${id}`).send({ originalLanguage: 'de', originalText: 'Das Okapi-Memorandum wurde nie unterzeichnet.' }).expect(200);
+      await w.http
+        .patch(`/v1/statements/${id}`)
+        .send({ originalLanguage: 'de', originalText: 'Das Okapi-Memorandum wurde nie unterzeichnet.' })
+        .expect(200);
       assert.deepEqual(await found('unterzeichnet'), [id]);
       await w.http.patch(`/v1/statements/${id}`).send({ kind: 'assertion' }).expect(200);
       assert.deepEqual(await found('unterzeichnet'), [id]);
@@ -461,7 +531,10 @@ describe('search', () => {
     it('on bundles, and on cascade deletes of an actor and of a document', async () => {
       const bundle = {
         namespace: 'test.search-bundle',
-        actors: [{ key: 'spokes', kind: 'person', identityStatus: 'named', name: 'A Spokesperson' }, { key: 'paper', kind: 'outlet', identityStatus: 'named', name: 'The Paper' }],
+        actors: [
+          { key: 'spokes', kind: 'person', identityStatus: 'named', name: 'A Spokesperson' },
+          { key: 'paper', kind: 'outlet', identityStatus: 'named', name: 'The Paper' },
+        ],
         documents: [{ key: 'doc', outlet: 'paper', title: 'A report' }],
         statements: [
           { key: 's1', speaker: 'spokes', text: 'The narwhal agreement holds.', textForm: 'quote', kind: 'assertion' },
@@ -493,7 +566,13 @@ describe('search', () => {
     it('on writes in plain SQL, which no application code sees', async () => {
       const speakerId = demoId(w.db, 'actor', 'putin');
       const now = new Date().toISOString();
-      const id = Number(w.db.sqlite.prepare(`INSERT INTO statements (speaker_id, text, text_form, kind, circumstances, created_at, updated_at) VALUES (?, 'The axolotl summit is off.', 'quote', 'assertion', '[]', ?, ?)`).run(speakerId, now, now).lastInsertRowid);
+      const id = Number(
+        w.db.sqlite
+          .prepare(
+            `INSERT INTO statements (speaker_id, text, text_form, kind, circumstances, created_at, updated_at) VALUES (?, 'The axolotl summit is off.', 'quote', 'assertion', '[]', ?, ?)`,
+          )
+          .run(speakerId, now, now).lastInsertRowid,
+      );
       assert.deepEqual(await found('axolotl summit'), [id]);
       w.db.sqlite.prepare(`UPDATE statements SET text = 'The quokka summit is off.' WHERE id = ?`).run(id);
       assert.deepEqual(await found('axolotl'), []);
@@ -506,7 +585,10 @@ describe('search', () => {
     it('finds a word written after a search that found it nowhere (word counts are steering, never results)', async () => {
       assert.deepEqual(await found('zyzzyva blorptastic'), []);
       const speakerId = demoId(w.db, 'actor', 'putin');
-      const created = await w.http.post('/v1/statements').send({ speakerId, text: 'A zyzzyva was seen in the capital.', textForm: 'quote', kind: 'assertion' }).expect(201);
+      const created = await w.http
+        .post('/v1/statements')
+        .send({ speakerId, text: 'A zyzzyva was seen in the capital.', textForm: 'quote', kind: 'assertion' })
+        .expect(201);
       const res = await search(w, { q: 'zyzzyva blorptastic' }).expect(200);
       assert.equal(res.body.query.strategy, 'any-words');
       assert.deepEqual(ids(res), [created.body.id]);
@@ -514,7 +596,10 @@ describe('search', () => {
 
     it('keeps a refused write out of the index (the transaction rolls back index and table together)', async () => {
       const before = await found('attack');
-      await w.http.post('/v1/statements').send({ speakerId: 999999, text: 'The attack on the wombat depot.', textForm: 'quote', kind: 'assertion' }).expect(422);
+      await w.http
+        .post('/v1/statements')
+        .send({ speakerId: 999999, text: 'The attack on the wombat depot.', textForm: 'quote', kind: 'assertion' })
+        .expect(422);
       assert.deepEqual(await found('wombat'), []);
       assert.deepEqual(await found('attack'), before);
       assertIndexesExact(w);
@@ -535,7 +620,10 @@ describe('search', () => {
 
     it('highlights words and maps folded offsets back to the original text', () => {
       const h = highlight('Café CRÈME, s’il vous plaît', { stems: new Set(['cafe', 'creme'].map(stem)) });
-      assert.deepEqual(h.highlights.map((x) => 'Café CRÈME, s’il vous plaît'.slice(x.start, x.end)), ['Café CRÈME']);
+      assert.deepEqual(
+        h.highlights.map((x) => 'Café CRÈME, s’il vous plaît'.slice(x.start, x.end)),
+        ['Café CRÈME'],
+      );
     });
 
     it('cuts a long text to a window around the densest matches', () => {

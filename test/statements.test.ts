@@ -8,12 +8,21 @@ describe('statements', () => {
   let fsb: number;
   beforeEach(async () => {
     t = await makeTestApp();
-    speaker = (await t.http.post('/v1/actors').send({ kind: 'person', identityStatus: 'unidentified', description: 'a detained man' })).body.id;
+    speaker = (await t.http.post('/v1/actors').send({ kind: 'person', identityStatus: 'unidentified', description: 'a detained man' })).body
+      .id;
     fsb = (await t.http.post('/v1/actors').send({ kind: 'organisation', identityStatus: 'named', name: 'FSB' })).body.id;
   });
   const quote = () => ({
-    speakerId: speaker, text: 'I took them weapons from Makhachkala.', textForm: 'quote', kind: 'confirmation',
-    saidOn: '2024-03', medium: 'video', mediumPublisherId: fsb, circumstances: ['in_custody'], language: 'en', originalLanguage: 'ru',
+    speakerId: speaker,
+    text: 'I took them weapons from Makhachkala.',
+    textForm: 'quote',
+    kind: 'confirmation',
+    saidOn: '2024-03',
+    medium: 'video',
+    mediumPublisherId: fsb,
+    circumstances: ['in_custody'],
+    language: 'en',
+    originalLanguage: 'ru',
   });
 
   describe('POST /v1/statements', () => {
@@ -28,7 +37,10 @@ describe('statements', () => {
       assert.equal(row.medium_publisher_id, fsb);
     });
     it('keeps an unknown date unknown', async () => {
-      const res = await t.http.post('/v1/statements').send({ ...quote(), saidOn: null }).expect(201);
+      const res = await t.http
+        .post('/v1/statements')
+        .send({ ...quote(), saidOn: null })
+        .expect(201);
       assert.equal(res.body.saidOnPrecision, 'unknown');
     });
     describe('when invalid', () => {
@@ -36,7 +48,9 @@ describe('statements', () => {
         const before = snapshot(t.db);
         expectFieldErrors(await t.http.post('/v1/statements').send({ ...quote(), saidOn: '2024-02-30' }), ['/saidOn']);
         expectFieldErrors(await t.http.post('/v1/statements').send({ ...quote(), saidOn: '24-3' }), ['/saidOn']);
-        expectFieldErrors(await t.http.post('/v1/statements').send({ ...quote(), circumstances: ['in_custody', 'in_custody'] }), ['/circumstances']);
+        expectFieldErrors(await t.http.post('/v1/statements').send({ ...quote(), circumstances: ['in_custody', 'in_custody'] }), [
+          '/circumstances',
+        ]);
         expectFieldErrors(await t.http.post('/v1/statements').send({ ...quote(), kind: 'rumour' }), ['/kind']);
         expectFieldErrors(await t.http.post('/v1/statements').send({ speakerId: speaker }), ['/text', '/textForm', '/kind']);
         expectFieldErrors(await t.http.post('/v1/statements').send({ ...quote(), text: '' }), ['/text']);
@@ -44,7 +58,10 @@ describe('statements', () => {
       });
       it('422s for a speaker or publisher that does not exist', async () => {
         const body = expectProblem(await t.http.post('/v1/statements').send({ ...quote(), speakerId: 999, mediumPublisherId: 998 }), 422);
-        assert.deepEqual(body.errors.map((e: any) => e.pointer), ['/speakerId', '/mediumPublisherId']);
+        assert.deepEqual(
+          body.errors.map((e: any) => e.pointer),
+          ['/speakerId', '/mediumPublisherId'],
+        );
       });
     });
   });
@@ -54,7 +71,10 @@ describe('statements', () => {
       const t2 = await makeTestApp({ demo: true });
       const peskov = demoId(t2.db, 'actor', 'peskov');
       const bySpeaker = await t2.http.get(`/v1/statements?speakerId=${peskov}`).expect(200);
-      assert.deepEqual(bySpeaker.body.items.map((s: any) => s.text), ['I do not know anything about this.']);
+      assert.deepEqual(
+        bySpeaker.body.items.map((s: any) => s.text),
+        ['I do not know anything about this.'],
+      );
       const byKind = await t2.http.get('/v1/statements?kind=warning').expect(200);
       assert.equal(byKind.body.items.length, 1);
       const claim = demoId(t2.db, 'claim', 'iran-warned-russia');
@@ -82,7 +102,9 @@ describe('statements', () => {
       const res = await t2.http.get(`/v1/statements/${demoId(t2.db, 'statement', 'peskov-no-comment')}`).expect(200);
       assert.deepEqual(res.body.claims, [{ claimId: demoId(t2.db, 'claim', 'iran-warned-russia'), stance: 'declines_to_comment' }]);
     });
-    it('404s', async () => { expectProblem(await t.http.get('/v1/statements/77'), 404); });
+    it('404s', async () => {
+      expectProblem(await t.http.get('/v1/statements/77'), 404);
+    });
   });
 
   describe('PATCH /v1/statements/:id', () => {
@@ -125,15 +147,26 @@ describe('statements', () => {
       const outlet = (await t.http.post('/v1/actors').send({ kind: 'outlet', identityStatus: 'named', name: 'Wire' })).body.id;
       const paper = (await t.http.post('/v1/actors').send({ kind: 'outlet', identityStatus: 'named', name: 'Paper' })).body.id;
       const h1 = (await t.http.post(`/v1/statements/${s.id}/relays`).send({ relayedById: outlet, mode: 'translation' }).expect(201)).body;
-      await t.http.post(`/v1/statements/${s.id}/relays`).send({ relayedById: paper, viaRelayId: h1.id, mode: 'verbatim', cue: 'Wire reported' }).expect(201);
+      await t.http
+        .post(`/v1/statements/${s.id}/relays`)
+        .send({ relayedById: paper, viaRelayId: h1.id, mode: 'verbatim', cue: 'Wire reported' })
+        .expect(201);
       await t.http.post(`/v1/statements/${s.id}/relays`).send({ relayedById: fsb, viaRelayId: h1.id, mode: 'summary' }).expect(201);
       const res = await t.http.get(`/v1/statements/${s.id}/provenance`).expect(200);
       assert.equal(res.body.speaker.identityStatus, 'unidentified');
       assert.equal(res.body.mediumPublisher.name, 'FSB');
       assert.equal(res.body.hops.length, 1);
       assert.equal(res.body.hops[0].firstHand, true);
-      assert.deepEqual(res.body.hops[0].hops.map((h: any) => [h.relayedBy.name, h.depth]), [['Paper', 2], ['FSB', 2]]);
+      assert.deepEqual(
+        res.body.hops[0].hops.map((h: any) => [h.relayedBy.name, h.depth]),
+        [
+          ['Paper', 2],
+          ['FSB', 2],
+        ],
+      );
     });
-    it('404s', async () => { expectProblem(await t.http.get('/v1/statements/9/provenance'), 404); });
+    it('404s', async () => {
+      expectProblem(await t.http.get('/v1/statements/9/provenance'), 404);
+    });
   });
 });

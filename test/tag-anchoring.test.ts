@@ -17,7 +17,8 @@ import { TextDiff } from '../src/tags/text-diff.js';
 
 // Reference implementation: plain DP over code points, to check the bit-parallel one.
 function naiveSimilarity(a: string, b: string): number {
-  const A = [...a], B = [...b];
+  const A = [...a],
+    B = [...b];
   let prev = Array.from({ length: B.length + 1 }, (_, j) => j);
   for (let i = 1; i <= A.length; i++) {
     const cur = [i];
@@ -105,7 +106,13 @@ describe('tag anchoring', () => {
       const r = resolveSelector(body, { exact: 'mayor said' });
       assert.ok(!r.ok);
       assert.equal(r.reason, 'ambiguous');
-      assert.deepEqual(r.candidates!.map((c) => [c.start, c.end]), [[4, 14], [51, 61]]);
+      assert.deepEqual(
+        r.candidates!.map((c) => [c.start, c.end]),
+        [
+          [4, 14],
+          [51, 61],
+        ],
+      );
       assert.equal(r.candidates![1].prefix, 'The council said yes. Later the ');
     });
 
@@ -155,7 +162,10 @@ describe('tag anchoring', () => {
     it('matches a plain DP Levenshtein, including patterns longer than one 32-bit block', () => {
       const ch = fc.constantFrom('a', 'b', 'c', ' ', '😀', '\r', '\n');
       const str = fc.array(ch, { maxLength: 120 }).map((a) => a.join(''));
-      fc.assert(fc.property(str, str, (a, b) => similarity(a, b) === naiveSimilarity(a, b)), { numRuns: 500 });
+      fc.assert(
+        fc.property(str, str, (a, b) => similarity(a, b) === naiveSimilarity(a, b)),
+        { numRuns: 500 },
+      );
     });
   });
 
@@ -165,7 +175,11 @@ describe('tag anchoring', () => {
         'The minister said the plan would cut costs by ten percent next year.\r\n' +
         'Critics said the plan was vague. 😀 The minister said nothing more.',
     );
-    const tag = describeSpan(original, original.text.indexOf('the plan would cut costs'), original.text.indexOf('the plan would cut costs') + 24);
+    const tag = describeSpan(
+      original,
+      original.text.indexOf('the plan would cut costs'),
+      original.text.indexOf('the plan would cut costs') + 24,
+    );
 
     it('anchored: unchanged text at the same offsets', () => {
       const edited = new CodePointText(original.text.replace('Critics', 'Opponents'));
@@ -204,7 +218,9 @@ describe('tag anchoring', () => {
     });
 
     it('orphaned: the tagged text was deleted entirely', () => {
-      const edited = new CodePointText(original.text.replace('The minister said the plan would cut costs by ten percent next year.\r\n', ''));
+      const edited = new CodePointText(
+        original.text.replace('The minister said the plan would cut costs by ten percent next year.\r\n', ''),
+      );
       assert.deepEqual(reanchor(tag, edited), { status: 'orphaned', start: null, end: null, exact: null, score: 0 });
     });
 
@@ -225,7 +241,25 @@ describe('tag anchoring', () => {
   });
 
   describe('reanchorAll properties', () => {
-    const token = fc.constantFrom('lorem', 'ipsum', 'dolor', 'sit', 'amet', ' ', ' ', '. ', ', ', '\r\n', '😀', '👍🏽', 'é', 'x', 'said', '“', '”');
+    const token = fc.constantFrom(
+      'lorem',
+      'ipsum',
+      'dolor',
+      'sit',
+      'amet',
+      ' ',
+      ' ',
+      '. ',
+      ', ',
+      '\r\n',
+      '😀',
+      '👍🏽',
+      'é',
+      'x',
+      'said',
+      '“',
+      '”',
+    );
     const text = (max: number) => fc.array(token, { minLength: 1, maxLength: max }).map((t) => t.join(''));
     const tagSeed = fc.tuple(fc.nat(), fc.nat());
     const edit = fc.record({ at: fc.nat(), del: fc.nat({ max: 12 }), ins: text(4).map((s) => (s.length % 3 === 0 ? '' : s)) });
@@ -248,13 +282,18 @@ describe('tag anchoring', () => {
     for (const withPrevious of [false, true]) {
       it(`never returns a wrong anchor after random edits (${withPrevious ? 'previous body known: diff' : 'quote search only'})`, () => {
         fc.assert(
-          fc.property(text(120), fc.array(tagSeed, { minLength: 1, maxLength: 12 }), fc.array(edit, { minLength: 1, maxLength: 5 }), (src, seeds, edits) => {
-            const body = new CodePointText(src);
-            const tags = makeTags(body, seeds);
-            const edited = new CodePointText(applyEdits(src, edits));
-            const results = reanchorAll(tags, edited, withPrevious ? { previousBody: body } : {});
-            tags.forEach((t, i) => assertTrustworthy(t, edited, results[i]));
-          }),
+          fc.property(
+            text(120),
+            fc.array(tagSeed, { minLength: 1, maxLength: 12 }),
+            fc.array(edit, { minLength: 1, maxLength: 5 }),
+            (src, seeds, edits) => {
+              const body = new CodePointText(src);
+              const tags = makeTags(body, seeds);
+              const edited = new CodePointText(applyEdits(src, edits));
+              const results = reanchorAll(tags, edited, withPrevious ? { previousBody: body } : {});
+              tags.forEach((t, i) => assertTrustworthy(t, edited, results[i]));
+            },
+          ),
           { numRuns: 400 },
         );
       });
@@ -265,7 +304,8 @@ describe('tag anchoring', () => {
         fc.property(text(80), fc.array(tagSeed, { minLength: 1, maxLength: 8 }), (src, seeds) => {
           const body = new CodePointText(src);
           const tags = makeTags(body, seeds);
-          for (const [i, r] of reanchorAll(tags, body).entries()) assert.deepEqual([r.status, r.start, r.end], ['anchored', tags[i].start, tags[i].end]);
+          for (const [i, r] of reanchorAll(tags, body).entries())
+            assert.deepEqual([r.status, r.start, r.end], ['anchored', tags[i].start, tags[i].end]);
         }),
         { numRuns: 200 },
       );
@@ -302,28 +342,46 @@ describe('tag anchoring', () => {
     it('TextDiff: hunks rebuild the new text from the old, equal parts really equal', () => {
       const tok = fc.constantFrom('lorem', 'ipsum', ' ', '. ', 'x', '😀', 'ab', '\r\n');
       const str = fc.array(tok, { maxLength: 200 }).map((a) => a.join(''));
-      fc.assert(fc.property(str, str, (x, y) => {
-        const a = new CodePointText(x), b = new CodePointText(y);
-        const d = new TextDiff(a.codePoints, b.codePoints);
-        let i = 0, j = 0;
-        const out: string[] = [];
-        for (const h of d.hunks) {
-          assert.equal(h.a0 - i, h.b0 - j);
-          assert.equal(a.slice(i, h.a0), b.slice(j, h.b0));
-          assert.ok(h.a1 > h.a0 || h.b1 > h.b0);
-          out.push(a.slice(i, h.a0), b.slice(h.b0, h.b1));
-          i = h.a1; j = h.b1;
-        }
-        out.push(a.slice(i, a.length));
-        assert.equal(out.join(''), y);
-      }), { numRuns: 500 });
+      fc.assert(
+        fc.property(str, str, (x, y) => {
+          const a = new CodePointText(x),
+            b = new CodePointText(y);
+          const d = new TextDiff(a.codePoints, b.codePoints);
+          let i = 0,
+            j = 0;
+          const out: string[] = [];
+          for (const h of d.hunks) {
+            assert.equal(h.a0 - i, h.b0 - j);
+            assert.equal(a.slice(i, h.a0), b.slice(j, h.b0));
+            assert.ok(h.a1 > h.a0 || h.b1 > h.b0);
+            out.push(a.slice(i, h.a0), b.slice(h.b0, h.b1));
+            i = h.a1;
+            j = h.b1;
+          }
+          out.push(a.slice(i, a.length));
+          assert.equal(out.join(''), y);
+        }),
+        { numRuns: 500 },
+      );
     });
 
     it('anchored and moved through edits before and after, exactly', () => {
       const before = 'Alpha said yes. Beta said no. Gamma said maybe.';
       const tag = tagOf(before, 'said no');
-      assert.deepEqual(reanchorWith(before, before + ' Delta agreed.', tag), { status: 'anchored', start: tag.start, end: tag.end, exact: 'said no', score: 1 });
-      assert.deepEqual(reanchorWith(before, '🔥 ' + before, tag), { status: 'moved', start: tag.start + 2, end: tag.end + 2, exact: 'said no', score: 1 });
+      assert.deepEqual(reanchorWith(before, before + ' Delta agreed.', tag), {
+        status: 'anchored',
+        start: tag.start,
+        end: tag.end,
+        exact: 'said no',
+        score: 1,
+      });
+      assert.deepEqual(reanchorWith(before, '🔥 ' + before, tag), {
+        status: 'moved',
+        start: tag.start + 2,
+        end: tag.end + 2,
+        exact: 'said no',
+        score: 1,
+      });
     });
 
     it('moved: an insertion the diff could place inside the tag ("e" + "eda…") stays outside it', () => {
@@ -340,11 +398,19 @@ describe('tag anchoring', () => {
       assert.equal(reanchorWith(before, 'He said no. Finally they said no.', tag).status, 'orphaned');
       // Without the previous body, context alone cannot tell: quote search finds a "no" it can support.
       const first = tagOf(before, 'no', 0);
-      assert.deepEqual(reanchorWith(before, 'He said no. Finally they said no.', first), { status: 'anchored', start: 8, end: 10, exact: 'no', score: 1 });
+      assert.deepEqual(reanchorWith(before, 'He said no. Finally they said no.', first), {
+        status: 'anchored',
+        start: 8,
+        end: 10,
+        exact: 'no',
+        score: 1,
+      });
     });
 
     it('moved: a paragraph cut and pasted elsewhere is found where the edit wrote it', () => {
-      const p1 = 'First paragraph, about the budget.\r\n', p2 = 'Second: the minister said the plan was final.\r\n', p3 = 'Third paragraph closes.';
+      const p1 = 'First paragraph, about the budget.\r\n',
+        p2 = 'Second: the minister said the plan was final.\r\n',
+        p3 = 'Third paragraph closes.';
       const tag = tagOf(p1 + p2 + p3, 'the minister said the plan was final');
       const after = p1 + p3 + '\r\n' + p2;
       const r = reanchorWith(p1 + p2 + p3, after, tag);
@@ -406,38 +472,54 @@ describe('tag anchoring', () => {
     it('ground truth: over distinct words, text that survived is found exactly where it went', () => {
       const tally = { intact: 0, lost: 0 };
       const word = fc.stringMatching(/^[a-z]{3,7}$/);
-      fc.assert(fc.property(
-        fc.uniqueArray(word, { minLength: 20, maxLength: 60 }),
-        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 5 })), { minLength: 1, maxLength: 10 }),
-        fc.array(fc.record({ at: fc.nat(), del: fc.nat({ max: 30 }), ins: fc.nat({ max: 4 }) }), { minLength: 1, maxLength: 5 }),
-        (words, seeds, edits) => {
-          const src = words.join(' ');
-          const cps = [...src].map((c, i) => [c, i] as [string, number]);
-          const starts = [0, ...[...src].flatMap((c, i) => (c === ' ' ? [i + 1] : []))];
-          const tags = seeds.map(([a, n]) => {
-            const w = a % starts.length, last = Math.min(starts.length - 1, w + n);
-            const end = last + 1 < starts.length ? starts[last + 1] - 1 : src.length;
-            return describeSpan(new CodePointText(src), starts[w], end);
-          });
-          let fresh = 0;
-          for (const e of edits) {
-            const at = e.at % (cps.length + 1);
-            cps.splice(at, e.del, ...[...Array.from({ length: e.ins }, () => ` zz${fresh++}q `).join('')].map((c) => [c, -1] as [string, number]));
-          }
-          const after = new CodePointText(cps.map((x) => x[0]).join(''));
-          const where = new Map(cps.flatMap(([, o], i) => (o >= 0 ? [[o, i] as [number, number]] : [])));
-          reanchorAll(tags, after, { previousBody: new CodePointText(src) }).forEach((r, i) => {
-            const t = tags[i];
-            assertTrustworthy(t, after, r);
-            const went = Array.from({ length: t.end - t.start }, (_, k) => where.get(t.start + k));
-            const intact = went.every((p, k) => p !== undefined && (k === 0 || p === went[k - 1]! + 1));
-            if (intact) tally.intact++;
-            if (r.status === 'orphaned') { if (intact) tally.lost++; return; }
-            if (intact && r.status !== 'fuzzy') assert.deepEqual([r.start, r.end], [went[0], went[0]! + went.length], 'found exactly where it went');
-            else assert.ok(went.some((p) => p !== undefined && p >= r.start! && p < r.end!), 'overlaps surviving text');
-          });
-        },
-      ), { numRuns: 400, seed: 20261127 });
+      fc.assert(
+        fc.property(
+          fc.uniqueArray(word, { minLength: 20, maxLength: 60 }),
+          fc.array(fc.tuple(fc.nat(), fc.nat({ max: 5 })), { minLength: 1, maxLength: 10 }),
+          fc.array(fc.record({ at: fc.nat(), del: fc.nat({ max: 30 }), ins: fc.nat({ max: 4 }) }), { minLength: 1, maxLength: 5 }),
+          (words, seeds, edits) => {
+            const src = words.join(' ');
+            const cps = [...src].map((c, i) => [c, i] as [string, number]);
+            const starts = [0, ...[...src].flatMap((c, i) => (c === ' ' ? [i + 1] : []))];
+            const tags = seeds.map(([a, n]) => {
+              const w = a % starts.length,
+                last = Math.min(starts.length - 1, w + n);
+              const end = last + 1 < starts.length ? starts[last + 1] - 1 : src.length;
+              return describeSpan(new CodePointText(src), starts[w], end);
+            });
+            let fresh = 0;
+            for (const e of edits) {
+              const at = e.at % (cps.length + 1);
+              cps.splice(
+                at,
+                e.del,
+                ...[...Array.from({ length: e.ins }, () => ` zz${fresh++}q `).join('')].map((c) => [c, -1] as [string, number]),
+              );
+            }
+            const after = new CodePointText(cps.map((x) => x[0]).join(''));
+            const where = new Map(cps.flatMap(([, o], i) => (o >= 0 ? [[o, i] as [number, number]] : [])));
+            reanchorAll(tags, after, { previousBody: new CodePointText(src) }).forEach((r, i) => {
+              const t = tags[i];
+              assertTrustworthy(t, after, r);
+              const went = Array.from({ length: t.end - t.start }, (_, k) => where.get(t.start + k));
+              const intact = went.every((p, k) => p !== undefined && (k === 0 || p === went[k - 1]! + 1));
+              if (intact) tally.intact++;
+              if (r.status === 'orphaned') {
+                if (intact) tally.lost++;
+                return;
+              }
+              if (intact && r.status !== 'fuzzy')
+                assert.deepEqual([r.start, r.end], [went[0], went[0]! + went.length], 'found exactly where it went');
+              else
+                assert.ok(
+                  went.some((p) => p !== undefined && p >= r.start! && p < r.end!),
+                  'overlaps surviving text',
+                );
+            });
+          },
+        ),
+        { numRuns: 400, seed: 20261127 },
+      );
       // Orphaning is always allowed, but surviving text should rarely be lost.
       console.log(`      surviving tags orphaned: ${tally.lost} of ${tally.intact}`);
       assert.ok(tally.lost <= tally.intact * 0.02, `${tally.lost} of ${tally.intact}`);
@@ -447,8 +529,29 @@ describe('tag anchoring', () => {
   describe('performance', () => {
     it('re-anchors 300 tags in a 50,000 code point body (timing logged, not asserted)', () => {
       let seed = 42;
-      const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-      const words = ['the', 'minister', 'said', 'council', 'budget', 'plan', 'would', 'costs', 'percent', 'year', 'critics', 'vague', 'reporters', 'asked', 'about', 'whether', '😀', 'policy', 'and', 'of'];
+      const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+      const words = [
+        'the',
+        'minister',
+        'said',
+        'council',
+        'budget',
+        'plan',
+        'would',
+        'costs',
+        'percent',
+        'year',
+        'critics',
+        'vague',
+        'reporters',
+        'asked',
+        'about',
+        'whether',
+        '😀',
+        'policy',
+        'and',
+        'of',
+      ];
       const parts: string[] = [];
       let len = 0;
       while (len < 50_000) {
@@ -488,7 +591,10 @@ describe('tag anchoring', () => {
         counts[r.status] = (counts[r.status] ?? 0) + 1;
         assertTrustworthy(tags[i], edited, r);
       });
-      console.log(`      reanchorAll 300 tags / ${edited.length} code points: ${cold.toFixed(1)} ms cold, ${warm.toFixed(1)} ms warm`, counts);
+      console.log(
+        `      reanchorAll 300 tags / ${edited.length} code points: ${cold.toFixed(1)} ms cold, ${warm.toFixed(1)} ms warm`,
+        counts,
+      );
     });
   });
 });

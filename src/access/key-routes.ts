@@ -5,9 +5,14 @@ import { keyToApi, type KeyService } from './key-service.js';
 export function keyRoutes(service: KeyService): RouteDef[] {
   return [
     {
-      method: 'post', path: '/v1/keys', tag: 'access', access: 'admin',
+      method: 'post',
+      path: '/v1/keys',
+      tag: 'access',
+      access: 'admin',
       summary: 'Create an API key; the key itself is in this response only',
-      body: 'key-create', status: 201, response: 'key-created',
+      body: 'key-create',
+      status: 201,
+      response: 'key-created',
       handler: ({ body, req, res }) => {
         const { key, secret } = service.create(body.name, body.role, req.viewer.keyId);
         res.location(`/v1/keys/${key.id}`);
@@ -16,8 +21,14 @@ export function keyRoutes(service: KeyService): RouteDef[] {
       },
     },
     {
-      method: 'get', path: '/v1/keys', tag: 'access', access: 'admin', summary: 'List API keys (never the keys themselves)',
-      query: 'key-list-query', status: 200, response: 'key-list',
+      method: 'get',
+      path: '/v1/keys',
+      tag: 'access',
+      access: 'admin',
+      summary: 'List API keys (never the keys themselves)',
+      query: 'key-list-query',
+      status: 200,
+      response: 'key-list',
       handler: ({ query }) => {
         const limit = query.limit ?? 50;
         const p = page(service.list(decodeCursor(query.cursor), limit, query.revoked === 'true'), limit);
@@ -25,9 +36,18 @@ export function keyRoutes(service: KeyService): RouteDef[] {
       },
     },
     {
-      method: 'delete', path: '/v1/keys/:id', tag: 'access', access: 'admin', summary: 'Revoke an API key',
-      params: 'id-params', status: 204, response: null, errors: [409],
-      handler: ({ params, req }) => { service.revoke(params.id, req.viewer.keyId); },
+      method: 'delete',
+      path: '/v1/keys/:id',
+      tag: 'access',
+      access: 'admin',
+      summary: 'Revoke an API key',
+      params: 'id-params',
+      status: 204,
+      response: null,
+      errors: [409],
+      handler: ({ params, req }) => {
+        service.revoke(params.id, req.viewer.keyId);
+      },
     },
   ];
 }

@@ -12,7 +12,14 @@ const KEY_FORMAT = /^wsk_([1-9][0-9]{0,15})_([A-Za-z0-9_-]{43})$/;
 const hashSecret = (secret: string) => createHash('sha256').update(secret).digest();
 
 export function keyToApi(row: KeyRow): ApiKey {
-  return { id: row.id, name: row.name, role: row.role as Role, createdAt: row.created_at, createdBy: row.created_by, revokedAt: row.revoked_at };
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role as Role,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    revokedAt: row.revoked_at,
+  };
 }
 
 export type Authentication = { ok: true; key: KeyRow } | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' };

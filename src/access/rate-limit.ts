@@ -7,7 +7,10 @@ import { HttpError } from '../http/problem.js';
 export class RateLimiter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
 
-  constructor(private readonly perMinute: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   hit(bucket: string): void {
     if (this.perMinute <= 0) return;
@@ -21,7 +24,13 @@ export class RateLimiter {
     w.count++;
     if (w.count > this.perMinute) {
       const retryAfter = Math.max(1, Math.ceil((w.resetAt - now) / 1000));
-      throw new HttpError(429, 'rate-limited', 'Too many requests', `More than ${this.perMinute} requests a minute; try again in ${retryAfter} s.`, { retryAfter });
+      throw new HttpError(
+        429,
+        'rate-limited',
+        'Too many requests',
+        `More than ${this.perMinute} requests a minute; try again in ${retryAfter} s.`,
+        { retryAfter },
+      );
     }
   }
 

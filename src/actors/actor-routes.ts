@@ -7,8 +7,14 @@ import { actorToApi } from './actor-service.js';
 export function actorRoutes(service: ActorService): RouteDef[] {
   return [
     {
-      method: 'post', path: '/v1/actors', tag: 'actors', summary: 'Create an actor',
-      body: 'actor-create', status: 201, response: 'actor', errors: [409, 422],
+      method: 'post',
+      path: '/v1/actors',
+      tag: 'actors',
+      summary: 'Create an actor',
+      body: 'actor-create',
+      status: 201,
+      response: 'actor',
+      errors: [409, 422],
       handler: ({ body, req, res }) => {
         if (body.attestation !== undefined) requireRole(req.viewer, 'editor', 'Attesting an anonymous source');
         const actor = actorToApi(service.create(body), req.viewer);
@@ -17,8 +23,13 @@ export function actorRoutes(service: ActorService): RouteDef[] {
       },
     },
     {
-      method: 'get', path: '/v1/actors', tag: 'actors', summary: 'List actors',
-      query: 'actor-list-query', status: 200, response: 'actor-list',
+      method: 'get',
+      path: '/v1/actors',
+      tag: 'actors',
+      summary: 'List actors',
+      query: 'actor-list-query',
+      status: 200,
+      response: 'actor-list',
       handler: ({ query, req }) => {
         const limit = query.limit ?? 50;
         const rows = service.list(query, decodeCursor(query.cursor), limit);
@@ -27,22 +38,40 @@ export function actorRoutes(service: ActorService): RouteDef[] {
       },
     },
     {
-      method: 'get', path: '/v1/actors/:id', tag: 'actors', summary: 'Read an actor',
-      params: 'id-params', status: 200, response: 'actor',
+      method: 'get',
+      path: '/v1/actors/:id',
+      tag: 'actors',
+      summary: 'Read an actor',
+      params: 'id-params',
+      status: 200,
+      response: 'actor',
       handler: ({ params, req }) => actorToApi(service.get(params.id), req.viewer),
     },
     {
-      method: 'patch', path: '/v1/actors/:id', tag: 'actors', summary: 'Change an actor',
-      params: 'id-params', body: 'actor-patch', status: 200, response: 'actor', errors: [409, 422],
+      method: 'patch',
+      path: '/v1/actors/:id',
+      tag: 'actors',
+      summary: 'Change an actor',
+      params: 'id-params',
+      body: 'actor-patch',
+      status: 200,
+      response: 'actor',
+      errors: [409, 422],
       handler: ({ params, body, req }) => {
         if (body.attestation !== undefined) requireRole(req.viewer, 'editor', 'Attesting an anonymous source');
         return actorToApi(service.update(params.id, body), req.viewer);
       },
     },
     {
-      method: 'delete', path: '/v1/actors/:id', tag: 'actors',
+      method: 'delete',
+      path: '/v1/actors/:id',
+      tag: 'actors',
       summary: 'Delete an actor; cascade=true also deletes their statements, relays and documents and clears acting-for',
-      params: 'id-params', query: 'delete-query', status: 204, response: null, errors: [409],
+      params: 'id-params',
+      query: 'delete-query',
+      status: 204,
+      response: null,
+      errors: [409],
       handler: ({ params, query }) => service.delete(params.id, query.cascade === 'true'),
     },
   ];

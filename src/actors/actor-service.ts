@@ -4,7 +4,7 @@ import { nowIso } from '../shared/partial-date.js';
 import { canSeeConfidential, type Viewer } from '../shared/viewer.js';
 import type { ValidateFunction } from 'ajv';
 import { mergePatch, refuseIfReferenced } from '../shared/records.js';
-import { ActorRepository, type ActorFilter, type ActorRow } from './actor-repository.js';
+import type { ActorRepository, ActorFilter, ActorRow } from './actor-repository.js';
 
 export function actorToApi(row: ActorRow, viewer: Viewer): Actor {
   const attestation = row.attestation ? JSON.parse(row.attestation) : null;
@@ -108,7 +108,9 @@ export class ActorService {
 
   private requireActsFor(actsForId: number, pointer: string): void {
     if (!this.repo.get(actsForId)) {
-      throw unprocessable(`actsForId ${actsForId} is not an actor.`, [{ in: 'body', pointer, message: 'must be the id of an existing actor' }]);
+      throw unprocessable(`actsForId ${actsForId} is not an actor.`, [
+        { in: 'body', pointer, message: 'must be the id of an existing actor' },
+      ]);
     }
   }
 }

@@ -70,7 +70,8 @@ const ACTORS_SQL = `
          (a.attestation IS NOT NULL AND a.attestation NOT IN ('', 'null')) AS attested
   FROM actors a JOIN wanted w ON a.id = w.id ORDER BY a.id`;
 
-const STATEMENT_COLUMNS = 's.id, s.speaker_id, s.text, s.text_form, s.kind, s.said_on, s.medium, s.medium_publisher_id, s.circumstances, s.language';
+const STATEMENT_COLUMNS =
+  's.id, s.speaker_id, s.text, s.text_form, s.kind, s.said_on, s.medium, s.medium_publisher_id, s.circumstances, s.language';
 
 // Every link of every claim that any of the given statements is linked to.
 const CLAIMS_OF_STATEMENTS_SQL = `
@@ -111,7 +112,10 @@ export class AuditRepository {
   /** Whether the tags table (another issue's migration) exists, with the columns spans need. */
   readonly tagColumns: string | null;
 
-  constructor(readonly db: Db, tagColumns?: string | null) {
+  constructor(
+    readonly db: Db,
+    tagColumns?: string | null,
+  ) {
     this.tagColumns = tagColumns === undefined ? detectTagColumns(db) : tagColumns;
   }
 
@@ -129,11 +133,15 @@ export class AuditRepository {
   }
 
   documents(list: Iterable<number>): DocumentRow[] {
-    return this.db.prepare('SELECT id, title, url, outlet_id, published_on FROM documents WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id').all(ids(list)) as DocumentRow[];
+    return this.db
+      .prepare('SELECT id, title, url, outlet_id, published_on FROM documents WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id')
+      .all(ids(list)) as DocumentRow[];
   }
 
   claim(id: number): { id: number; text: string; verdict: string | null } | undefined {
-    return this.db.prepare('SELECT id, text, verdict FROM claims WHERE id = ?').get(id) as { id: number; text: string; verdict: string | null } | undefined;
+    return this.db.prepare('SELECT id, text, verdict FROM claims WHERE id = ?').get(id) as
+      | { id: number; text: string; verdict: string | null }
+      | undefined;
   }
 
   actorExists(id: number): boolean {
@@ -146,15 +154,25 @@ export class AuditRepository {
   }
 
   statementIdsOfClaim(id: number): number[] {
-    return this.db.prepare('SELECT statement_id FROM statement_claims WHERE claim_id = ? ORDER BY statement_id').pluck().all(id) as number[];
+    return this.db
+      .prepare('SELECT statement_id FROM statement_claims WHERE claim_id = ? ORDER BY statement_id')
+      .pluck()
+      .all(id) as number[];
   }
 
   statementIdsOfActor(id: number): number[] {
-    return this.db.prepare('SELECT id FROM statements WHERE speaker_id = @id UNION SELECT statement_id FROM relays WHERE relayed_by_id = @id ORDER BY 1').pluck().all({ id }) as number[];
+    return this.db
+      .prepare(
+        'SELECT id FROM statements WHERE speaker_id = @id UNION SELECT statement_id FROM relays WHERE relayed_by_id = @id ORDER BY 1',
+      )
+      .pluck()
+      .all({ id }) as number[];
   }
 
   statements(list: Iterable<number>): AuditStatementRow[] {
-    return this.db.prepare(`SELECT ${STATEMENT_COLUMNS} FROM statements s WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id`).all(ids(list)) as AuditStatementRow[];
+    return this.db
+      .prepare(`SELECT ${STATEMENT_COLUMNS} FROM statements s WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id`)
+      .all(ids(list)) as AuditStatementRow[];
   }
 
   /** Hops of these statements, ordered by statement, depth (1: nearest the speaker) and id. */
@@ -192,12 +210,16 @@ export class AuditRepository {
 
   tagsOfStatements(statementIds: Iterable<number>): TagRow[] {
     if (!this.tagColumns) return [];
-    return this.db.prepare(`SELECT ${this.tagColumns} FROM tags WHERE statement_id IN (SELECT value FROM json_each(?)) ORDER BY id`).all(ids(statementIds)) as TagRow[];
+    return this.db
+      .prepare(`SELECT ${this.tagColumns} FROM tags WHERE statement_id IN (SELECT value FROM json_each(?)) ORDER BY id`)
+      .all(ids(statementIds)) as TagRow[];
   }
 
   tags(tagIds: Iterable<number>): TagRow[] {
     if (!this.tagColumns) return [];
-    return this.db.prepare(`SELECT ${this.tagColumns} FROM tags WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`).all(ids(tagIds)) as TagRow[];
+    return this.db
+      .prepare(`SELECT ${this.tagColumns} FROM tags WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`)
+      .all(ids(tagIds)) as TagRow[];
   }
 
   /** Unnamed sources behind each [documentId, relayerId] pair. */
@@ -208,11 +230,14 @@ export class AuditRepository {
 
   /** Up to `perActor` statements spoken by each actor, for pointing actor findings at text. */
   statementIdsSpokenBy(actorIds: Iterable<number>, perActor: number): number[] {
-    return this.db.prepare(`
+    return this.db
+      .prepare(`
       SELECT id FROM (
         SELECT s.id, row_number() OVER (PARTITION BY s.speaker_id ORDER BY s.id) AS n
         FROM statements s WHERE s.speaker_id IN (SELECT value FROM json_each(?))
-      ) WHERE n <= ? ORDER BY id`).pluck().all(ids(actorIds), perActor) as number[];
+      ) WHERE n <= ? ORDER BY id`)
+      .pluck()
+      .all(ids(actorIds), perActor) as number[];
   }
 
   // Keyset pages for the everything report: each page is read to its end before anything else runs.
@@ -222,7 +247,12 @@ export class AuditRepository {
   }
 
   anonymousActorIdsAfter(after: number, limit: number): number[] {
-    return [...this.db.prepare(`SELECT id FROM actors WHERE id > ? AND identity_status = 'anonymous' ORDER BY id LIMIT ?`).pluck().iterate(after, limit)] as number[];
+    return [
+      ...this.db
+        .prepare(`SELECT id FROM actors WHERE id > ? AND identity_status = 'anonymous' ORDER BY id LIMIT ?`)
+        .pluck()
+        .iterate(after, limit),
+    ] as number[];
   }
 
   actorIdsAfter(after: number, limit: number): number[] {
@@ -239,9 +269,16 @@ export class AuditRepository {
 
   tagIdsAfter(after: number, limit: number, status?: string): number[] {
     if (!this.tagColumns) return [];
-    const sql = status ? 'SELECT id FROM tags WHERE id > ? AND status = ? ORDER BY id LIMIT ?' : 'SELECT id FROM tags WHERE id > ? ORDER BY id LIMIT ?';
+    const sql = status
+      ? 'SELECT id FROM tags WHERE id > ? AND status = ? ORDER BY id LIMIT ?'
+      : 'SELECT id FROM tags WHERE id > ? ORDER BY id LIMIT ?';
     const args = status ? [after, status, limit] : [after, limit];
-    return [...this.db.prepare(sql).pluck().iterate(...args)] as number[];
+    return [
+      ...this.db
+        .prepare(sql)
+        .pluck()
+        .iterate(...args),
+    ] as number[];
   }
 }
 
@@ -252,7 +289,7 @@ const TAG_COLUMNS_OPTIONAL = ['relay_id', 'status'];
 function detectTagColumns(db: Db): string | null {
   const table = db.sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tags'`).get();
   if (!table) return null;
-  const have = new Set((db.sqlite.prepare(`SELECT name FROM pragma_table_info('tags')`).pluck().all() as string[]));
+  const have = new Set(db.sqlite.prepare(`SELECT name FROM pragma_table_info('tags')`).pluck().all() as string[]);
   if (!TAG_COLUMNS_NEEDED.every((c) => have.has(c))) return null;
   return [...TAG_COLUMNS_NEEDED, ...TAG_COLUMNS_OPTIONAL].map((c) => (have.has(c) ? `"${c}"` : `NULL AS "${c}"`)).join(', ');
 }

@@ -17,7 +17,11 @@ import type { AuditData, AuditHop, Finding, Rule, Scope, ScopeType } from './typ
 export const FORMAT_VERSION = '1.0';
 export const GENERATOR_NAME = 'whosaid';
 
-export interface ReportScope { type: ScopeType; id: number | null; label: string }
+export interface ReportScope {
+  type: ScopeType;
+  id: number | null;
+  label: string;
+}
 
 export interface AuditReport {
   formatVersion: string;
@@ -113,7 +117,12 @@ export class AuditService {
           const out = new Set<number>();
           for (const h of hops) {
             if (h.documentId !== id) continue;
-            for (let cur: AuditHop | undefined = h; cur && !out.has(cur.id); cur = cur.viaRelayId === null ? undefined : byId.get(cur.viaRelayId)) out.add(cur.id);
+            for (
+              let cur: AuditHop | undefined = h;
+              cur && !out.has(cur.id);
+              cur = cur.viaRelayId === null ? undefined : byId.get(cur.viaRelayId)
+            )
+              out.add(cur.id);
           }
           return out;
         },
@@ -137,13 +146,17 @@ export class AuditService {
 
   loadActor(id: number, repo = this.repo): AuditData {
     const statementIds = repo.statementIdsOfActor(id);
-    const data = this.load(repo, {
-      scope: { type: 'actor', id },
-      statementIds: statementIds,
-      claims: { by: 'statements', ids: statementIds },
-      tags: { by: 'statements' },
-      sets: { statements: statementIds, hops: 'all', actors: 'speakers-and-relayers', claims: 'linked', tags: 'loaded' },
-    }, [id]);
+    const data = this.load(
+      repo,
+      {
+        scope: { type: 'actor', id },
+        statementIds: statementIds,
+        claims: { by: 'statements', ids: statementIds },
+        tags: { by: 'statements' },
+        sets: { statements: statementIds, hops: 'all', actors: 'speakers-and-relayers', claims: 'linked', tags: 'loaded' },
+      },
+      [id],
+    );
     if (!data.inScope.actors.includes(id)) data.inScope.actors.unshift(id);
     return data;
   }
@@ -211,27 +224,37 @@ export class AuditService {
       sink.write(',"findings":[');
       const byTarget = (...t: Rule['target'][]) => RULES.filter((r) => t.includes(r.target));
 
-      for (let after = 0; ;) {
+      for (let after = 0; ; ) {
         const ids = repo.statementIdsAfter(after, PAGE.statements);
         if (ids.length === 0) break;
         after = ids[ids.length - 1];
         const data = this.load(repo, {
-          scope: { type: 'all', id: null }, statementIds: ids, claims: null, tags: { by: 'statements' },
+          scope: { type: 'all', id: null },
+          statementIds: ids,
+          claims: null,
+          tags: { by: 'statements' },
           sets: { statements: ids, hops: 'all', actors: [], claims: [], tags: 'none' },
         });
         summary.addStatements(data);
         for (const f of this.findings(data, byTarget('statements', 'hops'))) emit(f);
         await sink.drain();
       }
-      for (let after = 0; ;) {
+      for (let after = 0; ; ) {
         const ids = repo.anonymousActorIdsAfter(after, PAGE.actors);
         if (ids.length === 0) break;
         after = ids[ids.length - 1];
         const spoken = repo.statementIdsSpokenBy(ids, 20);
-        const data = this.load(repo, {
-          scope: { type: 'all', id: null }, statementIds: spoken, claims: null, tags: { by: 'statements' },
-          sets: { statements: spoken, hops: 'none', actors: ids, claims: [], tags: 'none' },
-        }, ids);
+        const data = this.load(
+          repo,
+          {
+            scope: { type: 'all', id: null },
+            statementIds: spoken,
+            claims: null,
+            tags: { by: 'statements' },
+            sets: { statements: spoken, hops: 'none', actors: ids, claims: [], tags: 'none' },
+          },
+          ids,
+        );
         for (const f of this.findings(data, byTarget('actors'))) emit(f);
         await sink.drain();
       }
@@ -239,12 +262,15 @@ export class AuditService {
         for (const f of this.findings(data, byTarget('claims'))) emit(f);
         await sink.drain();
       });
-      for (let after = 0; ;) {
+      for (let after = 0; ; ) {
         const ids = repo.tagIdsAfter(after, PAGE.tags, 'orphaned');
         if (ids.length === 0) break;
         after = ids[ids.length - 1];
         const data = this.load(repo, {
-          scope: { type: 'all', id: null }, statementIds: [], claims: null, tags: { by: 'ids', ids },
+          scope: { type: 'all', id: null },
+          statementIds: [],
+          claims: null,
+          tags: { by: 'ids', ids },
           sets: { statements: [], hops: 'none', actors: [], claims: [], tags: 'loaded' },
         });
         for (const f of this.findings(data, byTarget('tags'))) emit(f);
@@ -279,12 +305,15 @@ export class AuditService {
   }
 
   private async claimPages(repo: AuditRepository, each: (data: AuditData) => Promise<void>): Promise<void> {
-    for (let after = 0; ;) {
+    for (let after = 0; ; ) {
       const ids = repo.claimIdsAfter(after, PAGE.claims);
       if (ids.length === 0) break;
       after = ids[ids.length - 1];
       const data = this.load(repo, {
-        scope: { type: 'all', id: null }, statementIds: [], claims: { by: 'ids', ids }, tags: { by: 'statements' },
+        scope: { type: 'all', id: null },
+        statementIds: [],
+        claims: { by: 'ids', ids },
+        tags: { by: 'statements' },
         sets: { statements: [], hops: 'none', actors: [], claims: ids, tags: 'none' },
       });
       await each(data);
@@ -294,7 +323,10 @@ export class AuditService {
   /** Statements with all their hops and the actors they involve: a page of an export. */
   loadStatements(ids: number[], repo = this.repo): AuditData {
     return this.load(repo, {
-      scope: { type: 'all', id: null }, statementIds: ids, claims: null, tags: null,
+      scope: { type: 'all', id: null },
+      statementIds: ids,
+      claims: null,
+      tags: null,
       sets: { statements: ids, hops: 'all', actors: [], claims: [], tags: 'none' },
     });
   }
@@ -310,16 +342,26 @@ export class AuditService {
 
   /** Reads what a plan needs in a fixed number of queries and indexes it for the rules. */
   private load(repo: AuditRepository, plan: LoadPlan, extraActors: number[] = []): AuditData {
-    const claimRows: ClaimLinkRow[] = !plan.claims ? [] : plan.claims.by === 'ids' ? repo.claims(plan.claims.ids) : repo.claimsOfStatements(plan.claims.ids);
+    const claimRows: ClaimLinkRow[] = !plan.claims
+      ? []
+      : plan.claims.by === 'ids'
+        ? repo.claims(plan.claims.ids)
+        : repo.claimsOfStatements(plan.claims.ids);
     const statementIds = new Set(plan.statementIds);
     for (const r of claimRows) if (r.statement_id !== null) statementIds.add(r.statement_id);
     const statementRows = statementIds.size ? repo.statements(statementIds) : [];
     const hopRows = statementRows.length ? repo.hops(statementRows.map((s) => s.id)) : [];
-    const tagRows: TagRow[] | null = !repo.hasTags ? null
-      : !plan.tags ? []
-      : plan.tags.by === 'document' ? repo.tagsOfDocument(plan.tags.id)
-      : plan.tags.by === 'ids' ? repo.tags(plan.tags.ids)
-      : statementIds.size ? repo.tagsOfStatements(statementIds) : [];
+    const tagRows: TagRow[] | null = !repo.hasTags
+      ? null
+      : !plan.tags
+        ? []
+        : plan.tags.by === 'document'
+          ? repo.tagsOfDocument(plan.tags.id)
+          : plan.tags.by === 'ids'
+            ? repo.tags(plan.tags.ids)
+            : statementIds.size
+              ? repo.tagsOfStatements(statementIds)
+              : [];
 
     const actorIds = new Set<number>(extraActors);
     for (const s of statementRows) {
@@ -342,9 +384,12 @@ export class AuditService {
     const allHops = [...data.hops.values()];
     const scopeStatements = new Set(sets.statements);
     data.inScope.statements = sets.statements.filter((id) => data.statements.has(id));
-    data.inScope.hops = sets.hops === 'all' ? new Set(allHops.filter((h) => scopeStatements.has(h.statementId)).map((h) => h.id))
-      : sets.hops === 'none' ? new Set()
-      : sets.hops(allHops);
+    data.inScope.hops =
+      sets.hops === 'all'
+        ? new Set(allHops.filter((h) => scopeStatements.has(h.statementId)).map((h) => h.id))
+        : sets.hops === 'none'
+          ? new Set()
+          : sets.hops(allHops);
     if (sets.actors === 'speakers-and-relayers') {
       const ids = new Set<number>();
       for (const id of data.inScope.statements) ids.add(data.statements.get(id)!.speakerId);
@@ -364,7 +409,9 @@ export class AuditService {
       if (source === null || data.actors.get(source)?.identityStatus === 'named') continue;
       pairs.set(`${h.documentId}:${h.relayedById}`, [h.documentId, h.relayedById]);
     }
-    data.documentSources = repo.documentSources([...pairs.values()]).map((r) => ({ documentId: r.document_id, relayerId: r.relayer_id, sourceId: r.source_id, sourceStatus: r.source_status }));
+    data.documentSources = repo
+      .documentSources([...pairs.values()])
+      .map((r) => ({ documentId: r.document_id, relayerId: r.relayer_id, sourceId: r.source_id, sourceStatus: r.source_status }));
     return data;
   }
 }
@@ -381,16 +428,26 @@ export function verifyReport(report: Record<string, unknown>, validate: Validate
   let intact = false;
   if (algorithm.toLowerCase() !== DIGEST_ALGORITHM) reason = `The report's digest uses ${algorithm}; only ${DIGEST_ALGORITHM} is known.`;
   else if (expected === null) reason = 'The report carries no digest value.';
-  else if (expected.toLowerCase() !== actual) reason = 'The content does not match its digest: the report was changed after it was generated.';
+  else if (expected.toLowerCase() !== actual)
+    reason = 'The content does not match its digest: the report was changed after it was generated.';
   else {
     intact = true;
-    reason = schemaValid ? 'The content matches its digest.' : 'The content matches its digest, but it does not follow the report schema of this version.';
+    reason = schemaValid
+      ? 'The content matches its digest.'
+      : 'The content matches its digest, but it does not follow the report schema of this version.';
   }
   return { intact, algorithm: DIGEST_ALGORITHM, expected, actual, formatVersion, schemaValid, reason };
 }
 
 /** Rows to the indexed shape the rules read. */
-export function assemble(scope: Scope, statements: AuditStatementRow[], hops: HopRow[], actors: AuditActorRow[], claims: ClaimLinkRow[], tags: TagRow[] | null): AuditData {
+export function assemble(
+  scope: Scope,
+  statements: AuditStatementRow[],
+  hops: HopRow[],
+  actors: AuditActorRow[],
+  claims: ClaimLinkRow[],
+  tags: TagRow[] | null,
+): AuditData {
   const data: AuditData = {
     scope,
     actors: new Map(),
@@ -399,33 +456,74 @@ export function assemble(scope: Scope, statements: AuditStatementRow[], hops: Ho
     hopsByStatement: new Map(),
     documents: new Map(),
     claims: new Map(),
-    tags: tags === null ? null : tags.map((t) => ({ id: t.id, documentId: t.document_id, statementId: t.statement_id, relayId: t.relay_id, start: t.start, end: t.end, exact: t.exact, status: t.status })),
+    tags:
+      tags === null
+        ? null
+        : tags.map((t) => ({
+            id: t.id,
+            documentId: t.document_id,
+            statementId: t.statement_id,
+            relayId: t.relay_id,
+            start: t.start,
+            end: t.end,
+            exact: t.exact,
+            status: t.status,
+          })),
     documentSources: [],
     inScope: { statements: [], hops: new Set(), actors: [], claims: [], tags: [] },
   };
   for (const a of actors) {
     data.actors.set(a.id, {
-      id: a.id, kind: a.kind, identityStatus: a.identity_status as 'named', name: a.name, description: a.description,
-      affiliation: a.affiliation, anonymityReason: a.anonymity_reason, actsForId: a.acts_for_id, attested: a.attested === 1,
+      id: a.id,
+      kind: a.kind,
+      identityStatus: a.identity_status as 'named',
+      name: a.name,
+      description: a.description,
+      affiliation: a.affiliation,
+      anonymityReason: a.anonymity_reason,
+      actsForId: a.acts_for_id,
+      attested: a.attested === 1,
     });
   }
   for (const s of statements) {
     data.statements.set(s.id, {
-      id: s.id, speakerId: s.speaker_id, text: s.text, textForm: s.text_form, kind: s.kind, saidOn: s.said_on,
-      medium: s.medium, mediumPublisherId: s.medium_publisher_id, circumstances: JSON.parse(s.circumstances),
+      id: s.id,
+      speakerId: s.speaker_id,
+      text: s.text,
+      textForm: s.text_form,
+      kind: s.kind,
+      saidOn: s.said_on,
+      medium: s.medium,
+      mediumPublisherId: s.medium_publisher_id,
+      circumstances: JSON.parse(s.circumstances),
     });
   }
   for (const r of hops) {
     const h: AuditHop = {
-      id: r.id, statementId: r.statement_id, viaRelayId: r.via_relay_id, relayedById: r.relayed_by_id, documentId: r.document_id,
-      firstHand: r.first_hand === 1, mode: r.mode, cue: r.cue, hedge: r.hedge, relayedOn: r.relayed_on, depth: r.depth,
+      id: r.id,
+      statementId: r.statement_id,
+      viaRelayId: r.via_relay_id,
+      relayedById: r.relayed_by_id,
+      documentId: r.document_id,
+      firstHand: r.first_hand === 1,
+      mode: r.mode,
+      cue: r.cue,
+      hedge: r.hedge,
+      relayedOn: r.relayed_on,
+      depth: r.depth,
     };
     data.hops.set(h.id, h);
     const list = data.hopsByStatement.get(h.statementId);
     if (list) list.push(h);
     else data.hopsByStatement.set(h.statementId, [h]);
     if (r.document_id !== null && !data.documents.has(r.document_id)) {
-      data.documents.set(r.document_id, { id: r.document_id, title: r.doc_title!, url: r.doc_url, outletId: r.doc_outlet_id!, publishedOn: r.doc_published_on });
+      data.documents.set(r.document_id, {
+        id: r.document_id,
+        title: r.doc_title!,
+        url: r.doc_url,
+        outletId: r.doc_outlet_id!,
+        publishedOn: r.doc_published_on,
+      });
     }
   }
   for (const r of claims) {

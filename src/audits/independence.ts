@@ -46,7 +46,11 @@ export function independenceOf(data: AuditData, claimId: number): ClaimIndepende
   const find = (x: number): number => {
     let r = x;
     while (parent.get(r)! !== r) r = parent.get(r)!;
-    while (parent.get(x)! !== r) { const n = parent.get(x)!; parent.set(x, r); x = n; }
+    while (parent.get(x)! !== r) {
+      const n = parent.get(x)!;
+      parent.set(x, r);
+      x = n;
+    }
     return r;
   };
   const ownerOfKey = new Map<string, number>();
@@ -78,7 +82,7 @@ export function independenceOf(data: AuditData, claimId: number): ClaimIndepende
       sharedUpstream: shared.sort().map((k) => {
         const [type, raw] = k.split(':');
         const id = Number(raw);
-        const label = type === 'document' ? data.documents.get(id)?.title ?? `document ${id}` : labelOf(data, id);
+        const label = type === 'document' ? (data.documents.get(id)?.title ?? `document ${id}`) : labelOf(data, id);
         return { type: type as 'document' | 'actor', id, label };
       }),
     };

@@ -11,7 +11,9 @@ export class JsonSink {
   bytes = 0;
 
   constructor(private readonly out: Writable) {
-    out.once('close', () => { this.closed = true; });
+    out.once('close', () => {
+      this.closed = true;
+    });
   }
 
   write(text: string): void {
@@ -33,8 +35,16 @@ export class JsonSink {
     this.bytes += Buffer.byteLength(block);
     if (this.out.write(block)) return new Promise<void>((resolve) => setImmediate(resolve));
     await new Promise<void>((resolve, reject) => {
-      const done = () => { this.out.off('drain', done); this.out.off('close', gone); resolve(); };
-      const gone = () => { this.out.off('drain', done); this.out.off('close', gone); reject(new Error('client closed the connection')); };
+      const done = () => {
+        this.out.off('drain', done);
+        this.out.off('close', gone);
+        resolve();
+      };
+      const gone = () => {
+        this.out.off('drain', done);
+        this.out.off('close', gone);
+        reject(new Error('client closed the connection'));
+      };
       this.out.on('drain', done);
       this.out.on('close', gone);
     });

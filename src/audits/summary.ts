@@ -91,11 +91,27 @@ export class SummaryBuilder {
   }
 
   build(): Summary {
-    const byIdentityStatus = Object.fromEntries(STATUSES.map((s) => [s, { count: this.byStatus[s] ?? 0, share: share(this.byStatus[s] ?? 0, this.statements) }])) as Summary['statements']['byIdentityStatus'];
+    const byIdentityStatus = Object.fromEntries(
+      STATUSES.map((s) => [s, { count: this.byStatus[s] ?? 0, share: share(this.byStatus[s] ?? 0, this.statements) }]),
+    ) as Summary['statements']['byIdentityStatus'];
     return {
-      statements: { total: this.statements, byIdentityStatus, firstHand: { count: this.firstHand, share: share(this.firstHand, this.statements) } },
-      chains: { count: this.chains, meanDepth: this.chains === 0 ? 0 : Math.round((this.depthSum / this.chains) * 10000) / 10000, maxDepth: this.depthMax },
-      claims: { total: this.claims, withSupport: this.supported, speakers: this.speakers, independentRoutes: this.routes, withCollapsedRoutes: this.collapsed },
+      statements: {
+        total: this.statements,
+        byIdentityStatus,
+        firstHand: { count: this.firstHand, share: share(this.firstHand, this.statements) },
+      },
+      chains: {
+        count: this.chains,
+        meanDepth: this.chains === 0 ? 0 : Math.round((this.depthSum / this.chains) * 10000) / 10000,
+        maxDepth: this.depthMax,
+      },
+      claims: {
+        total: this.claims,
+        withSupport: this.supported,
+        speakers: this.speakers,
+        independentRoutes: this.routes,
+        withCollapsedRoutes: this.collapsed,
+      },
       findings: { total: this.findings, bySeverity: { ...this.bySeverity }, byRule: structuredClone(this.byRule) },
     };
   }

@@ -5,11 +5,18 @@ import { requireRole } from '../access/roles.js';
 export function bundleRoutes(service: BundleService): RouteDef[] {
   return [
     {
-      method: 'post', path: '/v1/bundles', tag: 'bundles',
-      summary: 'Write a whole story atomically and idempotently (201 when anything was created, 200 when everything already existed or was only updated)',
-      body: 'bundle', status: 201, response: 'bundle-result', errors: [409, 422],
+      method: 'post',
+      path: '/v1/bundles',
+      tag: 'bundles',
+      summary:
+        'Write a whole story atomically and idempotently (201 when anything was created, 200 when everything already existed or was only updated)',
+      body: 'bundle',
+      status: 201,
+      response: 'bundle-result',
+      errors: [409, 422],
       handler: ({ body, req, res }) => {
-        if (body.actors?.some((a: { attestation?: unknown }) => a.attestation !== undefined)) requireRole(req.viewer, 'editor', 'Attesting an anonymous source');
+        if (body.actors?.some((a: { attestation?: unknown }) => a.attestation !== undefined))
+          requireRole(req.viewer, 'editor', 'Attesting an anonymous source');
         const result = service.apply(body);
         if (result.created === 0) res.status(200);
         return result;

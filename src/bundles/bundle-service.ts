@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import type {
-  Bundle, BundleActor, BundleClaim, BundleDocument, BundleItemResult, BundleRelay, BundleResult, BundleStatement, BundleRef,
+  Bundle,
+  BundleActor,
+  BundleClaim,
+  BundleDocument,
+  BundleItemResult,
+  BundleRelay,
+  BundleResult,
+  BundleStatement,
+  BundleRef,
 } from '../generated/schema-types.js';
 import { HttpError, unprocessable, type FieldError } from '../http/problem.js';
 import type { ActorService } from '../actors/actor-service.js';
@@ -22,44 +30,67 @@ export interface BundleServices {
 
 function digest(item: unknown): string {
   const canonical = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canonical)
-      : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as any)[k])]))
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as any)[k])]),
+          )
         : v;
-  return createHash('sha256').update(JSON.stringify(canonical(item))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(item)))
+    .digest('hex');
 }
 
 /** Re-points a service error at the bundle item that caused it. */
 function atItem(err: unknown, path: string, refFields: Record<string, string>): never {
   if (err instanceof HttpError) {
     const errors = (err.extra.errors as FieldError[] | undefined)?.map((e) => ({
-      ...e, pointer: path + e.pointer.replace(/^\/(\w+)/, (m, f: string) => (refFields[f] ? `/${refFields[f]}` : m)),
+      ...e,
+      pointer: path + e.pointer.replace(/^\/(\w+)/, (m, f: string) => (refFields[f] ? `/${refFields[f]}` : m)),
     }));
-    throw new HttpError(err.status, err.code, err.title, `${path}: ${err.message}`, { ...err.extra, ...(errors ? { errors } : {}), item: path });
+    throw new HttpError(err.status, err.code, err.title, `${path}: ${err.message}`, {
+      ...err.extra,
+      ...(errors ? { errors } : {}),
+      item: path,
+    });
   }
   throw err;
 }
 
-const without = <T extends object>(o: T, ...keys: string[]) =>
-  Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+const without = <T extends object>(o: T, ...keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
 
 /**
  * A bundle is applied inside the caller's transaction: any failing item throws, and nothing stays written.
  * Keys are remembered per namespace, so a second post of the same bundle finds every record again.
  */
 export class BundleService {
-  constructor(private readonly repo: BundleRepository, private readonly s: BundleServices) {}
+  constructor(
+    private readonly repo: BundleRepository,
+    private readonly s: BundleServices,
+  ) {}
 
   apply(bundle: Bundle): BundleResult {
     const ns = bundle.namespace;
     const ids: Record<RecordType, Map<string, number>> = {
-      actor: new Map(), document: new Map(), statement: new Map(), relay: new Map(), claim: new Map(), tag: new Map(),
+      actor: new Map(),
+      document: new Map(),
+      statement: new Map(),
+      relay: new Map(),
+      claim: new Map(),
+      tag: new Map(),
     };
     const items: BundleItemResult[] = [];
 
     const checkDuplicateKeys = (type: RecordType, list: Array<{ key: string }> | undefined, field: string) => {
       const seen = new Set<string>();
       list?.forEach((it, i) => {
-        if (seen.has(it.key)) throw unprocessable(`/${field}/${i}: key '${it.key}' is used twice.`, [{ in: 'body', pointer: `/${field}/${i}/key`, message: `duplicates an earlier ${type} key` }]);
+        if (seen.has(it.key))
+          throw unprocessable(`/${field}/${i}: key '${it.key}' is used twice.`, [
+            { in: 'body', pointer: `/${field}/${i}/key`, message: `duplicates an earlier ${type} key` },
+          ]);
         seen.add(it.key);
       });
     };
@@ -70,21 +101,31 @@ export class BundleService {
     checkDuplicateKeys('claim', bundle.claims, 'claims');
     checkDuplicateKeys('tag', bundle.tags, 'tags');
 
-    const declared = (_type: RecordType, field: string) => new Set<string>((bundle as any)[field]?.map((x: { key: string }) => x.key) ?? []);
+    const declared = (_type: RecordType, field: string) =>
+      new Set<string>((bundle as any)[field]?.map((x: { key: string }) => x.key) ?? []);
     const declaredKeys: Record<RecordType, Set<string>> = {
-      actor: declared('actor', 'actors'), document: declared('document', 'documents'), statement: declared('statement', 'statements'),
-      relay: declared('relay', 'relays'), claim: declared('claim', 'claims'), tag: declared('tag', 'tags'),
+      actor: declared('actor', 'actors'),
+      document: declared('document', 'documents'),
+      statement: declared('statement', 'statements'),
+      relay: declared('relay', 'relays'),
+      claim: declared('claim', 'claims'),
+      tag: declared('tag', 'tags'),
     };
 
     const resolve = (type: RecordType, ref: BundleRef | null | undefined, pointer: string): number | null => {
       if (ref === null || ref === undefined) return null;
       if (typeof ref === 'number') {
-        if (!this.repo.exists(type, ref)) throw unprocessable(`${pointer}: no ${type} with id ${ref}.`, [{ in: 'body', pointer, message: `must be the key of a ${type} in this bundle or the id of an existing one` }]);
+        if (!this.repo.exists(type, ref))
+          throw unprocessable(`${pointer}: no ${type} with id ${ref}.`, [
+            { in: 'body', pointer, message: `must be the key of a ${type} in this bundle or the id of an existing one` },
+          ]);
         return ref;
       }
       const id = ids[type].get(ref);
       if (id === undefined) {
-        const why = declaredKeys[type].has(ref) ? `refers to ${type} '${ref}' before it can exist (a cycle of references)` : `names no ${type} with key '${ref}' in this bundle`;
+        const why = declaredKeys[type].has(ref)
+          ? `refers to ${type} '${ref}' before it can exist (a cycle of references)`
+          : `names no ${type} with key '${ref}' in this bundle`;
         throw unprocessable(`${pointer}: ${why}.`, [{ in: 'body', pointer, message: why }]);
       }
       return id;
@@ -116,7 +157,9 @@ export class BundleService {
       upsert('actor', a, (existing) => {
         try {
           return existing ? this.s.actors.update(existing, fields).id : this.s.actors.create(fields).id;
-        } catch (e) { atItem(e, path, {}); }
+        } catch (e) {
+          atItem(e, path, {});
+        }
       });
     });
     actorItems.forEach((a, i) => {
@@ -125,7 +168,11 @@ export class BundleService {
       const actsForId = resolve('actor', a.actsFor, `${path}/actsFor`);
       const id = ids.actor.get(a.key)!;
       if (this.s.actors.get(id).acts_for_id === actsForId) return;
-      try { this.s.actors.update(id, { actsForId }); } catch (e) { atItem(e, path, { actsForId: 'actsFor' }); }
+      try {
+        this.s.actors.update(id, { actsForId });
+      } catch (e) {
+        atItem(e, path, { actsForId: 'actsFor' });
+      }
     });
 
     (bundle.documents ?? []).forEach((d: BundleDocument, i) => {
@@ -134,7 +181,9 @@ export class BundleService {
       upsert('document', d, (existing) => {
         try {
           return existing ? this.s.documents.update(existing, input).row.id : this.s.documents.create(input).id;
-        } catch (e) { atItem(e, path, { outletId: 'outlet' }); }
+        } catch (e) {
+          atItem(e, path, { outletId: 'outlet' });
+        }
       });
     });
 
@@ -148,7 +197,9 @@ export class BundleService {
       upsert('statement', st, (existing) => {
         try {
           return existing ? this.s.statements.update(existing, input).id : this.s.statements.create(input).id;
-        } catch (e) { atItem(e, path, { speakerId: 'speaker', mediumPublisherId: 'mediumPublisher' }); }
+        } catch (e) {
+          atItem(e, path, { speakerId: 'speaker', mediumPublisherId: 'mediumPublisher' });
+        }
       });
     });
 
@@ -165,7 +216,9 @@ export class BundleService {
     const visit = (x: (typeof relayItems)[number]) => {
       if (!pending.has(x.r.key)) return;
       if (visiting.has(x.r.key)) {
-        throw unprocessable(`/relays/${x.i}/via: the hops of this bundle form a cycle through '${x.r.key}'.`, [{ in: 'body', pointer: `/relays/${x.i}/via`, message: 'closes a cycle of hops' }]);
+        throw unprocessable(`/relays/${x.i}/via: the hops of this bundle form a cycle through '${x.r.key}'.`, [
+          { in: 'body', pointer: `/relays/${x.i}/via`, message: 'closes a cycle of hops' },
+        ]);
       }
       visiting.add(x.r.key);
       if (typeof x.r.via === 'string' && pending.has(x.r.via)) visit(pending.get(x.r.via)!);
@@ -188,12 +241,16 @@ export class BundleService {
           if (existing) {
             const current = this.s.relays.get(existing);
             if (current.statement_id !== statementId) {
-              throw unprocessable('A hop cannot move to another statement.', [{ in: 'body', pointer: '/statement', message: `relay '${r.key}' already belongs to statement ${current.statement_id}` }]);
+              throw unprocessable('A hop cannot move to another statement.', [
+                { in: 'body', pointer: '/statement', message: `relay '${r.key}' already belongs to statement ${current.statement_id}` },
+              ]);
             }
             return this.s.relays.update(existing, input).id;
           }
           return this.s.relays.create(statementId, input).id;
-        } catch (e) { atItem(e, path, { relayedById: 'relayedBy', viaRelayId: 'via', documentId: 'document' }); }
+        } catch (e) {
+          atItem(e, path, { relayedById: 'relayedBy', viaRelayId: 'via', documentId: 'document' });
+        }
       });
     }
 
@@ -223,7 +280,9 @@ export class BundleService {
           // A tag is its anchoring: a changed item is a new tag in place of the old one.
           if (existing) this.s.tags.delete(existing);
           return this.s.tags.create(documentId, input).id;
-        } catch (e) { atItem(e, path, { statementId: 'statement', viaRelayId: 'via' }); }
+        } catch (e) {
+          atItem(e, path, { statementId: 'statement', viaRelayId: 'via' });
+        }
       });
     });
 

@@ -45,11 +45,15 @@ export class ChangeService {
     let checked = 0;
     for (const c of this.repo.iterate()) {
       const problem =
-        c.seq !== expectedSeq ? `change ${expectedSeq} is missing (the next one is ${c.seq})`
-          : c.prev_hash !== prev ? `change ${c.seq} does not point at the hash of change ${c.seq - 1}`
+        c.seq !== expectedSeq
+          ? `change ${expectedSeq} is missing (the next one is ${c.seq})`
+          : c.prev_hash !== prev
+            ? `change ${c.seq} does not point at the hash of change ${c.seq - 1}`
             : c.hash !== chainHash(c.prev_hash, c.seq, c.at, c.key_id, c.action, c.record_type, c.record_id, c.before, c.after)
-              ? `change ${c.seq} does not match its hash: its content was altered` : null;
-      if (problem) return { intact: false, checked, firstBroken: { seq: c.seq, recordType: c.record_type, recordId: c.record_id, reason: problem } };
+              ? `change ${c.seq} does not match its hash: its content was altered`
+              : null;
+      if (problem)
+        return { intact: false, checked, firstBroken: { seq: c.seq, recordType: c.record_type, recordId: c.record_id, reason: problem } };
       prev = c.hash;
       expectedSeq++;
       checked++;

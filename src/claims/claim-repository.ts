@@ -23,7 +23,15 @@ export class ClaimRepository {
     if (f.rated !== undefined) q = q.where('verdict', f.rated ? 'is not' : 'is', null);
     if (f.statementId) {
       const sid = f.statementId;
-      q = q.where((eb) => eb.exists(eb.selectFrom('statement_claims as sc').select('sc.claim_id').whereRef('sc.claim_id', '=', 'claims.id').where('sc.statement_id', '=', sid)));
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('statement_claims as sc')
+            .select('sc.claim_id')
+            .whereRef('sc.claim_id', '=', 'claims.id')
+            .where('sc.statement_id', '=', sid),
+        ),
+      );
     }
     return this.db.all(q.orderBy('id').limit(limit));
   }
@@ -41,21 +49,39 @@ export class ClaimRepository {
   }
 
   statementsOf(id: number): ClaimStatementRow[] {
-    return this.db.all(this.db.kysely.selectFrom('statement_claims as sc').innerJoin('statements as s', 's.id', 'sc.statement_id')
-      .select(['sc.statement_id as statementId', 'sc.stance', 's.speaker_id as speakerId', 's.text']).where('sc.claim_id', '=', id).orderBy('sc.statement_id'));
+    return this.db.all(
+      this.db.kysely
+        .selectFrom('statement_claims as sc')
+        .innerJoin('statements as s', 's.id', 'sc.statement_id')
+        .select(['sc.statement_id as statementId', 'sc.stance', 's.speaker_id as speakerId', 's.text'])
+        .where('sc.claim_id', '=', id)
+        .orderBy('sc.statement_id'),
+    );
   }
 
   getLink(claimId: number, statementId: number): { stance: string } | undefined {
-    return this.db.first(this.db.kysely.selectFrom('statement_claims').select('stance').where('claim_id', '=', claimId).where('statement_id', '=', statementId));
+    return this.db.first(
+      this.db.kysely
+        .selectFrom('statement_claims')
+        .select('stance')
+        .where('claim_id', '=', claimId)
+        .where('statement_id', '=', statementId),
+    );
   }
 
   upsertLink(claimId: number, statementId: number, stance: string, now: string): void {
-    this.db.run(this.db.kysely.insertInto('statement_claims').values({ claim_id: claimId, statement_id: statementId, stance, created_at: now })
-      .onConflict((oc) => oc.columns(['statement_id', 'claim_id']).doUpdateSet({ stance })));
+    this.db.run(
+      this.db.kysely
+        .insertInto('statement_claims')
+        .values({ claim_id: claimId, statement_id: statementId, stance, created_at: now })
+        .onConflict((oc) => oc.columns(['statement_id', 'claim_id']).doUpdateSet({ stance })),
+    );
   }
 
   deleteLink(claimId: number, statementId: number): number {
-    return this.db.run(this.db.kysely.deleteFrom('statement_claims').where('claim_id', '=', claimId).where('statement_id', '=', statementId)).changes;
+    return this.db.run(
+      this.db.kysely.deleteFrom('statement_claims').where('claim_id', '=', claimId).where('statement_id', '=', statementId),
+    ).changes;
   }
 
   linkCount(id: number): number {

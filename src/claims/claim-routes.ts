@@ -5,8 +5,13 @@ import { claimToApi, type ClaimService } from './claim-service.js';
 export function claimRoutes(service: ClaimService): RouteDef[] {
   return [
     {
-      method: 'post', path: '/v1/claims', tag: 'claims', summary: 'Create a claim',
-      body: 'claim-create', status: 201, response: 'claim',
+      method: 'post',
+      path: '/v1/claims',
+      tag: 'claims',
+      summary: 'Create a claim',
+      body: 'claim-create',
+      status: 201,
+      response: 'claim',
       handler: ({ body, res }) => {
         const claim = claimToApi(service.create(body));
         res.location(`/v1/claims/${claim.id}`);
@@ -14,8 +19,13 @@ export function claimRoutes(service: ClaimService): RouteDef[] {
       },
     },
     {
-      method: 'get', path: '/v1/claims', tag: 'claims', summary: 'List claims',
-      query: 'claim-list-query', status: 200, response: 'claim-list',
+      method: 'get',
+      path: '/v1/claims',
+      tag: 'claims',
+      summary: 'List claims',
+      query: 'claim-list-query',
+      status: 200,
+      response: 'claim-list',
       handler: ({ query }) => {
         const limit = query.limit ?? 50;
         const rated = query.rated === undefined ? undefined : query.rated === 'true';
@@ -24,31 +34,61 @@ export function claimRoutes(service: ClaimService): RouteDef[] {
       },
     },
     {
-      method: 'get', path: '/v1/claims/:id', tag: 'claims', summary: 'Read a claim with its statements and their stance',
-      params: 'id-params', status: 200, response: 'claim',
+      method: 'get',
+      path: '/v1/claims/:id',
+      tag: 'claims',
+      summary: 'Read a claim with its statements and their stance',
+      params: 'id-params',
+      status: 200,
+      response: 'claim',
       handler: ({ params }) => service.getWithStatements(params.id),
     },
     {
-      method: 'patch', path: '/v1/claims/:id', tag: 'claims', summary: 'Change a claim or its verdict',
-      params: 'id-params', body: 'claim-patch', status: 200, response: 'claim',
+      method: 'patch',
+      path: '/v1/claims/:id',
+      tag: 'claims',
+      summary: 'Change a claim or its verdict',
+      params: 'id-params',
+      body: 'claim-patch',
+      status: 200,
+      response: 'claim',
       handler: ({ params, body }) => claimToApi(service.update(params.id, body)),
     },
     {
-      method: 'delete', path: '/v1/claims/:id', tag: 'claims', summary: 'Delete a claim; cascade=true also removes its statement links',
-      params: 'id-params', query: 'delete-query', status: 204, response: null, errors: [409],
+      method: 'delete',
+      path: '/v1/claims/:id',
+      tag: 'claims',
+      summary: 'Delete a claim; cascade=true also removes its statement links',
+      params: 'id-params',
+      query: 'delete-query',
+      status: 204,
+      response: null,
+      errors: [409],
       handler: ({ params, query }) => service.delete(params.id, query.cascade === 'true'),
     },
     {
-      method: 'post', path: '/v1/claims/:id/statements', tag: 'claims', summary: 'Link a statement to the claim with a stance (again: change the stance)',
-      params: 'id-params', body: 'claim-link-create', status: 201, response: 'claim-link', errors: [422],
+      method: 'post',
+      path: '/v1/claims/:id/statements',
+      tag: 'claims',
+      summary: 'Link a statement to the claim with a stance (again: change the stance)',
+      params: 'id-params',
+      body: 'claim-link-create',
+      status: 201,
+      response: 'claim-link',
+      errors: [422],
       handler: ({ params, body, res }) => {
         if (!service.link(params.id, body.statementId, body.stance)) res.status(200);
         return { claimId: params.id, statementId: body.statementId, stance: body.stance };
       },
     },
     {
-      method: 'delete', path: '/v1/claims/:id/statements/:statementId', tag: 'claims', summary: 'Unlink a statement from the claim',
-      params: 'claim-link-params', status: 204, response: null,
+      method: 'delete',
+      path: '/v1/claims/:id/statements/:statementId',
+      tag: 'claims',
+      summary: 'Unlink a statement from the claim',
+      params: 'claim-link-params',
+      status: 204,
+      response: null,
       handler: ({ params }) => service.unlink(params.id, params.statementId),
     },
   ];

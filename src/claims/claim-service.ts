@@ -5,7 +5,13 @@ import type { StatementRepository } from '../statements/statement-repository.js'
 import type { ClaimRepository, ClaimRow } from './claim-repository.js';
 
 export function claimToApi(row: ClaimRow): Claim {
-  return { id: row.id, text: row.text, verdict: row.verdict ? JSON.parse(row.verdict) : null, createdAt: row.created_at, updatedAt: row.updated_at };
+  return {
+    id: row.id,
+    text: row.text,
+    verdict: row.verdict ? JSON.parse(row.verdict) : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 export const claimColumns = (c: ClaimCreate) => ({ text: c.text, verdict: c.verdict ? JSON.stringify(c.verdict) : null });
@@ -48,8 +54,13 @@ export class ClaimService {
     this.get(id);
     const n = this.repo.linkCount(id);
     if (!cascade && n > 0) {
-      const refs = this.repo.statementsOf(id).slice(0, 20).map((s) => ({ type: 'statement', id: s.statementId, field: 'claimId' }));
-      throw conflict(`Claim ${id} is still linked to ${n} statement${n === 1 ? '' : 's'}; pass cascade=true to remove the links with it.`, { references: refs });
+      const refs = this.repo
+        .statementsOf(id)
+        .slice(0, 20)
+        .map((s) => ({ type: 'statement', id: s.statementId, field: 'claimId' }));
+      throw conflict(`Claim ${id} is still linked to ${n} statement${n === 1 ? '' : 's'}; pass cascade=true to remove the links with it.`, {
+        references: refs,
+      });
     }
     this.repo.delete(id);
   }
@@ -62,7 +73,9 @@ export class ClaimService {
   link(claimId: number, statementId: number, stance: string): boolean {
     this.get(claimId);
     if (!this.statements.get(statementId)) {
-      throw unprocessable(`statementId ${statementId} is not a statement.`, [{ in: 'body', pointer: '/statementId', message: 'must be the id of an existing statement' }]);
+      throw unprocessable(`statementId ${statementId} is not a statement.`, [
+        { in: 'body', pointer: '/statementId', message: 'must be the id of an existing statement' },
+      ]);
     }
     const existed = this.repo.getLink(claimId, statementId) !== undefined;
     this.repo.upsertLink(claimId, statementId, stance, nowIso());

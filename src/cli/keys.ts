@@ -17,7 +17,8 @@ try {
     const { key, secret } = db.transaction(() => keys.create(rest[0], rest[1] as Role, null));
     console.log(`key ${key.id} (${key.role}) for ${key.name}; shown this once:\n${secret}`);
   } else if (command === 'list') {
-    for (const k of keys.list(0, 10_000, true).map(keyToApi)) console.log(`${k.id}\t${k.role}\t${k.revokedAt ? 'revoked ' + k.revokedAt : 'active'}\t${k.name}`);
+    for (const k of keys.list(0, 10_000, true).map(keyToApi))
+      console.log(`${k.id}\t${k.role}\t${k.revokedAt ? 'revoked ' + k.revokedAt : 'active'}\t${k.name}`);
   } else if (command === 'revoke' && /^\d+$/.test(rest[0] ?? '')) {
     db.transaction(() => keys.revoke(Number(rest[0]), null));
     console.log(`key ${rest[0]} revoked`);

@@ -11,16 +11,32 @@ export interface WriteContext {
  * The hash of one change: SHA-256 over the previous hash and the change's fields, as a JSON array.
  * The triggers and the verifier both go through this one function, so they cannot disagree.
  */
-export function chainHash(prev: string, seq: number, at: string, keyId: number | null, action: string, type: string,
-  id: string, before: string | null, after: string | null): string {
-  return createHash('sha256').update(prev).update('\n').update(JSON.stringify([seq, at, keyId, action, type, id, before, after])).digest('hex');
+export function chainHash(
+  prev: string,
+  seq: number,
+  at: string,
+  keyId: number | null,
+  action: string,
+  type: string,
+  id: string,
+  before: string | null,
+  after: string | null,
+): string {
+  return createHash('sha256')
+    .update(prev)
+    .update('\n')
+    .update(JSON.stringify([seq, at, keyId, action, type, id, before, after]))
+    .digest('hex');
 }
 
 export function registerFunctions(sqlite: BetterSqlite3.Database, ctx: WriteContext): void {
   sqlite.function('ws_now', { deterministic: false }, () => new Date().toISOString());
   sqlite.function('ws_key_id', { deterministic: false }, () => ctx.keyId);
   sqlite.function('ws_history_enabled', { deterministic: false }, () => (ctx.history ? 1 : 0));
-  sqlite.function('ws_chain_hash', { deterministic: true, varargs: false },
+  sqlite.function(
+    'ws_chain_hash',
+    { deterministic: true, varargs: false },
     (prev: any, seq: any, at: any, keyId: any, action: any, type: any, id: any, before: any, after: any) =>
-      chainHash(prev, Number(seq), at, keyId === null ? null : Number(keyId), action, type, id, before, after));
+      chainHash(prev, Number(seq), at, keyId === null ? null : Number(keyId), action, type, id, before, after),
+  );
 }

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Migrator, FileMigrationProvider } from 'kysely/migration';
+import { Migrator, FileMigrationProvider } from 'kysely';
 import type { Kysely } from 'kysely';
 
 const migrationFolder = fileURLToPath(new URL('../../migrations/', import.meta.url));

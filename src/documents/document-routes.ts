@@ -5,8 +5,14 @@ import { documentToApi, type DocumentService } from './document-service.js';
 export function documentRoutes(service: DocumentService): RouteDef[] {
   return [
     {
-      method: 'post', path: '/v1/documents', tag: 'documents', summary: 'Create a document',
-      body: 'document-create', status: 201, response: 'document', errors: [422],
+      method: 'post',
+      path: '/v1/documents',
+      tag: 'documents',
+      summary: 'Create a document',
+      body: 'document-create',
+      status: 201,
+      response: 'document',
+      errors: [422],
       handler: ({ body, res }) => {
         const doc = documentToApi(service.create(body), true);
         res.location(`/v1/documents/${doc.id}`);
@@ -14,8 +20,13 @@ export function documentRoutes(service: DocumentService): RouteDef[] {
       },
     },
     {
-      method: 'get', path: '/v1/documents', tag: 'documents', summary: 'List documents (without their bodies)',
-      query: 'document-list-query', status: 200, response: 'document-list',
+      method: 'get',
+      path: '/v1/documents',
+      tag: 'documents',
+      summary: 'List documents (without their bodies)',
+      query: 'document-list-query',
+      status: 200,
+      response: 'document-list',
       handler: ({ query }) => {
         const limit = query.limit ?? 50;
         const p = page(service.list(query.outletId, decodeCursor(query.cursor), limit), limit);
@@ -23,21 +34,40 @@ export function documentRoutes(service: DocumentService): RouteDef[] {
       },
     },
     {
-      method: 'get', path: '/v1/documents/:id', tag: 'documents', summary: 'Read a document with its body',
-      params: 'id-params', status: 200, response: 'document',
+      method: 'get',
+      path: '/v1/documents/:id',
+      tag: 'documents',
+      summary: 'Read a document with its body',
+      params: 'id-params',
+      status: 200,
+      response: 'document',
       handler: ({ params }) => documentToApi(service.get(params.id), true),
     },
     {
-      method: 'patch', path: '/v1/documents/:id', tag: 'documents', summary: 'Change a document; a body change re-anchors its tags',
-      params: 'id-params', body: 'document-patch', status: 200, response: 'document', errors: [422],
+      method: 'patch',
+      path: '/v1/documents/:id',
+      tag: 'documents',
+      summary: 'Change a document; a body change re-anchors its tags',
+      params: 'id-params',
+      body: 'document-patch',
+      status: 200,
+      response: 'document',
+      errors: [422],
       handler: ({ params, body }) => {
         const { row, effects } = service.update(params.id, body);
         return Object.assign(documentToApi(row, true), ...effects.filter((e) => e && typeof e === 'object'));
       },
     },
     {
-      method: 'delete', path: '/v1/documents/:id', tag: 'documents', summary: 'Delete a document; cascade=true also deletes the hops it carries and their tags',
-      params: 'id-params', query: 'delete-query', status: 204, response: null, errors: [409],
+      method: 'delete',
+      path: '/v1/documents/:id',
+      tag: 'documents',
+      summary: 'Delete a document; cascade=true also deletes the hops it carries and their tags',
+      params: 'id-params',
+      query: 'delete-query',
+      status: 204,
+      response: null,
+      errors: [409],
       handler: ({ params, query }) => service.delete(params.id, query.cascade === 'true'),
     },
   ];

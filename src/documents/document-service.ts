@@ -78,21 +78,27 @@ export class DocumentService {
     const merged = mergePatch(rowToCreate(current), patch as Partial<DocumentCreate>, this.validateCreate, 'document');
     if (patch.outletId !== undefined) this.checkOutlet(merged.outletId);
     this.repo.update(id, { ...documentColumns(merged), updated_at: nowIso() });
-    const effects = patch.body !== undefined && patch.body !== current.body
-      ? this.bodyHooks.map((h) => h(id, current.body, merged.body ?? null))
-      : [];
+    const effects =
+      patch.body !== undefined && patch.body !== current.body ? this.bodyHooks.map((h) => h(id, current.body, merged.body ?? null)) : [];
     return { row: this.repo.get(id)!, effects };
   }
 
   delete(id: number, cascade: boolean): void {
     this.get(id);
-    if (!cascade) refuseIfReferenced(`Document ${id}`, this.repo.references(id), 'pass cascade=true to delete the hops it carries (and their tags) with it.');
+    if (!cascade)
+      refuseIfReferenced(
+        `Document ${id}`,
+        this.repo.references(id),
+        'pass cascade=true to delete the hops it carries (and their tags) with it.',
+      );
     this.repo.delete(id);
   }
 
   private checkOutlet(outletId: number): void {
     if (!this.actors.get(outletId)) {
-      throw unprocessable(`outletId ${outletId} is not an actor.`, [{ in: 'body', pointer: '/outletId', message: 'must be the id of an existing actor' }]);
+      throw unprocessable(`outletId ${outletId} is not an actor.`, [
+        { in: 'body', pointer: '/outletId', message: 'must be the id of an existing actor' },
+      ]);
     }
   }
 }

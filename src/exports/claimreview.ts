@@ -40,7 +40,10 @@ export function claimReview(claim: { id: number; text: string }, verdict: Verdic
 
   const docIds = new Set<number>();
   for (const id of statementIds) for (const h of data.hopsByStatement.get(id) ?? []) if (h.documentId !== null) docIds.add(h.documentId);
-  const docs = [...docIds].map((id) => data.documents.get(id)!).filter(Boolean).sort(byPublication);
+  const docs = [...docIds]
+    .map((id) => data.documents.get(id)!)
+    .filter(Boolean)
+    .sort(byPublication);
   const appearance = docs.map((d) => {
     const outlet = data.actors.get(d.outletId);
     return strip({
@@ -54,11 +57,16 @@ export function claimReview(claim: { id: number; text: string }, verdict: Verdic
   });
 
   const speakerIds = [...new Set(statementIds.map((id) => data.statements.get(id)?.speakerId).filter((x): x is number => x !== undefined))];
-  const authors = speakerIds.map((id) => data.actors.get(id)!).filter(Boolean).map((a) => strip({
-    '@type': a.kind === 'person' ? 'Person' : 'Organization',
-    name: a.name ?? (a.identityStatus === 'anonymous' ? `anonymous source: ${a.description}` : `unidentified: ${a.description}`),
-    description: a.name ? a.description : null,
-  }));
+  const authors = speakerIds
+    .map((id) => data.actors.get(id)!)
+    .filter(Boolean)
+    .map((a) =>
+      strip({
+        '@type': a.kind === 'person' ? 'Person' : 'Organization',
+        name: a.name ?? (a.identityStatus === 'anonymous' ? `anonymous source: ${a.description}` : `unidentified: ${a.description}`),
+        description: a.name ? a.description : null,
+      }),
+    );
 
   const rating = RATINGS[verdict.rating] ?? { value: 3, name: verdict.rating };
   return strip({

@@ -6,7 +6,17 @@ import type { JsonSink } from '../audits/json-sink.js';
 import type { AuditData } from '../audits/types.js';
 import { HttpError, notFound } from '../http/problem.js';
 import { claimReview, type Verdict } from './claimreview.js';
-import { addAgents, addDocuments, addStatements, emptyFragment, PROV_PREFIXES, provDocument, SECTIONS, type ProvFragment, type Section } from './prov.js';
+import {
+  addAgents,
+  addDocuments,
+  addStatements,
+  emptyFragment,
+  PROV_PREFIXES,
+  provDocument,
+  SECTIONS,
+  type ProvFragment,
+  type Section,
+} from './prov.js';
 
 const PAGE = 1000;
 
@@ -54,8 +64,16 @@ export class ExportService {
     for (const id of docIds) agents.add(data.documents.get(id)!.outletId);
     this.completeActors(data, agents);
     const f = emptyFragment();
-    addAgents(f, data, [...agents].sort((a, b) => a - b));
-    addDocuments(f, data, [...docIds].sort((a, b) => a - b));
+    addAgents(
+      f,
+      data,
+      [...agents].sort((a, b) => a - b),
+    );
+    addDocuments(
+      f,
+      data,
+      [...docIds].sort((a, b) => a - b),
+    );
     addStatements(f, data, statements, hops);
     return provDocument(f);
   }
@@ -67,7 +85,12 @@ export class ExportService {
       for (const a of assemble(data.scope, [], [], this.repo.actors(missing), [], null).actors.values()) data.actors.set(a.id, a);
     }
     for (const id of [...agents]) {
-      for (let cur = data.actors.get(id)?.actsForId ?? null; cur !== null && !agents.has(cur); cur = data.actors.get(cur)?.actsForId ?? null) agents.add(cur);
+      for (
+        let cur = data.actors.get(id)?.actsForId ?? null;
+        cur !== null && !agents.has(cur);
+        cur = data.actors.get(cur)?.actsForId ?? null
+      )
+        agents.add(cur);
     }
   }
 
@@ -81,8 +104,13 @@ export class ExportService {
         sink.write(`,${JSON.stringify(section)}:{`);
         let n = 0;
         for (const source of SOURCES[section]) {
-          for (let after = 0; ;) {
-            const ids = source === 'actors' ? repo.actorIdsAfter(after, PAGE) : source === 'documents' ? repo.documentIdsAfter(after, PAGE) : repo.statementIdsAfter(after, PAGE);
+          for (let after = 0; ; ) {
+            const ids =
+              source === 'actors'
+                ? repo.actorIdsAfter(after, PAGE)
+                : source === 'documents'
+                  ? repo.documentIdsAfter(after, PAGE)
+                  : repo.statementIdsAfter(after, PAGE);
             if (ids.length === 0) break;
             after = ids[ids.length - 1];
             const f = this.page(repo, source, ids);
@@ -109,7 +137,8 @@ export class ExportService {
     const data = assemble({ type: 'all', id: null }, [], [], source === 'actors' ? repo.actors(ids) : [], [], null);
     if (source === 'actors') addAgents(f, data, ids);
     else {
-      for (const d of repo.documents(ids)) data.documents.set(d.id, { id: d.id, title: d.title, url: d.url, outletId: d.outlet_id, publishedOn: d.published_on });
+      for (const d of repo.documents(ids))
+        data.documents.set(d.id, { id: d.id, title: d.title, url: d.url, outletId: d.outlet_id, publishedOn: d.published_on });
       addDocuments(f, data, ids);
     }
     return f;
@@ -119,7 +148,12 @@ export class ExportService {
     const claim = this.repo.claim(id);
     if (!claim) throw notFound('claim', id);
     if (!claim.verdict || claim.verdict === 'null') {
-      throw new HttpError(409, 'no-verdict', 'The claim has no verdict', `Claim ${id} has no verdict yet: a ClaimReview reviews a verdict. Give the claim one (PATCH /v1/claims/${id}) first.`);
+      throw new HttpError(
+        409,
+        'no-verdict',
+        'The claim has no verdict',
+        `Claim ${id} has no verdict yet: a ClaimReview reviews a verdict. Give the claim one (PATCH /v1/claims/${id}) first.`,
+      );
     }
     const data = this.audits.loadClaim(id);
     const outlets = new Set([...data.documents.values()].map((d) => d.outletId));

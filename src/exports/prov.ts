@@ -36,14 +36,17 @@ export function addAgents(f: ProvFragment, data: AuditData, ids: Iterable<number
   for (const id of ids) {
     const a = data.actors.get(id);
     if (!a) continue;
-    f.agent.push([actorId(a.id), attrs({
-      'prov:type': qn(a.kind === 'person' ? 'prov:Person' : 'prov:Organization'),
-      'prov:label': a.name ?? a.description ?? `actor ${a.id}`,
-      'whosaid:kind': a.kind,
-      'whosaid:identityStatus': a.identityStatus,
-      'whosaid:description': a.name ? a.description : null,
-      'whosaid:affiliation': a.affiliation,
-    })]);
+    f.agent.push([
+      actorId(a.id),
+      attrs({
+        'prov:type': qn(a.kind === 'person' ? 'prov:Person' : 'prov:Organization'),
+        'prov:label': a.name ?? a.description ?? `actor ${a.id}`,
+        'whosaid:kind': a.kind,
+        'whosaid:identityStatus': a.identityStatus,
+        'whosaid:description': a.name ? a.description : null,
+        'whosaid:affiliation': a.affiliation,
+      }),
+    ]);
     if (a.actsForId !== null) {
       f.actedOnBehalfOf.push([`_:actsFor/${a.id}`, { 'prov:delegate': actorId(a.id), 'prov:responsible': actorId(a.actsForId) }]);
     }
@@ -54,12 +57,15 @@ export function addDocuments(f: ProvFragment, data: AuditData, ids: Iterable<num
   for (const id of ids) {
     const d = data.documents.get(id);
     if (!d) continue;
-    f.entity.push([documentId(d.id), attrs({
-      'prov:type': [qn('whosaid:Document'), qn('prov:Collection')],
-      'prov:label': d.title,
-      'whosaid:url': d.url ? { $: d.url, type: 'xsd:anyURI' } : null,
-      'whosaid:publishedOn': d.publishedOn,
-    })]);
+    f.entity.push([
+      documentId(d.id),
+      attrs({
+        'prov:type': [qn('whosaid:Document'), qn('prov:Collection')],
+        'prov:label': d.title,
+        'whosaid:url': d.url ? { $: d.url, type: 'xsd:anyURI' } : null,
+        'whosaid:publishedOn': d.publishedOn,
+      }),
+    ]);
     f.wasAttributedTo.push([`_:published/${d.id}`, { 'prov:entity': documentId(d.id), 'prov:agent': actorId(d.outletId) }]);
   }
 }
@@ -68,16 +74,19 @@ export function addStatements(f: ProvFragment, data: AuditData, ids: Iterable<nu
   for (const id of ids) {
     const s = data.statements.get(id);
     if (!s) continue;
-    f.entity.push([statementId(s.id), attrs({
-      'prov:type': qn('whosaid:Statement'),
-      'prov:value': s.text,
-      'whosaid:textForm': s.textForm,
-      'whosaid:kind': s.kind,
-      'whosaid:saidOn': s.saidOn,
-      'whosaid:medium': s.medium,
-      'whosaid:mediumPublisher': s.mediumPublisherId !== null ? qn(actorId(s.mediumPublisherId)) : null,
-      'whosaid:circumstances': s.circumstances,
-    })]);
+    f.entity.push([
+      statementId(s.id),
+      attrs({
+        'prov:type': qn('whosaid:Statement'),
+        'prov:value': s.text,
+        'whosaid:textForm': s.textForm,
+        'whosaid:kind': s.kind,
+        'whosaid:saidOn': s.saidOn,
+        'whosaid:medium': s.medium,
+        'whosaid:mediumPublisher': s.mediumPublisherId !== null ? qn(actorId(s.mediumPublisherId)) : null,
+        'whosaid:circumstances': s.circumstances,
+      }),
+    ]);
     f.wasAttributedTo.push([`_:said/${s.id}`, { 'prov:entity': statementId(s.id), 'prov:agent': actorId(s.speakerId) }]);
     for (const h of data.hopsByStatement.get(s.id) ?? []) if (hopIds.has(h.id)) addHop(f, data, h);
   }
@@ -85,24 +94,30 @@ export function addStatements(f: ProvFragment, data: AuditData, ids: Iterable<nu
 
 function addHop(f: ProvFragment, data: AuditData, h: AuditHop): void {
   const relayer = data.actors.get(h.relayedById);
-  f.entity.push([relayId(h.id), attrs({
-    'prov:type': qn('whosaid:Relay'),
-    'prov:label': `as relayed by ${relayer?.name ?? relayer?.description ?? `actor ${h.relayedById}`}`,
-    'whosaid:statement': qn(statementId(h.statementId)),
-    'whosaid:mode': h.mode,
-    'whosaid:hedge': h.hedge,
-    'whosaid:cue': h.cue,
-    'whosaid:firstHand': h.firstHand,
-    'whosaid:relayedOn': h.relayedOn,
-  })]);
+  f.entity.push([
+    relayId(h.id),
+    attrs({
+      'prov:type': qn('whosaid:Relay'),
+      'prov:label': `as relayed by ${relayer?.name ?? relayer?.description ?? `actor ${h.relayedById}`}`,
+      'whosaid:statement': qn(statementId(h.statementId)),
+      'whosaid:mode': h.mode,
+      'whosaid:hedge': h.hedge,
+      'whosaid:cue': h.cue,
+      'whosaid:firstHand': h.firstHand,
+      'whosaid:relayedOn': h.relayedOn,
+    }),
+  ]);
   f.wasAttributedTo.push([`_:relayed/${h.id}`, { 'prov:entity': relayId(h.id), 'prov:agent': actorId(h.relayedById) }]);
   const types = [...(h.mode === 'verbatim' ? [qn('prov:Quotation')] : []), ...(h.firstHand ? [qn('prov:PrimarySource')] : [])];
-  f.wasDerivedFrom.push([`_:hop/${h.id}`, attrs({
-    'prov:generatedEntity': relayId(h.id),
-    'prov:usedEntity': h.viaRelayId !== null ? relayId(h.viaRelayId) : statementId(h.statementId),
-    'prov:type': types.length === 0 ? null : types.length === 1 ? types[0] : types,
-    'whosaid:mode': h.mode,
-  })]);
+  f.wasDerivedFrom.push([
+    `_:hop/${h.id}`,
+    attrs({
+      'prov:generatedEntity': relayId(h.id),
+      'prov:usedEntity': h.viaRelayId !== null ? relayId(h.viaRelayId) : statementId(h.statementId),
+      'prov:type': types.length === 0 ? null : types.length === 1 ? types[0] : types,
+      'whosaid:mode': h.mode,
+    }),
+  ]);
   if (h.documentId !== null) {
     f.hadMember.push([`_:in/${h.id}`, { 'prov:collection': documentId(h.documentId), 'prov:entity': relayId(h.id) }]);
   }

@@ -18,11 +18,16 @@ function toHttpError(err: unknown): HttpError {
   const e = err as { type?: string; status?: number; limit?: number };
   const mapped = e?.type ? PARSER_ERRORS[e.type] : undefined;
   if (mapped) {
-    const detail = mapped[1] === 'payload-too-large' ? `The body exceeds the limit of ${e.limit} bytes.` :
-      mapped[1] === 'malformed-json' ? 'The body is not valid JSON.' : mapped[2] + '.';
+    const detail =
+      mapped[1] === 'payload-too-large'
+        ? `The body exceeds the limit of ${e.limit} bytes.`
+        : mapped[1] === 'malformed-json'
+          ? 'The body is not valid JSON.'
+          : mapped[2] + '.';
     return new HttpError(mapped[0], mapped[1], mapped[2], detail);
   }
-  if (e?.status && e.status >= 400 && e.status < 500) return new HttpError(e.status, 'bad-request', 'Bad request', 'The request could not be read.');
+  if (e?.status && e.status >= 400 && e.status < 500)
+    return new HttpError(e.status, 'bad-request', 'Bad request', 'The request could not be read.');
   return new HttpError(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged.');
 }
 
@@ -31,7 +36,13 @@ export function errorHandler(log: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const httpError = toHttpError(err);
     if (httpError.status >= 500) {
-      log({ level: 'error', msg: 'unhandled error', method: req.method, path: req.path, error: err instanceof Error ? err.name + ': ' + err.message : 'unknown' });
+      log({
+        level: 'error',
+        msg: 'unhandled error',
+        method: req.method,
+        path: req.path,
+        error: err instanceof Error ? err.name + ': ' + err.message : 'unknown',
+      });
     }
     if (res.headersSent) return res.end();
     // Header values travel in `extra` but belong in headers, not in the problem body.

@@ -65,6 +65,10 @@ export function fallbackHandler(routes: RouteDef[]) {
     const allowed = [...new Set(matchers.filter((m) => m.re.test(req.path)).map((m) => m.method))];
     if (allowed.length === 0) return next(new HttpError(404, 'not-found', 'Not found', `No route ${req.method} ${req.path}.`));
     if (allowed.includes('GET')) allowed.push('HEAD');
-    next(new HttpError(405, 'method-not-allowed', 'Method not allowed', `${req.method} is not allowed here; use ${allowed.join(', ')}.`, { allow: allowed }));
+    next(
+      new HttpError(405, 'method-not-allowed', 'Method not allowed', `${req.method} is not allowed here; use ${allowed.join(', ')}.`, {
+        allow: allowed,
+      }),
+    );
   };
 }

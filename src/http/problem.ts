@@ -38,11 +38,9 @@ export class HttpError extends Error {
 export const validationFailed = (errors: FieldError[], detail = 'The request is not valid.') =>
   new HttpError(400, 'validation-failed', 'Request validation failed', detail, { errors });
 
-export const notFound = (type: string, id: number | string) =>
-  new HttpError(404, 'not-found', 'Not found', `No ${type} with id ${id}.`);
+export const notFound = (type: string, id: number | string) => new HttpError(404, 'not-found', 'Not found', `No ${type} with id ${id}.`);
 
-export const conflict = (detail: string, extra: Record<string, unknown> = {}) =>
-  new HttpError(409, 'conflict', 'Conflict', detail, extra);
+export const conflict = (detail: string, extra: Record<string, unknown> = {}) => new HttpError(409, 'conflict', 'Conflict', detail, extra);
 
 /** A reference in the body to a record that does not exist, or breaks a rule of the data. */
 export const unprocessable = (detail: string, errors: FieldError[] = [], extra: Record<string, unknown> = {}) =>

@@ -17,9 +17,13 @@ export function createHttpServer(app: Express): Server {
       title: tooLarge ? 'Request header fields too large' : 'Bad request',
       status,
       code: tooLarge ? 'headers-too-large' : 'bad-request',
-      detail: tooLarge ? `The request line and headers exceed ${MAX_HEADER_BYTES} bytes; send a shorter query.` : 'The request could not be parsed as HTTP.',
+      detail: tooLarge
+        ? `The request line and headers exceed ${MAX_HEADER_BYTES} bytes; send a shorter query.`
+        : 'The request could not be parsed as HTTP.',
     });
-    socket.end(`HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
   return server;
 }

@@ -30,16 +30,44 @@ export function toFieldErrors(part: Part, errors: ErrorObject[] | null | undefin
     let expected: unknown;
     const p = e.params as Record<string, any>;
     switch (e.keyword) {
-      case 'required': pointer += `/${p.missingProperty}`; message = 'is required'; break;
-      case 'additionalProperties': pointer += `/${p.additionalProperty}`; message = 'is not a known field'; break;
-      case 'unevaluatedProperties': pointer += `/${p.unevaluatedProperty}`; message = 'is not a known field'; break;
-      case 'enum': expected = p.allowedValues; message = `must be one of: ${p.allowedValues.map(String).join(', ')}`; break;
-      case 'const': expected = p.allowedValue; break;
-      case 'type': expected = p.type; break;
-      case 'format': expected = p.format; message = `must be a valid ${p.format}`; break;
-      case 'pattern': expected = p.pattern; break;
-      case 'minLength': case 'maxLength': case 'minimum': case 'maximum': case 'minItems': case 'maxItems': case 'minProperties':
-        expected = p.limit; break;
+      case 'required':
+        pointer += `/${p.missingProperty}`;
+        message = 'is required';
+        break;
+      case 'additionalProperties':
+        pointer += `/${p.additionalProperty}`;
+        message = 'is not a known field';
+        break;
+      case 'unevaluatedProperties':
+        pointer += `/${p.unevaluatedProperty}`;
+        message = 'is not a known field';
+        break;
+      case 'enum':
+        expected = p.allowedValues;
+        message = `must be one of: ${p.allowedValues.map(String).join(', ')}`;
+        break;
+      case 'const':
+        expected = p.allowedValue;
+        break;
+      case 'type':
+        expected = p.type;
+        break;
+      case 'format':
+        expected = p.format;
+        message = `must be a valid ${p.format}`;
+        break;
+      case 'pattern':
+        expected = p.pattern;
+        break;
+      case 'minLength':
+      case 'maxLength':
+      case 'minimum':
+      case 'maximum':
+      case 'minItems':
+      case 'maxItems':
+      case 'minProperties':
+        expected = p.limit;
+        break;
     }
     const key = `${pointer}|${message}`;
     if (seen.has(key)) continue;
@@ -49,9 +77,7 @@ export function toFieldErrors(part: Part, errors: ErrorObject[] | null | undefin
   return out;
 }
 
-export interface PartValidator {
-  (input: unknown): unknown;
-}
+export type PartValidator = (input: unknown) => unknown;
 
 /** Returns a function that validates (and for query/path, coerces) one part of a request, or throws 400. */
 export function partValidator(registry: SchemaRegistry, part: Part, schemaName: string): PartValidator {
@@ -61,7 +87,10 @@ export function partValidator(registry: SchemaRegistry, part: Part, schemaName: 
     const value = part === 'body' ? input : coerce(props, { ...(input as Record<string, unknown>) });
     if (!validate(value)) {
       const errors = toFieldErrors(part, validate.errors);
-      throw validationFailed(errors, `Invalid ${part === 'path' ? 'path parameter' : part}: ${errors.map((e) => `${e.pointer} ${e.message}`).join('; ')}`);
+      throw validationFailed(
+        errors,
+        `Invalid ${part === 'path' ? 'path parameter' : part}: ${errors.map((e) => `${e.pointer} ${e.message}`).join('; ')}`,
+      );
     }
     return value;
   };

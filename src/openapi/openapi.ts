@@ -67,7 +67,11 @@ function reachable(root: unknown, components: Record<string, unknown>): Record<s
     }
   };
   walk(root);
-  return Object.fromEntries(Object.entries(components).filter(([k]) => keep.has(k)).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(
+    Object.entries(components)
+      .filter(([k]) => keep.has(k))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }
 
 function parameters(schemas: Map<string, JsonSchema>, name: string | undefined, where: 'path' | 'query') {
@@ -88,13 +92,22 @@ export function buildOpenApi(routes: RouteDef[], schemas: Map<string, JsonSchema
   for (const r of routes) {
     const p = (paths[openApiPath(r.path)] ??= {});
     const responses: Record<string, unknown> = {};
-    const success = r.response === null
-      ? { description: 'Done' }
-      : { description: 'Success', content: { [r.produces ?? 'application/json']: r.produces && !r.response ? { schema: { type: 'string' } } : { schema: ref(r.response) } } };
+    const success =
+      r.response === null
+        ? { description: 'Done' }
+        : {
+            description: 'Success',
+            content: {
+              [r.produces ?? 'application/json']: r.produces && !r.response ? { schema: { type: 'string' } } : { schema: ref(r.response) },
+            },
+          };
     responses[String(r.status)] = success;
     const statuses = new Set([400, 401, 403, 429, ...(r.params ? [404] : []), ...(r.body ? [413, 415] : []), ...(r.errors ?? [])]);
     for (const st of [...statuses].sort()) {
-      responses[String(st)] = { description: ERROR_TEXT[st] ?? 'Error', content: { 'application/problem+json': { schema: ref('problem') } } };
+      responses[String(st)] = {
+        description: ERROR_TEXT[st] ?? 'Error',
+        content: { 'application/problem+json': { schema: ref('problem') } },
+      };
     }
     p[r.method] = {
       operationId: operationId(r),
@@ -106,13 +119,17 @@ export function buildOpenApi(routes: RouteDef[], schemas: Map<string, JsonSchema
     };
   }
   const components = reachable([paths, { problem: ref('problem') }], allComponents(schemas));
-  const tags = [...new Set(routes.map((r) => r.tag))].map((name) => ({ name, description: `${name[0].toUpperCase()}${name.slice(1)} routes.` }));
+  const tags = [...new Set(routes.map((r) => r.tag))].map((name) => ({
+    name,
+    description: `${name[0].toUpperCase()}${name.slice(1)} routes.`,
+  }));
   return {
     openapi: '3.1.0',
     info: {
       title: 'whosaid',
       version,
-      description: 'Source attribution and provenance tracker for news statements: who said what, how it travelled, and how much of a story rests on anonymous or second-hand material.',
+      description:
+        'Source attribution and provenance tracker for news statements: who said what, how it travelled, and how much of a story rests on anonymous or second-hand material.',
       license: { name: 'UNLICENSED', identifier: 'LicenseRef-Proprietary' },
     },
     servers: [{ url: '/', description: 'This service' }],
@@ -127,7 +144,10 @@ export function buildOpenApi(routes: RouteDef[], schemas: Map<string, JsonSchema
 }
 
 function operationId(r: RouteDef): string {
-  const parts = r.path.replace(/^\/v1\//, '').split('/').map((s) => (s.startsWith(':') ? 'By' + s[1].toUpperCase() + s.slice(2) : s));
+  const parts = r.path
+    .replace(/^\/v1\//, '')
+    .split('/')
+    .map((s) => (s.startsWith(':') ? 'By' + s[1].toUpperCase() + s.slice(2) : s));
   const words = [r.method, ...parts].join('-').split(/[-_/]+/);
   return words.map((w, i) => (i === 0 ? w : w[0].toUpperCase() + w.slice(1))).join('');
 }

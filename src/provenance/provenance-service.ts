@@ -59,9 +59,16 @@ function buildTree(rows: HopRow[], summary: (id: number) => ActorSummary): Prove
       hedge: r.hedge as ProvenanceHop['hedge'],
       cue: r.cue,
       relayedOn: r.relayed_on,
-      document: r.document_id === null ? null : {
-        id: r.document_id, title: r.doc_title!, url: r.doc_url, outletId: r.doc_outlet_id!, publishedOn: r.doc_published_on,
-      },
+      document:
+        r.document_id === null
+          ? null
+          : {
+              id: r.document_id,
+              title: r.doc_title!,
+              url: r.doc_url,
+              outletId: r.doc_outlet_id!,
+              publishedOn: r.doc_published_on,
+            },
       hops: [],
     };
     nodes.set(r.id, hop);

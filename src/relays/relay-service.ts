@@ -71,7 +71,8 @@ export class RelayService {
     const merged = { ...rowToCreate(current), ...patch } as RelayCreate;
     // Naming an earlier hop makes the hop second-hand unless the patch says otherwise.
     if (patch.viaRelayId != null && patch.firstHand === undefined) merged.firstHand = false;
-    if (patch.viaRelayId === null && patch.firstHand === undefined) merged.firstHand = current.via_relay_id === null ? current.first_hand === 1 : true;
+    if (patch.viaRelayId === null && patch.firstHand === undefined)
+      merged.firstHand = current.via_relay_id === null ? current.first_hand === 1 : true;
     this.check(current.statement_id, id, merged);
     this.repo.update(id, { ...relayColumns(merged), updated_at: nowIso() });
     return this.repo.get(id)!;
@@ -79,23 +80,38 @@ export class RelayService {
 
   delete(id: number, cascade: boolean): void {
     this.get(id);
-    if (!cascade) refuseIfReferenced(`Relay ${id}`, this.repo.references(id), 'pass cascade=true to delete the hops that came through it and their tags.');
+    if (!cascade)
+      refuseIfReferenced(
+        `Relay ${id}`,
+        this.repo.references(id),
+        'pass cascade=true to delete the hops that came through it and their tags.',
+      );
     this.repo.delete(id);
   }
 
   private check(statementId: number, selfId: number | null, r: RelayCreate): void {
     const errors: FieldError[] = [];
-    if (!this.actors.get(r.relayedById)) errors.push({ in: 'body', pointer: '/relayedById', message: 'must be the id of an existing actor' });
-    if (r.documentId != null && !this.documents.get(r.documentId)) errors.push({ in: 'body', pointer: '/documentId', message: 'must be the id of an existing document' });
-    if (r.viaRelayId != null && r.firstHand === true) errors.push({ in: 'body', pointer: '/firstHand', message: 'cannot be true for a hop that came through an earlier hop' });
+    if (!this.actors.get(r.relayedById))
+      errors.push({ in: 'body', pointer: '/relayedById', message: 'must be the id of an existing actor' });
+    if (r.documentId != null && !this.documents.get(r.documentId))
+      errors.push({ in: 'body', pointer: '/documentId', message: 'must be the id of an existing document' });
+    if (r.viaRelayId != null && r.firstHand === true)
+      errors.push({ in: 'body', pointer: '/firstHand', message: 'cannot be true for a hop that came through an earlier hop' });
     if (r.viaRelayId != null) {
       const via = this.repo.get(r.viaRelayId);
       if (!via) errors.push({ in: 'body', pointer: '/viaRelayId', message: 'must be the id of an existing relay' });
-      else if (via.statement_id !== statementId) errors.push({ in: 'body', pointer: '/viaRelayId', message: `must be a hop of statement ${statementId}; relay ${via.id} belongs to statement ${via.statement_id}` });
+      else if (via.statement_id !== statementId)
+        errors.push({
+          in: 'body',
+          pointer: '/viaRelayId',
+          message: `must be a hop of statement ${statementId}; relay ${via.id} belongs to statement ${via.statement_id}`,
+        });
     }
     if (errors.length) throw unprocessable('The relay refers to records that do not exist or do not fit.', errors);
     if (selfId !== null && r.viaRelayId != null && this.repo.isAncestorOrSelf(selfId, r.viaRelayId)) {
-      throw conflict(`Relay ${selfId} cannot come via relay ${r.viaRelayId}: relay ${r.viaRelayId} already comes through relay ${selfId}, so the hops would form a cycle.`);
+      throw conflict(
+        `Relay ${selfId} cannot come via relay ${r.viaRelayId}: relay ${r.viaRelayId} already comes through relay ${selfId}, so the hops would form a cycle.`,
+      );
     }
   }
 }

@@ -11,14 +11,15 @@ const MAX_DEPTH = 8;
 const MIN_PREFIX = 3;
 
 export class QuerySyntaxError extends Error {
-  constructor(message: string, readonly position: number) {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
     super(message);
   }
 }
 
-type Node =
-  | { type: 'term'; tokens: string[]; prefix: boolean }
-  | { type: 'and' | 'or' | 'not'; left: Node; right: Node };
+type Node = { type: 'term'; tokens: string[]; prefix: boolean } | { type: 'and' | 'or' | 'not'; left: Node; right: Node };
 
 type Lexeme =
   | { kind: 'word'; text: string; pos: number; prefix: boolean }
@@ -32,8 +33,15 @@ function lex(input: string): Lexeme[] {
   let i = 0;
   while (i < input.length) {
     const c = input[i];
-    if (/\s/.test(c)) { i++; continue; }
-    if (c === '(' || c === ')') { out.push(c === '(' ? { kind: '(', pos: i } : { kind: ')', pos: i }); i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === '(' || c === ')') {
+      out.push(c === '(' ? { kind: '(', pos: i } : { kind: ')', pos: i });
+      i++;
+      continue;
+    }
     if (c === '"') {
       const end = input.indexOf('"', i + 1);
       if (end === -1) throw new QuerySyntaxError('a quoted phrase is not closed', i);
@@ -55,7 +63,8 @@ function lex(input: string): Lexeme[] {
       if (raw.startsWith('-')) throw new QuerySyntaxError('a leading - does not exclude; use NOT (a NOT b)', i);
       if (raw.startsWith('+')) throw new QuerySyntaxError('+ is not supported; use a quoted phrase', i);
       const star = raw.indexOf('*');
-      if (star !== -1 && star !== raw.length - 1) throw new QuerySyntaxError('* is only allowed at the end of a word, as a prefix', i + star);
+      if (star !== -1 && star !== raw.length - 1)
+        throw new QuerySyntaxError('* is only allowed at the end of a word, as a prefix', i + star);
       out.push({ kind: 'word', text: star === -1 ? raw : raw.slice(0, -1), pos: i, prefix: star !== -1 });
     }
     i = j;
@@ -66,7 +75,10 @@ function lex(input: string): Lexeme[] {
 class Parser {
   private i = 0;
   private terms = 0;
-  constructor(private readonly lexemes: Lexeme[], private readonly length: number) {}
+  constructor(
+    private readonly lexemes: Lexeme[],
+    private readonly length: number,
+  ) {}
 
   parse(): Node {
     if (this.lexemes.length === 0) throw new QuerySyntaxError('the query is empty', 0);
@@ -76,7 +88,9 @@ class Parser {
     return node;
   }
 
-  private peek() { return this.lexemes[this.i]; }
+  private peek() {
+    return this.lexemes[this.i];
+  }
 
   private or(depth: number): Node {
     let left = this.and(depth);
@@ -91,9 +105,16 @@ class Parser {
     let left = this.not(depth);
     for (;;) {
       const p = this.peek();
-      if (p?.kind === 'op' && p.text === 'AND') { this.i++; left = { type: 'and', left, right: this.not(depth) }; continue; }
+      if (p?.kind === 'op' && p.text === 'AND') {
+        this.i++;
+        left = { type: 'and', left, right: this.not(depth) };
+        continue;
+      }
       // Terms side by side mean AND, as in FTS5.
-      if (p && (p.kind === 'word' || p.kind === 'phrase' || p.kind === '(')) { left = { type: 'and', left, right: this.not(depth) }; continue; }
+      if (p && (p.kind === 'word' || p.kind === 'phrase' || p.kind === '(')) {
+        left = { type: 'and', left, right: this.not(depth) };
+        continue;
+      }
       return left;
     }
   }

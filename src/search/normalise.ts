@@ -16,6 +16,7 @@ const BRACKETED = /\[[^[\]]{0,300}\]/g;
 
 // Printable ASCII with single spaces needs no folding: the common case takes no Unicode work at all.
 const PLAIN = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: any ASCII, control characters included, takes the fast path
 const ASCII = /^[\x00-\x7f]*$/;
 
 /** Typographic folding that keeps the text readable: quotes, dashes, ellipses, whitespace. */
@@ -50,7 +51,9 @@ export function wordTokens(text: string): string[] {
   if (ASCII.test(text)) return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
   const folded = fold(text);
   const out: string[] = [];
-  scanTokens(folded, (start, end) => { out.push(folded.slice(start, end)); });
+  scanTokens(folded, (start, end) => {
+    out.push(folded.slice(start, end));
+  });
   return out;
 }
 
@@ -66,12 +69,18 @@ function scanTokens(text: string, emit: (start: number, end: number) => void): v
     else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
       word = WORD_CHAR.test(text.slice(i, i + 2));
       if (word && start === -1) start = i;
-      if (!word && start !== -1) { emit(start, i); start = -1; }
+      if (!word && start !== -1) {
+        emit(start, i);
+        start = -1;
+      }
       i++;
       continue;
     } else word = WORD_CHAR.test(text[i]);
     if (word && start === -1) start = i;
-    else if (!word && start !== -1) { emit(start, i); start = -1; }
+    else if (!word && start !== -1) {
+      emit(start, i);
+      start = -1;
+    }
   }
   if (start !== -1) emit(start, text.length);
 }
@@ -98,12 +107,14 @@ export function ftsString(token: string): string {
   return `"${token.replace(/"/g, '""')}"`;
 }
 
-const STOPWORDS = new Set(`a about above after again against all am an and any are as at be because been before being
+const STOPWORDS = new Set(
+  `a about above after again against all am an and any are as at be because been before being
 below between both but by can could did do does doing down during each few for from further had has have having he
 her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of
 off on once only or other our ours ourselves out over own same she should so some such than that the their theirs
 them themselves then there these they this those through to too under until up very was we were what when where which
-while who whom why will with would you your yours yourself yourselves said says say s t`.split(/\s+/));
+while who whom why will with would you your yours yourself yourselves said says say s t`.split(/\s+/),
+);
 
 export const isStopword = (token: string) => STOPWORDS.has(token);
 
@@ -217,7 +228,11 @@ function foldWithMap(text: string): { folded: string; from: number[] } {
  * Marks in a stored text the words (compared by stem) or the substrings that matched, joins marks
  * separated only by spaces and punctuation, and cuts a window around the densest stretch when long.
  */
-export function highlight(text: string, match: { stems?: Set<string>; prefixes?: string[]; fragments?: string[] }, maxLength = 280): Snippet & { marked: number } {
+export function highlight(
+  text: string,
+  match: { stems?: Set<string>; prefixes?: string[]; fragments?: string[] },
+  maxLength = 280,
+): Snippet & { marked: number } {
   const { folded, from } = foldWithMap(text);
   const spans: Highlight[] = [];
   if (match.stems || match.prefixes) {
@@ -251,7 +266,10 @@ export function highlight(text: string, match: { stems?: Set<string>; prefixes?:
     const end = start + maxLength;
     let n = 0;
     for (const t of merged) n += Math.max(0, Math.min(end, t.end) - Math.max(start, t.start));
-    if (n > best) { best = n; bestStart = start; }
+    if (n > best) {
+      best = n;
+      bestStart = start;
+    }
   }
   let start = bestStart;
   let end = Math.min(text.length, start + maxLength);

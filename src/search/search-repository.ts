@@ -102,9 +102,16 @@ export class SearchRepository {
     const { where, params } = filterParts(filter);
     const range = floor === null ? '' : ` AND ${index}.rowid >= @floor`;
     const from = where ? `${index} JOIN statements s ON s.id = ${index}.rowid` : index;
-    const sql = withRows(`SELECT ${index}.rowid AS id, bm25(${index}) AS score FROM ${from}
-      WHERE ${index} MATCH @match${range}${where} ORDER BY score, ${index}.rowid LIMIT @limit OFFSET @offset`, 'h.score, h.id');
-    return toHits(this.db.prepare(sql).all({ ...params, match, limit, offset, ...(floor === null ? {} : { floor }) }) as Array<StatementRow & { hit_score: number | null }>);
+    const sql = withRows(
+      `SELECT ${index}.rowid AS id, bm25(${index}) AS score FROM ${from}
+      WHERE ${index} MATCH @match${range}${where} ORDER BY score, ${index}.rowid LIMIT @limit OFFSET @offset`,
+      'h.score, h.id',
+    );
+    return toHits(
+      this.db.prepare(sql).all({ ...params, match, limit, offset, ...(floor === null ? {} : { floor }) }) as Array<
+        StatementRow & { hit_score: number | null }
+      >,
+    );
   }
 
   /** How many matches are at or above `floor`: where the ranked window ends. */
@@ -120,17 +127,24 @@ export class SearchRepository {
     if (limit <= 0) return [];
     const { where, params } = filterParts(filter);
     const from = where ? `${index} JOIN statements s ON s.id = ${index}.rowid` : index;
-    const sql = withRows(`SELECT ${index}.rowid AS id, NULL AS score FROM ${from}
-      WHERE ${index} MATCH @match AND ${index}.rowid < @floor${where} ORDER BY ${index}.rowid DESC LIMIT @limit OFFSET @offset`, 'h.id DESC');
-    return toHits(this.db.prepare(sql).all({ ...params, match, floor, limit, offset }) as Array<StatementRow & { hit_score: number | null }>);
+    const sql = withRows(
+      `SELECT ${index}.rowid AS id, NULL AS score FROM ${from}
+      WHERE ${index} MATCH @match AND ${index}.rowid < @floor${where} ORDER BY ${index}.rowid DESC LIMIT @limit OFFSET @offset`,
+      'h.id DESC',
+    );
+    return toHits(
+      this.db.prepare(sql).all({ ...params, match, floor, limit, offset }) as Array<StatementRow & { hit_score: number | null }>,
+    );
   }
 
   claims(statementIds: number[]): ClaimOfStatement[] {
     if (statementIds.length === 0) return [];
-    return this.db.prepare(`
+    return this.db
+      .prepare(`
       SELECT sc.statement_id, sc.claim_id, sc.stance, c.text, c.verdict
       FROM statement_claims sc JOIN claims c ON c.id = sc.claim_id
       WHERE sc.statement_id IN (SELECT value FROM json_each(?))
-      ORDER BY sc.statement_id, sc.claim_id`).all(JSON.stringify(statementIds)) as ClaimOfStatement[];
+      ORDER BY sc.statement_id, sc.claim_id`)
+      .all(JSON.stringify(statementIds)) as ClaimOfStatement[];
   }
 }

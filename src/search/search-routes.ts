@@ -4,9 +4,14 @@ import type { SearchService } from './search-service.js';
 export function searchRoutes(service: SearchService): RouteDef[] {
   return [
     {
-      method: 'get', path: '/v1/search', tag: 'search',
-      summary: 'Who said this: statements matching pasted text, best first, with speaker, hops to every document, claims and a highlighted snippet',
-      query: 'search-query', status: 200, response: 'search-results',
+      method: 'get',
+      path: '/v1/search',
+      tag: 'search',
+      summary:
+        'Who said this: statements matching pasted text, best first, with speaker, hops to every document, claims and a highlighted snippet',
+      query: 'search-query',
+      status: 200,
+      response: 'search-results',
       handler: ({ query }) => service.search(query),
     },
   ];

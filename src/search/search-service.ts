@@ -5,7 +5,16 @@ import { rangeOf } from '../shared/partial-date.js';
 import type { StatementRow } from '../statements/statement-repository.js';
 import { parseAdvanced, QuerySyntaxError } from './advanced-query.js';
 import {
-  dropBracketed, ftsString, highlight, isStopword, normaliseText, prepareQuery, similarity, stem, wordTokens, type PreparedQuery,
+  dropBracketed,
+  ftsString,
+  highlight,
+  isStopword,
+  normaliseText,
+  prepareQuery,
+  similarity,
+  stem,
+  wordTokens,
+  type PreparedQuery,
 } from './normalise.js';
 import type { Hit, SearchFilter, SearchIndex, SearchRepository } from './search-repository.js';
 
@@ -118,9 +127,11 @@ export class SearchService {
       const plan = step.make();
       if (!plan) continue;
       const budget = this.windowFor(plan);
-      const floor = cursor ? cursor.floor
-        : budget === null || !this.mayExceed(plan, budget) ? null
-        : this.run(() => this.repo.windowFloor(plan.index, plan.match, filter, budget));
+      const floor = cursor
+        ? cursor.floor
+        : budget === null || !this.mayExceed(plan, budget)
+          ? null
+          : this.run(() => this.repo.windowFloor(plan.index, plan.match, filter, budget));
       const offset = cursor?.offset ?? 0;
       const { hits, more } = this.page(plan, prepared, filter, floor, offset, limit);
       answer = {
@@ -138,11 +149,20 @@ export class SearchService {
       // Nothing with this strategy: the next one is looser. A later page stays with the first page's.
       if (answer.items.length > 0 || cursor) return answer;
     }
-    return answer ?? {
-      query: { normalised: prepared.normalised, strategy: mode === 'substring' ? 'substring' : 'all-words', terms: [], expression: null, truncated: prepared.truncated, rankedWithin: null },
-      items: [],
-      nextCursor: null,
-    };
+    return (
+      answer ?? {
+        query: {
+          normalised: prepared.normalised,
+          strategy: mode === 'substring' ? 'substring' : 'all-words',
+          terms: [],
+          expression: null,
+          truncated: prepared.truncated,
+          rankedWithin: null,
+        },
+        items: [],
+        nextCursor: null,
+      }
+    );
   }
 
   /**
@@ -158,21 +178,34 @@ export class SearchService {
         if (e instanceof QuerySyntaxError) throw badQuery(`${e.message} (at character ${e.position + 1})`);
         throw e;
       }
-      return [{
-        strategy: 'advanced',
-        make: () => ({
-          strategy: 'advanced', index: 'statements_fts', match: parsed.match, terms: [...parsed.stems, ...parsed.prefixes.map((x) => `${x}*`)], phrases: parsed.terms,
-          rerank: false, mark: { stems: parsed.stems, prefixes: parsed.prefixes },
-        }),
-      }];
+      return [
+        {
+          strategy: 'advanced',
+          make: () => ({
+            strategy: 'advanced',
+            index: 'statements_fts',
+            match: parsed.match,
+            terms: [...parsed.stems, ...parsed.prefixes.map((x) => `${x}*`)],
+            phrases: parsed.terms,
+            rerank: false,
+            mark: { stems: parsed.stems, prefixes: parsed.prefixes },
+          }),
+        },
+      ];
     }
-    if (p.tokens.length === 0) throw badQuery('must contain a letter or digit', 'Invalid query: /q has no letters or digits to search for.');
+    if (p.tokens.length === 0)
+      throw badQuery('must contain a letter or digit', 'Invalid query: /q has no letters or digits to search for.');
     const substring = (): Plan | null => {
       const fragments = p.fragments.slice(0, MAX_SUBSTRING_FRAGMENTS);
       if (fragments.length === 0) return null;
       return {
-        strategy: 'substring', index: 'statements_fts_trigram', match: fragments.map(ftsString).join(' AND '), terms: fragments,
-        phrases: fragments.length, rerank: false, mark: { fragments },
+        strategy: 'substring',
+        index: 'statements_fts_trigram',
+        match: fragments.map(ftsString).join(' AND '),
+        terms: fragments,
+        phrases: fragments.length,
+        rerank: false,
+        mark: { fragments },
       };
     };
     if (mode === 'substring') {
@@ -185,22 +218,30 @@ export class SearchService {
     // count in re-ranking, unless the query has nothing else.
     const content = p.retrieval.filter((t) => !isStopword(t));
     const words = content.length > 0 ? content : p.retrieval;
-    const steps: Array<{ strategy: Strategy; make: () => Plan | null }> = [{
-      strategy: 'all-words',
-      make: () => {
-        const all = words.map(ftsString).join(' AND ');
-        // A short query also as one exact phrase, stop words included: it matches no statement the words
-        // alone would not, but bm25 puts the statements that have it verbatim first. Only when one word is
-        // rare: the phrase's own frequency costs a pass over every word's list.
-        const phrase = p.tokens.length >= 2 && p.tokens.length <= MAX_PHRASE_TOKENS
-          && words.some((w) => this.count('statements_fts', w, this.probeCap) < this.probeCap);
-        return {
-          strategy: 'all-words', index: 'statements_fts', terms: words,
-          match: phrase ? `${ftsString(p.tokens.join(' '))} OR (${all})` : all,
-          phrases: words.length + (phrase ? 1 : 0), rerank: p.tokens.length > 1, mark: { stems },
-        };
+    const steps: Array<{ strategy: Strategy; make: () => Plan | null }> = [
+      {
+        strategy: 'all-words',
+        make: () => {
+          const all = words.map(ftsString).join(' AND ');
+          // A short query also as one exact phrase, stop words included: it matches no statement the words
+          // alone would not, but bm25 puts the statements that have it verbatim first. Only when one word is
+          // rare: the phrase's own frequency costs a pass over every word's list.
+          const phrase =
+            p.tokens.length >= 2 &&
+            p.tokens.length <= MAX_PHRASE_TOKENS &&
+            words.some((w) => this.count('statements_fts', w, this.probeCap) < this.probeCap);
+          return {
+            strategy: 'all-words',
+            index: 'statements_fts',
+            terms: words,
+            match: phrase ? `${ftsString(p.tokens.join(' '))} OR (${all})` : all,
+            phrases: words.length + (phrase ? 1 : 0),
+            rerank: p.tokens.length > 1,
+            mark: { stems },
+          };
+        },
       },
-    }];
+    ];
     // Fragments of words ("Makhach") for short queries; a long paste that misses is better served by its rarest words.
     if (p.retrieval.length <= MAX_SUBSTRING_FRAGMENTS) steps.push({ strategy: 'substring', make: substring });
     if (words.length > 1) {
@@ -210,8 +251,13 @@ export class SearchService {
           const picked = this.rarest(words);
           if (picked.length === 0) return null;
           return {
-            strategy: 'any-words', index: 'statements_fts', match: picked.map(ftsString).join(' OR '), terms: picked,
-            phrases: picked.length, rerank: true, mark: { stems },
+            strategy: 'any-words',
+            index: 'statements_fts',
+            match: picked.map(ftsString).join(' OR '),
+            terms: picked,
+            phrases: picked.length,
+            rerank: true,
+            mark: { stems },
           };
         },
       });
@@ -221,7 +267,10 @@ export class SearchService {
 
   /** Up to MAX_OR_TERMS of the words, rarest first; common words only when there is nothing rarer. */
   private rarest(words: string[]): string[] {
-    const df = words.map((w) => ({ w, n: this.count('statements_fts', w, this.probeCap) })).filter((x) => x.n > 0).sort((a, b) => a.n - b.n);
+    const df = words
+      .map((w) => ({ w, n: this.count('statements_fts', w, this.probeCap) }))
+      .filter((x) => x.n > 0)
+      .sort((a, b) => a.n - b.n);
     const rare = df.filter((x) => x.n < this.probeCap).slice(0, MAX_OR_TERMS);
     return (rare.length > 0 ? rare : df.slice(0, 3)).map((x) => x.w);
   }
@@ -279,7 +328,14 @@ export class SearchService {
    * are re-ranked by closeness to the pasted words. Offsets index this final order, so pages never
    * overlap or skip.
    */
-  private page(plan: Plan, p: PreparedQuery, filter: SearchFilter, floor: number | null, offset: number, limit: number): { hits: Array<Hit & { relevance: number | null }>; more: boolean } {
+  private page(
+    plan: Plan,
+    p: PreparedQuery,
+    filter: SearchFilter,
+    floor: number | null,
+    offset: number,
+    limit: number,
+  ): { hits: Array<Hit & { relevance: number | null }>; more: boolean } {
     const pool = plan.rerank ? this.pool : 0;
     let rankedCount: number | null = null;
     const base = (a: number, b: number): Hit[] => {
@@ -312,7 +368,12 @@ export class SearchService {
     const claims = new Map<number, SearchHit['claims']>();
     for (const c of this.repo.claims(rows.map((r) => r.id))) {
       const list = claims.get(c.statement_id) ?? [];
-      list.push({ claimId: c.claim_id, stance: c.stance as SearchHit['claims'][number]['stance'], text: c.text, verdict: c.verdict ? JSON.parse(c.verdict) : null });
+      list.push({
+        claimId: c.claim_id,
+        stance: c.stance as SearchHit['claims'][number]['stance'],
+        text: c.text,
+        verdict: c.verdict ? JSON.parse(c.verdict) : null,
+      });
       claims.set(c.statement_id, list);
     }
     const relevance = new Map(hits.map((h) => [h.id, h.relevance]));
@@ -346,4 +407,3 @@ function snippetOf(row: StatementRow, plan: Plan): SearchHit['snippet'] {
   }
   return { field: 'text', text: text.text, highlights: text.highlights };
 }
-

@@ -29,11 +29,27 @@ export class StatementRepository {
     if (f.to) q = q.where('said_from', '<=', f.to);
     if (f.claimId) {
       const claimId = f.claimId;
-      q = q.where((eb) => eb.exists(eb.selectFrom('statement_claims as sc').select('sc.claim_id').whereRef('sc.statement_id', '=', 'statements.id').where('sc.claim_id', '=', claimId)));
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('statement_claims as sc')
+            .select('sc.claim_id')
+            .whereRef('sc.statement_id', '=', 'statements.id')
+            .where('sc.claim_id', '=', claimId),
+        ),
+      );
     }
     if (f.documentId) {
       const documentId = f.documentId;
-      q = q.where((eb) => eb.exists(eb.selectFrom('relays as r').select('r.id').whereRef('r.statement_id', '=', 'statements.id').where('r.document_id', '=', documentId)));
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('relays as r')
+            .select('r.id')
+            .whereRef('r.statement_id', '=', 'statements.id')
+            .where('r.document_id', '=', documentId),
+        ),
+      );
     }
     return this.db.all(q.orderBy('id').limit(limit));
   }
@@ -51,7 +67,13 @@ export class StatementRepository {
   }
 
   claimsOf(id: number): Array<{ claimId: number; stance: string }> {
-    return this.db.all(this.db.kysely.selectFrom('statement_claims').select(['claim_id as claimId', 'stance']).where('statement_id', '=', id).orderBy('claim_id'));
+    return this.db.all(
+      this.db.kysely
+        .selectFrom('statement_claims')
+        .select(['claim_id as claimId', 'stance'])
+        .where('statement_id', '=', id)
+        .orderBy('claim_id'),
+    );
   }
 
   references(id: number, perKind = 20): Array<{ type: string; id: number; field: string }> {

@@ -7,8 +7,14 @@ import { statementToApi, type StatementService } from './statement-service.js';
 export function statementRoutes(service: StatementService, provenance: ProvenanceService): RouteDef[] {
   return [
     {
-      method: 'post', path: '/v1/statements', tag: 'statements', summary: 'Record a statement',
-      body: 'statement-create', status: 201, response: 'statement', errors: [422],
+      method: 'post',
+      path: '/v1/statements',
+      tag: 'statements',
+      summary: 'Record a statement',
+      body: 'statement-create',
+      status: 201,
+      response: 'statement',
+      errors: [422],
       handler: ({ body, res }) => {
         const s = statementToApi(service.create(body));
         res.location(`/v1/statements/${s.id}`);
@@ -16,8 +22,13 @@ export function statementRoutes(service: StatementService, provenance: Provenanc
       },
     },
     {
-      method: 'get', path: '/v1/statements', tag: 'statements', summary: 'List statements by speaker, claim, document, kind or date range',
-      query: 'statement-list-query', status: 200, response: 'statement-list',
+      method: 'get',
+      path: '/v1/statements',
+      tag: 'statements',
+      summary: 'List statements by speaker, claim, document, kind or date range',
+      query: 'statement-list-query',
+      status: 200,
+      response: 'statement-list',
       handler: ({ query }) => {
         const limit = query.limit ?? 50;
         const filter = { ...query, from: rangeOf(query.saidFrom)[0] ?? undefined, to: rangeOf(query.saidTo)[1] ?? undefined };
@@ -26,23 +37,47 @@ export function statementRoutes(service: StatementService, provenance: Provenanc
       },
     },
     {
-      method: 'get', path: '/v1/statements/:id', tag: 'statements', summary: 'Read a statement with its claims',
-      params: 'id-params', status: 200, response: 'statement',
+      method: 'get',
+      path: '/v1/statements/:id',
+      tag: 'statements',
+      summary: 'Read a statement with its claims',
+      params: 'id-params',
+      status: 200,
+      response: 'statement',
       handler: ({ params }) => service.getWithClaims(params.id),
     },
     {
-      method: 'patch', path: '/v1/statements/:id', tag: 'statements', summary: 'Change a statement',
-      params: 'id-params', body: 'statement-patch', status: 200, response: 'statement', errors: [422],
+      method: 'patch',
+      path: '/v1/statements/:id',
+      tag: 'statements',
+      summary: 'Change a statement',
+      params: 'id-params',
+      body: 'statement-patch',
+      status: 200,
+      response: 'statement',
+      errors: [422],
       handler: ({ params, body }) => statementToApi(service.update(params.id, body)),
     },
     {
-      method: 'delete', path: '/v1/statements/:id', tag: 'statements', summary: 'Delete a statement; cascade=true also deletes its hops, tags and claim links',
-      params: 'id-params', query: 'delete-query', status: 204, response: null, errors: [409],
+      method: 'delete',
+      path: '/v1/statements/:id',
+      tag: 'statements',
+      summary: 'Delete a statement; cascade=true also deletes its hops, tags and claim links',
+      params: 'id-params',
+      query: 'delete-query',
+      status: 204,
+      response: null,
+      errors: [409],
       handler: ({ params, query }) => service.delete(params.id, query.cascade === 'true'),
     },
     {
-      method: 'get', path: '/v1/statements/:id/provenance', tag: 'statements', summary: 'The speaker, then the tree of hops to every document',
-      params: 'id-params', status: 200, response: 'provenance',
+      method: 'get',
+      path: '/v1/statements/:id/provenance',
+      tag: 'statements',
+      summary: 'The speaker, then the tree of hops to every document',
+      params: 'id-params',
+      status: 200,
+      response: 'provenance',
       handler: ({ params }) => provenance.forStatements([service.get(params.id)]).get(params.id),
     },
   ];

@@ -91,7 +91,12 @@ export class StatementService {
 
   delete(id: number, cascade: boolean): void {
     this.get(id);
-    if (!cascade) refuseIfReferenced(`Statement ${id}`, this.repo.references(id), 'pass cascade=true to delete its relays, tags and claim links with it.');
+    if (!cascade)
+      refuseIfReferenced(
+        `Statement ${id}`,
+        this.repo.references(id),
+        'pass cascade=true to delete its relays, tags and claim links with it.',
+      );
     this.repo.delete(id);
   }
 
@@ -99,8 +104,10 @@ export class StatementService {
     const ids = [s.speakerId, s.mediumPublisherId].filter((x): x is number => typeof x === 'number');
     const found = new Set(this.actors.getMany(ids).map((a) => a.id));
     const errors = [];
-    if (!found.has(s.speakerId)) errors.push({ in: 'body' as const, pointer: '/speakerId', message: 'must be the id of an existing actor' });
-    if (s.mediumPublisherId != null && !found.has(s.mediumPublisherId)) errors.push({ in: 'body' as const, pointer: '/mediumPublisherId', message: 'must be the id of an existing actor' });
+    if (!found.has(s.speakerId))
+      errors.push({ in: 'body' as const, pointer: '/speakerId', message: 'must be the id of an existing actor' });
+    if (s.mediumPublisherId != null && !found.has(s.mediumPublisherId))
+      errors.push({ in: 'body' as const, pointer: '/mediumPublisherId', message: 'must be the id of an existing actor' });
     if (errors.length) throw unprocessable('The statement refers to actors that do not exist.', errors);
   }
 }

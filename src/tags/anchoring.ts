@@ -5,14 +5,33 @@
 // then approximate quote search (bit-parallel Myers) near where the tag is expected.
 import { TextDiff } from './text-diff.js';
 
-export interface TextAnchor { start: number; end: number; exact: string; prefix: string; suffix: string }
+export interface TextAnchor {
+  start: number;
+  end: number;
+  exact: string;
+  prefix: string;
+  suffix: string;
+}
 export type AnchorStatus = 'anchored' | 'moved' | 'fuzzy' | 'orphaned';
-export interface ReanchorResult { status: AnchorStatus; start: number | null; end: number | null; exact: string | null; score: number }
+export interface ReanchorResult {
+  status: AnchorStatus;
+  start: number | null;
+  end: number | null;
+  exact: string | null;
+  score: number;
+}
 /**
  * What a stored tag knows: its last offsets (null once orphaned), the text there with its context,
  * and the text as first tagged (`quote`), which any later match is measured against.
  */
-export interface StoredAnchor { start: number | null; end: number | null; exact: string; prefix: string; suffix: string; quote?: string }
+export interface StoredAnchor {
+  start: number | null;
+  end: number | null;
+  exact: string;
+  prefix: string;
+  suffix: string;
+  quote?: string;
+}
 export interface ReanchorOptions {
   /** Least similarity to the quote for a `fuzzy` match (default 0.75). */
   minScore?: number;
@@ -21,7 +40,13 @@ export interface ReanchorOptions {
   /** Work allowed for approximate search across all anchors (columns × 32-row blocks). */
   fuzzyBudget?: number;
 }
-export interface SelectorInput { start?: number; end?: number; exact?: string; prefix?: string; suffix?: string }
+export interface SelectorInput {
+  start?: number;
+  end?: number;
+  exact?: string;
+  prefix?: string;
+  suffix?: string;
+}
 export type ResolveResult =
   | { ok: true; anchor: TextAnchor }
   | {
@@ -42,7 +67,10 @@ const MAX_FUZZY_CANDIDATES = 8;
 const FUZZY_BUDGET = 6_000_000;
 const MOVED_ALONE_LENGTH = 16;
 // Hypothesis' match-quote weights: the quote dominates, context disambiguates, position breaks ties.
-const W_QUOTE = 50, W_PREFIX = 20, W_SUFFIX = 20, W_POS = 2;
+const W_QUOTE = 50,
+  W_PREFIX = 20,
+  W_SUFFIX = 20,
+  W_POS = 2;
 
 export class CodePointText {
   readonly text: string;
@@ -139,7 +167,8 @@ export function resolveSelector(body: CodePointText, sel: SelectorInput): Resolv
 
 /** 1 - levenshtein/max(length), over code points. */
 export function similarity(a: string, b: string): number {
-  const pa = toCps(a), sb = symbolsOf(toCps(b));
+  const pa = toCps(a),
+    sb = symbolsOf(toCps(b));
   return simFromDistance(scan(new Pattern(pa, sb.alphabet), sb.ids, 0, sb.ids.length, true), pa.length, sb.ids.length);
 }
 
@@ -168,7 +197,8 @@ export function reanchorAll(anchors: StoredAnchor[], newBody: CodePointText, opt
   preps.forEach((p, i) => {
     if (!p) return;
     if (diff && p.old.start === null) spans[i] = movedStage(p, diff, newBody, minScore, budget);
-    else if (diff && inSync(p.old, prev!)) spans[i] = diffStage(p, diff, newBody, minScore) ?? movedStage(p, diff, newBody, minScore, budget);
+    else if (diff && inSync(p.old, prev!))
+      spans[i] = diffStage(p, diff, newBody, minScore) ?? movedStage(p, diff, newBody, minScore, budget);
     else {
       searched.push(i);
       spans[i] = exactStage(p, newBody);
@@ -178,7 +208,10 @@ export function reanchorAll(anchors: StoredAnchor[], newBody: CodePointText, opt
   if (searched.some((i) => !spans[i])) {
     // Tags that did not survive verbatim are searched near where their neighbours went:
     // an edit shifts everything after it by the same amount.
-    const placed = anchors.map((a, i) => i).filter((i) => anchors[i].start !== null).sort((x, y) => anchors[x].start! - anchors[y].start!);
+    const placed = anchors
+      .map((a, i) => i)
+      .filter((i) => anchors[i].start !== null)
+      .sort((x, y) => anchors[x].start! - anchors[y].start!);
     const hints: number[][] = anchors.map((a) => (a.start === null ? [] : [a.start]));
     for (const dir of [1, -1]) {
       let shift: number | null = null;
@@ -196,7 +229,10 @@ export function reanchorAll(anchors: StoredAnchor[], newBody: CodePointText, opt
 
 const orphaned = (): ReanchorResult => ({ status: 'orphaned', start: null, end: null, exact: null, score: 0 });
 
-interface Span { start: number; end: number }
+interface Span {
+  start: number;
+  end: number;
+}
 
 interface Prepared {
   old: StoredAnchor;
@@ -222,8 +258,16 @@ function patterns(p: Prepared, sym: Symbols): { pattern: Pattern; reversed: Patt
 }
 
 function inSync(a: StoredAnchor, body: CodePointText): boolean {
-  return a.start !== null && a.end !== null && Number.isInteger(a.start) && Number.isInteger(a.end) &&
-    a.start >= 0 && a.end <= body.length && a.start < a.end && body.slice(a.start, a.end) === a.exact;
+  return (
+    a.start !== null &&
+    a.end !== null &&
+    Number.isInteger(a.start) &&
+    Number.isInteger(a.end) &&
+    a.start >= 0 &&
+    a.end <= body.length &&
+    a.start < a.end &&
+    body.slice(a.start, a.end) === a.exact
+  );
 }
 
 function finish(p: Prepared, span: Span | null, body: CodePointText, minScore: number): ReanchorResult {
@@ -251,11 +295,15 @@ function diffStage(p: Prepared, diff: TextDiff, body: CodePointText, minScore: n
   if (mapped.intact) return { start: mapped.startLo, end: mapped.endLo };
   // Both ends inside one rewritten passage: where in it the quote went is a search, not a mapping.
   if (mapped.within) return null;
-  const n = body.length, m = p.cps.length, k = maxEdits(m, minScore);
+  const n = body.length,
+    m = p.cps.length,
+    k = maxEdits(m, minScore);
   // A deletion next to the tag can slide over equal characters into it ("vatde| eda" deleting " e"
   // or "e "): boundaries the diff pins are still only known to within k.
-  let startLo = clamp(mapped.startLo - k, 0, n), startHi = clamp(mapped.startHi + k, 0, n);
-  let endLo = clamp(mapped.endLo - k, 0, n), endHi = clamp(mapped.endHi + k, 0, n);
+  let startLo = clamp(mapped.startLo - k, 0, n),
+    startHi = clamp(mapped.startHi + k, 0, n);
+  let endLo = clamp(mapped.endLo - k, 0, n),
+    endHi = clamp(mapped.endHi + k, 0, n);
   // A span similar enough is m ± k long: a boundary inside a long rewritten passage is only searched
   // for that far from the other one.
   startLo = Math.max(startLo, endLo - m - k);
@@ -263,7 +311,8 @@ function diffStage(p: Prepared, diff: TextDiff, body: CodePointText, minScore: n
   endLo = Math.max(endLo, startLo + m - k);
   endHi = Math.min(endHi, startHi + m + k);
   if (startHi < startLo || endHi < endLo) return null;
-  const s0 = (mapped.startLo + mapped.startHi) / 2, e0 = (mapped.endLo + mapped.endHi) / 2;
+  const s0 = (mapped.startLo + mapped.startHi) / 2,
+    e0 = (mapped.endLo + mapped.endHi) / 2;
   const sym = bodySymbolsOf(body);
   const { pattern, reversed } = patterns(p, sym);
   let best: { start: number; end: number; sim: number; off: number } | null = null;
@@ -311,21 +360,29 @@ function diffStage(p: Prepared, diff: TextDiff, body: CodePointText, minScore: n
  */
 function movedStage(p: Prepared, diff: TextDiff, body: CodePointText, minScore: number, budget: { left: number }): Span | null {
   const accept = (s: number, e: number) => diff.inserted(s, e) * 2 >= e - s;
-  const m = p.cps.length, n = body.length, k = maxEdits(m, minScore);
+  const m = p.cps.length,
+    n = body.length,
+    k = maxEdits(m, minScore);
   const ranges = diff.insertedRanges();
   if (ranges.length === 0) return null;
   const cps = body.codePoints;
-  let best: Span | null = null, bestScore = -Infinity, tie = false;
+  let best: Span | null = null,
+    bestScore = -Infinity,
+    tie = false;
   const hits = occurrences(body, p.old.exact);
   for (const s of hits) {
     if (!accept(s, s + m)) continue;
-    const ps = prefixScore(cps, s, p.prefix), ss = suffixScore(cps, s + m, p.suffix);
+    const ps = prefixScore(cps, s, p.prefix),
+      ss = suffixScore(cps, s + m, p.suffix);
     // A sentence moved on its own leaves its context behind: a distinctive quote found once, and
     // only where the edit wrote, is that sentence.
     if (!supported(m, ps, ss) && !(m >= MOVED_ALONE_LENGTH && hits.length === 1)) continue;
     const score = W_PREFIX * ps + W_SUFFIX * ss;
-    if (score > bestScore) { best = { start: s, end: s + m }; bestScore = score; tie = false; }
-    else if (score === bestScore) tie = true;
+    if (score > bestScore) {
+      best = { start: s, end: s + m };
+      bestScore = score;
+      tie = false;
+    } else if (score === bestScore) tie = true;
   }
   // Two equally good places: guessing would be silently wrong half the time.
   if (best) return tie ? null : best;
@@ -334,9 +391,13 @@ function movedStage(p: Prepared, diff: TextDiff, body: CodePointText, minScore: 
   // First where the tag's context went (text usually moves with some of its surroundings), then, for
   // quotes distinctive enough to need no context, everything the edit wrote.
   const slack = Math.max(128, m);
-  for (const [lo, hi] of mergeRanges(contextHints(body, p, []).map((h) => [clamp(h - k - slack, 0, n), clamp(h + m + k + slack, 0, n)] as const))) search.scanWindow(lo, hi);
+  for (const [lo, hi] of mergeRanges(
+    contextHints(body, p, []).map((h) => [clamp(h - k - slack, 0, n), clamp(h + m + k + slack, 0, n)] as const),
+  ))
+    search.scanWindow(lo, hi);
   if (!search.best && m >= DISTINCTIVE_LENGTH) {
-    for (const [lo, hi] of mergeRanges(ranges.map(([lo, hi]) => [clamp(lo - m - k, 0, n), clamp(hi + m + k, 0, n)] as const))) search.scanWindow(lo, hi);
+    for (const [lo, hi] of mergeRanges(ranges.map(([lo, hi]) => [clamp(lo - m - k, 0, n), clamp(hi + m + k, 0, n)] as const)))
+      search.scanWindow(lo, hi);
   }
   return search.unique();
 }
@@ -351,18 +412,24 @@ function exactStage(p: Prepared, body: CodePointText): Span | null {
     return { start, end: start + m };
   }
   // Context on both sides changed (or the text moved): the in-place hit competes with the others.
-  let best = -1, bestScore = -Infinity;
+  let best = -1,
+    bestScore = -Infinity;
   for (const s of occurrences(body, old.exact)) {
-    const ps = prefixScore(cps, s, p.prefix), ss = suffixScore(cps, s + m, p.suffix);
+    const ps = prefixScore(cps, s, p.prefix),
+      ss = suffixScore(cps, s + m, p.suffix);
     if (!supported(m, ps, ss)) continue;
     const score = W_PREFIX * ps + W_SUFFIX * ss + W_POS * proximity(s, old.start === null ? [] : [old.start], body.length);
-    if (score > bestScore) { best = s; bestScore = score; }
+    if (score > bestScore) {
+      best = s;
+      bestScore = score;
+    }
   }
   return best < 0 ? null : { start: best, end: best + m };
 }
 
 function fuzzyStage(p: Prepared, body: CodePointText, minScore: number, hints: number[], budget: { left: number }): Span | null {
-  const m = p.cps.length, n = body.length;
+  const m = p.cps.length,
+    n = body.length;
   if (n === 0) return null;
   const k = maxEdits(m, minScore);
   const expected = [...hints, ...contextHints(body, p, hints)];
@@ -385,8 +452,13 @@ class FuzzySearch {
   readonly #tried = new Set<number>();
 
   constructor(
-    readonly p: Prepared, readonly body: CodePointText, readonly k: number, readonly minScore: number,
-    readonly expected: number[], readonly accept: (s: number, e: number) => boolean, readonly budget: { left: number },
+    readonly p: Prepared,
+    readonly body: CodePointText,
+    readonly k: number,
+    readonly minScore: number,
+    readonly expected: number[],
+    readonly accept: (s: number, e: number) => boolean,
+    readonly budget: { left: number },
   ) {
     this.#sym = bodySymbolsOf(body);
     ({ pattern: this.#pattern, reversed: this.#reversed } = patterns(p, this.#sym));
@@ -394,7 +466,8 @@ class FuzzySearch {
 
   /** The best match, unless another place scores the same. */
   unique(): Span | null {
-    const b = this.best, r = this.#runnerUp;
+    const b = this.best,
+      r = this.#runnerUp;
     if (!b) return null;
     if (r && r.rank >= b.rank - 1e-9 && (r.end <= b.start || r.start >= b.end)) return null;
     return { start: b.start, end: b.end };
@@ -423,7 +496,8 @@ class FuzzySearch {
     if (this.#tried.has(end)) return;
     this.#tried.add(end);
     const { prefix, suffix } = this.p;
-    const m = this.p.cps.length, cps = this.body.codePoints;
+    const m = this.p.cps.length,
+      cps = this.body.codePoints;
     // The forward scan only knows where the match ends; scanning backwards from there finds its start.
     const lo = Math.max(0, end - m - this.k);
     const rev = this.#sym.ids.slice(lo, end).reverse();
@@ -433,21 +507,34 @@ class FuzzySearch {
     for (let c = 1; c < scores.length; c++) {
       if (scores[c] < scores[j] || (scores[c] === scores[j] && Math.abs(c + 1 - m) < Math.abs(j + 1 - m))) j = c;
     }
-    let s = end - j - 1, e = end;
+    let s = end - j - 1,
+      e = end;
     // Minimal edit distance is not quite maximal similarity (it divides by the longer length): nudge the edges.
     let sim = this.#sim(s, e);
     for (let round = 0; round < 8; round++) {
       let moved = false;
-      for (const [ds, de] of [[-1, 0], [1, 0], [0, -1], [0, 1]]) {
-        const ns = s + ds, ne = e + de;
+      for (const [ds, de] of [
+        [-1, 0],
+        [1, 0],
+        [0, -1],
+        [0, 1],
+      ]) {
+        const ns = s + ds,
+          ne = e + de;
         if (ns < 0 || ne > cps.length || ns >= ne) continue;
         const v = this.#sim(ns, ne);
-        if (v > sim) { s = ns; e = ne; sim = v; moved = true; }
+        if (v > sim) {
+          s = ns;
+          e = ne;
+          sim = v;
+          moved = true;
+        }
       }
       if (!moved) break;
     }
     if (sim < this.minScore || !this.accept(s, e)) return;
-    const ps = prefixScore(cps, s, prefix), ss = suffixScore(cps, e, suffix);
+    const ps = prefixScore(cps, s, prefix),
+      ss = suffixScore(cps, e, suffix);
     if (!supported(m, ps, ss)) return;
     const rank = W_QUOTE * sim + W_PREFIX * ps + W_SUFFIX * ss + W_POS * proximity(s, this.expected, cps.length);
     if (!this.best || rank > this.best.rank) {
@@ -527,7 +614,8 @@ function occurrences(body: CodePointText, needle: string, limit = Infinity): num
   if (!needle) return out;
   const { text } = body;
   for (let i = text.indexOf(needle); i !== -1 && out.length < limit; i = text.indexOf(needle, i + 1)) {
-    const s = body.toCodePoint(i), e = body.toCodePoint(i + needle.length);
+    const s = body.toCodePoint(i),
+      e = body.toCodePoint(i + needle.length);
     // A hit that starts or ends inside a surrogate pair is not a code point match.
     if (body.toCodeUnit(s) === i && body.toCodeUnit(e) === i + needle.length) out.push(s);
   }
@@ -546,7 +634,10 @@ function mergeRanges(ranges: ReadonlyArray<readonly [number, number]>): Array<[n
 }
 
 /** Code points renumbered densely, so the hot loop indexes a typed array instead of a Map. */
-interface Symbols { ids: Int32Array; alphabet: Map<number, number> }
+interface Symbols {
+  ids: Int32Array;
+  alphabet: Map<number, number>;
+}
 const bodySymbols = new WeakMap<CodePointText, Symbols>();
 
 function symbolsOf(cps: Int32Array): Symbols {
@@ -604,8 +695,10 @@ function scan(p: Pattern, text: Int32Array, from: number, to: number, anchored: 
     const base = text[j] * blocks;
     let h = top;
     for (let b = 0; b < blocks; b++) {
-      const pv = P[b], mv = M[b];
-      const hNeg = h < 0 ? 1 : 0, hPos = h > 0 ? 1 : 0;
+      const pv = P[b],
+        mv = M[b];
+      const hNeg = h < 0 ? 1 : 0,
+        hPos = h > 0 ? 1 : 0;
       const eq = peq[base + b] | hNeg;
       const xv = eq | mv;
       const xh = (((eq & pv) + pv) ^ pv) | eq;

@@ -55,8 +55,16 @@ export function tagToAnnotation(t: TagView, iris: Iris): Record<string, unknown>
     modified: t.modified_at,
     body: [
       { type: 'TextualBody', purpose: 'tagging', value: speakerLabel(t), format: 'text/plain' },
-      { type: 'SpecificResource', purpose: 'identifying', source: { id: iris.statement(t.statement_id), type: 'Dataset', format: 'application/json' } },
-      { type: 'SpecificResource', purpose: 'linking', source: { id: iris.actor(t.speaker_id), type: 'Dataset', format: 'application/json' } },
+      {
+        type: 'SpecificResource',
+        purpose: 'identifying',
+        source: { id: iris.statement(t.statement_id), type: 'Dataset', format: 'application/json' },
+      },
+      {
+        type: 'SpecificResource',
+        purpose: 'linking',
+        source: { id: iris.actor(t.speaker_id), type: 'Dataset', format: 'application/json' },
+      },
     ],
     target,
   };
@@ -92,7 +100,13 @@ export function annotationCollection(doc: DocumentRow, tags: TagView[], iris: Ir
 }
 
 /** One AnnotationPage on its own, or null when there is no such page. */
-export function annotationPage(doc: DocumentRow, tags: TagView[], page: number, iris: Iris, size = ANNOTATION_PAGE_SIZE): Record<string, unknown> | null {
+export function annotationPage(
+  doc: DocumentRow,
+  tags: TagView[],
+  page: number,
+  iris: Iris,
+  size = ANNOTATION_PAGE_SIZE,
+): Record<string, unknown> | null {
   const pages = Math.ceil(tags.length / size);
   // An empty collection still answers for its first page, with no items.
   if (page >= Math.max(pages, 1)) return null;

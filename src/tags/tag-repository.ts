@@ -47,13 +47,18 @@ export class TagRepository {
 
   /** A document's tags with their speakers, in text order. */
   listForDocument(documentId: number, status?: string): TagView[] {
-    return (status
-      ? this.db.prepare(`${VIEW_SQL} WHERE t.document_id = ? AND t.status = ? ORDER BY ${TEXT_ORDER}`).all(documentId, status)
-      : this.db.prepare(`${VIEW_SQL} WHERE t.document_id = ? ORDER BY ${TEXT_ORDER}`).all(documentId)) as TagView[];
+    return (
+      status
+        ? this.db.prepare(`${VIEW_SQL} WHERE t.document_id = ? AND t.status = ? ORDER BY ${TEXT_ORDER}`).all(documentId, status)
+        : this.db.prepare(`${VIEW_SQL} WHERE t.document_id = ? ORDER BY ${TEXT_ORDER}`).all(documentId)
+    ) as TagView[];
   }
 
   countsForDocument(documentId: number): Record<string, number> {
-    const rows = this.db.prepare('SELECT status, count(*) AS n FROM tags WHERE document_id = ? GROUP BY status').all(documentId) as Array<{ status: string; n: number }>;
+    const rows = this.db.prepare('SELECT status, count(*) AS n FROM tags WHERE document_id = ? GROUP BY status').all(documentId) as Array<{
+      status: string;
+      n: number;
+    }>;
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
@@ -73,20 +78,28 @@ export class TagRepository {
   /** Writes many re-anchored tags with one statement. */
   updateAnchors(updates: TagAnchorUpdate[]): void {
     if (updates.length === 0) return;
-    this.db.prepare(`
+    this.db
+      .prepare(`
       UPDATE tags SET "start" = u."start", "end" = u."end", exact = u.exact, prefix = u.prefix, suffix = u.suffix,
         status = u.status, score = u.score, modified_at = u.modified_at, anchored_at = u.anchored_at
       FROM (SELECT value ->> 'id' AS id, value ->> 'start' AS "start", value ->> 'end' AS "end", value ->> 'exact' AS exact,
                    value ->> 'prefix' AS prefix, value ->> 'suffix' AS suffix, value ->> 'status' AS status,
                    value ->> 'score' AS score, value ->> 'modified_at' AS modified_at, value ->> 'anchored_at' AS anchored_at
             FROM json_each(?)) AS u
-      WHERE tags.id = u.id`).run(JSON.stringify(updates));
+      WHERE tags.id = u.id`)
+      .run(JSON.stringify(updates));
   }
 
   /** This document's hop for the statement: relayed by the document's outlet, in the document. */
   hopsFor(statementId: number, documentId: number, outletId: number): Array<Row<'relays'>> {
-    return this.db.all(this.db.kysely.selectFrom('relays').selectAll()
-      .where('statement_id', '=', statementId).where('document_id', '=', documentId).where('relayed_by_id', '=', outletId)
-      .orderBy('id'));
+    return this.db.all(
+      this.db.kysely
+        .selectFrom('relays')
+        .selectAll()
+        .where('statement_id', '=', statementId)
+        .where('document_id', '=', documentId)
+        .where('relayed_by_id', '=', outletId)
+        .orderBy('id'),
+    );
   }
 }

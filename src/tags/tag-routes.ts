@@ -14,9 +14,16 @@ export function tagRoutes(service: TagService, documents: DocumentService, publi
   const baseOf = (req: Request) => publicUrl || `${req.protocol}://${req.get('host') ?? 'localhost'}`;
   return [
     {
-      method: 'post', path: '/v1/documents/:id/tags', tag: 'tags',
-      summary: 'Tag a span of the body as a statement (existing or new) and record the hop this document is; 409 when the quote is ambiguous or contradicts the existing hop',
-      params: 'id-params', body: 'tag-create', status: 201, response: 'tag', errors: [409, 422],
+      method: 'post',
+      path: '/v1/documents/:id/tags',
+      tag: 'tags',
+      summary:
+        'Tag a span of the body as a statement (existing or new) and record the hop this document is; 409 when the quote is ambiguous or contradicts the existing hop',
+      params: 'id-params',
+      body: 'tag-create',
+      status: 201,
+      response: 'tag',
+      errors: [409, 422],
       handler: ({ params, body, res }) => {
         const tag = service.create(params.id, body);
         res.location(`/v1/tags/${tag.id}`);
@@ -24,25 +31,47 @@ export function tagRoutes(service: TagService, documents: DocumentService, publi
       },
     },
     {
-      method: 'get', path: '/v1/documents/:id/tags', tag: 'tags',
-      summary: 'A document\'s tags in text order, orphaned tags last, each with its anchoring status',
-      params: 'id-params', query: 'tag-list-query', status: 200, response: 'tag-list',
+      method: 'get',
+      path: '/v1/documents/:id/tags',
+      tag: 'tags',
+      summary: "A document's tags in text order, orphaned tags last, each with its anchoring status",
+      params: 'id-params',
+      query: 'tag-list-query',
+      status: 200,
+      response: 'tag-list',
       handler: ({ params, query }) => service.list(params.id, query.status),
     },
     {
-      method: 'get', path: '/v1/tags/:id', tag: 'tags', summary: 'Read a tag',
-      params: 'id-params', status: 200, response: 'tag',
+      method: 'get',
+      path: '/v1/tags/:id',
+      tag: 'tags',
+      summary: 'Read a tag',
+      params: 'id-params',
+      status: 200,
+      response: 'tag',
       handler: ({ params }) => tagToApi(service.get(params.id)),
     },
     {
-      method: 'delete', path: '/v1/tags/:id', tag: 'tags', summary: 'Delete a tag (the hop it recorded stays)',
-      params: 'id-params', status: 204, response: null,
+      method: 'delete',
+      path: '/v1/tags/:id',
+      tag: 'tags',
+      summary: 'Delete a tag (the hop it recorded stays)',
+      params: 'id-params',
+      status: 204,
+      response: null,
       handler: ({ params }) => service.delete(params.id),
     },
     {
-      method: 'get', path: '/v1/documents/:id/annotations', tag: 'tags',
-      summary: 'The document\'s tags as a W3C Web Annotation AnnotationCollection (JSON-LD), first page embedded; ?page=N for one AnnotationPage',
-      params: 'id-params', query: 'annotation-query', status: 200, response: 'annotation-collection', produces: ANNO_MEDIA_TYPE,
+      method: 'get',
+      path: '/v1/documents/:id/annotations',
+      tag: 'tags',
+      summary:
+        "The document's tags as a W3C Web Annotation AnnotationCollection (JSON-LD), first page embedded; ?page=N for one AnnotationPage",
+      params: 'id-params',
+      query: 'annotation-query',
+      status: 200,
+      response: 'annotation-collection',
+      produces: ANNO_MEDIA_TYPE,
       handler: ({ params, query, req }) => {
         const doc = documents.get(params.id);
         const tags = service.views(doc.id);

@@ -56,7 +56,8 @@ function within(pointerPrefix: string, fn: () => number, renames: Record<string,
   } catch (err) {
     if (!(err instanceof HttpError)) throw err;
     const errors = (err.extra.errors as FieldError[] | undefined)?.map((e) => ({
-      ...e, pointer: pointerPrefix + e.pointer.replace(/^\/(\w+)/, (m, f: string) => (renames[f] !== undefined ? renames[f] : m)),
+      ...e,
+      pointer: pointerPrefix + e.pointer.replace(/^\/(\w+)/, (m, f: string) => (renames[f] !== undefined ? renames[f] : m)),
     }));
     throw new HttpError(err.status, err.code, err.title, err.message, { ...err.extra, ...(errors ? { errors } : {}) });
   }
@@ -97,12 +98,16 @@ export class TagService {
   create(documentId: number, input: TagCreate2): Tag {
     // The one rule of the body's shape the schema leaves to us (a oneOf there would not survive OpenAPI tooling).
     if (input.statement && (input.statement.speaker === undefined) === (input.statement.speakerId === undefined)) {
-      throw validationFailed([{ in: 'body', pointer: '/statement', message: 'must have exactly one of speakerId and speaker' }],
-        'Invalid body: /statement must have exactly one of speakerId and speaker.');
+      throw validationFailed(
+        [{ in: 'body', pointer: '/statement', message: 'must have exactly one of speakerId and speaker' }],
+        'Invalid body: /statement must have exactly one of speakerId and speaker.',
+      );
     }
     const doc = this.s.documents.get(documentId);
     if (!doc.body) {
-      throw unprocessable(`Document ${documentId} has no body to tag; give it one first (PATCH /v1/documents/${documentId}).`, [{ in: 'body', pointer: '/selector', message: 'the document has no body' }]);
+      throw unprocessable(`Document ${documentId} has no body to tag; give it one first (PATCH /v1/documents/${documentId}).`, [
+        { in: 'body', pointer: '/selector', message: 'the document has no body' },
+      ]);
     }
     const body = this.textOf(doc.body);
     const anchor = this.resolve(body, input.selector);
@@ -112,7 +117,9 @@ export class TagService {
     if (input.statementId !== undefined) {
       statementId = input.statementId;
       if (!this.statementExists(statementId)) {
-        throw unprocessable(`statementId ${statementId} is not a statement.`, [{ in: 'body', pointer: '/statementId', message: 'must be the id of an existing statement' }]);
+        throw unprocessable(`statementId ${statementId} is not a statement.`, [
+          { in: 'body', pointer: '/statementId', message: 'must be the id of an existing statement' },
+        ]);
       }
     } else {
       statementId = this.createStatement(input.statement!, anchor.exact, created);
@@ -121,9 +128,20 @@ export class TagService {
 
     const now = nowIso();
     const id = this.repo.insert({
-      document_id: doc.id, statement_id: statementId, relay_id: relayId,
-      start: anchor.start, end: anchor.end, exact: anchor.exact, prefix: anchor.prefix, suffix: anchor.suffix, quote: anchor.exact,
-      status: 'anchored', score: 1, created_at: now, modified_at: now, anchored_at: now,
+      document_id: doc.id,
+      statement_id: statementId,
+      relay_id: relayId,
+      start: anchor.start,
+      end: anchor.end,
+      exact: anchor.exact,
+      prefix: anchor.prefix,
+      suffix: anchor.suffix,
+      quote: anchor.exact,
+      status: 'anchored',
+      score: 1,
+      created_at: now,
+      modified_at: now,
+      anchored_at: now,
     });
     return { ...tagToApi(this.repo.get(id)!), created };
   }
@@ -149,22 +167,41 @@ export class TagService {
       const res = results[i];
       const placed = res.status === 'orphaned' ? null : describeSpan(next, res.start!, res.end!);
       const selector = placed ?? { start: null, end: null, exact: r.exact, prefix: r.prefix, suffix: r.suffix };
-      const selectorMoved = selector.start !== r.start || selector.end !== r.end || selector.exact !== r.exact ||
-        selector.prefix !== r.prefix || selector.suffix !== r.suffix;
+      const selectorMoved =
+        selector.start !== r.start ||
+        selector.end !== r.end ||
+        selector.exact !== r.exact ||
+        selector.prefix !== r.prefix ||
+        selector.suffix !== r.suffix;
       if (selectorMoved || res.status !== r.status || res.score !== r.score) {
         updates.push({
-          id: r.id, ...selector, status: res.status, score: res.score, modified_at: now,
+          id: r.id,
+          ...selector,
+          status: res.status,
+          score: res.score,
+          modified_at: now,
           // Since when the stored text has stood in the body: an orphan keeps the time its text was last found.
           anchored_at: placed && selectorMoved ? now : r.anchored_at,
         });
       }
       return {
-        id: r.id, status: res.status, score: res.score, start: res.start, end: res.end, exact: res.exact,
+        id: r.id,
+        status: res.status,
+        score: res.score,
+        start: res.start,
+        end: res.end,
+        exact: res.exact,
         previous: { status: r.status as TagStatus, start: r.start, end: r.end, exact: r.exact },
       };
     });
     this.repo.updateAnchors(updates);
-    changes.sort((a, b) => (a.start === null ? 1 : 0) - (b.start === null ? 1 : 0) || (a.start ?? 0) - (b.start ?? 0) || (a.end ?? 0) - (b.end ?? 0) || a.id - b.id);
+    changes.sort(
+      (a, b) =>
+        (a.start === null ? 1 : 0) - (b.start === null ? 1 : 0) ||
+        (a.start ?? 0) - (b.start ?? 0) ||
+        (a.end ?? 0) - (b.end ?? 0) ||
+        a.id - b.id,
+    );
     return { tags: changes };
   }
 
@@ -180,43 +217,71 @@ export class TagService {
     const n = body.length;
     const len = exact === undefined ? 0 : [...exact].length;
     // The span the selector names, as resolveSelector reads it: one offset plus the quote pins the other.
-    const s = start ?? (end ?? 0) - len, e = end ?? (start ?? 0) + len;
+    const s = start ?? (end ?? 0) - len,
+      e = end ?? (start ?? 0) + len;
     const holds = (a: number, b: number) => ({ start: a, end: b, text: body.slice(a, b) });
     switch (r.reason) {
       case 'out_of_range': {
         // Show how long the body is and what it holds in the part of the range that exists.
-        const field = s < 0 ? (start === undefined ? 'end' : 'start') : (end === undefined ? 'start' : 'end');
-        const a = Math.min(Math.max(s, 0), n), b = Math.min(Math.max(e, a), n);
-        throw unprocessable(`The span [${s}, ${e}) lies outside the body, which is ${n} code points long (offsets count code points).`,
-          [selectorError(field, s < 0 ? 'would put the span before the start of the body' : `must keep the span within the body's ${n} code points`)],
-          { bodyLength: n, found: holds(a, b) });
+        const field = s < 0 ? (start === undefined ? 'end' : 'start') : end === undefined ? 'start' : 'end';
+        const a = Math.min(Math.max(s, 0), n),
+          b = Math.min(Math.max(e, a), n);
+        throw unprocessable(
+          `The span [${s}, ${e}) lies outside the body, which is ${n} code points long (offsets count code points).`,
+          [
+            selectorError(
+              field,
+              s < 0 ? 'would put the span before the start of the body' : `must keep the span within the body's ${n} code points`,
+            ),
+          ],
+          { bodyLength: n, found: holds(a, b) },
+        );
       }
       case 'end_before_start':
-        throw unprocessable(`The span ends (${e}) before it starts (${s}).`, [selectorError('end', 'must not be less than start')],
-          { bodyLength: n, found: holds(Math.min(e, n), Math.min(s, n)) });
+        throw unprocessable(`The span ends (${e}) before it starts (${s}).`, [selectorError('end', 'must not be less than start')], {
+          bodyLength: n,
+          found: holds(Math.min(e, n), Math.min(s, n)),
+        });
       case 'empty':
-        throw unprocessable('The span is empty: give start < end, or a non-empty exact text.',
-          [selectorError(exact === '' || start === undefined ? 'exact' : 'end', 'must select at least one character')], { bodyLength: n });
+        throw unprocessable(
+          'The span is empty: give start < end, or a non-empty exact text.',
+          [selectorError(exact === '' || start === undefined ? 'exact' : 'end', 'must select at least one character')],
+          { bodyLength: n },
+        );
       case 'mismatch': {
         const found = describeSpan(body, s, e);
         const cps = (t: string) => [...t].length;
-        const field = exact !== undefined && found.exact !== exact ? 'exact'
-          : selector.prefix !== undefined && body.slice(s - cps(selector.prefix), s) !== selector.prefix ? 'prefix' : 'suffix';
-        const detail = field === 'exact'
-          ? `The body does not hold the given text at [${s}, ${e}): it holds ${JSON.stringify(found.exact)}.`
-          : `The body holds the text at [${s}, ${e}), but not with the given ${field}.`;
-        throw unprocessable(detail, [selectorError(field, `does not match the body at [${s}, ${e})`)],
-          { bodyLength: n, found: { start: s, end: e, text: found.exact, prefix: found.prefix, suffix: found.suffix } });
+        const field =
+          exact !== undefined && found.exact !== exact
+            ? 'exact'
+            : selector.prefix !== undefined && body.slice(s - cps(selector.prefix), s) !== selector.prefix
+              ? 'prefix'
+              : 'suffix';
+        const detail =
+          field === 'exact'
+            ? `The body does not hold the given text at [${s}, ${e}): it holds ${JSON.stringify(found.exact)}.`
+            : `The body holds the text at [${s}, ${e}), but not with the given ${field}.`;
+        throw unprocessable(detail, [selectorError(field, `does not match the body at [${s}, ${e})`)], {
+          bodyLength: n,
+          found: { start: s, end: e, text: found.exact, prefix: found.prefix, suffix: found.suffix },
+        });
       }
       case 'not_found':
-        throw unprocessable(selector.prefix !== undefined || selector.suffix !== undefined
-          ? 'The exact text, with that prefix and suffix, is not in the body.' : 'The exact text is not in the body.',
-        [selectorError('exact', 'is not in the body (code points must match exactly, line endings included)')], { bodyLength: n });
+        throw unprocessable(
+          selector.prefix !== undefined || selector.suffix !== undefined
+            ? 'The exact text, with that prefix and suffix, is not in the body.'
+            : 'The exact text is not in the body.',
+          [selectorError('exact', 'is not in the body (code points must match exactly, line endings included)')],
+          { bodyLength: n },
+        );
       case 'ambiguous':
-        throw conflict(`The exact text occurs ${r.candidates!.length} times in the body; give start/end, or a prefix or suffix that tells them apart.`, {
-          errors: [selectorError('exact', `occurs ${r.candidates!.length} times`)],
-          candidates: r.candidates,
-        });
+        throw conflict(
+          `The exact text occurs ${r.candidates!.length} times in the body; give start/end, or a prefix or suffix that tells them apart.`,
+          {
+            errors: [selectorError('exact', `occurs ${r.candidates!.length} times`)],
+            candidates: r.candidates,
+          },
+        );
     }
   }
 
@@ -237,25 +302,35 @@ export class TagService {
       speakerRef = within('/statement/speaker', () => this.s.actors.create(speaker).id);
       created.speaker = true;
     }
-    const id = within('/statement', () => this.s.statements.create({ ...fields, text: st.text ?? taggedText, speakerId: speakerRef! } as never).id);
+    const id = within(
+      '/statement',
+      () => this.s.statements.create({ ...fields, text: st.text ?? taggedText, speakerId: speakerRef! } as never).id,
+    );
     created.statement = true;
     return id;
   }
 
   /** A named earlier hop must exist and carry the same statement, whether or not the hop is new. */
   private checkVia(statementId: number, viaRelayId: number): void {
-    let via;
+    let via: ReturnType<typeof this.s.relays.get>;
     try {
       via = this.s.relays.get(viaRelayId);
     } catch (err) {
       if (err instanceof HttpError && err.status === 404) {
-        throw unprocessable(`viaRelayId ${viaRelayId} is not a relay.`, [{ in: 'body', pointer: '/viaRelayId', message: 'must be the id of an existing relay' }]);
+        throw unprocessable(`viaRelayId ${viaRelayId} is not a relay.`, [
+          { in: 'body', pointer: '/viaRelayId', message: 'must be the id of an existing relay' },
+        ]);
       }
       throw err;
     }
     if (via.statement_id !== statementId) {
-      throw unprocessable(`Relay ${viaRelayId} is a hop of statement ${via.statement_id}, not of statement ${statementId}.`,
-        [{ in: 'body', pointer: '/viaRelayId', message: `must be a hop of statement ${statementId}; relay ${via.id} belongs to statement ${via.statement_id}` }]);
+      throw unprocessable(`Relay ${viaRelayId} is a hop of statement ${via.statement_id}, not of statement ${statementId}.`, [
+        {
+          in: 'body',
+          pointer: '/viaRelayId',
+          message: `must be a hop of statement ${statementId}; relay ${via.id} belongs to statement ${via.statement_id}`,
+        },
+      ]);
     }
   }
 
@@ -269,31 +344,54 @@ export class TagService {
       const fit = wantsVia ? hops.find((h) => h.via_relay_id === input.viaRelayId) : hops[0];
       if (!fit) {
         const h = hops[0];
-        throw conflict(`This document's hop for statement ${statementId} (relay ${h.id}) ${h.via_relay_id === null ? 'is first-hand' : `came via relay ${h.via_relay_id}`}, not ${input.viaRelayId === null ? 'first-hand' : `via relay ${input.viaRelayId}`}; tag without viaRelayId to use it, or change the hop (PATCH /v1/relays/${h.id}).`, {
-          errors: [{ in: 'body', pointer: '/viaRelayId', message: `disagrees with relay ${h.id}` }],
-          relayId: h.id,
-        });
+        throw conflict(
+          `This document's hop for statement ${statementId} (relay ${h.id}) ${h.via_relay_id === null ? 'is first-hand' : `came via relay ${h.via_relay_id}`}, not ${input.viaRelayId === null ? 'first-hand' : `via relay ${input.viaRelayId}`}; tag without viaRelayId to use it, or change the hop (PATCH /v1/relays/${h.id}).`,
+          {
+            errors: [{ in: 'body', pointer: '/viaRelayId', message: `disagrees with relay ${h.id}` }],
+            relayId: h.id,
+          },
+        );
       }
-      const stored: Record<string, unknown> = { firstHand: fit.first_hand === 1, mode: fit.mode, cue: fit.cue, hedge: fit.hedge, relayedOn: fit.relayed_on };
-      const differs = Object.entries(hop).filter(([k, v]) => stored[k] !== v).map(([k]) => k);
+      const stored: Record<string, unknown> = {
+        firstHand: fit.first_hand === 1,
+        mode: fit.mode,
+        cue: fit.cue,
+        hedge: fit.hedge,
+        relayedOn: fit.relayed_on,
+      };
+      const differs = Object.entries(hop)
+        .filter(([k, v]) => stored[k] !== v)
+        .map(([k]) => k);
       if (differs.length > 0) {
-        throw conflict(`This document's hop for statement ${statementId} (relay ${fit.id}) already exists with other ${differs.join(', ')}; leave hop out to use it as it is, or change it (PATCH /v1/relays/${fit.id}).`, {
-          errors: differs.map((k) => ({ in: 'body', pointer: `/hop/${k}`, message: `disagrees with relay ${fit.id}`, expected: stored[k] })),
-          relayId: fit.id,
-        });
+        throw conflict(
+          `This document's hop for statement ${statementId} (relay ${fit.id}) already exists with other ${differs.join(', ')}; leave hop out to use it as it is, or change it (PATCH /v1/relays/${fit.id}).`,
+          {
+            errors: differs.map((k) => ({
+              in: 'body',
+              pointer: `/hop/${k}`,
+              message: `disagrees with relay ${fit.id}`,
+              expected: stored[k],
+            })),
+            relayId: fit.id,
+          },
+        );
       }
       return fit.id;
     }
     const textForm = this.s.statements.get(statementId).text_form;
-    const id = within('', () => this.s.relays.create(statementId, {
-      relayedById: outletId,
-      documentId,
-      viaRelayId: input.viaRelayId ?? null,
-      ...hop,
-      mode: hop.mode ?? (textForm === 'quote' ? 'verbatim' : 'paraphrase'),
-    }).id, { firstHand: '/hop/firstHand', mode: '/hop/mode', cue: '/hop/cue', hedge: '/hop/hedge', relayedOn: '/hop/relayedOn' });
+    const id = within(
+      '',
+      () =>
+        this.s.relays.create(statementId, {
+          relayedById: outletId,
+          documentId,
+          viaRelayId: input.viaRelayId ?? null,
+          ...hop,
+          mode: hop.mode ?? (textForm === 'quote' ? 'verbatim' : 'paraphrase'),
+        }).id,
+      { firstHand: '/hop/firstHand', mode: '/hop/mode', cue: '/hop/cue', hedge: '/hop/hedge', relayedOn: '/hop/relayedOn' },
+    );
     created.relay = true;
     return id;
   }
 }
-

@@ -4,7 +4,12 @@
 // k-grams (patience-diff style), and the small gaps between them by Myers' O(ND) algorithm.
 
 /** One changed region: old [a0, a1) became new [b0, b1). Regions are ordered and never touch. */
-export interface Hunk { a0: number; a1: number; b0: number; b1: number }
+export interface Hunk {
+  a0: number;
+  a1: number;
+  b0: number;
+  b1: number;
+}
 
 /** Where an old span lies in the new text: exactly (`pinned`), or somewhere within a changed region. */
 export interface MappedSpan {
@@ -13,8 +18,10 @@ export interface MappedSpan {
   /** Both ends fall inside one rewritten region: the diff cannot say where in it the span went. */
   within: boolean;
   /** Range of possible new starts / ends; equal bounds when the boundary lies in unchanged text. */
-  startLo: number; startHi: number;
-  endLo: number; endHi: number;
+  startLo: number;
+  startHi: number;
+  endLo: number;
+  endHi: number;
 }
 
 // Ranges up to this many code points (both sides together) go straight to Myers.
@@ -32,7 +39,10 @@ export class TextDiff {
   /** insertedBefore[j]: new code points in [0, j) that changed regions put there. */
   readonly #insertedBefore: Int32Array;
 
-  constructor(readonly a: Int32Array, readonly b: Int32Array) {
+  constructor(
+    readonly a: Int32Array,
+    readonly b: Int32Array,
+  ) {
     this.hunks = alignToBoundaries(cleanup(diffCodePoints(a, b)), a, b);
     this.#delta = new Int32Array(this.hunks.length + 1);
     this.hunks.forEach((h, i) => (this.#delta[i + 1] = this.#delta[i] + (h.b1 - h.b0) - (h.a1 - h.a0)));
@@ -62,7 +72,8 @@ export class TextDiff {
   mapSpan(s: number, e: number): MappedSpan {
     const hs = this.hunks;
     // First hunk not wholly before s: a hunk ending at s is before, and so is an insertion at s.
-    let lo = 0, hi = hs.length;
+    let lo = 0,
+      hi = hs.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       const h = hs[mid];
@@ -73,7 +84,14 @@ export class TextDiff {
     const shiftedStart = s + this.#delta[first];
     const touches = first < hs.length && hs[first].a0 < e;
     if (!touches) {
-      return { intact: true, within: false, startLo: shiftedStart, startHi: shiftedStart, endLo: shiftedStart + e - s, endHi: shiftedStart + e - s };
+      return {
+        intact: true,
+        within: false,
+        startLo: shiftedStart,
+        startHi: shiftedStart,
+        endLo: shiftedStart + e - s,
+        endHi: shiftedStart + e - s,
+      };
     }
     let last = first;
     while (last + 1 < hs.length && hs[last + 1].a0 < e) last++;
@@ -87,7 +105,8 @@ export class TextDiff {
         return { intact: true, within: false, startLo: c, startHi: c, endLo: c + e - s, endHi: c + e - s };
       }
     }
-    const hf = hs[first], hl = hs[last];
+    const hf = hs[first],
+      hl = hs[last];
     const [startLo, startHi] = hf.a0 < s ? [hf.b0, hf.b1] : [shiftedStart, shiftedStart];
     const endShift = e + this.#delta[last + 1];
     const [endLo, endHi] = hl.a1 > e ? [hl.b0, hl.b1] : [endShift, endShift];
@@ -104,7 +123,8 @@ export function diffCodePoints(a: Int32Array, b: Int32Array): Hunk[] {
 
 function hunksFrom(equal: Array<[number, number, number]>, n: number, m: number): Hunk[] {
   const out: Hunk[] = [];
-  let x = 0, y = 0;
+  let x = 0,
+    y = 0;
   for (const [a0, b0, len] of equal) {
     if (len === 0) continue;
     if (a0 > x || b0 > y) out.push({ a0: x, a1: a0, b0: y, b1: b0 });
@@ -115,14 +135,25 @@ function hunksFrom(equal: Array<[number, number, number]>, n: number, m: number)
   return out;
 }
 
-function diffRange(a: Int32Array, a0: number, a1: number, b: Int32Array, b0: number, b1: number, out: Array<[number, number, number]>, depth: number): void {
+function diffRange(
+  a: Int32Array,
+  a0: number,
+  a1: number,
+  b: Int32Array,
+  b0: number,
+  b1: number,
+  out: Array<[number, number, number]>,
+  depth: number,
+): void {
   let p = 0;
   while (a0 + p < a1 && b0 + p < b1 && a[a0 + p] === b[b0 + p]) p++;
   if (p) out.push([a0, b0, p]);
-  a0 += p; b0 += p;
+  a0 += p;
+  b0 += p;
   let q = 0;
   while (a1 - q > a0 && b1 - q > b0 && a[a1 - 1 - q] === b[b1 - 1 - q]) q++;
-  a1 -= q; b1 -= q;
+  a1 -= q;
+  b1 -= q;
   if (a0 < a1 && b0 < b1) {
     // When nothing succeeds the whole range counts as rewritten; tags in it are then searched for.
     const size = a1 - a0 + b1 - b0;
@@ -134,7 +165,16 @@ function diffRange(a: Int32Array, a0: number, a1: number, b: Int32Array, b0: num
 }
 
 /** Splits the range at k-grams that occur once on each side, in the same order on both. */
-function anchored(a: Int32Array, a0: number, a1: number, b: Int32Array, b0: number, b1: number, out: Array<[number, number, number]>, depth: number): boolean {
+function anchored(
+  a: Int32Array,
+  a0: number,
+  a1: number,
+  b: Int32Array,
+  b0: number,
+  b1: number,
+  out: Array<[number, number, number]>,
+  depth: number,
+): boolean {
   if (a1 - a0 < K || b1 - b0 < K) return false;
   const inA = uniqueGrams(a, a0, a1);
   const pairs: Array<[number, number]> = [];
@@ -146,7 +186,8 @@ function anchored(a: Int32Array, a0: number, a1: number, b: Int32Array, b0: numb
   pairs.sort((x, y) => x[0] - y[0]);
   const chain = longestIncreasing(pairs);
   // Grow each anchor into the whole run of equal text around it, then diff the gaps between runs.
-  let x = a0, y = b0;
+  let x = a0,
+    y = b0;
   const runs: Array<[number, number, number]> = [];
   for (const [pa, pb] of chain) {
     if (pa < x || pb < y) continue; // inside the previous run
@@ -155,13 +196,16 @@ function anchored(a: Int32Array, a0: number, a1: number, b: Int32Array, b0: numb
     let e = K;
     while (pa + e < a1 && pb + e < b1 && a[pa + e] === b[pb + e]) e++;
     runs.push([pa - s, pb - s, s + e]);
-    x = pa + e; y = pb + e;
+    x = pa + e;
+    y = pb + e;
   }
-  x = a0; y = b0;
+  x = a0;
+  y = b0;
   for (const [ra, rb, len] of runs) {
     diffRange(a, x, ra, b, y, rb, out, depth + 1);
     out.push([ra, rb, len]);
-    x = ra + len; y = rb + len;
+    x = ra + len;
+    y = rb + len;
   }
   diffRange(a, x, a1, b, y, b1, out, depth + 1);
   return true;
@@ -197,7 +241,8 @@ function longestIncreasing(pairs: Array<[number, number]>): Array<[number, numbe
   const tails: number[] = [];
   const prev = new Int32Array(pairs.length).fill(-1);
   for (let i = 0; i < pairs.length; i++) {
-    let lo = 0, hi = tails.length;
+    let lo = 0,
+      hi = tails.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (pairs[tails[mid]][1] < pairs[i][1]) lo = mid + 1;
@@ -215,8 +260,18 @@ function longestIncreasing(pairs: Array<[number, number]>): Array<[number, numbe
  * Myers (1986) greedy shortest edit script, giving up beyond maxD edits. Appends the equal runs of
  * [a0, a1) × [b0, b1) to out and returns true, or returns false having appended nothing.
  */
-function myers(a: Int32Array, a0: number, a1: number, b: Int32Array, b0: number, b1: number, maxD: number, out: Array<[number, number, number]>): boolean {
-  const n = a1 - a0, m = b1 - b0;
+function myers(
+  a: Int32Array,
+  a0: number,
+  a1: number,
+  b: Int32Array,
+  b0: number,
+  b1: number,
+  maxD: number,
+  out: Array<[number, number, number]>,
+): boolean {
+  const n = a1 - a0,
+    m = b1 - b0;
   const limit = Math.min(maxD, n + m);
   const off = limit + 1;
   const v = new Int32Array(2 * limit + 3);
@@ -226,7 +281,10 @@ function myers(a: Int32Array, a0: number, a1: number, b: Int32Array, b0: number,
     for (let k = -d; k <= d; k += 2) {
       let x = k === -d || (k !== d && v[off + k - 1] < v[off + k + 1]) ? v[off + k + 1] : v[off + k - 1] + 1;
       let y = x - k;
-      while (x < n && y < m && a[a0 + x] === b[b0 + y]) { x++; y++; }
+      while (x < n && y < m && a[a0 + x] === b[b0 + y]) {
+        x++;
+        y++;
+      }
       v[off + k] = x;
       if (x >= n && y >= m) {
         backtrack(trace, d, n, m, a0, b0, out);
@@ -237,12 +295,22 @@ function myers(a: Int32Array, a0: number, a1: number, b: Int32Array, b0: number,
   return false;
 }
 
-function backtrack(trace: Int32Array[], dEnd: number, n: number, m: number, a0: number, b0: number, out: Array<[number, number, number]>): void {
+function backtrack(
+  trace: Int32Array[],
+  dEnd: number,
+  n: number,
+  m: number,
+  a0: number,
+  b0: number,
+  out: Array<[number, number, number]>,
+): void {
   const runs: Array<[number, number, number]> = [];
-  let x = n, y = m;
+  let x = n,
+    y = m;
   for (let d = dEnd; d >= 0; d--) {
     const k = x - y;
-    let prevX = 0, prevY = 0;
+    let prevX = 0,
+      prevY = 0;
     if (d > 0) {
       const v = trace[d]; // values after round d-1, indexed k + d
       const at = (kk: number) => v[kk + d];
@@ -254,7 +322,8 @@ function backtrack(trace: Int32Array[], dEnd: number, n: number, m: number, a0: 
     const sx = d === 0 ? 0 : prevX + (x - y > prevX - prevY ? 1 : 0);
     const len = x - sx;
     if (len > 0) runs.push([a0 + sx, b0 + sx - k, len]);
-    x = prevX; y = prevY;
+    x = prevX;
+    y = prevY;
   }
   for (let i = runs.length - 1; i >= 0; i--) out.push(runs[i]);
 }
@@ -270,11 +339,12 @@ const MAX_FOLDED_EQUALITY = 16;
 
 function cleanup(hunks: Hunk[]): Hunk[] {
   let hs = hunks;
-  for (let changed = true; changed && hs.length > 1;) {
+  for (let changed = true; changed && hs.length > 1; ) {
     changed = false;
     const out: Hunk[] = [hs[0]];
     for (let i = 1; i < hs.length; i++) {
-      const l = out[out.length - 1], r = hs[i];
+      const l = out[out.length - 1],
+        r = hs[i];
       const gap = r.a0 - l.a1; // == r.b0 - l.b1: the equality between them
       if (gap <= MAX_FOLDED_EQUALITY && gap <= Math.max(l.a1 - l.a0, l.b1 - l.b0) && gap <= Math.max(r.a1 - r.a0, r.b1 - r.b0)) {
         out[out.length - 1] = { a0: l.a0, a1: r.a1, b0: l.b0, b1: r.b1 };
@@ -297,7 +367,8 @@ function alignToBoundaries(hunks: Hunk[], a: Int32Array, b: Int32Array): Hunk[] 
     const insertion = h.a0 === h.a1;
     if (!insertion && h.b0 !== h.b1) return h; // a rewrite has no other place
     const t = insertion ? b : a;
-    const lo = insertion ? h.b0 : h.a0, hi = insertion ? h.b1 : h.a1;
+    const lo = insertion ? h.b0 : h.a0,
+      hi = insertion ? h.b1 : h.a1;
     // Room to slide: the equal text on each side, in t's coordinates.
     const prevEnd = i === 0 ? 0 : insertion ? hunks[i - 1].b1 : hunks[i - 1].a1;
     const nextStart = i === hunks.length - 1 ? t.length : insertion ? hunks[i + 1].b0 : hunks[i + 1].a0;
@@ -306,10 +377,14 @@ function alignToBoundaries(hunks: Hunk[], a: Int32Array, b: Int32Array): Hunk[] 
     let right = 0;
     while (hi + right < nextStart && t[lo + right] === t[hi + right]) right++;
     if (left === 0 && right === 0) return h;
-    let best = 0, bestScore = -1;
+    let best = 0,
+      bestScore = -1;
     for (let d = -left; d <= right; d++) {
       const score = boundaryScore(t, lo + d) + boundaryScore(t, hi + d);
-      if (score >= bestScore) { best = d; bestScore = score; }
+      if (score >= bestScore) {
+        best = d;
+        bestScore = score;
+      }
     }
     return best === 0 ? h : { a0: h.a0 + best, a1: h.a1 + best, b0: h.b0 + best, b1: h.b1 + best };
   });
@@ -321,12 +396,17 @@ const SPACE = /\s/u;
 /** How good a place the boundary before t[i] is for an edit to begin or end. */
 function boundaryScore(t: Int32Array, i: number): number {
   if (i <= 0 || i >= t.length) return 6;
-  const c1 = String.fromCodePoint(t[i - 1]), c2 = String.fromCodePoint(t[i]);
-  const other1 = !ALNUM.test(c1), other2 = !ALNUM.test(c2);
-  const space1 = other1 && SPACE.test(c1), space2 = other2 && SPACE.test(c2);
-  const break1 = c1 === '\n' || c1 === '\r', break2 = c2 === '\n' || c2 === '\r';
+  const c1 = String.fromCodePoint(t[i - 1]),
+    c2 = String.fromCodePoint(t[i]);
+  const other1 = !ALNUM.test(c1),
+    other2 = !ALNUM.test(c2);
+  const space1 = other1 && SPACE.test(c1),
+    space2 = other2 && SPACE.test(c2);
+  const break1 = c1 === '\n' || c1 === '\r',
+    break2 = c2 === '\n' || c2 === '\r';
   const blank1 = c1 === '\n' && (t[i - 2] === 10 || (t[i - 2] === 13 && t[i - 3] === 10));
-  const blank2 = (c2 === '\n' && t[i + 1] === 10) || (c2 === '\r' && t[i + 1] === 10 && (t[i + 2] === 10 || (t[i + 2] === 13 && t[i + 3] === 10)));
+  const blank2 =
+    (c2 === '\n' && t[i + 1] === 10) || (c2 === '\r' && t[i + 1] === 10 && (t[i + 2] === 10 || (t[i + 2] === 13 && t[i + 3] === 10)));
   if (blank1 || blank2) return 5;
   if (break1 || break2) return 4;
   if (other1 && !space1 && space2) return 3;

@@ -9,7 +9,9 @@ export type JsonSchema = Record<string, any>;
 /** Every schema file, keyed by short name (file name less `.schema.json`), plus the derived patch schemas. */
 export function loadSchemas(): Map<string, JsonSchema> {
   const schemas = new Map<string, JsonSchema>();
-  for (const file of readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json')).sort()) {
+  for (const file of readdirSync(schemaDir)
+    .filter((f) => f.endsWith('.schema.json'))
+    .sort()) {
     const schema = JSON.parse(readFileSync(schemaDir + file, 'utf8'));
     const name = file.slice(0, -'.schema.json'.length);
     if (schema.$id !== SCHEMA_BASE + file) throw new Error(`schemas/${file}: $id must be ${SCHEMA_BASE + file}`);

@@ -32,8 +32,17 @@ export interface TestApp {
 export async function makeTestApp(opts: { demo?: boolean; deps?: Partial<AppDeps> } = {}): Promise<TestApp> {
   const db = await openMigrated(':memory:');
   const logs: string[] = [];
-  const { app, services, routes } = createApp({ db, registry: schemaRegistry(), log: (l) => logs.push(JSON.stringify(l)), requestLog: true, ...opts.deps });
-  const keys = Object.fromEntries(ROLES.map((role) => [role, services.keys.create(`test ${role}`, role, null).secret])) as Record<Role, string>;
+  const { app, services, routes } = createApp({
+    db,
+    registry: schemaRegistry(),
+    log: (l) => logs.push(JSON.stringify(l)),
+    requestLog: true,
+    ...opts.deps,
+  });
+  const keys = Object.fromEntries(ROLES.map((role) => [role, services.keys.create(`test ${role}`, role, null).secret])) as Record<
+    Role,
+    string
+  >;
   const as = (role: Role) => request.agent(app).set('Authorization', `Bearer ${keys[role]}`);
   const t: TestApp = { app, db, services, routes, logs, keys, anon: request(app), http: as('admin'), as };
   if (opts.demo) await t.http.post('/v1/bundles').send(demoBundle()).expect(201);
@@ -46,18 +55,28 @@ export function demoBundle(): any {
 
 /** Every row of every table, to compare the database before and after a refused write. */
 export function snapshot(db: Db): Record<string, unknown[]> {
-  const tables = db.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name`).all() as Array<{ name: string }>;
+  const tables = db.sqlite
+    .prepare(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name`,
+    )
+    .all() as Array<{ name: string }>;
   const out: Record<string, unknown[]> = {};
   for (const { name } of tables) {
     if (/_(data|idx|content|docsize|config)$/.test(name) && name.includes('fts')) continue;
-    out[name] = (db.sqlite.prepare(`SELECT * FROM "${name}"`).all()).map((r) => JSON.stringify(r)).sort();
+    out[name] = db.sqlite
+      .prepare(`SELECT * FROM "${name}"`)
+      .all()
+      .map((r) => JSON.stringify(r))
+      .sort();
   }
   return out;
 }
 
 /** Finds the demo record with a bundle key. */
 export function demoId(db: Db, type: string, key: string): number {
-  const row = db.sqlite.prepare(`SELECT record_id FROM bundle_keys WHERE namespace = 'demo.crocus-city-2024' AND record_type = ? AND key = ?`).get(type, key) as { record_id: number } | undefined;
+  const row = db.sqlite
+    .prepare(`SELECT record_id FROM bundle_keys WHERE namespace = 'demo.crocus-city-2024' AND record_type = ? AND key = ?`)
+    .get(type, key) as { record_id: number } | undefined;
   if (!row) throw new Error(`no demo ${type} '${key}'`);
   return row.record_id;
 }

@@ -21,7 +21,11 @@ export function boilerplateIn(reason: string): string | null {
   for (const re of BOILERPLATE) {
     const m = re.exec(reason);
     if (!m) continue;
-    const rest = reason.replace(m[0], ' ').replace(FILLER, ' ').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    const rest = reason
+      .replace(m[0], ' ')
+      .replace(FILLER, ' ')
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
     const words = rest ? rest.split(/\s+/).length : 0;
     if (words < INFORMATIVE_WORDS) return m[0];
   }
@@ -39,11 +43,13 @@ export const anonBoilerplateReason: Rule = {
       const reason = a.anonymityReason?.trim();
       const matched = reason ? boilerplateIn(reason) : null;
       if (!reason || !matched) return [];
-      return [makeFinding(this, data, {
-        records: [actorRef(a.id), ...statementsOfActor(data, a.id).map(statementRef)],
-        message: `The reason given for the anonymity of ${actorLabel(data, a.id)} is boilerplate (“${reason}”): it tells the reader nothing. Say what the source would risk by being named.`,
-        evidence: { actorId: a.id, anonymityReason: a.anonymityReason, matched },
-      })];
+      return [
+        makeFinding(this, data, {
+          records: [actorRef(a.id), ...statementsOfActor(data, a.id).map(statementRef)],
+          message: `The reason given for the anonymity of ${actorLabel(data, a.id)} is boilerplate (“${reason}”): it tells the reader nothing. Say what the source would risk by being named.`,
+          evidence: { actorId: a.id, anonymityReason: a.anonymityReason, matched },
+        }),
+      ];
     });
   },
 };

@@ -11,10 +11,12 @@ export const anonNoReason: Rule = {
   check(data) {
     return anonymousActorsInScope(data)
       .filter((a) => !a.anonymityReason?.trim())
-      .map((a) => makeFinding(this, data, {
-        records: [actorRef(a.id), ...statementsOfActor(data, a.id).map(statementRef)],
-        message: `No reason is recorded for granting anonymity to ${actorLabel(data, a.id)}. Readers should be told why the source could not be named.`,
-        evidence: { actorId: a.id, anonymityReason: a.anonymityReason },
-      }));
+      .map((a) =>
+        makeFinding(this, data, {
+          records: [actorRef(a.id), ...statementsOfActor(data, a.id).map(statementRef)],
+          message: `No reason is recorded for granting anonymity to ${actorLabel(data, a.id)}. Readers should be told why the source could not be named.`,
+          evidence: { actorId: a.id, anonymityReason: a.anonymityReason },
+        }),
+      );
   },
 };

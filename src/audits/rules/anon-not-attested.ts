@@ -12,10 +12,12 @@ export const anonNotAttested: Rule = {
   check(data) {
     return anonymousActorsInScope(data)
       .filter((a) => !a.attested)
-      .map((a) => makeFinding(this, data, {
-        records: [actorRef(a.id), ...statementsOfActor(data, a.id).map(statementRef)],
-        message: `No editor has attested knowing the identity of ${actorLabel(data, a.id)}. At least one editor must know who an anonymous source is.`,
-        evidence: { actorId: a.id, attested: false },
-      }));
+      .map((a) =>
+        makeFinding(this, data, {
+          records: [actorRef(a.id), ...statementsOfActor(data, a.id).map(statementRef)],
+          message: `No editor has attested knowing the identity of ${actorLabel(data, a.id)}. At least one editor must know who an anonymous source is.`,
+          evidence: { actorId: a.id, attested: false },
+        }),
+      );
   },
 };

@@ -15,14 +15,17 @@ export const anonOpinion: Rule = {
       const s = data.statements.get(id);
       const speaker = s && data.actors.get(s.speakerId);
       if (!s || !speaker || speaker.identityStatus !== 'anonymous' || !OPINION_KINDS.has(s.kind)) return [];
-      return [makeFinding(this, data, {
-        records: [statementRef(s.id), actorRef(speaker.id)],
-        severity: s.kind === 'attack' ? 'error' : 'warning',
-        message: s.kind === 'attack'
-          ? `${quoteOf(s.text)} is an attack made from behind anonymity by ${actorLabel(data, speaker.id)}: anonymous sources may give information, never attacks.`
-          : `${quoteOf(s.text)} is ${s.kind === 'opinion' ? 'an opinion' : 'a characterisation'} from ${actorLabel(data, speaker.id)}: anonymity is for information, not opinion.`,
-        evidence: { statementId: s.id, kind: s.kind, speakerId: speaker.id, identityStatus: speaker.identityStatus },
-      })];
+      return [
+        makeFinding(this, data, {
+          records: [statementRef(s.id), actorRef(speaker.id)],
+          severity: s.kind === 'attack' ? 'error' : 'warning',
+          message:
+            s.kind === 'attack'
+              ? `${quoteOf(s.text)} is an attack made from behind anonymity by ${actorLabel(data, speaker.id)}: anonymous sources may give information, never attacks.`
+              : `${quoteOf(s.text)} is ${s.kind === 'opinion' ? 'an opinion' : 'a characterisation'} from ${actorLabel(data, speaker.id)}: anonymity is for information, not opinion.`,
+          evidence: { statementId: s.id, kind: s.kind, speakerId: speaker.id, identityStatus: speaker.identityStatus },
+        }),
+      ];
     });
   },
 };

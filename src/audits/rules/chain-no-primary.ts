@@ -18,13 +18,16 @@ export const chainNoPrimary: Rule = {
       const roots = hops.filter((h) => h.viaRelayId === null);
       const secondHand = roots.filter((h) => !h.firstHand);
       if (hops.length > 0 && secondHand.length === 0) return [];
-      return [makeFinding(this, data, {
-        records: [statementRef(s.id), ...secondHand.map((h) => relayRef(h.id))],
-        message: hops.length === 0
-          ? `${quoteOf(s.text)} (${actorLabel(data, s.speakerId)}) has no recorded hop: nothing shows how it reached anyone from its speaker.`
-          : `No hop in ${secondHand.length === 1 ? 'the chain' : `${secondHand.length} chains`} of ${quoteOf(s.text)} (${actorLabel(data, s.speakerId)}) is first-hand: the earliest hop, by ${secondHand.map((h) => actorLabel(data, h.relayedById)).join(', ')}, did not have it from the speaker.`,
-        evidence: { statementId: s.id, hops: hops.length, chainsWithoutPrimary: secondHand.map((h) => h.id) },
-      })];
+      return [
+        makeFinding(this, data, {
+          records: [statementRef(s.id), ...secondHand.map((h) => relayRef(h.id))],
+          message:
+            hops.length === 0
+              ? `${quoteOf(s.text)} (${actorLabel(data, s.speakerId)}) has no recorded hop: nothing shows how it reached anyone from its speaker.`
+              : `No hop in ${secondHand.length === 1 ? 'the chain' : `${secondHand.length} chains`} of ${quoteOf(s.text)} (${actorLabel(data, s.speakerId)}) is first-hand: the earliest hop, by ${secondHand.map((h) => actorLabel(data, h.relayedById)).join(', ')}, did not have it from the speaker.`,
+          evidence: { statementId: s.id, hops: hops.length, chainsWithoutPrimary: secondHand.map((h) => h.id) },
+        }),
+      ];
     });
   },
 };

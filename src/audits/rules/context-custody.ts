@@ -16,11 +16,13 @@ export const contextCustody: Rule = {
       const found = s ? CUSTODY.filter((c) => s.circumstances.includes(c)) : [];
       if (!s || found.length === 0) return [];
       const publisher = s.mediumPublisherId !== null ? actorLabel(data, s.mediumPublisherId) : null;
-      return [makeFinding(this, data, {
-        records: utteranceRefs(s),
-        message: `${quoteOf(s.text)} was said by ${actorLabel(data, s.speakerId)} ${found.map((c) => c.replace('_', ' ')).join(' and ')}${publisher ? `, published by ${publisher}` : ''}: it may have been coerced and must be reported as such, not as free testimony.`,
-        evidence: { statementId: s.id, circumstances: s.circumstances, medium: s.medium, mediumPublisherId: s.mediumPublisherId },
-      })];
+      return [
+        makeFinding(this, data, {
+          records: utteranceRefs(s),
+          message: `${quoteOf(s.text)} was said by ${actorLabel(data, s.speakerId)} ${found.map((c) => c.replace('_', ' ')).join(' and ')}${publisher ? `, published by ${publisher}` : ''}: it may have been coerced and must be reported as such, not as free testimony.`,
+          evidence: { statementId: s.id, circumstances: s.circumstances, medium: s.medium, mediumPublisherId: s.mediumPublisherId },
+        }),
+      ];
     });
   },
 };

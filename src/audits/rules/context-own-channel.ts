@@ -29,12 +29,19 @@ export const contextOwnChannel: Rule = {
       }
       if (publisherActsForSpeaker) reasons.push('publisher-acts-for-speaker');
       if (reasons.length === 0) return [];
-      const channel = s.mediumPublisherId !== null ? actorLabel(data, s.mediumPublisherId) : reasons.includes('state_media') ? 'state media' : 'its own channel';
-      return [makeFinding(this, data, {
-        records: utteranceRefs(s),
-        message: `${quoteOf(s.text)} reached the public through ${channel}, a channel of ${actorLabel(data, s.speakerId)} itself: treat it as the claim of an interested party, attributed and not as fact.`,
-        evidence: { statementId: s.id, circumstances: s.circumstances, mediumPublisherId: s.mediumPublisherId, reasons },
-      })];
+      const channel =
+        s.mediumPublisherId !== null
+          ? actorLabel(data, s.mediumPublisherId)
+          : reasons.includes('state_media')
+            ? 'state media'
+            : 'its own channel';
+      return [
+        makeFinding(this, data, {
+          records: utteranceRefs(s),
+          message: `${quoteOf(s.text)} reached the public through ${channel}, a channel of ${actorLabel(data, s.speakerId)} itself: treat it as the claim of an interested party, attributed and not as fact.`,
+          evidence: { statementId: s.id, circumstances: s.circumstances, mediumPublisherId: s.mediumPublisherId, reasons },
+        }),
+      ];
     });
   },
 };

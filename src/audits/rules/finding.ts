@@ -53,8 +53,11 @@ export const relayRef = (id: number): RecordRef => ({ type: 'relay', id });
 export const claimRef = (id: number): RecordRef => ({ type: 'claim', id });
 
 /** A statement with its speaker and, when there is one, the publisher of its medium. */
-export const utteranceRefs = (s: { id: number; speakerId: number; mediumPublisherId: number | null }): RecordRef[] =>
-  [statementRef(s.id), actorRef(s.speakerId), ...(s.mediumPublisherId !== null ? [actorRef(s.mediumPublisherId)] : [])];
+export const utteranceRefs = (s: { id: number; speakerId: number; mediumPublisherId: number | null }): RecordRef[] => [
+  statementRef(s.id),
+  actorRef(s.speakerId),
+  ...(s.mediumPublisherId !== null ? [actorRef(s.mediumPublisherId)] : []),
+];
 
 const byActor = new WeakMap<AuditData, Map<number, Set<number>>>();
 
@@ -82,5 +85,7 @@ export function statementsOfActor(data: AuditData, actorId: number, limit = 50):
 }
 
 export function anonymousActorsInScope(data: AuditData) {
-  return data.inScope.actors.map((id) => data.actors.get(id)).filter((a) => a !== undefined && a.identityStatus === 'anonymous') as NonNullable<ReturnType<typeof data.actors.get>>[];
+  return data.inScope.actors
+    .map((id) => data.actors.get(id))
+    .filter((a) => a !== undefined && a.identityStatus === 'anonymous') as NonNullable<ReturnType<typeof data.actors.get>>[];
 }

@@ -16,9 +16,20 @@ import { contextOwnChannel } from './context-own-channel.js';
 import { tagOrphaned } from './tag-orphaned.js';
 
 export const RULES: readonly Rule[] = [
-  anonNoDescription, anonNoReason, anonBoilerplateReason, anonNotAttested, anonOpinion, anonSoleSupport,
-  pluralCountRule, independentRoutes, relayUnattributed, relayHedgeDropped, chainNoPrimary,
-  contextCustody, contextOwnChannel, tagOrphaned,
+  anonNoDescription,
+  anonNoReason,
+  anonBoilerplateReason,
+  anonNotAttested,
+  anonOpinion,
+  anonSoleSupport,
+  pluralCountRule,
+  independentRoutes,
+  relayUnattributed,
+  relayHedgeDropped,
+  chainNoPrimary,
+  contextCustody,
+  contextOwnChannel,
+  tagOrphaned,
 ];
 
 export const RULE_IDS = RULES.map((r) => r.id);

@@ -13,17 +13,21 @@ export const relayHedgeDropped: Rule = {
   policy: POLICIES.bbcAccuracy,
   target: 'hops',
   check(data) {
-    return [...data.inScope.hops].sort((a, b) => a - b).flatMap((hopId) => {
-      const h = data.hops.get(hopId);
-      const before = h?.viaRelayId != null ? data.hops.get(h.viaRelayId) : undefined;
-      if (!h || !before || (HEDGE_RANK[h.hedge] ?? 0) >= (HEDGE_RANK[before.hedge] ?? 0)) return [];
-      const dropped = h.hedge === 'stated_as_fact';
-      return [makeFinding(this, data, {
-        records: [relayRef(h.id), relayRef(before.id), statementRef(h.statementId)],
-        severity: dropped ? 'error' : 'warning',
-        message: `${actorLabel(data, before.relayedById)} had ${quoteOf(data.statements.get(h.statementId)?.text ?? '')} as ${words(before.hedge)}; ${actorLabel(data, h.relayedById)} ${dropped ? 'states it as fact' : `weakens that to ${words(h.hedge)}`}. Unverified material must stay attributed as it was.`,
-        evidence: { relayId: h.id, previousRelayId: before.id, previousHedge: before.hedge, hedge: h.hedge },
-      })];
-    });
+    return [...data.inScope.hops]
+      .sort((a, b) => a - b)
+      .flatMap((hopId) => {
+        const h = data.hops.get(hopId);
+        const before = h?.viaRelayId != null ? data.hops.get(h.viaRelayId) : undefined;
+        if (!h || !before || (HEDGE_RANK[h.hedge] ?? 0) >= (HEDGE_RANK[before.hedge] ?? 0)) return [];
+        const dropped = h.hedge === 'stated_as_fact';
+        return [
+          makeFinding(this, data, {
+            records: [relayRef(h.id), relayRef(before.id), statementRef(h.statementId)],
+            severity: dropped ? 'error' : 'warning',
+            message: `${actorLabel(data, before.relayedById)} had ${quoteOf(data.statements.get(h.statementId)?.text ?? '')} as ${words(before.hedge)}; ${actorLabel(data, h.relayedById)} ${dropped ? 'states it as fact' : `weakens that to ${words(h.hedge)}`}. Unverified material must stay attributed as it was.`,
+            evidence: { relayId: h.id, previousRelayId: before.id, previousHedge: before.hedge, hedge: h.hedge },
+          }),
+        ];
+      });
   },
 };

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { makeTestApp, type TestApp } from './helpers/test-app.js';
-
-// Debian's Chromium (.ci/run installs it); never a downloaded browser.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser.js';
+import { makeTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('web page', () => {
   let t: TestApp;
@@ -16,12 +14,11 @@ describe('web page', () => {
 
   before(async function () {
     this.timeout(60000);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
-  after(async () => { await browser?.close(); });
+  after(async () => {
+    await browser?.close();
+  });
 
   beforeEach(async function () {
     this.timeout(30000);
@@ -49,11 +46,11 @@ describe('web page', () => {
       assert.equal(await first.locator('.who').textContent(), 'a detained man shown in an FSB video');
       assert.equal(await first.locator('.badge.unidentified').textContent(), 'unidentified');
       assert.equal(await first.locator('.badge.circ').first().textContent(), 'in custody');
-      assert.match(await first.textContent() ?? '', /published by Federal Security Service/);
+      assert.match((await first.textContent()) ?? '', /published by Federal Security Service/);
       const chain = await first.locator('.chain li').allTextContents();
       assert.equal(chain[0], 'a detained man shown in an FSB video');
       assert.match(chain[1], /^The Telegraph/);
-      assert.equal(await first.locator('blockquote mark').count() > 0, true);
+      assert.equal((await first.locator('blockquote mark').count()) > 0, true);
       await page.screenshot({ path: '/tmp/whosaid-page.png', fullPage: true });
     });
 
@@ -72,12 +69,15 @@ describe('web page', () => {
 
     it('says what is wrong without a key, and renders no markup from the data', async function () {
       this.timeout(30000);
-      await t.http.post('/v1/statements').send({ speakerId: 1, text: '<img src=x onerror="window.__pwned=1"> planted words', textForm: 'quote', kind: 'assertion' }).expect(201);
+      await t.http
+        .post('/v1/statements')
+        .send({ speakerId: 1, text: '<img src=x onerror="window.__pwned=1"> planted words', textForm: 'quote', kind: 'assertion' })
+        .expect(201);
       await page.goto(base + '/');
       await page.fill('#q', 'planted words');
       await page.click('#search-form button[type=submit]');
       await page.locator('#message').waitFor();
-      assert.match(await page.locator('#message').textContent() ?? '', /Unauthorized/);
+      assert.match((await page.locator('#message').textContent()) ?? '', /Unauthorized/);
       await page.fill('#key', t.keys.reader);
       await page.click('#key-form button');
       await page.click('#search-form button[type=submit]');
