@@ -23,7 +23,7 @@ class Fixture {
   statements = new Map<number, AuditStatement>();
   hops = new Map<number, AuditHop>();
   claims = new Map<number, { id: number; text: string; links: Array<{ statementId: number; stance: string }> }>();
-  tags: AuditTag[] | null = [];
+  tags: AuditTag[] = [];
 
   actor(a: Partial<AuditActor> = {}): number {
     const id = this.nextId++;
@@ -91,7 +91,7 @@ class Fixture {
 
   tag(documentId: number, statementId: number, t: Partial<AuditTag> = {}): number {
     const id = this.nextId++;
-    this.tags!.push({ id, documentId, statementId, relayId: null, start: 10, end: 20, exact: 'some words', status: 'anchored', ...t });
+    this.tags.push({ id, documentId, statementId, relayId: null, start: 10, end: 20, exact: 'some words', status: 'anchored', ...t });
     return id;
   }
 
@@ -101,7 +101,7 @@ class Fixture {
       hopsByStatement.set(h.statementId, [...(hopsByStatement.get(h.statementId) ?? []), h]);
     }
     const documents = new Map<number, { id: number; title: string; url: null; outletId: number; publishedOn: null }>();
-    for (const d of [...this.hops.values()].map((h) => h.documentId).concat((this.tags ?? []).map((t) => t.documentId))) {
+    for (const d of [...this.hops.values()].map((h) => h.documentId).concat(this.tags.map((t) => t.documentId))) {
       if (d !== null) documents.set(d, { id: d, title: `Document ${d}`, url: null, outletId: 1, publishedOn: null });
     }
     // As the repository's query does: who each hop in a document had its statement from.
@@ -126,7 +126,7 @@ class Fixture {
         hops: new Set(this.hops.keys()),
         actors: [...this.actors.keys()],
         claims: [...this.claims.keys()],
-        tags: (this.tags ?? []).map((t) => t.id),
+        tags: this.tags.map((t) => t.id),
       },
     };
   }
@@ -492,11 +492,9 @@ describe('audit rules', () => {
       ]);
       assert.deepEqual(out[0].spans, [{ documentId: DOC, tagId: tag, start: null, end: null, exact: 'some words' }]);
     });
-    it('does not trigger for anchored tags, nor when there is no tags table', () => {
+    it('does not trigger for anchored tags', () => {
       const f = new Fixture();
       f.tag(DOC, f.statement(f.actor()), { status: 'anchored' });
-      assert.deepEqual(run(tagOrphaned, f.build()), []);
-      f.tags = null;
       assert.deepEqual(run(tagOrphaned, f.build()), []);
     });
   });

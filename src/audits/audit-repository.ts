@@ -1,7 +1,7 @@
 // All the SQL of audits and exports: a scope's data in a few set-based queries, whatever its size.
 // Ids travel as one JSON array parameter (json_each), so each query is prepared once and cached.
 import type { Db } from '../db/database.js';
-import type { ActorSummaryRow, HopRow } from '../provenance/provenance-repository.js';
+import { selectHops, type ActorSummaryRow, type HopRow } from '../provenance/provenance-repository.js';
 
 /** What an audit reads of an actor: the summary, the reason for anonymity, and whether (never by whom) it is attested. */
 export interface AuditActorRow extends ActorSummaryRow {
@@ -97,35 +97,15 @@ const DOCUMENT_SOURCES_SQL = `
   JOIN actors src ON src.id = COALESCE(p.relayed_by_id, s.speaker_id)
   WHERE src.identity_status <> 'named'`;
 
-// Every hop of the given statements, with its document. One indexed lookup per statement: depth is
-// worked out from via_relay_id in memory (a recursive walk here would need the planner to start from
-// the ids, which SQLite 3.5x does not always choose on large tables).
-const HOPS_SQL = `
-  SELECT r.id, r.statement_id, r.via_relay_id, r.first_hand, r.mode, r.cue, r.hedge, r.relayed_on,
-         r.relayed_by_id, r.document_id, d.title AS doc_title, d.url AS doc_url, d.outlet_id AS doc_outlet_id,
-         d.published_on AS doc_published_on
-  FROM json_each(?) j
-  CROSS JOIN relays r ON r.statement_id = j.value
-  LEFT JOIN documents d ON d.id = r.document_id`;
+// Spans need the tag's anchor and, for hop findings, the hop it quotes.
+const TAG_COLUMNS = 'id, document_id, statement_id, relay_id, start, "end", exact, status';
 
 export class AuditRepository {
-  /** Whether the tags table (another issue's migration) exists, with the columns spans need. */
-  readonly tagColumns: string | null;
-
-  constructor(
-    readonly db: Db,
-    tagColumns?: string | null,
-  ) {
-    this.tagColumns = tagColumns === undefined ? detectTagColumns(db) : tagColumns;
-  }
+  constructor(readonly db: Db) {}
 
   /** The same queries over another connection (a read snapshot for a long streamed report). */
   on(db: Db): AuditRepository {
-    return new AuditRepository(db, this.tagColumns);
-  }
-
-  get hasTags(): boolean {
-    return this.tagColumns !== null;
+    return new AuditRepository(db);
   }
 
   document(id: number): DocumentRow | undefined {
@@ -149,8 +129,12 @@ export class AuditRepository {
   }
 
   statementIdsOfDocument(id: number): number[] {
-    const tagged = this.tagColumns ? ' UNION SELECT statement_id FROM tags WHERE document_id = @id AND statement_id IS NOT NULL' : '';
-    return this.db.prepare(`SELECT statement_id FROM relays WHERE document_id = @id${tagged} ORDER BY 1`).pluck().all({ id }) as number[];
+    return this.db
+      .prepare(
+        'SELECT statement_id FROM relays WHERE document_id = @id UNION SELECT statement_id FROM tags WHERE document_id = @id AND statement_id IS NOT NULL ORDER BY 1',
+      )
+      .pluck()
+      .all({ id }) as number[];
   }
 
   statementIdsOfClaim(id: number): number[] {
@@ -177,17 +161,7 @@ export class AuditRepository {
 
   /** Hops of these statements, ordered by statement, depth (1: nearest the speaker) and id. */
   hops(statementIds: Iterable<number>): HopRow[] {
-    const rows = this.db.prepare(HOPS_SQL).all(ids(statementIds)) as Array<Omit<HopRow, 'depth'> & { depth?: number }>;
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const depthOf = (r: (typeof rows)[number]): number => {
-      if (r.depth !== undefined) return r.depth;
-      const parent = r.via_relay_id === null ? undefined : byId.get(r.via_relay_id);
-      r.depth = 0; // guards a cycle the write path forbids anyway
-      r.depth = parent ? depthOf(parent) + 1 : 1;
-      return r.depth;
-    };
-    for (const r of rows) depthOf(r);
-    return (rows as HopRow[]).sort((a, b) => a.statement_id - b.statement_id || a.depth - b.depth || a.id - b.id);
+    return selectHops(this.db, statementIds);
   }
 
   /** The actors asked for and everyone they act for, transitively. */
@@ -204,21 +178,18 @@ export class AuditRepository {
   }
 
   tagsOfDocument(documentId: number): TagRow[] {
-    if (!this.tagColumns) return [];
-    return this.db.prepare(`SELECT ${this.tagColumns} FROM tags WHERE document_id = ? ORDER BY id`).all(documentId) as TagRow[];
+    return this.db.prepare(`SELECT ${TAG_COLUMNS} FROM tags WHERE document_id = ? ORDER BY id`).all(documentId) as TagRow[];
   }
 
   tagsOfStatements(statementIds: Iterable<number>): TagRow[] {
-    if (!this.tagColumns) return [];
     return this.db
-      .prepare(`SELECT ${this.tagColumns} FROM tags WHERE statement_id IN (SELECT value FROM json_each(?)) ORDER BY id`)
+      .prepare(`SELECT ${TAG_COLUMNS} FROM tags WHERE statement_id IN (SELECT value FROM json_each(?)) ORDER BY id`)
       .all(ids(statementIds)) as TagRow[];
   }
 
   tags(tagIds: Iterable<number>): TagRow[] {
-    if (!this.tagColumns) return [];
     return this.db
-      .prepare(`SELECT ${this.tagColumns} FROM tags WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`)
+      .prepare(`SELECT ${TAG_COLUMNS} FROM tags WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`)
       .all(ids(tagIds)) as TagRow[];
   }
 
@@ -268,7 +239,6 @@ export class AuditRepository {
   }
 
   tagIdsAfter(after: number, limit: number, status?: string): number[] {
-    if (!this.tagColumns) return [];
     const sql = status
       ? 'SELECT id FROM tags WHERE id > ? AND status = ? ORDER BY id LIMIT ?'
       : 'SELECT id FROM tags WHERE id > ? ORDER BY id LIMIT ?';
@@ -280,16 +250,4 @@ export class AuditRepository {
         .iterate(...args),
     ] as number[];
   }
-}
-
-const TAG_COLUMNS_NEEDED = ['id', 'document_id', 'statement_id', 'start', 'end', 'exact'];
-const TAG_COLUMNS_OPTIONAL = ['relay_id', 'status'];
-
-/** Looks once for the tags table; works whether or not its migration has landed. */
-function detectTagColumns(db: Db): string | null {
-  const table = db.sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tags'`).get();
-  if (!table) return null;
-  const have = new Set(db.sqlite.prepare(`SELECT name FROM pragma_table_info('tags')`).pluck().all() as string[]);
-  if (!TAG_COLUMNS_NEEDED.every((c) => have.has(c))) return null;
-  return [...TAG_COLUMNS_NEEDED, ...TAG_COLUMNS_OPTIONAL].map((c) => (have.has(c) ? `"${c}"` : `NULL AS "${c}"`)).join(', ');
 }

@@ -6,7 +6,8 @@ import { Db } from '../db/database.js';
 import { notFound } from '../http/problem.js';
 import type { HopRow } from '../provenance/provenance-repository.js';
 import type { AuditActorRow, AuditRepository, AuditStatementRow, ClaimLinkRow, TagRow } from './audit-repository.js';
-import { canonicalize, digestOf, DIGEST_ALGORITHM, StreamingDigest } from './canonical.js';
+import { canonicalize } from '../shared/canonical-json.js';
+import { digestOf, DIGEST_ALGORITHM, StreamingDigest } from './canonical.js';
 import { independenceOf, type ClaimIndependence } from './independence.js';
 import type { JsonSink } from './json-sink.js';
 import { RULES } from './rules/index.js';
@@ -351,17 +352,15 @@ export class AuditService {
     for (const r of claimRows) if (r.statement_id !== null) statementIds.add(r.statement_id);
     const statementRows = statementIds.size ? repo.statements(statementIds) : [];
     const hopRows = statementRows.length ? repo.hops(statementRows.map((s) => s.id)) : [];
-    const tagRows: TagRow[] | null = !repo.hasTags
-      ? null
-      : !plan.tags
-        ? []
-        : plan.tags.by === 'document'
-          ? repo.tagsOfDocument(plan.tags.id)
-          : plan.tags.by === 'ids'
-            ? repo.tags(plan.tags.ids)
-            : statementIds.size
-              ? repo.tagsOfStatements(statementIds)
-              : [];
+    const tagRows: TagRow[] = !plan.tags
+      ? []
+      : plan.tags.by === 'document'
+        ? repo.tagsOfDocument(plan.tags.id)
+        : plan.tags.by === 'ids'
+          ? repo.tags(plan.tags.ids)
+          : statementIds.size
+            ? repo.tagsOfStatements(statementIds)
+            : [];
 
     const actorIds = new Set<number>(extraActors);
     for (const s of statementRows) {
@@ -373,7 +372,7 @@ export class AuditService {
 
     const data = assemble(plan.scope, statementRows, hopRows, actorRows, claimRows, tagRows);
     const missingDocs = new Set<number>();
-    for (const t of data.tags ?? []) if (!data.documents.has(t.documentId)) missingDocs.add(t.documentId);
+    for (const t of data.tags) if (!data.documents.has(t.documentId)) missingDocs.add(t.documentId);
     if (plan.scope.type === 'document' && plan.scope.id !== null && !data.documents.has(plan.scope.id)) missingDocs.add(plan.scope.id);
     for (const d of missingDocs.size ? repo.documents(missingDocs) : []) {
       data.documents.set(d.id, { id: d.id, title: d.title, url: d.url, outletId: d.outlet_id, publishedOn: d.published_on });
@@ -397,7 +396,7 @@ export class AuditService {
       data.inScope.actors = [...ids].sort((a, b) => a - b);
     } else data.inScope.actors = sets.actors.filter((id) => data.actors.has(id));
     data.inScope.claims = sets.claims === 'linked' ? [...data.claims.keys()] : sets.claims.filter((id) => data.claims.has(id));
-    data.inScope.tags = sets.tags === 'loaded' ? (data.tags ?? []).map((t) => t.id) : [];
+    data.inScope.tags = sets.tags === 'loaded' ? data.tags.map((t) => t.id) : [];
 
     // PLURAL-COUNT needs every unnamed source behind a plural cue's relayer in that document, in scope
     // or not; only cues about an unnamed source are counted, so only those pairs are read.
@@ -446,7 +445,7 @@ export function assemble(
   hops: HopRow[],
   actors: AuditActorRow[],
   claims: ClaimLinkRow[],
-  tags: TagRow[] | null,
+  tags: TagRow[],
 ): AuditData {
   const data: AuditData = {
     scope,
@@ -456,19 +455,16 @@ export function assemble(
     hopsByStatement: new Map(),
     documents: new Map(),
     claims: new Map(),
-    tags:
-      tags === null
-        ? null
-        : tags.map((t) => ({
-            id: t.id,
-            documentId: t.document_id,
-            statementId: t.statement_id,
-            relayId: t.relay_id,
-            start: t.start,
-            end: t.end,
-            exact: t.exact,
-            status: t.status,
-          })),
+    tags: tags.map((t) => ({
+      id: t.id,
+      documentId: t.document_id,
+      statementId: t.statement_id,
+      relayId: t.relay_id,
+      start: t.start,
+      end: t.end,
+      exact: t.exact,
+      status: t.status,
+    })),
     documentSources: [],
     inScope: { statements: [], hops: new Set(), actors: [], claims: [], tags: [] },
   };

@@ -1,24 +1,9 @@
-// Canonical JSON and the report digest.
+// The report digest.
 //
-// Canonical form (RFC 8785, JSON Canonicalization Scheme): object members sorted by their names compared
-// as UTF-16 code units, no insignificant whitespace, strings and numbers as ECMAScript JSON.stringify
-// writes them. A report's digest is SHA-256 over the UTF-8 bytes of the canonical form of the report
-// with its `digest` member removed, written as lowercase hex. Anyone can check it with any JCS library.
+// A report's digest is SHA-256 over the UTF-8 bytes of the canonical form (RFC 8785, src/shared/canonical-json.ts)
+// of the report with its `digest` member removed, written as lowercase hex. Anyone can check it with any JCS library.
 import { createHash, type Hash } from 'node:crypto';
-
-export function canonicalize(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('canonical JSON has no NaN or Infinity');
-    if (value === undefined) throw new Error('canonical JSON has no undefined');
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return '[' + value.map((v) => (v === undefined ? 'null' : canonicalize(v))).join(',') + ']';
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonicalize(obj[k])).join(',') + '}';
-}
+import { canonicalize } from '../shared/canonical-json.js';
 
 export const DIGEST_ALGORITHM = 'sha-256';
 

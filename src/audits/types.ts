@@ -128,8 +128,7 @@ export interface AuditData {
   hopsByStatement: Map<number, AuditHop[]>;
   documents: Map<number, AuditDocument>;
   claims: Map<number, AuditClaim>;
-  /** null when the tags table does not exist (yet). */
-  tags: AuditTag[] | null;
+  tags: AuditTag[];
   documentSources: DocumentSource[];
   /** What the rules judge; the rest of the data is context. */
   inScope: {

@@ -16,6 +16,7 @@ import type { ClaimService } from '../claims/claim-service.js';
 import type { DocumentService } from '../documents/document-service.js';
 import type { RelayService } from '../relays/relay-service.js';
 import type { StatementService } from '../statements/statement-service.js';
+import { canonicalize } from '../shared/canonical-json.js';
 import type { TagService } from '../tags/tag-service.js';
 import type { BundleRepository, RecordType } from './bundle-repository.js';
 
@@ -28,21 +29,8 @@ export interface BundleServices {
   tags: TagService;
 }
 
-function digest(item: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canonical)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.keys(v)
-              .sort()
-              .map((k) => [k, canonical((v as any)[k])]),
-          )
-        : v;
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(item)))
-    .digest('hex');
-}
+// The digest that tells an unchanged item from a changed one on a second post.
+const digest = (item: unknown): string => createHash('sha256').update(canonicalize(item)).digest('hex');
 
 /** Re-points a service error at the bundle item that caused it. */
 function atItem(err: unknown, path: string, refFields: Record<string, string>): never {

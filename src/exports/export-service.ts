@@ -82,7 +82,7 @@ export class ExportService {
   private completeActors(data: AuditData, agents: Set<number>): void {
     const missing = [...agents].filter((id) => !data.actors.has(id));
     if (missing.length) {
-      for (const a of assemble(data.scope, [], [], this.repo.actors(missing), [], null).actors.values()) data.actors.set(a.id, a);
+      for (const a of assemble(data.scope, [], [], this.repo.actors(missing), [], []).actors.values()) data.actors.set(a.id, a);
     }
     for (const id of [...agents]) {
       for (
@@ -134,7 +134,7 @@ export class ExportService {
       addStatements(f, data, ids, new Set(data.hops.keys()));
       return f;
     }
-    const data = assemble({ type: 'all', id: null }, [], [], source === 'actors' ? repo.actors(ids) : [], [], null);
+    const data = assemble({ type: 'all', id: null }, [], [], source === 'actors' ? repo.actors(ids) : [], [], []);
     if (source === 'actors') addAgents(f, data, ids);
     else {
       for (const d of repo.documents(ids))

@@ -28,7 +28,9 @@ export interface HopRow {
   doc_published_on: string | null;
 }
 
+// The one hop query (provenance trees, audits and exports all read hops through selectHops).
 // Hops of many statements in one recursive walk from their roots; depth 1 is the hop nearest the speaker.
+// The walk starts from the given ids (json_each joined to relays by statement_id, an indexed lookup), and
 // CROSS JOIN pins the walk's rows as the outer loop: with some table statistics (seen at 100k statements)
 // the planner otherwise scans every relay in statement order to save the final sort.
 const HOPS_SQL = `
@@ -51,12 +53,18 @@ const ACTORS_SQL = `
   SELECT p.id, p.kind, p.identity_status, p.name, p.description, p.affiliation, p.acts_for_id
   FROM actors a JOIN actors p ON p.id = a.acts_for_id WHERE a.id IN (SELECT value FROM json_each(?))`;
 
+/** Hops of these statements, ordered by statement, depth (1: nearest the speaker) and id. */
+export function selectHops(db: Db, statementIds: Iterable<number>): HopRow[] {
+  const list = [...new Set(statementIds)];
+  if (list.length === 0) return [];
+  return db.prepare(HOPS_SQL).all(JSON.stringify(list)) as HopRow[];
+}
+
 export class ProvenanceRepository {
   constructor(private readonly db: Db) {}
 
   hops(statementIds: number[]): HopRow[] {
-    if (statementIds.length === 0) return [];
-    return this.db.prepare(HOPS_SQL).all(JSON.stringify(statementIds)) as HopRow[];
+    return selectHops(this.db, statementIds);
   }
 
   actors(ids: number[]): ActorSummaryRow[] {

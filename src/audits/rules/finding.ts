@@ -24,7 +24,7 @@ export function makeFinding(rule: Rule, data: AuditData, input: FindingInput): F
 
 /** Tags of the statements (or the tags themselves) a finding concerns, in document order. */
 export function spansFor(data: AuditData, records: RecordRef[]): Span[] {
-  if (!data.tags || data.tags.length === 0) return [];
+  if (data.tags.length === 0) return [];
   const statements = new Set(records.filter((r) => r.type === 'statement').map((r) => r.id));
   const tags = new Set(records.filter((r) => r.type === 'tag').map((r) => r.id));
   return data.tags

@@ -9,7 +9,6 @@ export const tagOrphaned: Rule = {
   policy: POLICIES.webAnnotation,
   target: 'tags',
   check(data) {
-    if (!data.tags) return [];
     const scoped = new Set(data.inScope.tags);
     return data.tags
       .filter((t) => scoped.has(t.id) && t.status === 'orphaned')
