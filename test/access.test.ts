@@ -45,6 +45,7 @@ const MATRIX: Record<string, Need> = {
   'post /v1/keys': 'admin',
   'get /v1/keys': 'admin',
   'delete /v1/keys/:id': 'admin',
+  'get /v1/keys/current': 'reader',
   'get /v1/changes': 'reader',
   'get /v1/changes/verify': 'reader',
   'get /v1/audits': 'reader',
@@ -57,6 +58,7 @@ const MATRIX: Record<string, Need> = {
   'post /v1/documents/:id/tags': 'journalist',
   'get /v1/documents/:id/tags': 'reader',
   'get /v1/tags/:id': 'reader',
+  'patch /v1/tags/:id': 'journalist',
   'delete /v1/tags/:id': 'journalist',
   'get /v1/documents/:id/annotations': 'reader',
   'get /v1/search': 'reader',
@@ -162,6 +164,18 @@ describe('access', () => {
       const k = t.keys.reader;
       const wrong = k.slice(0, -1) + (k.endsWith('A') ? 'B' : 'A');
       expectProblem(await request(t.app).get('/v1/actors').set('Authorization', `Bearer ${wrong}`), 401);
+    });
+  });
+
+  describe('GET /v1/keys/current', () => {
+    it("names the presented key's role and never its secret; 401 without a key, even with open reads", async () => {
+      const t = await makeTestApp({ deps: { publicReads: true } });
+      for (const role of ROLES) {
+        const res = await t.as(role).get('/v1/keys/current').expect(200);
+        assert.equal(res.body.role, role);
+        assert.equal(JSON.stringify(res.body).includes('wsk_'), false);
+      }
+      expectProblem(await request(t.app).get('/v1/keys/current'), 401, 'unauthorized');
     });
   });
 

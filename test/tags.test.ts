@@ -554,6 +554,128 @@ describe('tags', () => {
     });
   });
 
+  describe('PATCH /v1/tags/:id', () => {
+    const body = 'Intro line. The minister said the plan would cut costs by ten percent. Critics called it vague.';
+    async function setup() {
+      const t = await makeTestApp();
+      const { doc } = await newDocument(t, body);
+      const { statement } = await newStatement(t);
+      const tag = (
+        await t.http
+          .post(`/v1/documents/${doc}/tags`)
+          .send({ selector: { exact: 'the plan would cut costs by ten percent' }, statementId: statement })
+          .expect(201)
+      ).body;
+      const edit = async (next: string) => (await t.http.patch(`/v1/documents/${doc}`).send({ body: next }).expect(200)).body;
+      return { t, doc, tag, edit };
+    }
+
+    describe('accept', () => {
+      it('accepts a fuzzy match: anchored, score 1, its text the new quote, and later edits measure against it', async () => {
+        const { t, tag, edit } = await setup();
+        const fuzzy = body.replace('cut costs', 'reduce costs');
+        await edit(fuzzy);
+        assert.equal(tagRow(t, tag.id).status, 'fuzzy');
+        const res = await t.http.patch(`/v1/tags/${tag.id}`).send({ accept: true }).expect(200);
+        assert.deepEqual(
+          [res.body.status, res.body.score, res.body.exact, res.body.quote],
+          ['anchored', 1, 'the plan would reduce costs by ten percent', 'the plan would reduce costs by ten percent'],
+        );
+        const row = tagRow(t, tag.id);
+        assert.deepEqual([row.status, row.score, row.quote, row.start, row.end], ['anchored', 1, res.body.exact, tag.start, tag.end + 3]);
+        // An edit elsewhere keeps it anchored: the accepted text is what it is measured against now.
+        const later = await edit(fuzzy.replace('Intro', 'Opening'));
+        assert.equal(later.tags[0].status, 'moved');
+        assert.equal(later.tags[0].score, 1);
+      });
+
+      it('is recorded in the history with the text before and after', async () => {
+        const { t, tag, edit } = await setup();
+        await edit(body.replace('cut costs', 'reduce costs'));
+        const before = (t.db.sqlite.prepare('SELECT max(seq) AS s FROM changes').get() as { s: number }).s;
+        await t.http.patch(`/v1/tags/${tag.id}`).send({ accept: true }).expect(200);
+        const rows = t.db.sqlite.prepare('SELECT * FROM changes WHERE seq > ?').all(before) as any[];
+        assert.equal(rows.length, 1);
+        assert.deepEqual([rows[0].record_type, rows[0].action, rows[0].record_id], ['tag', 'update', String(tag.id)]);
+        assert.equal(JSON.parse(rows[0].before).quote, tag.quote);
+        assert.equal(JSON.parse(rows[0].after).quote, 'the plan would reduce costs by ten percent');
+      });
+
+      it('changes nothing, and records nothing, for a tag that is already anchored', async () => {
+        const { t, tag } = await setup();
+        const snap = snapshot(t.db);
+        const res = await t.http.patch(`/v1/tags/${tag.id}`).send({ accept: true }).expect(200);
+        assert.equal(res.body.status, 'anchored');
+        assert.deepEqual(snapshot(t.db), snap);
+      });
+
+      it('409s an orphan (nothing to accept) and leaves it as it was', async () => {
+        const { t, tag, edit } = await setup();
+        await edit('Something else entirely, about the weather and nothing more.');
+        assert.equal(tagRow(t, tag.id).status, 'orphaned');
+        const snap = snapshot(t.db);
+        const p = problem(await t.http.patch(`/v1/tags/${tag.id}`).send({ accept: true }), 409);
+        assert.equal(p.errors[0].pointer, '/accept');
+        assert.deepEqual(snapshot(t.db), snap);
+      });
+    });
+
+    describe('re-anchor', () => {
+      it('re-anchors an orphan at newly selected text', async () => {
+        const { t, tag, edit } = await setup();
+        const next = 'Costs will fall by a tenth under the plan, the minister said. Critics called it vague.';
+        await edit(next);
+        assert.equal(tagRow(t, tag.id).status, 'orphaned');
+        const span = spanOf(next, 'Costs will fall by a tenth under the plan');
+        const res = await t.http.patch(`/v1/tags/${tag.id}`).send({ selector: span }).expect(200);
+        assert.deepEqual(
+          [res.body.status, res.body.score, res.body.start, res.body.end, res.body.exact, res.body.quote],
+          ['anchored', 1, span.start, span.end, 'Costs will fall by a tenth under the plan', 'Costs will fall by a tenth under the plan'],
+        );
+        assert.equal(res.body.suffix.startsWith(', the minister said'), true);
+        assert.equal(tagRow(t, tag.id).status, 'anchored');
+        assert.equal((await t.http.get(`/v1/documents/${tag.documentId}/tags?status=orphaned`).expect(200)).body.total, 0);
+      });
+
+      it('moves an anchored tag to a quote found by its text', async () => {
+        const { t, tag } = await setup();
+        const res = await t.http
+          .patch(`/v1/tags/${tag.id}`)
+          .send({ selector: { exact: 'Critics called it vague.' } })
+          .expect(200);
+        assert.deepEqual([res.body.start, res.body.exact], [spanOf(body, 'Critics called it vague.').start, 'Critics called it vague.']);
+        assert.equal(res.body.statementId, tag.statementId);
+        assert.equal(res.body.relayId, tag.relayId);
+      });
+
+      it('422s a selector the body does not hold, naming the field, and changes nothing', async () => {
+        const { t, tag } = await setup();
+        const snap = snapshot(t.db);
+        const p = problem(await t.http.patch(`/v1/tags/${tag.id}`).send({ selector: { exact: 'not in the text' } }), 422);
+        assert.equal(p.errors[0].pointer, '/selector/exact');
+        const q = problem(await t.http.patch(`/v1/tags/${tag.id}`).send({ selector: { start: 5, end: 999 } }), 422);
+        assert.equal(q.bodyLength, [...body].length);
+        assert.deepEqual(snapshot(t.db), snap);
+      });
+    });
+
+    describe('bad requests', () => {
+      it('400s a body with both, neither, or accept: false; 404s an unknown tag', async () => {
+        const { t, tag } = await setup();
+        for (const bad of [{}, { accept: false }, { accept: true, selector: { exact: 'Intro' } }, { accept: true, note: 'x' }]) {
+          problem(await t.http.patch(`/v1/tags/${tag.id}`).send(bad), 400);
+        }
+        problem(await t.http.patch('/v1/tags/99999').send({ accept: true }), 404);
+      });
+
+      it("needs a journalist's key", async () => {
+        const { t, tag } = await setup();
+        problem(await t.as('reader').patch(`/v1/tags/${tag.id}`).send({ accept: true }), 403);
+        await t.as('journalist').patch(`/v1/tags/${tag.id}`).send({ accept: true }).expect(200);
+      });
+    });
+  });
+
   describe('PATCH /v1/documents/:id re-anchors tags', () => {
     const base = 'Intro line.\r\nThe minister said the plan would cut costs by ten percent.\r\nCritics called it vague.\r\nThe end.';
     async function setup() {

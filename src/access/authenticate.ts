@@ -17,7 +17,7 @@ declare global {
 
 const PUBLIC: Viewer = { role: 'public', keyId: null };
 
-const unauthorized = (detail: string, error?: string) =>
+export const unauthorized = (detail: string, error?: string) =>
   new HttpError(401, 'unauthorized', 'Unauthorized', detail, { wwwAuthenticate: error ? `Bearer error="${error}"` : 'Bearer' });
 
 /** Works out who is asking; never fails by itself: each route decides what it needs (authorize). */

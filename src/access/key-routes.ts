@@ -1,5 +1,6 @@
 import type { RouteDef } from '../http/route.js';
 import { decodeCursor, page } from '../http/cursor.js';
+import { unauthorized } from './authenticate.js';
 import { keyToApi, type KeyService } from './key-service.js';
 
 export function keyRoutes(service: KeyService): RouteDef[] {
@@ -33,6 +34,19 @@ export function keyRoutes(service: KeyService): RouteDef[] {
         const limit = query.limit ?? 50;
         const p = page(service.list(decodeCursor(query.cursor), limit, query.revoked === 'true'), limit);
         return { items: p.items.map(keyToApi), nextCursor: p.nextCursor };
+      },
+    },
+    {
+      method: 'get',
+      path: '/v1/keys/current',
+      tag: 'access',
+      summary: 'The key this request carries: its name and role (the desk shows only what the role may do)',
+      status: 200,
+      response: 'api-key',
+      handler: ({ req }) => {
+        // Open reads let a request through without a key; there is still no key to describe.
+        if (req.viewer.keyId === null) throw unauthorized('No API key was given: Authorization: Bearer <key>.');
+        return keyToApi(service.get(req.viewer.keyId));
       },
     },
     {

@@ -249,6 +249,16 @@ export type TagStatus1 = "anchored" | "moved" | "fuzzy" | "orphaned";
  */
 export type Id9 = number;
 /**
+ * Repairs a tag that a body edit left moved, fuzzy or orphaned: re-anchor it at a span of the current body (selector, as when tagging), or accept the text it was matched to (accept: true, for a fuzzy or moved tag). Either way the tag becomes anchored with score 1, and the text now at the span becomes its quote, which later edits are measured against.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "tag-update".
+ */
+export type TagUpdate = TagUpdate1 & TagUpdate2;
+export type TagUpdate1 = {
+  [k: string]: unknown;
+};
+/**
  * The actor this one speaks or acts for (Peskov for the Kremlin, Amaq for Islamic State).
  */
 export type IdOrNull5 = number | null;
@@ -2016,6 +2026,13 @@ export interface Tag {
     speaker: boolean;
     relay: boolean;
   };
+}
+export interface TagUpdate2 {
+  selector?: TagSelectorInput;
+  /**
+   * Accept the fuzzy (or moved) match as the tag's text.
+   */
+  accept?: true;
 }
 /**
  * Any non-empty subset of the fields of ActorCreate; null clears an optional field.

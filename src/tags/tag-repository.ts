@@ -90,6 +90,11 @@ export class TagRepository {
       .run(JSON.stringify(updates));
   }
 
+  /** A repaired tag: placed at a span of the current body, whose text becomes its quote. */
+  repair(id: number, fields: Omit<TagAnchorUpdate, 'id'> & { quote: string }): void {
+    this.db.run(this.db.kysely.updateTable('tags').set(fields).where('id', '=', id));
+  }
+
   /** This document's hop for the statement: relayed by the document's outlet, in the document. */
   hopsFor(statementId: number, documentId: number, outletId: number): Array<Row<'relays'>> {
     return this.db.all(

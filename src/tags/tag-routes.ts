@@ -52,6 +52,19 @@ export function tagRoutes(service: TagService, documents: DocumentService, publi
       handler: ({ params }) => tagToApi(service.get(params.id)),
     },
     {
+      method: 'patch',
+      path: '/v1/tags/:id',
+      tag: 'tags',
+      summary:
+        'Repair a tag after a body edit: re-anchor it at a new span (selector), or accept its fuzzy or moved match (accept: true); either way it is anchored and its text becomes the quote; 409 when an orphan is accepted',
+      params: 'id-params',
+      body: 'tag-update',
+      status: 200,
+      response: 'tag',
+      errors: [409, 422],
+      handler: ({ params, body }) => service.repair(params.id, body),
+    },
+    {
       method: 'delete',
       path: '/v1/tags/:id',
       tag: 'tags',

@@ -1,4 +1,13 @@
-import type { ActorSummary, Tag, TagChange, TagCreate2, TagHopInput, TagList, TagStatementInput } from '../generated/schema-types.js';
+import type {
+  ActorSummary,
+  Tag,
+  TagChange,
+  TagCreate2,
+  TagHopInput,
+  TagList,
+  TagStatementInput,
+  TagUpdate2,
+} from '../generated/schema-types.js';
 import { conflict, HttpError, notFound, unprocessable, validationFailed, type FieldError } from '../http/problem.js';
 import { nowIso } from '../shared/partial-date.js';
 import type { ActorService } from '../actors/actor-service.js';
@@ -144,6 +153,38 @@ export class TagService {
       anchored_at: now,
     });
     return { ...tagToApi(this.repo.get(id)!), created };
+  }
+
+  /**
+   * Repairs a tag after a body edit: re-anchors it at a span of the current body, or accepts the text a
+   * fuzzy or moved match found. The text at the span becomes the quote, so later edits are measured
+   * against what a person confirmed, not against the text first tagged (the history keeps that).
+   */
+  repair(id: number, input: TagUpdate2): Tag {
+    const tag = this.get(id);
+    let anchor: TextAnchor;
+    if (input.selector) {
+      const doc = this.s.documents.get(tag.document_id);
+      if (!doc.body) {
+        throw unprocessable(`Document ${tag.document_id} has no body to anchor the tag in.`, [
+          { in: 'body', pointer: '/selector', message: 'the document has no body' },
+        ]);
+      }
+      anchor = this.resolve(this.textOf(doc.body), input.selector);
+    } else {
+      if (tag.status === 'orphaned' || tag.start === null || tag.end === null) {
+        throw conflict(`Tag ${id} is orphaned: there is no match to accept; re-anchor it with a selector on the current text.`, {
+          errors: [{ in: 'body', pointer: '/accept', message: 'the tag is orphaned; give a selector instead' }],
+        });
+      }
+      anchor = { start: tag.start, end: tag.end, exact: tag.exact, prefix: tag.prefix, suffix: tag.suffix };
+    }
+    const unchanged = tag.status === 'anchored' && tag.start === anchor.start && tag.end === anchor.end && tag.quote === anchor.exact;
+    if (!unchanged) {
+      const now = nowIso();
+      this.repo.repair(id, { ...anchor, quote: anchor.exact, status: 'anchored', score: 1, modified_at: now, anchored_at: now });
+    }
+    return tagToApi(this.get(id));
   }
 
   delete(id: number): void {
