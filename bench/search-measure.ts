@@ -1,6 +1,7 @@
 // Run by bench/search.bench.ts in its own process: opens a generated database the way the service does,
 // times searches through the service (in-process) and through HTTP, the raw FTS5 queries they stand on,
 // and provenance of chains 1, 5 and 20 deep; prints one JSON line. Not a benchmark file by itself.
+import { createLogger } from '../src/logging/logger.js';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,7 +32,7 @@ const { app, services } = createApp({
   rateLimitPerKey: 0,
   rateLimitPerAddress: 0,
   requestLog: false,
-  log: () => {},
+  logger: createLogger({ level: 'silent' }),
 });
 const startMb = process.memoryUsage().rss / 2 ** 20;
 

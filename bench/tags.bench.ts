@@ -7,6 +7,7 @@
 // quote it finds is not the one that was tagged).
 // Also reported: how many tags end where the edited text really went (the edit is applied to characters
 // that remember where they came from, so every tag's true new place is known).
+import { createLogger } from '../src/logging/logger.js';
 import { performance } from 'node:perf_hooks';
 import { openMigrated } from '../src/db/open.js';
 import { createApp } from '../src/app.js';
@@ -98,7 +99,7 @@ export async function run(args: Record<string, string>): Promise<void> {
   const registry = createSchemaRegistry();
   async function fixture() {
     const db = await openMigrated(':memory:');
-    const { services } = createApp({ db, registry, log: () => {} });
+    const { services } = createApp({ db, registry, logger: createLogger({ level: 'silent' }) });
     const outlet = db.transaction(() => services.actors.create({ kind: 'outlet', identityStatus: 'named', name: 'The Bench Herald' })).id;
     const speaker = db.transaction(() => services.actors.create({ kind: 'person', identityStatus: 'named', name: 'A Speaker' })).id;
     const statement = db.transaction(() =>

@@ -1,11 +1,14 @@
-import express, { type Express } from 'express';
-import helmet from 'helmet';
-import { projectFile } from './shared/project-files.js';
+import express, { type Express, type RequestHandler } from 'express';
+import { fileURLToPath } from 'node:url';
 import './http/request-viewer.js';
 import type { Db } from './db/database.js';
 import { accessOf, type RouteDef } from './http/route.js';
 import { fallbackHandler, mountRoutes } from './http/mount.js';
-import { errorHandler, type Logger } from './http/error-handler.js';
+import { errorHandler } from './http/error-handler.js';
+import { requestLog } from './http/request-log.js';
+import { securityHeaders } from './http/security-headers.js';
+import { createLogger, type Logger } from './logging/logger.js';
+import { HttpError } from './http/problem.js';
 import { createSchemaRegistry, type SchemaRegistry } from './validation/ajv.js';
 import { buildOpenApi } from './openapi/openapi.js';
 import { ActorRepository } from './actors/actor-repository.js';
@@ -51,11 +54,12 @@ import { searchRoutes } from './search/search-routes.js';
 
 export const VERSION = '0.1.0';
 
-const publicDir = projectFile('public/');
+const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 
 export interface AppDeps {
   db: Db;
-  log?: Logger;
+  /** Where request and error lines go; default: a JSON logger on stdout. */
+  logger?: Logger;
   /** Largest accepted request body, in bytes. */
   bodyLimit?: number;
   registry?: SchemaRegistry;
@@ -68,8 +72,14 @@ export interface AppDeps {
   corsOrigins?: string[];
   /** Absolute base of the IRIs in exports (annotation ids); default: the address a request reached. */
   publicUrl?: string;
-  /** Log one line per request (off in tests, which read `log` for leaks). */
+  /** Log one line per request. */
   requestLog?: boolean;
+  /** Reached over HTTPS: send HSTS and upgrade-insecure-requests on every response. */
+  tls?: boolean;
+  /** Express's `trust proxy` (false: believe no X-Forwarded-* header). */
+  trustProxy?: boolean | number | string;
+  /** True once the server is shutting down: /readyz then answers 503 so a balancer stops sending work. */
+  draining?: () => boolean;
 }
 
 export interface Services {
@@ -131,21 +141,77 @@ export function buildRoutes(services: Services, publicUrl?: string): RouteDef[] 
 /** Builds the app; never listens (src/index.ts does). */
 export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; services: Services } {
   const registry = deps.registry ?? createSchemaRegistry();
-  const log = deps.log ?? ((line) => process.stderr.write(JSON.stringify(line) + '\n'));
+  const logger = deps.logger ?? createLogger();
   const services = createServices(deps.db, registry);
   const routes = buildRoutes(services, deps.publicUrl);
-  const serviceRoutes: RouteDef[] = [
+  const serviceRoutes = probeRoutes(deps, () => openapi);
+  const allRoutes = [...serviceRoutes, ...routes];
+  const openapi = buildOpenApi(allRoutes, registry.schemas, VERSION);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.set('trust proxy', deps.trustProxy ?? false);
+  if (deps.requestLog) app.use(requestLog(logger));
+  app.use(securityHeaders(deps.tls ?? false));
+  if (deps.corsOrigins?.length) app.use(cors(deps.corsOrigins));
+  const keyLimit = new RateLimiter(deps.rateLimitPerKey ?? 0);
+  const mount = {
+    db: deps.db,
+    registry,
+    bodyLimit: deps.bodyLimit ?? 2 * 1024 * 1024,
+    authorize: (route: RouteDef) => authorize(accessOf(route), deps.publicReads ?? false, keyLimit),
+  };
+  // Probes and the OpenAPI document come before the key lookup and the per-address limit: an
+  // orchestrator's liveness check must never be throttled into a restart.
+  mountRoutes(app, serviceRoutes, mount);
+  app.use('/v1', identify(services.keys, new RateLimiter(deps.rateLimitPerAddress ?? 0)));
+  mountRoutes(app, routes, mount);
+  // The page's files come after the API, and never for /v1 paths: an API request touches no file.
+  app.use(staticFiles());
+  app.use(fallbackHandler(allRoutes));
+  app.use(errorHandler(logger));
+  return { app, routes: allRoutes, services };
+}
+
+/** The pages call the API with the key their user gives them; the files themselves are public. */
+function staticFiles(): RequestHandler {
+  const serve = express.static(publicDir, { index: 'index.html', maxAge: '5m' });
+  return (req, res, next) => (req.path.startsWith('/v1/') ? next() : serve(req, res, next));
+}
+
+/** Liveness (the process answers), readiness (it can reach its database) and the OpenAPI document. */
+function probeRoutes(deps: AppDeps, openapi: () => unknown): RouteDef[] {
+  return [
     {
       method: 'get',
       path: '/healthz',
       tag: 'service',
       access: 'public',
-      summary: 'Liveness and database check',
+      summary: 'Liveness: the process answers (touches nothing else)',
       status: 200,
       response: null,
       handler: ({ res }) => {
-        deps.db.sqlite.prepare('SELECT 1').get();
         res.json({ status: 'ok', version: VERSION });
+      },
+    },
+    {
+      method: 'get',
+      path: '/readyz',
+      tag: 'service',
+      access: 'public',
+      summary: 'Readiness: the database answers and the server is not shutting down',
+      status: 200,
+      response: null,
+      errors: [503],
+      handler: ({ res }) => {
+        if (deps.draining?.()) throw new HttpError(503, 'shutting-down', 'Shutting down', 'This server is stopping; send work elsewhere.');
+        try {
+          deps.db.prepare('SELECT 1').get();
+        } catch {
+          throw new HttpError(503, 'database-unavailable', 'Database unavailable', 'The database does not answer.');
+        }
+        res.json({ status: 'ready', version: VERSION });
       },
     },
     {
@@ -157,47 +223,8 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
       status: 200,
       response: null,
       handler: ({ res }) => {
-        res.json(openapi);
+        res.json(openapi());
       },
     },
   ];
-  const allRoutes = [...serviceRoutes, ...routes];
-  const openapi = buildOpenApi(allRoutes, registry.schemas, VERSION);
-
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('query parser', 'simple');
-  app.set('trust proxy', false);
-  app.use(helmet());
-  if (deps.requestLog) {
-    app.use((req, res, next) => {
-      const started = process.hrtime.bigint();
-      // Path only, never the query string or body: they may carry what a source said.
-      res.on('finish', () =>
-        log({
-          level: 'info',
-          method: req.method,
-          path: req.path,
-          status: res.statusCode,
-          keyId: req.viewer?.keyId ?? null,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
-        }),
-      );
-      next();
-    });
-  }
-  if (deps.corsOrigins?.length) app.use(cors(deps.corsOrigins));
-  // The pages call the API with the key their user gives them; the files themselves are public.
-  app.use(express.static(publicDir, { index: 'index.html', maxAge: '5m' }));
-  app.use(identify(services.keys, new RateLimiter(deps.rateLimitPerAddress ?? 0)));
-  const keyLimit = new RateLimiter(deps.rateLimitPerKey ?? 0);
-  mountRoutes(app, allRoutes, {
-    db: deps.db,
-    registry,
-    bodyLimit: deps.bodyLimit ?? 2 * 1024 * 1024,
-    authorize: (route) => authorize(accessOf(route), deps.publicReads ?? false, keyLimit),
-  });
-  app.use(fallbackHandler(allRoutes));
-  app.use(errorHandler(log));
-  return { app, routes: allRoutes, services };
 }

@@ -1,3 +1,9 @@
+import { isIP } from 'node:net';
+import { LOG_LEVELS, type LogLevel } from './logging/logger.js';
+
+/** A start-up failure the operator can act on (a setting, a busy port): shown as its one line, never as a stack trace. */
+export class StartupError extends Error {}
+
 export interface Config {
   port: number;
   dbFile: string;
@@ -7,13 +13,18 @@ export interface Config {
   rateLimitPerAddress: number;
   corsOrigins: string[];
   publicUrl: string | undefined;
+  logLevel: LogLevel;
+  /** Served over HTTPS (by a proxy in front, or a TLS terminator): send HSTS and upgrade-insecure-requests. */
+  tls: boolean;
+  /** Express's `trust proxy`: which hops' X-Forwarded-For/-Proto to believe (false: none). */
+  trustProxy: boolean | number | string;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`${name} must be an integer from 0 to ${max}, not "${raw}"`);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new StartupError(`${name} must be an integer from 0 to ${max}, not "${raw}"`);
   return n;
 }
 
@@ -30,12 +41,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    logLevel: logLevel(env.WHOSAID_LOG_LEVEL),
+    tls: env.WHOSAID_TLS === '1',
+    trustProxy: trustProxy(env.WHOSAID_TRUST_PROXY),
   };
+}
+
+function logLevel(raw: string | undefined): LogLevel {
+  if (!raw) return 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(raw))
+    throw new StartupError(`WHOSAID_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${raw}"`);
+  return raw as LogLevel;
+}
+
+/** A hop count ("1"), or addresses and subnets ("loopback", "10.0.0.0/8, 192.168.1.2"), as Express reads them. */
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (!raw || raw === '0' || raw === 'false') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  for (const entry of raw.split(',').map((s) => s.trim())) {
+    const [address, bits] = entry.split('/');
+    const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
+    if (!named && (!isIP(address) || (bits !== undefined && !/^\d{1,3}$/.test(bits))))
+      throw new StartupError(
+        `WHOSAID_TRUST_PROXY must be a hop count or a list of addresses, subnets, loopback, linklocal or uniquelocal; "${entry}" is none of these`,
+      );
+  }
+  return raw;
 }
 
 function publicUrl(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
   if (!/^https?:\/\/[^/\s]+$/.test(raw.replace(/\/$/, '')))
-    throw new Error(`WHOSAID_PUBLIC_URL must be an origin like https://whosaid.example.org, not "${raw}"`);
+    throw new StartupError(`WHOSAID_PUBLIC_URL must be an origin like https://whosaid.example.org, not "${raw}"`);
   return raw.replace(/\/$/, '');
 }

@@ -1,7 +1,10 @@
-import { loadConfig } from './config.js';
-import { startServer } from './server.js';
+import { loadConfig, StartupError } from './config.js';
+import { startServer, stopOnSignals } from './server.js';
 
-const running = await startServer(loadConfig());
-const stop = () => running.stop().then(() => process.exit(0));
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+try {
+  stopOnSignals(await startServer(loadConfig()));
+} catch (err) {
+  // A setting or a port the operator can fix: one line, no stack trace.
+  process.stderr.write(`whosaid: ${err instanceof StartupError ? err.message : String((err as Error)?.stack ?? err)}\n`);
+  process.exit(1);
+}

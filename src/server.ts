@@ -1,55 +1,145 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { createApp } from './app.js';
 import { createHttpServer } from './http/server.js';
 import { ensureAdminKey } from './access/bootstrap.js';
-import type { Config } from './config.js';
+import { StartupError, type Config } from './config.js';
 import type { Db } from './db/database.js';
 import { openMigrated } from './db/open.js';
 import { isEmpty, loadDemo } from './demo/load-demo.js';
+import { createLogger, type Logger } from './logging/logger.js';
 import { createSchemaRegistry } from './validation/ajv.js';
 
 export interface RunningServer {
   server: Server;
   db: Db;
-  /** Stops accepting, lets in-flight requests finish, closes the database. */
+  logger: Logger;
+  /** Stops accepting, lets in-flight requests finish (bounded), checkpoints the WAL, closes the database. */
   stop(): Promise<void>;
 }
 
-/** Opens the database, builds the app and listens: what `npm start` and `whosaid serve` run. */
-export async function startServer(config: Config): Promise<RunningServer> {
-  const db = await openMigrated(config.dbFile);
+export interface StartOptions {
+  logger?: Logger;
+  /** How long in-flight requests may take to finish once stopping; then their connections are cut. */
+  graceMs?: number;
+  /** Where the first admin key's secret is shown; default: stdout, once. */
+  showAdminKey?: (secret: string) => void;
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (err: NodeJS.ErrnoException) => {
+      server.off('listening', done);
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new StartupError(`port ${port} is already in use; stop what is using it or set PORT to another port`)
+          : err.code === 'EACCES'
+            ? new StartupError(`not allowed to listen on port ${port}; use a port above 1023 or set PORT`)
+            : err,
+      );
+    };
+    const done = () => {
+      server.off('error', failed);
+      resolve();
+    };
+    server.once('error', failed);
+    server.once('listening', done);
+    server.listen(port);
+  });
+}
+
+const showOnStdout = (secret: string) =>
+  process.stdout.write(`\nwhosaid: no API keys yet, so an admin key was created. Keep it; it is not shown again:\n\n    ${secret}\n\n`);
+
+/**
+ * Binds the port first, then opens the database, builds the app and creates the first admin key: a port
+ * that is taken fails before anything is written. What `npm start` and `whosaid serve` run.
+ */
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const logger = opts.logger ?? createLogger({ level: config.logLevel });
+  // Until the app is built (milliseconds), a request that slips in is told to come back.
+  let handler: RequestListener = (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(503, { 'Retry-After': '1', 'Content-Length': '0' }).end();
+  };
+  const server = createHttpServer((req, res) => handler(req, res));
+  await listen(server, config.port);
+
+  let db: Db;
+  try {
+    db = await openMigrated(config.dbFile);
+  } catch (err) {
+    server.close();
+    throw err;
+  }
+  let draining = false;
   const registry = createSchemaRegistry();
   const { app, services } = createApp({
     db,
     registry,
+    logger,
     publicReads: config.publicReads,
     rateLimitPerKey: config.rateLimitPerKey,
     rateLimitPerAddress: config.rateLimitPerAddress,
     corsOrigins: config.corsOrigins,
     publicUrl: config.publicUrl,
+    tls: config.tls,
+    trustProxy: config.trustProxy,
     requestLog: true,
+    draining: () => draining,
   });
+  handler = app;
 
-  // Printed this once, to the terminal that started the service; only its hash is stored.
-  ensureAdminKey(db, services.keys, (secret) => {
-    process.stdout.write(`\nwhosaid: no API keys yet, so an admin key was created. Keep it; it is not shown again:\n\n    ${secret}\n\n`);
-  });
-
+  // Shown this once, to whoever started the service; only its hash is stored.
+  ensureAdminKey(db, services.keys, opts.showAdminKey ?? showOnStdout);
   if (config.loadDemo && isEmpty(db)) {
     const result = loadDemo(db, services, registry);
-    console.log(`whosaid: empty database, loaded the demo story (${result.created} records)`);
+    logger.info({ records: result.created }, 'empty database: loaded the demo story');
   }
+  logger.info({ port: config.port, db: config.dbFile }, `listening on http://localhost:${config.port}`);
 
-  const server = createHttpServer(app).listen(config.port, () => {
-    console.log(`whosaid: listening on http://localhost:${config.port} (database ${config.dbFile})`);
-  });
-
+  let stopping: Promise<void> | undefined;
   const stop = () =>
-    new Promise<void>((resolve) =>
-      server.close(() => {
+    (stopping ??= (async () => {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections with nothing in flight would hold close() open: cut them as they go idle.
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
+      server.closeIdleConnections();
+      const cut = setTimeout(() => {
+        logger.warn(
+          { graceMs: opts.graceMs ?? 10_000 },
+          'requests still running at the end of the grace period: closing their connections',
+        );
+        server.closeAllConnections();
+      }, opts.graceMs ?? 10_000);
+      await closed;
+      clearInterval(sweep);
+      clearTimeout(cut);
+      try {
+        // Folds the WAL into the database file, so a copy of the .db file alone is whole.
+        db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
         db.close();
-        resolve();
-      }),
+      }
+      logger.info('stopped');
+    })());
+  return { server, db, logger, stop };
+}
+
+/** SIGTERM or SIGINT stop the server gracefully and exit 0; a second signal exits at once. */
+export function stopOnSignals(running: RunningServer): void {
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) process.exit(1);
+    signalled = true;
+    running.logger.info({ signal }, 'stopping');
+    running.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        running.logger.error({ error: err instanceof Error ? err.message : String(err) }, 'stopping failed');
+        process.exit(1);
+      },
     );
-  return { server, db, stop };
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }

@@ -13,6 +13,7 @@ type Need = 'public' | 'reader' | 'journalist' | 'editor' | 'admin';
  */
 const MATRIX: Record<string, Need> = {
   'get /healthz': 'public',
+  'get /readyz': 'public',
   'get /openapi.json': 'public',
   'post /v1/actors': 'journalist',
   'get /v1/actors': 'reader',
@@ -244,9 +245,20 @@ describe('access', () => {
     });
     it('limits requests per address, keyed or not', async () => {
       const t = await makeTestApp({ deps: { rateLimitPerAddress: 2 } });
-      await t.anon.get('/healthz').expect(200);
+      // /healthz no longer counts (a liveness probe is never limited): a refused keyless call does.
+      await t.anon.get('/v1/actors').expect(401);
       await t.as('reader').get('/v1/actors').expect(200);
       expectProblem(await t.anon.get('/v1/actors'), 429);
+    });
+    it('never limits the liveness and readiness probes', async () => {
+      const t = await makeTestApp({ deps: { rateLimitPerAddress: 2, rateLimitPerKey: 2 } });
+      for (let i = 0; i < 10; i++) {
+        await t.anon.get('/healthz').expect(200);
+        await t.as('reader').get('/readyz').expect(200);
+      }
+      await t.as('reader').get('/v1/actors').expect(200);
+      await t.as('reader').get('/v1/actors').expect(200);
+      expectProblem(await t.as('reader').get('/v1/actors'), 429);
     });
     it('sends security headers, and no CORS unless configured', async () => {
       const t = await makeTestApp();

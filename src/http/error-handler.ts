@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from '../logging/logger.js';
 import { HttpError } from './problem.js';
-
-export type Logger = (line: Record<string, unknown>) => void;
+import { routeOf } from './request-log.js';
 
 // body-parser errors carry a `type`; map them to stable problem codes.
 const PARSER_ERRORS: Record<string, [number, string, string]> = {
@@ -32,17 +32,15 @@ function toHttpError(err: unknown): HttpError {
 }
 
 /** The one error handler, registered last. Never sends stack traces, SQL or input values. */
-export function errorHandler(log: Logger) {
+export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const httpError = toHttpError(err);
     if (httpError.status >= 500) {
-      log({
-        level: 'error',
-        msg: 'unhandled error',
-        method: req.method,
-        path: req.path,
-        error: err instanceof Error ? err.name + ': ' + err.message : 'unknown',
-      });
+      // req.log carries the request id; the route pattern, never the path, which may hold a quote.
+      (req.log ?? logger).error(
+        { method: req.method, route: routeOf(req), error: err instanceof Error ? err.name + ': ' + err.message : 'unknown' },
+        'unhandled error',
+      );
     }
     if (res.headersSent) return res.end();
     // Header values travel in `extra` but belong in headers, not in the problem body.

@@ -1,12 +1,11 @@
-import { createServer, type Server } from 'node:http';
-import type { Express } from 'express';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { PROBLEM_BASE } from './problem.js';
 
 // A 10,000-character pasted quote percent-encodes to up to ~90 KB of URL: allow it, and answer anything
 // larger with a problem document rather than Node's bare 431.
 export const MAX_HEADER_BYTES = 256 * 1024;
 
-export function createHttpServer(app: Express): Server {
+export function createHttpServer(app: RequestListener): Server {
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { projectFile } from '../shared/project-files.js';
+import { fileURLToPath } from 'node:url';
 
 export const SCHEMA_BASE = 'https://whosaid.dev/schemas/';
-export const schemaDir = projectFile('schemas/');
+export const schemaDir = fileURLToPath(new URL('../../schemas/', import.meta.url));
 
 export type JsonSchema = Record<string, any>;
 

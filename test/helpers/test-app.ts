@@ -6,6 +6,7 @@ import type { Role } from '../../src/shared/viewer.js';
 const ROLES: Role[] = ['reader', 'journalist', 'editor', 'admin'];
 import type { Db } from '../../src/db/database.js';
 import { openMigrated } from '../../src/db/open.js';
+import { createLogger, lineSink } from '../../src/logging/logger.js';
 import type { RouteDef } from '../../src/http/route.js';
 import { createSchemaRegistry, type SchemaRegistry } from '../../src/validation/ajv.js';
 import type { Express } from 'express';
@@ -35,7 +36,8 @@ export async function makeTestApp(opts: { demo?: boolean; deps?: Partial<AppDeps
   const { app, services, routes } = createApp({
     db,
     registry: schemaRegistry(),
-    log: (l) => logs.push(JSON.stringify(l)),
+    // Every line, at every level, so tests can read them all for leaks.
+    logger: createLogger({ level: 'trace', destination: lineSink((line) => logs.push(line)) }),
     requestLog: true,
     ...opts.deps,
   });
