@@ -1,5 +1,5 @@
 import express, { type Express, type RequestHandler } from 'express';
-import { fileURLToPath } from 'node:url';
+import { projectFile } from './shared/project-files.js';
 import './http/request-viewer.js';
 import type { Db } from './db/database.js';
 import { accessOf, type RouteDef } from './http/route.js';
@@ -54,7 +54,7 @@ import { searchRoutes } from './search/search-routes.js';
 
 export const VERSION = '0.1.0';
 
-const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
+const publicDir = projectFile('public/');
 
 export interface AppDeps {
   db: Db;

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { projectFile } from '../shared/project-files.js';
 import type { Db } from '../db/database.js';
 import type { Bundle, BundleResult } from '../generated/schema-types.js';
 import type { Services } from '../app.js';
 import type { SchemaRegistry } from '../validation/ajv.js';
 
-export const demoBundleFile = new URL('../../demo/crocus-city.bundle.json', import.meta.url);
+export const demoBundleFile = projectFile('demo/crocus-city.bundle.json');
 
 /** Loads the seed article through the bundle path, exactly as a client's POST /v1/bundles would. */
 export function loadDemo(db: Db, services: Services, registry: SchemaRegistry): BundleResult {

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { projectFile } from '../shared/project-files.js';
 
 export const SCHEMA_BASE = 'https://whosaid.dev/schemas/';
-export const schemaDir = fileURLToPath(new URL('../../schemas/', import.meta.url));
+export const schemaDir = projectFile('schemas/');
 
 export type JsonSchema = Record<string, any>;
 
