@@ -14,123 +14,8 @@ import { chainNoPrimary } from '../src/audits/rules/chain-no-primary.js';
 import { contextCustody } from '../src/audits/rules/context-custody.js';
 import { contextOwnChannel } from '../src/audits/rules/context-own-channel.js';
 import { tagOrphaned } from '../src/audits/rules/tag-orphaned.js';
-import type { AuditActor, AuditData, AuditHop, AuditStatement, AuditTag, Finding, Rule } from '../src/audits/types.js';
-
-/** Hand-built audit data: every record in scope unless a test narrows it. */
-class Fixture {
-  private nextId = 1;
-  actors = new Map<number, AuditActor>();
-  statements = new Map<number, AuditStatement>();
-  hops = new Map<number, AuditHop>();
-  claims = new Map<number, { id: number; text: string; links: Array<{ statementId: number; stance: string }> }>();
-  tags: AuditTag[] = [];
-
-  actor(a: Partial<AuditActor> = {}): number {
-    const id = this.nextId++;
-    this.actors.set(id, {
-      id,
-      kind: 'person',
-      identityStatus: 'named',
-      name: a.identityStatus && a.identityStatus !== 'named' ? null : `Person ${id}`,
-      description: null,
-      affiliation: null,
-      anonymityReason: null,
-      actsForId: null,
-      attested: false,
-      ...a,
-    });
-    return id;
-  }
-
-  anonymous(description: string, a: Partial<AuditActor> = {}): number {
-    return this.actor({ identityStatus: 'anonymous', description, ...a });
-  }
-
-  statement(speakerId: number, s: Partial<AuditStatement> = {}): number {
-    const id = this.nextId++;
-    this.statements.set(id, {
-      id,
-      speakerId,
-      text: `Statement ${id}`,
-      textForm: 'quote',
-      kind: 'assertion',
-      saidOn: null,
-      medium: null,
-      mediumPublisherId: null,
-      circumstances: [],
-      ...s,
-    });
-    return id;
-  }
-
-  hop(statementId: number, relayedById: number, h: Partial<AuditHop> = {}): number {
-    const id = this.nextId++;
-    const via = h.viaRelayId ?? null;
-    this.hops.set(id, {
-      id,
-      statementId,
-      viaRelayId: via,
-      relayedById,
-      documentId: null,
-      firstHand: via === null,
-      mode: 'verbatim',
-      cue: 'said',
-      hedge: 'said',
-      relayedOn: null,
-      depth: via === null ? 1 : this.hops.get(via)!.depth + 1,
-      ...h,
-    });
-    return id;
-  }
-
-  claim(text: string, links: Array<[number, string]>): number {
-    const id = this.nextId++;
-    this.claims.set(id, { id, text, links: links.map(([statementId, stance]) => ({ statementId, stance })) });
-    return id;
-  }
-
-  tag(documentId: number, statementId: number, t: Partial<AuditTag> = {}): number {
-    const id = this.nextId++;
-    this.tags.push({ id, documentId, statementId, relayId: null, start: 10, end: 20, exact: 'some words', status: 'anchored', ...t });
-    return id;
-  }
-
-  build(): AuditData {
-    const hopsByStatement = new Map<number, AuditHop[]>();
-    for (const h of [...this.hops.values()].sort((a, b) => a.depth - b.depth || a.id - b.id)) {
-      hopsByStatement.set(h.statementId, [...(hopsByStatement.get(h.statementId) ?? []), h]);
-    }
-    const documents = new Map<number, { id: number; title: string; url: null; outletId: number; publishedOn: null }>();
-    for (const d of [...this.hops.values()].map((h) => h.documentId).concat(this.tags.map((t) => t.documentId))) {
-      if (d !== null) documents.set(d, { id: d, title: `Document ${d}`, url: null, outletId: 1, publishedOn: null });
-    }
-    // As the repository's query does: who each hop in a document had its statement from.
-    const documentSources = [...this.hops.values()]
-      .filter((h) => h.documentId !== null)
-      .map((h) => {
-        const sourceId = h.viaRelayId !== null ? this.hops.get(h.viaRelayId)!.relayedById : this.statements.get(h.statementId)!.speakerId;
-        return { documentId: h.documentId!, relayerId: h.relayedById, sourceId, sourceStatus: this.actors.get(sourceId)!.identityStatus };
-      });
-    return {
-      scope: { type: 'all', id: null },
-      actors: this.actors,
-      statements: this.statements,
-      hops: this.hops,
-      hopsByStatement,
-      documents,
-      claims: this.claims,
-      tags: this.tags,
-      documentSources,
-      inScope: {
-        statements: [...this.statements.keys()],
-        hops: new Set(this.hops.keys()),
-        actors: [...this.actors.keys()],
-        claims: [...this.claims.keys()],
-        tags: this.tags.map((t) => t.id),
-      },
-    };
-  }
-}
+import type { AuditData, Finding, Rule } from '../src/audits/types.js';
+import { Fixture } from './helpers/audit-fixture.js';
 
 const run = (rule: Rule, data: AuditData) => rule.check(data);
 const concerning = (findings: Finding[], type: string, id: number) =>
@@ -361,13 +246,37 @@ describe('audit rules', () => {
         [['actor', go]],
       );
     });
-    it('does not trigger when statements only share the last document', () => {
+    it('collapses statements first-hand in the same document, and those of one speaker, saying why', () => {
+      const f = new Fixture();
+      const agency = f.actor({ kind: 'outlet' });
+      const official = f.anonymous('an official');
+      const [a, b] = [f.statement(official), f.statement(official)];
+      const c = f.statement(f.anonymous('a second official'));
+      for (const s of [a, b, c]) f.hop(s, agency, { documentId: DOC });
+      const other = f.statement(official);
+      f.hop(other, f.actor({ kind: 'outlet' }), { documentId: DOC + 1 });
+      f.claim(
+        'x',
+        [a, b, c, other].map((s) => [s, 'supports'] as [number, string]),
+      );
+      const [out] = run(independentRoutes, f.build());
+      assert.equal(out.evidence.independentRoutes, 1);
+      const [route] = out.evidence.routes as Array<{ grouping: Array<{ reason: string; on: { id: number }; statementIds: number[] }> }>;
+      assert.deepEqual(
+        route.grouping.map((g) => [g.reason, g.on.id, g.statementIds]),
+        [
+          ['sameDocument', DOC, [a, b, c]],
+          ['sameSpeaker', official, [a, b, other]],
+        ],
+      );
+    });
+    it('does not trigger when statements only share the last document, relayed from different places', () => {
       const f = new Fixture();
       const paper = f.actor({ kind: 'outlet' });
       const a = f.statement(f.actor());
       const b = f.statement(f.actor());
-      f.hop(a, paper, { documentId: DOC });
-      f.hop(b, paper, { documentId: DOC });
+      f.hop(a, paper, { documentId: DOC, viaRelayId: f.hop(a, f.actor({ kind: 'outlet' }), { documentId: DOC + 1 }) });
+      f.hop(b, paper, { documentId: DOC, viaRelayId: f.hop(b, f.actor({ kind: 'outlet' }), { documentId: DOC + 2 }) });
       f.claim('x', [
         [a, 'supports'],
         [b, 'supports'],

@@ -109,7 +109,7 @@ describe('audits', () => {
         );
       });
 
-      it('finds ANON-SOLE-SUPPORT and INDEPENDENT-ROUTES (three speakers, one route) for "Iran warned Russia before the attack" only', () => {
+      it('finds ANON-SOLE-SUPPORT and INDEPENDENT-ROUTES (three speakers, one route) for "Iran warned Russia before the attack"', () => {
         const iran = id('claim', 'iran-warned-russia');
         const sole = of(report, 'ANON-SOLE-SUPPORT');
         assert.deepEqual(
@@ -117,10 +117,15 @@ describe('audits', () => {
           [{ type: 'claim', id: iran }],
         );
         assert.equal(sole[0].severity, 'warning', 'three sources: not the single-source error');
+        // Issue 11: Putin and Russia, both first-hand in the Telegraph article, are that article's one route too.
+        const ukraine = id('claim', 'ukraine-west-organised');
         const routes = of(report, 'INDEPENDENT-ROUTES');
         assert.deepEqual(
           routes.map((f) => f.records[0]),
-          [{ type: 'claim', id: iran }],
+          [
+            { type: 'claim', id: iran },
+            { type: 'claim', id: ukraine },
+          ],
         );
         assert.equal(routes[0].evidence.speakers, 3);
         assert.equal(routes[0].evidence.independentRoutes, 1);
@@ -133,8 +138,14 @@ describe('audits', () => {
         assert.match(routes[0].message, /3 speakers but only 1 independent route/);
         const ind = report.independence.find((c) => c.claimId === iran);
         assert.deepEqual([ind.speakers, ind.independentRoutes], [3, 1]);
-        const others = report.independence.filter((c) => c.claimId !== iran);
-        assert.ok(others.length === 2 && others.every((c) => c.independentRoutes === c.supportingStatements));
+        const is = report.independence.find((c) => c.claimId === id('claim', 'is-carried-out-attack'));
+        assert.equal(is.independentRoutes, is.supportingStatements);
+        const ukr = report.independence.find((c) => c.claimId === ukraine);
+        assert.deepEqual([ukr.supportingStatements, ukr.independentRoutes], [2, 1]);
+        assert.deepEqual(
+          ukr.routes[0].grouping.map((g: any) => [g.reason, g.on.type, g.on.id]),
+          [['sameDocument', 'document', id('document', 'telegraph-article')]],
+        );
       });
 
       it('finds CONTEXT-CUSTODY for the detained man (and the IS member under interrogation), not for free statements', () => {
@@ -189,7 +200,16 @@ describe('audits', () => {
         assert.equal(s.statements.byIdentityStatus.unidentified.count, 2);
         assert.equal(s.statements.firstHand.count, 11);
         assert.equal(s.chains.maxDepth, 3);
-        assert.deepEqual(s.claims, { total: 3, withSupport: 3, speakers: 7, independentRoutes: 5, withCollapsedRoutes: 1 });
+        assert.deepEqual(s.claims, {
+          total: 3,
+          withSupport: 3,
+          speakers: 7,
+          independentRoutes: 4,
+          withCollapsedRoutes: 2,
+          withOpposition: 2,
+          opposingStatements: 2,
+          opposingSpeakers: 2,
+        });
         assert.equal(s.findings.total, report.findings.length);
         assert.equal(s.findings.byRule['ANON-NOT-ATTESTED'].error, 3);
         assert.equal(
@@ -400,7 +420,7 @@ describe('audits', () => {
       const res = await post(saved).expect(200);
       assert.deepEqual(
         { intact: res.body.intact, schemaValid: res.body.schemaValid, formatVersion: res.body.formatVersion },
-        { intact: true, schemaValid: true, formatVersion: '1.0' },
+        { intact: true, schemaValid: true, formatVersion: '1.1' },
       );
       assert.equal(res.body.expected, res.body.actual);
     });

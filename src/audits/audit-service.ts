@@ -8,43 +8,20 @@ import type { HopRow } from '../provenance/provenance-repository.js';
 import type { AuditActorRow, AuditRepository, AuditStatementRow, ClaimLinkRow, TagRow } from './audit-repository.js';
 import { canonicalize } from '../shared/canonical-json.js';
 import { digestOf, DIGEST_ALGORITHM, StreamingDigest } from './canonical.js';
-import { independenceOf, type ClaimIndependence } from './independence.js';
+import { independenceOf } from './independence.js';
 import type { JsonSink } from './json-sink.js';
 import { RULES } from './rules/index.js';
 import { immediateSource, pluralCount } from './rules/plural-count.js';
-import { SummaryBuilder, type Summary } from './summary.js';
-import type { AuditData, AuditHop, Finding, Rule, Scope, ScopeType } from './types.js';
+import { SummaryBuilder } from './summary.js';
+import type { AuditData, AuditHop, Finding, Rule, Scope } from './types.js';
+import type { AuditReport, AuditScope, AuditVerification } from '../generated/schema-types.js';
 
-export const FORMAT_VERSION = '1.0';
+export const FORMAT_VERSION: AuditReport['formatVersion'] = '1.1';
 export const GENERATOR_NAME = 'whosaid';
 
-export interface ReportScope {
-  type: ScopeType;
-  id: number | null;
-  label: string;
-}
-
-export interface AuditReport {
-  formatVersion: string;
-  generatedAt: string;
-  generator: { name: string; version: string };
-  scope: ReportScope;
-  rulesChecked: Array<{ id: string; title: string; severity: string; policy: { name: string; url: string } }>;
-  findings: Finding[];
-  independence: ClaimIndependence[];
-  summary: Summary;
-  digest: { algorithm: string; value: string };
-}
-
-export interface Verification {
-  intact: boolean;
-  algorithm: string;
-  expected: string | null;
-  actual: string;
-  formatVersion: string | null;
-  schemaValid: boolean;
-  reason: string;
-}
+export type { AuditReport };
+export type ReportScope = AuditScope;
+export type Verification = AuditVerification;
 
 // Top-level members in the order the body is written; canonical.ts sorts them for the digest.
 const REPORT_KEYS = ['formatVersion', 'generatedAt', 'generator', 'scope', 'rulesChecked', 'findings', 'independence', 'summary'];

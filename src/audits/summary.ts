@@ -1,25 +1,12 @@
 // The report summary, kept as running totals so the streamed report needs no more memory for a million
 // statements than for ten.
-import type { ClaimIndependence } from './independence.js';
-import type { AuditData, Finding, Severity } from './types.js';
+import type { AuditClaimIndependence, AuditSummary, SeverityCounts } from '../generated/schema-types.js';
+import type { AuditData, AuditRuleId, Finding, Severity } from './types.js';
 
 const STATUSES = ['named', 'anonymous', 'unidentified'] as const;
 const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
 
-export interface Summary {
-  statements: {
-    total: number;
-    byIdentityStatus: Record<(typeof STATUSES)[number], { count: number; share: number }>;
-    firstHand: { count: number; share: number };
-  };
-  chains: { count: number; meanDepth: number; maxDepth: number };
-  claims: { total: number; withSupport: number; speakers: number; independentRoutes: number; withCollapsedRoutes: number };
-  findings: {
-    total: number;
-    bySeverity: Record<Severity, number>;
-    byRule: Record<string, Record<Severity | 'total', number>>;
-  };
-}
+export type Summary = AuditSummary;
 
 const share = (n: number, of: number) => (of === 0 ? 0 : Math.round((n / of) * 10000) / 10000);
 
@@ -35,11 +22,14 @@ export class SummaryBuilder {
   private speakers = 0;
   private routes = 0;
   private collapsed = 0;
+  private opposed = 0;
+  private opposing = 0;
+  private opposingSpeakers = 0;
   private findings = 0;
   private readonly bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  private readonly byRule: Record<string, Record<Severity | 'total', number>> = {};
+  private readonly byRule: Record<string, Required<SeverityCounts>> = {};
 
-  constructor(ruleIds: readonly string[]) {
+  constructor(ruleIds: readonly AuditRuleId[]) {
     for (const id of ruleIds) this.byRule[id] = { error: 0, warning: 0, info: 0, total: 0 };
   }
 
@@ -74,12 +64,15 @@ export class SummaryBuilder {
     }
   }
 
-  addClaim(c: ClaimIndependence): void {
+  addClaim(c: AuditClaimIndependence): void {
     this.claims++;
     if (c.supportingStatements > 0) this.supported++;
     this.speakers += c.speakers;
     this.routes += c.independentRoutes;
     if (c.independentRoutes < c.supportingStatements) this.collapsed++;
+    if (c.opposition.statements > 0) this.opposed++;
+    this.opposing += c.opposition.statements;
+    this.opposingSpeakers += c.opposition.speakers;
   }
 
   addFinding(f: Finding): void {
@@ -111,6 +104,9 @@ export class SummaryBuilder {
         speakers: this.speakers,
         independentRoutes: this.routes,
         withCollapsedRoutes: this.collapsed,
+        withOpposition: this.opposed,
+        opposingStatements: this.opposing,
+        opposingSpeakers: this.opposingSpeakers,
       },
       findings: { total: this.findings, bySeverity: { ...this.bySeverity }, byRule: structuredClone(this.byRule) },
     };

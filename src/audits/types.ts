@@ -1,39 +1,28 @@
 // The shapes the audit rules read and write. Rules are pure functions over AuditData: everything a rule
 // needs is loaded up front, in a few set-based queries (audit-repository.ts), never fetched per row.
 
-export type Severity = 'error' | 'warning' | 'info';
-export type RecordType = 'actor' | 'statement' | 'relay' | 'document' | 'claim' | 'tag';
+// Report shapes are the generated ones (schemas/audit-report.schema.json is their single source); what
+// follows them here is the rules' input model, which never leaves the service.
+import type {
+  AuditFinding,
+  AuditPolicy,
+  AuditRecordRef,
+  AuditRuleId,
+  AuditScope,
+  AuditSeverity,
+  AuditSpan,
+  IdentityStatus,
+} from '../generated/schema-types.js';
 
-export interface RecordRef {
-  type: RecordType;
-  id: number;
-}
-
-export interface Policy {
-  name: string;
-  url: string;
-}
-
+export type { AuditRuleId };
+export type Severity = AuditSeverity;
+export type RecordRef = AuditRecordRef;
+export type RecordType = AuditRecordRef['type'];
+export type Policy = AuditPolicy;
 /** A tagged span of a document body where a statement concerned by a finding appears. */
-export interface Span {
-  documentId: number;
-  tagId: number;
-  start: number | null;
-  end: number | null;
-  exact: string | null;
-}
-
-export interface Finding {
-  /** Stable within a data set: rule id and the first record it concerns, so two reports can be diffed. */
-  id: string;
-  ruleId: string;
-  severity: Severity;
-  records: RecordRef[];
-  spans: Span[];
-  message: string;
-  evidence: Record<string, unknown>;
-  policy: Policy;
-}
+export type Span = AuditSpan;
+export type Finding = AuditFinding;
+export type ScopeType = AuditScope['type'];
 
 /**
  * Actor fields an audit may read. Deliberately no attestation content and no confidential notes:
@@ -42,7 +31,7 @@ export interface Finding {
 export interface AuditActor {
   id: number;
   kind: string;
-  identityStatus: 'named' | 'anonymous' | 'unidentified';
+  identityStatus: IdentityStatus;
   name: string | null;
   description: string | null;
   affiliation: string | null;
@@ -111,8 +100,6 @@ export interface DocumentSource {
   sourceStatus: string;
 }
 
-export type ScopeType = 'document' | 'claim' | 'actor' | 'all';
-
 export interface Scope {
   type: ScopeType;
   id: number | null;
@@ -141,7 +128,8 @@ export interface AuditData {
 }
 
 export interface Rule {
-  id: string;
+  /** A union generated from the schema's enum: a rule whose id is not in the schema does not compile. */
+  id: AuditRuleId;
   title: string;
   /** The usual severity; a rule may raise or lower it for one finding, and says so in the evidence. */
   severity: Severity;

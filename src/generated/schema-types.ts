@@ -541,7 +541,7 @@ export interface AuditQuery {
  * via the `definition` "audit-report".
  */
 export interface AuditReport {
-  formatVersion: "1.0";
+  formatVersion: "1.1";
   /**
    * This interface was referenced by `Common`'s JSON-Schema
    * via the `definition` "timestamp".
@@ -555,7 +555,7 @@ export interface AuditReport {
   rulesChecked: AuditRuleInfo[];
   findings: AuditFinding[];
   /**
-   * For each claim in scope: supporting statements, distinct speakers and distinct independent routes, with the statements that collapse into each route.
+   * For each claim in scope: its support (statements, distinct speakers, independent routes) and its opposition (disputes, denials, refusals to comment), each route with its statements and why they were grouped.
    */
   independence: AuditClaimIndependence[];
   summary: AuditSummary;
@@ -606,7 +606,9 @@ export interface AuditFinding {
   /**
    * The data that triggered the finding.
    */
-  evidence: {};
+  evidence: {
+    [k: string]: unknown;
+  };
   policy: AuditPolicy;
 }
 /**
@@ -641,8 +643,12 @@ export interface AuditClaimIndependence {
   speakers: number;
   independentRoutes: number;
   routes: AuditRouteGroup[];
+  speakersByIdentityStatus: AuditIdentityCounts;
+  opposition: AuditOpposition;
 }
 /**
+ * One independent route: statements that reached the reader through the same channel. Two statements share a route when they share an upstream hop, are first-hand in the same document, or share a speaker.
+ *
  * This interface was referenced by `AuditReport`'s JSON-Schema
  * via the `definition` "routeGroup".
  */
@@ -652,11 +658,81 @@ export interface AuditRouteGroup {
    */
   statementIds: [Id, ...Id[]];
   speakerIds: Id[];
+  /**
+   * The upstream hops the route's statements share (the sharedHop groupings).
+   */
   sharedUpstream: {
     type: "document" | "actor";
     id: Id;
     label: string;
   }[];
+  /**
+   * @minItems 1
+   */
+  statements: [AuditRouteStatement, ...AuditRouteStatement[]];
+  /**
+   * Why the statements are one route: each reason with what they share and which statements share it (empty for a route of one statement).
+   */
+  grouping: AuditRouteGrouping[];
+}
+/**
+ * This interface was referenced by `AuditReport`'s JSON-Schema
+ * via the `definition` "routeStatement".
+ */
+export interface AuditRouteStatement {
+  statementId: Id;
+  stance: "supports" | "disputes" | "denies" | "declines_to_comment";
+  speakerId: Id;
+  /**
+   * The speaker's name, or for a source without one, the description.
+   */
+  speaker: string;
+  identityStatus: "named" | "anonymous" | "unidentified";
+}
+/**
+ * This interface was referenced by `AuditReport`'s JSON-Schema
+ * via the `definition` "routeGrouping".
+ */
+export interface AuditRouteGrouping {
+  /**
+   * sharedHop: the statements passed through the same upstream hop (a document, or a person passing word on); sameDocument: they are first-hand in the same document; sameSpeaker: the same person said them.
+   */
+  reason: "sharedHop" | "sameDocument" | "sameSpeaker";
+  on: {
+    type: "document" | "actor";
+    id: Id;
+    label: string;
+  };
+  /**
+   * @minItems 2
+   */
+  statementIds: [Id, Id, ...Id[]];
+}
+/**
+ * Distinct speakers by identity status.
+ *
+ * This interface was referenced by `AuditReport`'s JSON-Schema
+ * via the `definition` "identityCounts".
+ */
+export interface AuditIdentityCounts {
+  named: number;
+  anonymous: number;
+  unidentified: number;
+}
+/**
+ * The statements that dispute or deny the claim or decline to comment on it, counted and grouped as the support is.
+ */
+export interface AuditOpposition {
+  statements: number;
+  speakers: number;
+  independentRoutes: number;
+  byStance: {
+    disputes: number;
+    denies: number;
+    declines_to_comment: number;
+  };
+  speakersByIdentityStatus: AuditIdentityCounts;
+  routes: AuditRouteGroup[];
 }
 /**
  * This interface was referenced by `AuditReport`'s JSON-Schema
@@ -684,7 +760,7 @@ export interface AuditSummary {
     maxDepth: number;
   };
   /**
-   * Claims in scope; speakers and independentRoutes are summed over them.
+   * Claims in scope; speakers and independentRoutes (of the support) and the opposing counts are summed over them.
    */
   claims: {
     total: number;
@@ -692,6 +768,9 @@ export interface AuditSummary {
     speakers: number;
     independentRoutes: number;
     withCollapsedRoutes: number;
+    withOpposition: number;
+    opposingStatements: number;
+    opposingSpeakers: number;
   };
   findings: {
     total: number;

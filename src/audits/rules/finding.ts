@@ -2,7 +2,8 @@
 import type { AuditData, Finding, RecordRef, Rule, Severity, Span } from '../types.js';
 
 export interface FindingInput {
-  records: RecordRef[];
+  /** The first record names the finding: its id is the rule id and that record. */
+  records: Finding['records'];
   message: string;
   evidence: Record<string, unknown>;
   severity?: Severity;
@@ -53,7 +54,7 @@ export const relayRef = (id: number): RecordRef => ({ type: 'relay', id });
 export const claimRef = (id: number): RecordRef => ({ type: 'claim', id });
 
 /** A statement with its speaker and, when there is one, the publisher of its medium. */
-export const utteranceRefs = (s: { id: number; speakerId: number; mediumPublisherId: number | null }): RecordRef[] => [
+export const utteranceRefs = (s: { id: number; speakerId: number; mediumPublisherId: number | null }): Finding['records'] => [
   statementRef(s.id),
   actorRef(s.speakerId),
   ...(s.mediumPublisherId !== null ? [actorRef(s.mediumPublisherId)] : []),
