@@ -36,6 +36,10 @@ import { RateLimiter } from './access/rate-limit.js';
 import { ChangeRepository } from './changes/change-repository.js';
 import { ChangeService } from './changes/change-service.js';
 import { changeRoutes } from './changes/change-routes.js';
+import { LogSigner } from './log/checkpoint.js';
+import { LogRepository } from './log/log-repository.js';
+import { LogService } from './log/log-service.js';
+import { logRoutes } from './log/log-routes.js';
 import { cors } from './http/cors.js';
 import { BundleRepository } from './bundles/bundle-repository.js';
 import { BundleService } from './bundles/bundle-service.js';
@@ -80,7 +84,11 @@ export interface AppDeps {
   trustProxy?: boolean | number | string;
   /** True once the server is shutting down: /readyz then answers 503 so a balancer stops sending work. */
   draining?: () => boolean;
+  /** Signs the log's checkpoints; default: a key made for this process only (tests). */
+  logSigner?: LogSigner;
 }
+
+export const DEFAULT_LOG_ORIGIN = 'whosaid.localhost/log';
 
 export interface Services {
   actors: ActorService;
@@ -96,9 +104,10 @@ export interface Services {
   exports: ExportService;
   tags: TagService;
   search: SearchService;
+  log: LogService;
 }
 
-export function createServices(db: Db, registry: SchemaRegistry): Services {
+export function createServices(db: Db, registry: SchemaRegistry, signer: LogSigner = LogSigner.generate(DEFAULT_LOG_ORIGIN)): Services {
   const actorRepo = new ActorRepository(db);
   const statementRepo = new StatementRepository(db);
   const documentRepo = new DocumentRepository(db);
@@ -109,7 +118,9 @@ export function createServices(db: Db, registry: SchemaRegistry): Services {
   const claims = new ClaimService(new ClaimRepository(db), statementRepo);
   const provenance = new ProvenanceService(new ProvenanceRepository(db));
   const keys = new KeyService(new KeyRepository(db));
-  const changes = new ChangeService(new ChangeRepository(db));
+  const logRepo = new LogRepository(db);
+  const log = new LogService(logRepo, signer);
+  const changes = new ChangeService(new ChangeRepository(db), logRepo);
   const auditRepo = new AuditRepository(db);
   const audits = new AuditService(auditRepo, VERSION, registry.validator('audit-report'));
   const exports = new ExportService(audits, auditRepo);
@@ -118,7 +129,7 @@ export function createServices(db: Db, registry: SchemaRegistry): Services {
   const search = new SearchService(new SearchRepository(db), provenance);
   // A body edit re-anchors the document's tags in the same transaction; the PATCH response reports them.
   documents.onBodyChange((id, oldBody, newBody) => tags.reanchorDocument(id, oldBody, newBody));
-  return { actors, statements, relays, documents, claims, provenance, bundles, keys, changes, audits, exports, tags, search };
+  return { actors, statements, relays, documents, claims, provenance, bundles, keys, changes, audits, exports, tags, search, log };
 }
 
 export function buildRoutes(services: Services, publicUrl?: string): RouteDef[] {
@@ -131,6 +142,7 @@ export function buildRoutes(services: Services, publicUrl?: string): RouteDef[] 
     ...bundleRoutes(services.bundles),
     ...keyRoutes(services.keys),
     ...changeRoutes(services.changes),
+    ...logRoutes(services.log),
     ...auditRoutes(services.audits),
     ...exportRoutes(services.exports),
     ...tagRoutes(services.tags, services.documents, publicUrl),
@@ -142,7 +154,7 @@ export function buildRoutes(services: Services, publicUrl?: string): RouteDef[] 
 export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; services: Services } {
   const registry = deps.registry ?? createSchemaRegistry();
   const logger = deps.logger ?? createLogger();
-  const services = createServices(deps.db, registry);
+  const services = createServices(deps.db, registry, deps.logSigner);
   const routes = buildRoutes(services, deps.publicUrl);
   const serviceRoutes = probeRoutes(deps, () => openapi);
   const allRoutes = [...serviceRoutes, ...routes];

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { isIP } from 'node:net';
 import { LOG_LEVELS, type LogLevel } from './logging/logger.js';
 
@@ -18,6 +19,10 @@ export interface Config {
   tls: boolean;
   /** Express's `trust proxy`: which hops' X-Forwarded-For/-Proto to believe (false: none). */
   trustProxy: boolean | number | string;
+  /** The Ed25519 key that signs checkpoints: a file outside the database, created on first start. */
+  logKeyFile: string;
+  /** The log's name in its checkpoints and verifier key. */
+  logOrigin: string;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
@@ -29,14 +34,18 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const dbFile = env.WHOSAID_DB ?? './data/whosaid.db';
+  const url = publicUrl(env.WHOSAID_PUBLIC_URL);
   return {
+    logKeyFile: env.WHOSAID_LOG_KEY || path.join(path.dirname(dbFile === ':memory:' ? './data/x' : dbFile), 'whosaid-log.key'),
+    logOrigin: env.WHOSAID_LOG_ORIGIN || (url ? `${new URL(url).host}/whosaid-log` : 'whosaid.localhost/log'),
     port: int(env, 'PORT', 3000, 65535),
-    dbFile: env.WHOSAID_DB ?? './data/whosaid.db',
+    dbFile,
     loadDemo: env.WHOSAID_DEMO !== '0',
     publicReads: env.WHOSAID_PUBLIC_READS === '1',
     rateLimitPerKey: int(env, 'WHOSAID_RATE_LIMIT_PER_KEY', 1200, 1e9),
     rateLimitPerAddress: int(env, 'WHOSAID_RATE_LIMIT_PER_ADDRESS', 600, 1e9),
-    publicUrl: publicUrl(env.WHOSAID_PUBLIC_URL),
+    publicUrl: url,
     corsOrigins: (env.WHOSAID_CORS_ORIGINS ?? '')
       .split(',')
       .map((s) => s.trim())

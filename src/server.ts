@@ -8,6 +8,7 @@ import { openMigrated } from './db/open.js';
 import { isEmpty, loadDemo } from './demo/load-demo.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { createSchemaRegistry } from './validation/ajv.js';
+import { LogSigner } from './log/checkpoint.js';
 
 export interface RunningServer {
   server: Server;
@@ -64,7 +65,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   await listen(server, config.port);
 
   let db: Db;
+  let logSigner: LogSigner;
   try {
+    logSigner = LogSigner.fromFile(config.logKeyFile, config.logOrigin);
     db = await openMigrated(config.dbFile);
   } catch (err) {
     server.close();
@@ -85,6 +88,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     trustProxy: config.trustProxy,
     requestLog: true,
     draining: () => draining,
+    logSigner,
   });
   handler = app;
 

@@ -82,7 +82,7 @@ describe('change history', () => {
   describe('GET /v1/changes/verify', () => {
     it('verifies a clean history', async () => {
       const t = await makeTestApp({ demo: true });
-      const res = await t.as('reader').get('/v1/changes/verify').expect(200);
+      const res = await t.as('editor').get('/v1/changes/verify').expect(200);
       assert.equal(res.body.intact, true);
       assert.equal(res.body.checked, changeCount(t));
     });
@@ -91,7 +91,7 @@ describe('change history', () => {
       const t = await makeTestApp({ demo: true });
       const target = (t.db.sqlite.prepare(`SELECT min(seq) AS s FROM changes WHERE record_type = 'statement'`).get() as any).s;
       t.db.sqlite.prepare(`UPDATE changes SET after = json_set(after, '$.text', 'forged') WHERE seq = ?`).run(target);
-      const res = await t.as('reader').get('/v1/changes/verify').expect(200);
+      const res = await t.as('editor').get('/v1/changes/verify').expect(200);
       assert.equal(res.body.intact, false);
       assert.equal(res.body.firstBroken.seq, target);
       assert.equal(res.body.firstBroken.recordType, 'statement');
@@ -102,7 +102,7 @@ describe('change history', () => {
     it('names a deleted change and a re-hashed one', async () => {
       const t = await makeTestApp({ demo: true });
       t.db.sqlite.prepare('DELETE FROM changes WHERE seq = 7').run();
-      const res = await t.as('reader').get('/v1/changes/verify').expect(200);
+      const res = await t.as('editor').get('/v1/changes/verify').expect(200);
       assert.deepEqual([res.body.intact, res.body.firstBroken.seq], [false, 8]);
       const t2 = await makeTestApp({ demo: true });
       // A forger who recomputes the row's own hash still breaks the link to the next change.
@@ -115,7 +115,7 @@ describe('change history', () => {
           forgedAfter,
           chainHash(row.prev_hash, row.seq, row.at, row.key_id, row.action, row.record_type, row.record_id, row.before, forgedAfter),
         );
-      const res2 = await t2.as('reader').get('/v1/changes/verify').expect(200);
+      const res2 = await t2.as('editor').get('/v1/changes/verify').expect(200);
       assert.deepEqual([res2.body.intact, res2.body.firstBroken.seq], [false, 6]);
     });
   });

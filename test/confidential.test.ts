@@ -103,14 +103,15 @@ describe('confidential fields', () => {
       }
     });
 
-    it('redacts the history for readers but keeps that an attestation exists', async () => {
+    it('shows readers commitments in the history, never values, and keeps that an attestation exists', async () => {
       const t = await makeTestApp();
       const ids = await plant(t);
       const res = await t.as('reader').get(`/v1/changes?recordType=actor&recordId=${ids.source.id}`).expect(200);
       const last = res.body.items.at(-1);
       assert.equal(last.action, 'update');
-      assert.equal(last.before.confidential_notes, '[redacted]');
-      assert.equal(last.after.attestation, '[redacted]');
+      assert.deepEqual(Object.keys(last.before.confidentialNotes), ['commitment']);
+      assert.deepEqual(Object.keys(last.after.attestation), ['commitment']);
+      assert.match(last.after.attestation.commitment, /^[0-9a-f]{64}$/);
       assert.equal(last.after.description, 'a senior official');
     });
   });

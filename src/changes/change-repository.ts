@@ -8,6 +8,24 @@ export interface ChangeFilter {
   keyId?: number;
   since?: string;
   until?: string;
+  /** Record types the caller may not see. */
+  hiddenTypes?: string[];
+}
+
+export interface Opening {
+  seq: number;
+  side: 'before' | 'after';
+  column_name: string;
+  salt: Buffer;
+  value: string;
+}
+
+/** One recorded table as the history triggers were last generated for it (history_columns). */
+export interface RecordedTable {
+  type: string;
+  table: string;
+  idSql: string;
+  columns: Array<{ name: string; committed: boolean }>;
 }
 
 export class ChangeRepository {
@@ -20,11 +38,43 @@ export class ChangeRepository {
     if (f.keyId) q = q.where('key_id', '=', f.keyId);
     if (f.since) q = q.where('at', '>=', f.since);
     if (f.until) q = q.where('at', '<', f.until);
+    if (f.hiddenTypes?.length) q = q.where('record_type', 'not in', f.hiddenTypes);
     return this.db.all(q.orderBy('seq').limit(limit));
+  }
+
+  /** Salts and values behind the commitments of these changes. */
+  openings(seqs: number[]): Opening[] {
+    if (seqs.length === 0) return [];
+    return this.db.prepare(`SELECT * FROM history_openings WHERE seq IN (${seqs.map(() => '?').join(',')})`).all(...seqs) as Opening[];
   }
 
   /** Every change in order, one row at a time: memory stays flat however long the history. */
   iterate(): IterableIterator<ChangeRow> {
     return this.db.prepare('SELECT * FROM changes ORDER BY seq').iterate() as IterableIterator<ChangeRow>;
+  }
+
+  recordedTables(): RecordedTable[] {
+    const rows = this.db
+      .prepare('SELECT record_type, table_name, id_sql, column_name, committed FROM history_columns ORDER BY record_type, position')
+      .all() as Array<{ record_type: string; table_name: string; id_sql: string; column_name: string; committed: number }>;
+    const byType = new Map<string, RecordedTable>();
+    for (const r of rows) {
+      let t = byType.get(r.record_type);
+      if (!t) byType.set(r.record_type, (t = { type: r.record_type, table: r.table_name, idSql: r.id_sql, columns: [] }));
+      t.columns.push({ name: r.column_name, committed: r.committed === 1 });
+    }
+    return [...byType.values()];
+  }
+
+  liveColumns(table: string): string[] {
+    return (this.db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as Array<{ name: string }>).map((r) => r.name);
+  }
+
+  /** Every current row of a recorded table with its history id as __id. */
+  iterateRows(t: RecordedTable): IterableIterator<Record<string, unknown> & { __id: string }> {
+    const id = t.idSql.replace(/X\./g, '');
+    return this.db.prepare(`SELECT CAST(${id} AS TEXT) AS __id, * FROM "${t.table}"`).iterate() as IterableIterator<
+      Record<string, unknown> & { __id: string }
+    >;
   }
 }

@@ -8,29 +8,31 @@ export function changeRoutes(service: ChangeService): RouteDef[] {
       method: 'get',
       path: '/v1/changes',
       tag: 'access',
-      summary: 'The change history, oldest first; confidential values redacted unless editor',
+      summary: 'The change history, oldest first; confidential values as commitments unless entitled; key records admins only',
       query: 'change-list-query',
       status: 200,
       response: 'change-list',
       handler: ({ query, req }) => {
         const limit = query.limit ?? 50;
-        const rows = service.list(
+        const { rows, openings } = service.list(
           { recordType: query.recordType, recordId: query.recordId, keyId: query.keyId, since: query.since, until: query.until },
           decodeCursor(query.cursor),
           limit,
+          req.viewer,
         );
         const p = page(
           rows.map((r) => ({ ...r, id: r.seq })),
           limit,
         );
-        return { items: p.items.map((r) => changeToApi(r, req.viewer)), nextCursor: p.nextCursor };
+        return { items: p.items.map((r) => changeToApi(r, req.viewer, openings)), nextCursor: p.nextCursor };
       },
     },
     {
       method: 'get',
       path: '/v1/changes/verify',
       tag: 'access',
-      summary: 'Recompute the hash chain and name the first broken link',
+      access: 'editor',
+      summary: 'Check the whole history: chain, leaves, Merkle tree, recorded columns, and every record against its history',
       status: 200,
       response: 'change-verification',
       handler: () => service.verify(),

@@ -1,22 +1,39 @@
 import type { Change, ChangeVerification } from '../generated/schema-types.js';
-import { chainHash } from '../db/functions.js';
-import { canSeeConfidential, type Viewer } from '../shared/viewer.js';
-import type { ChangeFilter, ChangeRepository, ChangeRow } from './change-repository.js';
+import { canReadColumn, RECORD_READERS } from '../access/field-permissions.js';
+import { hasRole } from '../access/roles.js';
+import type { Checkpoint } from '../log/checkpoint.js';
+import type { LogRepository } from '../log/log-repository.js';
+import type { Viewer } from '../shared/viewer.js';
+import type { ChangeFilter, ChangeRepository, ChangeRow, Opening } from './change-repository.js';
+import { verifyHistory } from './verify-history.js';
 
-// Columns whose values only editors and admins may see, by record type.
-const CONFIDENTIAL: Record<string, string[]> = { actor: ['attestation', 'confidential_notes'] };
-export const REDACTED = '[redacted]';
+const camel = (s: string) => s.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
 
-function redact(type: string, json: string | null, viewer: Viewer): Record<string, unknown> | null {
+/**
+ * A stored record as the API shows it: camelCase names; a commitment stays a commitment, and gains its
+ * value only for a viewer entitled to read that column.
+ */
+function toApi(
+  type: string,
+  side: 'before' | 'after',
+  json: string | null,
+  openings: Map<string, Opening>,
+  viewer: Viewer,
+): Record<string, unknown> | null {
   if (json === null) return null;
   const row = JSON.parse(json) as Record<string, unknown>;
-  if (!canSeeConfidential(viewer)) {
-    for (const col of CONFIDENTIAL[type] ?? []) if (row[col] !== null && row[col] !== undefined) row[col] = REDACTED;
+  const out: Record<string, unknown> = {};
+  for (const [col, value] of Object.entries(row)) {
+    const opening = openings.get(`${side}:${col}`);
+    const isCommitment = value !== null && typeof value === 'object' && 'commitment' in value;
+    out[camel(col)] =
+      isCommitment && opening && canReadColumn(viewer, type, col) ? { ...(value as object), value: JSON.parse(opening.value) } : value;
   }
-  return row;
+  return out;
 }
 
-export function changeToApi(row: ChangeRow, viewer: Viewer): Change {
+export function changeToApi(row: ChangeRow, viewer: Viewer, openings: Opening[] = []): Change {
+  const mine = new Map(openings.filter((o) => o.seq === row.seq).map((o) => [`${o.side}:${o.column_name}`, o]));
   return {
     seq: row.seq,
     at: row.at,
@@ -24,40 +41,31 @@ export function changeToApi(row: ChangeRow, viewer: Viewer): Change {
     action: row.action as Change['action'],
     recordType: row.record_type,
     recordId: row.record_id,
-    before: redact(row.record_type, row.before, viewer),
-    after: redact(row.record_type, row.after, viewer),
+    before: toApi(row.record_type, 'before', row.before, mine, viewer),
+    after: toApi(row.record_type, 'after', row.after, mine, viewer),
     prevHash: row.prev_hash,
     hash: row.hash,
+    leafHash: row.leaf_hash ? Buffer.from(row.leaf_hash).toString('hex') : '',
   };
 }
 
 export class ChangeService {
-  constructor(private readonly repo: ChangeRepository) {}
+  constructor(
+    private readonly repo: ChangeRepository,
+    private readonly log: LogRepository,
+  ) {}
 
-  list(f: ChangeFilter, afterSeq: number, limit: number): ChangeRow[] {
-    return this.repo.list(f, afterSeq, limit + 1);
+  /** Record types the viewer may not see are left out (key records: admins only). */
+  list(f: ChangeFilter, afterSeq: number, limit: number, viewer: Viewer): { rows: ChangeRow[]; openings: Opening[] } {
+    const hiddenTypes = Object.entries(RECORD_READERS)
+      .filter(([, role]) => !hasRole(viewer, role))
+      .map(([type]) => type);
+    const rows = this.repo.list({ ...f, hiddenTypes }, afterSeq, limit + 1);
+    const openings = hasRole(viewer, 'editor') ? this.repo.openings(rows.map((r) => r.seq)) : [];
+    return { rows, openings };
   }
 
-  /** Recomputes the chain from the first change and names the first link that does not hold. */
-  verify(): ChangeVerification {
-    let prev = '';
-    let expectedSeq = 1;
-    let checked = 0;
-    for (const c of this.repo.iterate()) {
-      const problem =
-        c.seq !== expectedSeq
-          ? `change ${expectedSeq} is missing (the next one is ${c.seq})`
-          : c.prev_hash !== prev
-            ? `change ${c.seq} does not point at the hash of change ${c.seq - 1}`
-            : c.hash !== chainHash(c.prev_hash, c.seq, c.at, c.key_id, c.action, c.record_type, c.record_id, c.before, c.after)
-              ? `change ${c.seq} does not match its hash: its content was altered`
-              : null;
-      if (problem)
-        return { intact: false, checked, firstBroken: { seq: c.seq, recordType: c.record_type, recordId: c.record_id, reason: problem } };
-      prev = c.hash;
-      expectedSeq++;
-      checked++;
-    }
-    return { intact: true, checked, lastHash: prev || null };
+  verify(saved?: Checkpoint): ChangeVerification {
+    return verifyHistory(this.repo, this.log, saved);
   }
 }

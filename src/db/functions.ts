@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
+import { leafHash, nodeHash } from '../log/merkle.js';
 
 /** Per-connection state the history triggers read: who is writing, and whether to record. */
 export interface WriteContext {
@@ -25,9 +26,29 @@ export function chainHash(
   return createHash('sha256')
     .update(prev)
     .update('\n')
-    .update(JSON.stringify([seq, at, keyId, action, type, id, before, after]))
+    .update(changeEntry(seq, at, keyId, action, type, id, before, after))
     .digest('hex');
 }
+
+/** The bytes a change contributes to the log: JSON [seq, at, keyId, action, recordType, recordId, before, after]. */
+export function changeEntry(
+  seq: number,
+  at: string,
+  keyId: number | null,
+  action: string,
+  type: string,
+  id: string,
+  before: string | null,
+  after: string | null,
+): string {
+  return JSON.stringify([seq, at, keyId, action, type, id, before, after]);
+}
+
+/** A salted commitment: hex SHA-256(salt || JSON text of the value). */
+export const commitment = (salt: Uint8Array, valueJson: string): string =>
+  createHash('sha256').update(salt).update(valueJson, 'utf8').digest('hex');
+
+const int = (v: unknown) => (v === null ? null : Number(v));
 
 export function registerFunctions(sqlite: BetterSqlite3.Database, ctx: WriteContext): void {
   sqlite.function('ws_now', { deterministic: false }, () => new Date().toISOString());
@@ -37,6 +58,14 @@ export function registerFunctions(sqlite: BetterSqlite3.Database, ctx: WriteCont
     'ws_chain_hash',
     { deterministic: true, varargs: false },
     (prev: any, seq: any, at: any, keyId: any, action: any, type: any, id: any, before: any, after: any) =>
-      chainHash(prev, Number(seq), at, keyId === null ? null : Number(keyId), action, type, id, before, after),
+      chainHash(prev, Number(seq), at, int(keyId), action, type, id, before, after),
   );
+  sqlite.function(
+    'ws_leaf_hash',
+    { deterministic: true, varargs: false },
+    (seq: any, at: any, keyId: any, action: any, type: any, id: any, before: any, after: any) =>
+      leafHash(changeEntry(Number(seq), at, int(keyId), action, type, id, before, after)),
+  );
+  sqlite.function('ws_node_hash', { deterministic: true }, (l: any, r: any) => nodeHash(l, r));
+  sqlite.function('ws_commit', { deterministic: true }, (salt: any, value: any) => commitment(salt, value));
 }

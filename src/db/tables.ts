@@ -108,6 +108,22 @@ export interface ChangesTable {
   after: string | null;
   prev_hash: string;
   hash: string;
+  /** RFC 9162 leaf hash of the change's entry (32 bytes). */
+  leaf_hash: Buffer | null;
+}
+
+export interface MerkleNodesTable {
+  level: number;
+  idx: number;
+  hash: Buffer;
+}
+
+export interface HistoryOpeningsTable {
+  seq: number;
+  side: string;
+  column_name: string;
+  salt: Buffer;
+  value: string;
 }
 
 export interface TagsTable {
@@ -132,6 +148,8 @@ export interface TagsTable {
 export interface Database {
   api_keys: ApiKeysTable;
   changes: ChangesTable;
+  merkle_nodes: MerkleNodesTable;
+  history_openings: HistoryOpeningsTable;
   actors: ActorsTable;
   documents: DocumentsTable;
   statements: StatementsTable;

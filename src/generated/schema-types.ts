@@ -1081,7 +1081,7 @@ export interface ChangeList {
   nextCursor: string | null;
 }
 /**
- * One write to the records. hash = SHA-256(prevHash + "\n" + JSON [seq, at, keyId, action, recordType, recordId, before, after]) over the stored (unredacted) row JSON.
+ * One write to the records, an entry of the transparency log. Field names are camelCase; a confidential value appears only as {"commitment": hex SHA-256(salt || JSON value)} with a fresh 128-bit salt, plus "value" for those entitled to read it. leafHash = SHA-256(0x00 || entry) with entry the stored form (see GET /v1/log/inclusion). hash = SHA-256(prevHash + "\n" + entry) chains the changes.
  *
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
  * via the `definition` "change".
@@ -1098,17 +1098,20 @@ export interface Change {
   recordType: string;
   recordId: string;
   /**
-   * The stored row before (column names as stored); null for an insert.
+   * The record before (camelCase); null for an insert.
    */
   before: {} | null;
   /**
-   * The stored row after; null for a delete.
+   * The record after (camelCase); null for a delete.
    */
   after: {} | null;
   prevHash: string;
   hash: string;
+  leafHash: string;
 }
 /**
+ * The full check of the history: hash chain, leaf hashes, stored Merkle tree, the state of every recorded table against its history, the recorded column list, and (given a saved checkpoint) that the log extends it. intact: no problem of any kind.
+ *
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
  * via the `definition` "change-verification".
  */
@@ -1125,6 +1128,37 @@ export interface ChangeVerification {
     recordId?: string;
     reason: string;
   };
+  /**
+   * Leaves of the Merkle tree recomputed from the changes.
+   */
+  treeSize: number;
+  /**
+   * Root of the recomputed tree, lowercase hex.
+   */
+  rootHash: string;
+  /**
+   * The saved checkpoint checked against, when one was given.
+   */
+  checkpoint?: {
+    size: number;
+    rootHash: string;
+    time?: string | null;
+    consistent: boolean;
+  };
+  /**
+   * Every kind of damage found, the first 20 of each kind, each naming the change or record.
+   */
+  problems: {
+    kind: "chain" | "leaf" | "tree" | "checkpoint" | "state" | "columns";
+    seq?: number;
+    recordType?: string;
+    recordId?: string;
+    reason: string;
+  }[];
+  /**
+   * Problems found beyond the 20 listed of their kind.
+   */
+  problemsOmitted?: number;
 }
 /**
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
@@ -1531,6 +1565,81 @@ export interface KeyListQuery {
 export interface KeyList {
   items: ApiKey[];
   nextCursor: string | null;
+}
+/**
+ * Two tree sizes, from <= to; to defaults to the current size.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "log-consistency-query".
+ */
+export interface LogConsistencyQuery {
+  from: Id;
+  to?: Id;
+}
+/**
+ * An RFC 9162 consistency proof that the tree of `from` leaves is a prefix of the tree of `to` leaves; hashes are lowercase hex.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "log-consistency".
+ */
+export interface LogConsistency {
+  from: number;
+  to: number;
+  /**
+   * This interface was referenced by `LogInclusion`'s JSON-Schema
+   * via the `definition` "hash".
+   */
+  fromRoot: string;
+  /**
+   * This interface was referenced by `LogInclusion`'s JSON-Schema
+   * via the `definition` "hash".
+   */
+  toRoot: string;
+  /**
+   * Items: This interface was referenced by `LogInclusion`'s JSON-Schema
+   * via the `definition` "hash".
+   */
+  proof: string[];
+}
+/**
+ * Which change to prove included, and in the tree of which size (default: the current one).
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "log-inclusion-query".
+ */
+export interface LogInclusionQuery {
+  seq: Id;
+  treeSize?: Id;
+}
+/**
+ * An RFC 9162 inclusion proof: the audit path of leaf (seq - 1) in the tree of treeSize leaves. leafHash = SHA-256(0x00 || entry); hashes are lowercase hex.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "log-inclusion".
+ */
+export interface LogInclusion {
+  seq: number;
+  leafIndex: number;
+  treeSize: number;
+  /**
+   * The exact text hashed into the leaf: JSON [seq, at, keyId, action, recordType, recordId, before, after] with before/after as stored (confidential values as commitments).
+   */
+  entry: string;
+  /**
+   * This interface was referenced by `LogInclusion`'s JSON-Schema
+   * via the `definition` "hash".
+   */
+  leafHash: string;
+  /**
+   * This interface was referenced by `LogInclusion`'s JSON-Schema
+   * via the `definition` "hash".
+   */
+  rootHash: string;
+  /**
+   * Items: This interface was referenced by `LogInclusion`'s JSON-Schema
+   * via the `definition` "hash".
+   */
+  proof: string[];
 }
 /**
  * An RFC 9457 problem details object.

@@ -46,8 +46,8 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
       // A write is one transaction, recorded as made with the caller's key: if anything throws, nothing stays.
       const result = write ? opts.db.writeAs(req.viewer.keyId, () => route.handler(ctx)) : await route.handler(ctx);
       if (res.headersSent) return;
-      if (route.response === null || result === undefined) res.end();
-      else if (route.produces && typeof result === 'string') res.type(route.produces).send(result);
+      if (route.produces && typeof result === 'string') res.type(route.produces).send(result);
+      else if (route.response === null || result === undefined) res.end();
       else res.json(result);
     };
     if (body) app[route.method](route.path, gate, json, handle);

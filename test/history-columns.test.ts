@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { sql, type Kysely } from 'kysely';
+import { makeTestApp, type TestApp } from './helpers/test-app.js';
+import { HISTORY_V2 } from '../migrations/2026-11-29T0727-transparency-log.js';
+import { installHistoryTriggers } from '../migrations/lib/history-triggers-v1.js';
+
+// A migration as a later change would write one: it adds a column and installs the next column list.
+async function addRatingAndRecordIt(db: Kysely<any>) {
+  await sql`ALTER TABLE claims ADD COLUMN rating TEXT`.execute(db);
+  await installHistoryTriggers(
+    db,
+    3,
+    HISTORY_V2.map((t) => (t.table === 'claims' ? { ...t, columns: [...t.columns, 'rating'] } : t)),
+  );
+}
+
+async function claimWithRating(t: TestApp) {
+  const claim = (await t.http.post('/v1/claims').send({ text: 'The hall held 6,200 people' }).expect(201)).body;
+  t.db.writeAs(null, () => t.db.sqlite.prepare(`UPDATE claims SET rating = 'mostly true' WHERE id = ?`).run(claim.id));
+  const changes = await t.as('editor').get(`/v1/changes?recordType=claim&recordId=${claim.id}`).expect(200);
+  return changes.body.items.at(-1);
+}
+
+describe('history column list', () => {
+  it('records every live column of every recorded table', async () => {
+    const t = await makeTestApp({ demo: true });
+    const listed = t.db.sqlite.prepare('SELECT table_name, column_name FROM history_columns').all() as any[];
+    for (const table of new Set(listed.map((r) => r.table_name))) {
+      const live = (t.db.sqlite.prepare('SELECT name FROM pragma_table_info(?)').all(table) as any[]).map((r) => r.name).sort();
+      const recorded = listed
+        .filter((r) => r.table_name === table)
+        .map((r) => r.column_name)
+        .sort();
+      assert.deepEqual(live, recorded, `${table}: a column added without a new history column list escapes the history`);
+    }
+    const v = (await t.as('editor').get('/v1/changes/verify').expect(200)).body;
+    assert.deepEqual(v.problems, []);
+    assert.equal(v.intact, true);
+  });
+
+  it('records a column that a later migration adds with the next column list', async () => {
+    const t = await makeTestApp();
+    await addRatingAndRecordIt(t.db.kysely);
+    const last = await claimWithRating(t);
+    assert.equal(last.action, 'update');
+    assert.equal(last.before.rating, null);
+    assert.equal(last.after.rating, 'mostly true');
+    const v = (await t.as('editor').get('/v1/changes/verify').expect(200)).body;
+    assert.deepEqual(v.problems, []);
+  });
+
+  it('names a column added without a new list, which the history would miss', async () => {
+    const t = await makeTestApp();
+    await sql`ALTER TABLE claims ADD COLUMN rating TEXT`.execute(t.db.kysely);
+    const last = await claimWithRating(t);
+    assert.equal('rating' in last.after, false);
+    const v = (await t.as('editor').get('/v1/changes/verify').expect(200)).body;
+    assert.equal(v.intact, false);
+    assert.ok(
+      v.problems.some((p: any) => p.kind === 'columns' && /claims\.rating/.test(p.reason)),
+      JSON.stringify(v.problems),
+    );
+  });
+});
+
+describe('upgrading a database with history to the transparency log', () => {
+  it('turns confidential values of past changes into commitments and verifies', async () => {
+    const { promises: fs } = await import('node:fs');
+    const path = await import('node:path');
+    const { fileURLToPath } = await import('node:url');
+    const { Migrator, FileMigrationProvider } = await import('kysely');
+    const { openDatabase } = await import('../src/db/database.js');
+    const { createApp } = await import('../src/app.js');
+    const { schemaRegistry } = await import('./helpers/test-app.js');
+    const db = openDatabase(':memory:');
+    const migrationFolder = fileURLToPath(new URL('../migrations/', import.meta.url));
+    const migrator = new Migrator({ db: db.kysely, provider: new FileMigrationProvider({ fs, path, migrationFolder }) });
+    assert.equal((await migrator.migrateTo('2026-11-27T1000-access-and-history')).error, undefined);
+    const now = new Date().toISOString();
+    db.sqlite
+      .prepare(
+        `INSERT INTO actors (kind, identity_status, description, confidential_notes, created_at, updated_at) VALUES ('person','anonymous','an official','met at the embassy',?,?)`,
+      )
+      .run(now, now);
+    db.sqlite.prepare(`UPDATE actors SET confidential_notes = 'met twice' WHERE id = 1`).run();
+    assert.equal((await migrator.migrateToLatest()).error, undefined);
+    const history = JSON.stringify(db.sqlite.prepare('SELECT before, after FROM changes').all());
+    assert.ok(!history.includes('embassy') && !history.includes('met twice'), history);
+    const { services } = createApp({ db, registry: schemaRegistry() });
+    const v = services.changes.verify();
+    assert.deepEqual(v.problems, []);
+    assert.equal(v.treeSize, 2);
+  });
+});
