@@ -8,12 +8,8 @@ export interface WriteContext {
   history: boolean;
 }
 
-/**
- * The hash of one change: SHA-256 over the previous hash and the change's fields, as a JSON array.
- * The triggers and the verifier both go through this one function, so they cannot disagree.
- */
-export function chainHash(
-  prev: string,
+/** The fields of a change that its hashes cover, in order. */
+export type EntryFields = [
   seq: number,
   at: string,
   keyId: number | null,
@@ -22,27 +18,21 @@ export function chainHash(
   id: string,
   before: string | null,
   after: string | null,
-): string {
-  return createHash('sha256')
-    .update(prev)
-    .update('\n')
-    .update(changeEntry(seq, at, keyId, action, type, id, before, after))
-    .digest('hex');
-}
+];
 
 /** The bytes a change contributes to the log: JSON [seq, at, keyId, action, recordType, recordId, before, after]. */
-export function changeEntry(
-  seq: number,
-  at: string,
-  keyId: number | null,
-  action: string,
-  type: string,
-  id: string,
-  before: string | null,
-  after: string | null,
-): string {
-  return JSON.stringify([seq, at, keyId, action, type, id, before, after]);
-}
+export const changeEntry = (...fields: EntryFields): string => JSON.stringify(fields);
+
+/**
+ * The hash of one change: SHA-256 over the previous hash and the change's entry.
+ * The triggers and the verifier both go through this one function, so they cannot disagree.
+ */
+export const chainHash = (prev: string, ...fields: EntryFields): string =>
+  createHash('sha256')
+    .update(prev)
+    .update('\n')
+    .update(changeEntry(...fields))
+    .digest('hex');
 
 /** A salted commitment: hex SHA-256(salt || JSON text of the value). */
 export const commitment = (salt: Uint8Array, valueJson: string): string =>

@@ -1,17 +1,7 @@
-import type { Db } from '../db/database.js';
+import type { Db, Row } from '../db/database.js';
 import { type Hash, type SubtreeHashes, subtreeFrom } from './merkle.js';
 
-export interface LeafRow {
-  seq: number;
-  at: string;
-  key_id: number | null;
-  action: string;
-  record_type: string;
-  record_id: string;
-  before: string | null;
-  after: string | null;
-  leaf_hash: Buffer | null;
-}
+export type LeafRow = Omit<Row<'changes'>, 'prev_hash' | 'hash'>;
 
 /** The stored Merkle tree: the changes are its leaves, merkle_nodes its complete subtrees. */
 export class LogRepository implements SubtreeHashes {
