@@ -55,6 +55,7 @@ import { tagRoutes } from './tags/tag-routes.js';
 import { SearchRepository } from './search/search-repository.js';
 import { SearchService } from './search/search-service.js';
 import { searchRoutes } from './search/search-routes.js';
+import { attributionRoutes } from './attributions/attribution-routes.js';
 
 export const VERSION = '0.1.0';
 
@@ -147,6 +148,7 @@ export function buildRoutes(services: Services, publicUrl?: string): RouteDef[] 
     ...exportRoutes(services.exports),
     ...tagRoutes(services.tags, services.documents, publicUrl),
     ...searchRoutes(services.search),
+    ...attributionRoutes(),
   ];
 }
 

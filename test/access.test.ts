@@ -67,6 +67,7 @@ const MATRIX: Record<string, Need> = {
   'delete /v1/tags/:id': 'journalist',
   'get /v1/documents/:id/annotations': 'reader',
   'get /v1/search': 'reader',
+  'post /v1/attributions/extract': 'reader',
 };
 
 const RANK: Record<Need, number> = { public: 0, reader: 1, journalist: 2, editor: 3, admin: 4 };

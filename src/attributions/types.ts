@@ -1,33 +1,10 @@
-// The engine's public shapes: the item of `POST /v1/attributions/extract`. Offsets are Unicode code points, end exclusive.
-export interface Span {
-  start: number;
-  end: number;
-  text: string;
-}
+// The engine's public shapes are the API's: generated from schemas/attribution.schema.json.
+import type { AttributionHop, AttributionSpeaker, CueHedge as HedgeOrNull, TextSpan } from '../generated/schema-types.js';
 
-export type IdentityStatus = 'named' | 'anonymous' | 'unidentified';
-export type TextForm = 'quote' | 'paraphrase' | 'mixed';
-/** How firmly a cue attributes what it carries; `denied` marks a denial, which the relay hedge records as `said`. */
-export type CueHedge = 'stated_as_fact' | 'said' | 'reported' | 'claimed' | 'alleged' | 'denied';
-
-export interface Speaker {
-  identityStatus: IdentityStatus;
-  name?: string;
-  description?: string;
-}
-
-export interface ViaHop {
-  name: string;
-  cue: Span | null;
-}
-
-export interface Attribution {
-  cue: Span | null;
-  sources: Span[];
-  contents: Span[];
-  textForm: TextForm;
-  hedge: CueHedge | null;
-  speaker: Speaker;
-  via: ViaHop[];
-  confidence: number;
-}
+export type { Attribution, AttributionTextForm as TextForm, IdentityStatus } from '../generated/schema-types.js';
+/** Code points [start, end) of the text, end exclusive, with exactly the characters they cover. */
+export type Span = TextSpan;
+export type Speaker = AttributionSpeaker;
+export type ViaHop = AttributionHop;
+/** How firmly a cue attributes; `denied` marks a denial, which a relay's hedge records as `said`. */
+export type CueHedge = Exclude<HedgeOrNull, null>;

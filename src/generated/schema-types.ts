@@ -32,6 +32,14 @@ export type IdOrNull1 = number | null;
  */
 export type Role = "reader" | "journalist" | "editor" | "admin";
 /**
+ * quote: in quotation marks; paraphrase: reported in the writer's words; mixed: a paraphrase with quoted words.
+ */
+export type AttributionTextForm = "quote" | "paraphrase" | "mixed";
+/**
+ * How firmly the cue attributes: said, reported (an outlet's report), claimed, alleged, denied, or stated_as_fact; null when unknown.
+ */
+export type CueHedge = "stated_as_fact" | "said" | "reported" | "claimed" | "alleged" | "denied" | null;
+/**
  * This interface was referenced by `AuditReport`'s JSON-Schema
  * via the `definition` "ruleId".
  */
@@ -521,6 +529,84 @@ export interface ApiKey {
   createdAt: string;
   createdBy: IdOrNull1;
   revokedAt: string | null;
+}
+/**
+ * English news text to read for attributions.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "attribution-extract-request".
+ */
+export interface AttributionExtractRequest {
+  /**
+   * The text, 1 to 200,000 characters (code points).
+   */
+  text: string;
+}
+/**
+ * The attributions found in a text, in the order of their cues.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "attribution-extraction".
+ */
+export interface AttributionExtraction {
+  attributions: Attribution[];
+}
+/**
+ * One attribution found in a text: who said what, with which cue, through whom. Spans are Unicode code points, end exclusive.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "attribution".
+ */
+export interface Attribution {
+  /**
+   * The words that attribute ("said", "according to", "told"); null when the attribution has none.
+   */
+  cue: TextSpan | null;
+  /**
+   * Where the text names the speaker ("A third source, a senior security official", "she").
+   */
+  sources: TextSpan[];
+  /**
+   * What was said, in order; more than one span when a quote is interrupted by its cue.
+   */
+  contents: TextSpan[];
+  textForm: AttributionTextForm;
+  hedge: CueHedge;
+  speaker: AttributionSpeaker;
+  /**
+   * The relays between the speaker and this text, nearest the speaker first ("a second source", then "Reuters").
+   */
+  via: AttributionHop[];
+  /**
+   * How sure the engine is, 0 to 1.
+   */
+  confidence: number;
+}
+/**
+ * Code points [start, end) of the text; `text` is exactly those characters.
+ *
+ * This interface was referenced by `Attribution`'s JSON-Schema
+ * via the `definition` "span".
+ */
+export interface TextSpan {
+  start: number;
+  end: number;
+  text: string;
+}
+/**
+ * Who the speaker is, as far as the text tells: named (name), anonymous (a source the writer withholds, with its descriptor) or unidentified (a detained man).
+ *
+ * This interface was referenced by `Attribution`'s JSON-Schema
+ * via the `definition` "speaker".
+ */
+export interface AttributionSpeaker {
+  identityStatus: IdentityStatus;
+  name?: string;
+  description?: string;
+}
+export interface AttributionHop {
+  name: string;
+  cue: TextSpan | null;
 }
 /**
  * Options of an audit report.
