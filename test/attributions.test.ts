@@ -18,6 +18,10 @@ interface AttributionBody {
   speaker: { identityStatus: string; name?: string; description?: string };
 }
 
+interface ExtractionBody {
+  attributions: AttributionBody[];
+}
+
 function spansOf(a: AttributionBody): SpanBody[] {
   return [...(a.cue ? [a.cue] : []), ...a.sources, ...a.contents, ...a.via.flatMap((v) => (v.cue ? [v.cue] : []))];
 }
@@ -45,8 +49,9 @@ describe('attributions', () => {
         const text =
           'Kremlin spokesman Dmitry Peskov said on Monday: “I do not know anything about this.” Reuters reported that two officials said talks had stalled.';
         const res = await t.as('reader').post('/v1/attributions/extract').send({ text }).expect(200);
-        assert.ok(validExtraction(res.body), JSON.stringify(validExtraction.errors));
-        const [peskov, reuters, officials] = res.body.attributions as AttributionBody[];
+        const body = res.body as ExtractionBody;
+        assert.ok(validExtraction(body), JSON.stringify(validExtraction.errors));
+        const [peskov, reuters, officials] = body.attributions;
         assert.deepEqual(peskov.cue, { start: 32, end: 36, text: 'said' });
         assert.deepEqual(peskov.speaker, { identityStatus: 'named', name: 'Dmitry Peskov', description: 'Kremlin spokesman' });
         assert.equal(reuters.speaker.name, 'Reuters');
@@ -55,15 +60,16 @@ describe('attributions', () => {
           officials.via.map((v) => v.name),
           ['Reuters'],
         );
-        assertSpansExact(text, res.body.attributions);
+        assertSpansExact(text, body.attributions);
       });
 
       it('reads the demo article', async () => {
         const body = demoBundle().documents.find((d: { body?: string }) => d.body).body as string;
         const res = await t.as('reader').post('/v1/attributions/extract').send({ text: body }).expect(200);
-        assert.ok(validExtraction(res.body), JSON.stringify(validExtraction.errors));
-        assert.ok(res.body.attributions.length >= 10);
-        assertSpansExact(body, res.body.attributions);
+        const found = res.body as ExtractionBody;
+        assert.ok(validExtraction(found), JSON.stringify(validExtraction.errors));
+        assert.ok(found.attributions.length >= 10);
+        assertSpansExact(body, found.attributions);
       });
     });
 
@@ -105,8 +111,9 @@ describe('attributions', () => {
           fc.asyncProperty(texts, async (text) => {
             const res = await t.as('reader').post('/v1/attributions/extract').send({ text });
             assert.equal(res.status, 200, res.text);
-            assert.ok(validExtraction(res.body), JSON.stringify(validExtraction.errors));
-            assertSpansExact(text, res.body.attributions);
+            const body = res.body as ExtractionBody;
+            assert.ok(validExtraction(body), JSON.stringify(validExtraction.errors));
+            assertSpansExact(text, body.attributions);
           }),
           { numRuns: 150 },
         );
@@ -134,7 +141,7 @@ describe('attributions', () => {
         const sentence = 'The official said the talks had stalled. ';
         const full = sentence.repeat(Math.ceil(200000 / sentence.length)).slice(0, 200000);
         const ok = await t.as('reader').post('/v1/attributions/extract').send({ text: full }).expect(200);
-        assert.ok(ok.body.attributions.length > 1000);
+        assert.ok((ok.body as ExtractionBody).attributions.length > 1000);
         expectFieldErrors(
           await t
             .as('reader')
