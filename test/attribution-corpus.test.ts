@@ -11,8 +11,8 @@ const DIR = fileURLToPath(new URL('../bench/attributions/corpus/', import.meta.u
 const docs = loadOwnSet();
 
 describe('own attribution corpus', () => {
-  it('has annotated articles of 300 to 900 words', () => {
-    assert.ok(docs.length >= 5, `${docs.length} articles`);
+  it('has at least 15 annotated articles of 300 to 900 words', () => {
+    assert.ok(docs.length >= 15, `${docs.length} articles`);
     for (const d of docs) {
       const words = d.text.split(/\s+/).filter(Boolean).length;
       assert.ok(words >= 300 && words <= 900, `${d.article}: ${words} words`);
