@@ -112,7 +112,7 @@ export function createServices(db: Db, registry: SchemaRegistry, signer: LogSign
   const actorRepo = new ActorRepository(db);
   const statementRepo = new StatementRepository(db);
   const documentRepo = new DocumentRepository(db);
-  const actors = new ActorService(actorRepo, registry.validator('actor-create'));
+  const actors = new ActorService(actorRepo, registry.validator('actor-create'), () => db.writeContext.writer);
   const statements = new StatementService(statementRepo, actorRepo, registry.validator('statement-create'));
   const documents = new DocumentService(documentRepo, actorRepo, registry.validator('document-create'));
   const relays = new RelayService(new RelayRepository(db), statementRepo, actorRepo, documentRepo);

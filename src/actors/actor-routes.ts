@@ -1,7 +1,6 @@
 import type { RouteDef } from '../http/route.js';
 import { decodeCursor, page } from '../http/cursor.js';
 import type { ActorService } from './actor-service.js';
-import { requireRole } from '../access/roles.js';
 import { actorToApi } from './actor-service.js';
 
 export function actorRoutes(service: ActorService): RouteDef[] {
@@ -16,7 +15,6 @@ export function actorRoutes(service: ActorService): RouteDef[] {
       response: 'actor',
       errors: [409, 422],
       handler: ({ body, req, res }) => {
-        if (body.attestation !== undefined) requireRole(req.viewer, 'editor', 'Attesting an anonymous source');
         const actor = actorToApi(service.create(body), req.viewer);
         res.location(`/v1/actors/${actor.id}`);
         return actor;
@@ -58,7 +56,6 @@ export function actorRoutes(service: ActorService): RouteDef[] {
       response: 'actor',
       errors: [409, 422],
       handler: ({ params, body, req }) => {
-        if (body.attestation !== undefined) requireRole(req.viewer, 'editor', 'Attesting an anonymous source');
         return actorToApi(service.update(params.id, body), req.viewer);
       },
     },

@@ -2,6 +2,7 @@ import type { ActorCreate, ActorPatch, Actor } from '../generated/schema-types.j
 import { conflict, notFound, unprocessable } from '../http/problem.js';
 import { nowIso } from '../shared/partial-date.js';
 import { canSeeConfidential, type Viewer } from '../shared/viewer.js';
+import { authorizeFieldWrites } from '../access/field-permissions.js';
 import type { ValidateFunction } from 'ajv';
 import { mergePatch, refuseIfReferenced } from '../shared/records.js';
 import type { ActorRepository, ActorFilter, ActorRow } from './actor-repository.js';
@@ -68,6 +69,8 @@ export class ActorService {
   constructor(
     private readonly repo: ActorRepository,
     private readonly validateCreate: ValidateFunction,
+    /** Who is writing now (the request's key, or the operator): confidential fields are authorized against it. */
+    private readonly writer: () => Viewer,
   ) {}
 
   get(id: number): ActorRow {
@@ -81,6 +84,7 @@ export class ActorService {
   }
 
   create(input: ActorCreate): ActorRow {
+    authorizeFieldWrites('actor', input, this.writer());
     if (input.actsForId != null) this.requireActsFor(input.actsForId, '/actsForId');
     const now = nowIso();
     const id = this.repo.insert({ ...actorColumns(input), created_at: now, updated_at: now });
@@ -88,6 +92,7 @@ export class ActorService {
   }
 
   update(id: number, patch: ActorPatch): ActorRow {
+    authorizeFieldWrites('actor', patch, this.writer());
     const current = this.get(id);
     const merged = mergePatch(rowToCreate(current), patch, this.validateCreate, 'actor');
     if (merged.actsForId != null && patch.actsForId !== undefined) {

@@ -17,6 +17,7 @@ import type { DocumentService } from '../documents/document-service.js';
 import type { RelayService } from '../relays/relay-service.js';
 import type { StatementService } from '../statements/statement-service.js';
 import { canonicalize } from '../shared/canonical-json.js';
+import { hasConfidential, withoutConfidential } from '../access/field-permissions.js';
 import type { TagService } from '../tags/tag-service.js';
 import type { BundleRepository, RecordType } from './bundle-repository.js';
 
@@ -121,11 +122,13 @@ export class BundleService {
 
     /** Create, update or recognise one keyed item. */
     const upsert = <I extends { key: string }>(type: RecordType, item: I, write: (existingId: number | null) => number) => {
-      const d = digest(item);
+      // Confidential fields never decide the answer, so a re-post cannot test a guess of them; an item
+      // carrying any is always written, so its writer is always authorized for them.
+      const d = digest(withoutConfidential(type, item));
       const known = this.repo.lookup(ns, type, item.key);
       let id: number;
       let outcome: BundleItemResult['outcome'];
-      if (known && known.digest === d) {
+      if (known && known.digest === d && !hasConfidential(type, item)) {
         id = known.recordId;
         outcome = 'existing';
       } else {

@@ -2,6 +2,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Compilable, type Selectable } from 'kysely';
 import type { Database } from './tables.js';
 import { registerFunctions, type WriteContext } from './functions.js';
+import { OPERATOR } from '../access/field-permissions.js';
+import type { Viewer } from '../shared/viewer.js';
 
 export type Sqlite = BetterSqlite3.Database;
 
@@ -15,7 +17,7 @@ export class Db {
   readonly kysely: Kysely<Database>;
   private readonly cache = new Map<string, BetterSqlite3.Statement>();
   /** Read by the history triggers: the key behind the current write, and whether history is on. */
-  readonly writeContext: WriteContext = { keyId: null, history: true };
+  readonly writeContext: WriteContext = { keyId: null, history: true, writer: OPERATOR };
 
   constructor(sqlite: Sqlite) {
     this.sqlite = sqlite;
@@ -60,14 +62,20 @@ export class Db {
     return this.sqlite.transaction(fn)();
   }
 
-  /** A write transaction recorded in the history as made with this key. */
-  writeAs<T>(keyId: number | null, fn: () => T): T {
-    const previous = this.writeContext.keyId;
-    this.writeContext.keyId = keyId;
+  /**
+   * A write transaction made by this writer: recorded in the history with its key, and the writer the
+   * services authorize confidential fields against. A bare key id (or null) is the operator's own write.
+   */
+  writeAs<T>(writer: Viewer | number | null, fn: () => T): T {
+    const who: Viewer = writer !== null && typeof writer === 'object' ? writer : { ...OPERATOR, keyId: writer };
+    const previous = { keyId: this.writeContext.keyId, writer: this.writeContext.writer };
+    this.writeContext.keyId = who.keyId;
+    this.writeContext.writer = who;
     try {
       return this.sqlite.transaction(fn)();
     } finally {
-      this.writeContext.keyId = previous;
+      this.writeContext.keyId = previous.keyId;
+      this.writeContext.writer = previous.writer;
     }
   }
 

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
+import type { Viewer } from '../shared/viewer.js';
 import { leafHash, nodeHash } from '../log/merkle.js';
 
 /** Per-connection state the history triggers read: who is writing, and whether to record. */
 export interface WriteContext {
   keyId: number | null;
   history: boolean;
+  /** Who is writing: what the services authorize confidential fields against. */
+  writer: Viewer;
 }
 
 /** The fields of a change that its hashes cover, in order. */

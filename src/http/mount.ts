@@ -44,7 +44,7 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
       const ctx = { params: params(req.params), query: query(req.query ?? {}), body: body ? body(req.body) : undefined, req, res };
       res.status(route.status);
       // A write is one transaction, recorded as made with the caller's key: if anything throws, nothing stays.
-      const result = write ? opts.db.writeAs(req.viewer.keyId, () => route.handler(ctx)) : await route.handler(ctx);
+      const result = write ? opts.db.writeAs(req.viewer, () => route.handler(ctx)) : await route.handler(ctx);
       if (res.headersSent) return;
       if (route.produces && typeof result === 'string') res.type(route.produces).send(result);
       else if (route.response === null || result === undefined) res.end();
