@@ -1,3 +1,4 @@
+import { OPERATOR } from '../src/access/field-permissions.js';
 import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
 import { makeTestApp, type TestApp } from './helpers/test-app.js';
@@ -16,7 +17,7 @@ async function addRatingAndRecordIt(db: Kysely<any>) {
 
 async function claimWithRating(t: TestApp) {
   const claim = (await t.http.post('/v1/claims').send({ text: 'The hall held 6,200 people' }).expect(201)).body;
-  t.db.writeAs(null, () => t.db.sqlite.prepare(`UPDATE claims SET rating = 'mostly true' WHERE id = ?`).run(claim.id));
+  t.db.writeAs(OPERATOR, () => t.db.sqlite.prepare(`UPDATE claims SET rating = 'mostly true' WHERE id = ?`).run(claim.id));
   const changes = await t.as('editor').get(`/v1/changes?recordType=claim&recordId=${claim.id}`).expect(200);
   return changes.body.items.at(-1);
 }

@@ -1,3 +1,4 @@
+import { OPERATOR } from '../src/access/field-permissions.js';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, statSync, chmodSync, readFileSync } from 'node:fs';
@@ -44,7 +45,7 @@ const hex = (bs: Buffer[]) => bs.map((b) => b.toString('hex'));
 
 /** n changes: claims written in one transaction, each one a change. */
 function grow(t: TestApp, n: number) {
-  t.db.writeAs(null, () => {
+  t.db.writeAs(OPERATOR, () => {
     for (let i = 0; i < n; i++) t.services.claims.create({ text: `claim ${i}` });
   });
 }

@@ -64,13 +64,13 @@ export class Db {
 
   /**
    * A write transaction made by this writer: recorded in the history with its key, and the writer the
-   * services authorize confidential fields against. A bare key id (or null) is the operator's own write.
+   * services authorize confidential fields against. A request writes as its viewer; the operator's own
+   * tools (CLI, demo loader) as OPERATOR (src/access/field-permissions.ts).
    */
-  writeAs<T>(writer: Viewer | number | null, fn: () => T): T {
-    const who: Viewer = writer !== null && typeof writer === 'object' ? writer : { ...OPERATOR, keyId: writer };
+  writeAs<T>(writer: Viewer, fn: () => T): T {
     const previous = { keyId: this.writeContext.keyId, writer: this.writeContext.writer };
-    this.writeContext.keyId = who.keyId;
-    this.writeContext.writer = who;
+    this.writeContext.keyId = writer.keyId;
+    this.writeContext.writer = writer;
     try {
       return this.sqlite.transaction(fn)();
     } finally {
