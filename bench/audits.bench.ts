@@ -46,6 +46,24 @@ const REASONS = [
   'feared reprisals from the militia that controls the town',
 ];
 
+/** What bench/audits-stream.ts reports of one streamed request. */
+interface StreamRun {
+  totalMs: number;
+  ttfbMs: number;
+  maxRssKb: number;
+  rssBeforeMb: number;
+  completed: boolean;
+  bytes: number;
+  statements: number | null;
+  findings: number | null;
+  digestOk: boolean;
+  baselineMs: number;
+  baselineRows: number;
+  relays: number;
+  claims: number;
+  tags: number;
+}
+
 export interface Generated {
   statements: number;
   relays: number;
@@ -351,7 +369,7 @@ async function streamedAudit(size: number, skipCapped: boolean): Promise<void> {
       stdio: ['ignore', 'pipe', 'inherit'],
       maxBuffer: 1 << 20,
     });
-    return JSON.parse(out.trim().split('\n').pop()!);
+    return JSON.parse(out.trim().split('\n').pop()!) as StreamRun;
   };
   const r = serve();
   // The same request with V8's old space capped at 64 MB: if the report's memory grew with the database,
@@ -366,7 +384,7 @@ async function streamedAudit(size: number, skipCapped: boolean): Promise<void> {
   console.log(
     `| baseline: one raw pass over every statement and hop row | ${(r.baselineMs / 1000).toFixed(1)} | 1.0 | | | ${r.baselineRows.toLocaleString('en')} rows |`,
   );
-  const row = (label: string, x: any) =>
+  const row = (label: string, x: StreamRun) =>
     console.log(
       `| ${label} | ${(x.totalMs / 1000).toFixed(1)} | ${(x.totalMs / r.baselineMs).toFixed(1)} | ${x.ttfbMs.toFixed(0)} | ${mb(x.maxRssKb)} | ${x.completed ? 'completed' : 'NOT COMPLETED'}; ${(x.bytes / 2 ** 20).toFixed(0)} MiB; ${x.statements?.toLocaleString('en')} statements, ${x.findings?.toLocaleString('en')} findings; summary and digest ${x.digestOk ? 'at the end' : 'MISSING'} |`,
     );

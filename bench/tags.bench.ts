@@ -11,6 +11,7 @@ import { createLogger } from '../src/logging/logger.js';
 import { performance } from 'node:perf_hooks';
 import { openMigrated } from '../src/db/open.js';
 import { createApp } from '../src/app.js';
+import type { TagChange } from '../src/generated/schema-types.js';
 import { createRng as rng } from './synthetic.js';
 import { createSchemaRegistry } from '../src/validation/ajv.js';
 import { CodePointText, describeSpan, reanchorAll, resolveSelector, type TextAnchor } from '../src/tags/anchoring.js';
@@ -116,7 +117,7 @@ export async function run(args: Record<string, string>): Promise<void> {
     pureSearch: number[] = [],
     hookTimes: number[] = [],
     patchTimes: number[] = [];
-  let report: any[] = [];
+  let report: TagChange[] = [];
   for (let i = 0; i < runs; i++) {
     const f = await fixture();
     // Tagging 300 spans through the service (offsets with their quote, as a client sends them).
@@ -158,7 +159,7 @@ export async function run(args: Record<string, string>): Promise<void> {
     t0 = performance.now();
     const res = g.db.transaction(() => g.services.documents.update(g.doc, { body: edited }));
     patchTimes.push(performance.now() - t0);
-    report = (res.effects[0] as { tags: any[] }).tags;
+    report = (res.effects[0] as { tags: TagChange[] }).tags;
     g.db.close();
     void found;
   }
@@ -210,7 +211,7 @@ export async function run(args: Record<string, string>): Promise<void> {
       if (naiveStart < 0) naiveMissed++;
       else if (naiveStart !== went[0]) naiveWrong++;
     } else {
-      if (x.status !== 'orphaned' && !went.some((p) => p !== undefined && p >= x.start && p < x.end)) wrong++;
+      if (x.status !== 'orphaned' && !went.some((p) => p !== undefined && p >= x.start! && p < x.end!)) wrong++;
       if (naiveStart >= 0 && !went.some((p) => p !== undefined && p >= naiveStart && p < naiveStart + went.length)) naiveWrong++;
     }
   });

@@ -1,7 +1,7 @@
 // Frozen: a migration never changes once it has shipped. Imports nothing from src/.
 import { sql, type Kysely } from 'kysely';
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE TABLE actors (
       id INTEGER PRIMARY KEY,
@@ -127,7 +127,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     ) WITHOUT ROWID`.execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const t of ['bundle_keys', 'statement_claims', 'claims', 'relays', 'statements', 'documents', 'actors']) {
     await sql.raw(`DROP TABLE IF EXISTS ${t}`).execute(db);
   }

@@ -10,7 +10,7 @@ import { sql, type Kysely } from 'kysely';
 
 const INDEXES = ['statements_fts', 'statements_fts_trigram'];
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE VIRTUAL TABLE statements_fts USING fts5(
       text, original_text,
@@ -43,7 +43,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   for (const t of INDEXES) await sql.raw(`INSERT INTO ${t}(${t}) VALUES ('rebuild')`).execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const t of ['statements_fts_insert', 'statements_fts_delete', 'statements_fts_update'])
     await sql.raw(`DROP TRIGGER IF EXISTS ${t}`).execute(db);
   for (const t of INDEXES) await sql.raw(`DROP TABLE IF EXISTS ${t}`).execute(db);

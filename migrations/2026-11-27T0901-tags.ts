@@ -1,7 +1,7 @@
 // Frozen: a migration never changes once it has shipped. Imports nothing from src/.
 import { sql, type Kysely } from 'kysely';
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   // A span of a document's body marked as a statement appearing there, W3C Web Annotation style:
   // code point offsets (TextPositionSelector) plus the text there with its context (TextQuoteSelector).
   // "start"/"end" are null once the text is orphaned; exact/prefix/suffix then keep the last
@@ -46,6 +46,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     BEGIN SELECT RAISE(ABORT, 'tag relay belongs to another statement or document'); END`.execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`DROP TABLE IF EXISTS tags`.execute(db);
 }

@@ -17,7 +17,7 @@ const RECORDED: Array<{ table: string; type: string; id: string; exclude?: strin
   { table: 'api_keys', type: 'key', id: 'id', exclude: ['hash'] },
 ];
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE TABLE api_keys (
       id INTEGER PRIMARY KEY,
@@ -77,7 +77,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   }
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   const triggers = (
     await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'history_%'`.execute(db)
   ).rows;

@@ -124,7 +124,7 @@ export const HISTORY_V2: HistoryTable[] = [
   },
 ];
 
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE TABLE merkle_nodes (
       level INTEGER NOT NULL,
@@ -175,7 +175,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 /** Commitments in place of committed values, then chain, leaves and tree recomputed in order. */
-async function rewriteHistory(db: Kysely<any>): Promise<void> {
+async function rewriteHistory(db: Kysely<unknown>): Promise<void> {
   const committed = new Map(HISTORY_V2.filter((t) => t.committed).map((t) => [t.type, new Set(t.committed)]));
   const rows = (
     await sql<{

@@ -2,7 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { projectFile } from './shared/project-files.js';
 import './http/request-viewer.js';
 import type { Db } from './db/database.js';
-import { accessOf, type RouteDef } from './http/route.js';
+import { accessOf, route, type RouteDef } from './http/route.js';
 import { fallbackHandler, mountRoutes } from './http/mount.js';
 import { errorHandler } from './http/error-handler.js';
 import { requestLog } from './http/request-log.js';
@@ -28,6 +28,7 @@ import { ClaimService } from './claims/claim-service.js';
 import { claimRoutes } from './claims/claim-routes.js';
 import { ProvenanceRepository } from './provenance/provenance-repository.js';
 import { ProvenanceService } from './provenance/provenance-service.js';
+import { provenanceRoutes } from './provenance/provenance-routes.js';
 import { KeyRepository } from './access/key-repository.js';
 import { KeyService } from './access/key-service.js';
 import { keyRoutes } from './access/key-routes.js';
@@ -136,7 +137,8 @@ export function createServices(db: Db, registry: SchemaRegistry, signer: LogSign
 export function buildRoutes(services: Services, publicUrl?: string): RouteDef[] {
   return [
     ...actorRoutes(services.actors),
-    ...statementRoutes(services.statements, services.provenance),
+    ...statementRoutes(services.statements),
+    ...provenanceRoutes(services.provenance, services.statements),
     ...relayRoutes(services.relays),
     ...documentRoutes(services.documents),
     ...claimRoutes(services.claims),
@@ -197,7 +199,7 @@ function staticFiles(): RequestHandler {
 /** Liveness (the process answers), readiness (it can reach its database) and the OpenAPI document. */
 function probeRoutes(deps: AppDeps, openapi: () => unknown): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/healthz',
       tag: 'service',
@@ -208,8 +210,8 @@ function probeRoutes(deps: AppDeps, openapi: () => unknown): RouteDef[] {
       handler: ({ res }) => {
         res.json({ status: 'ok', version: VERSION });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/readyz',
       tag: 'service',
@@ -227,8 +229,8 @@ function probeRoutes(deps: AppDeps, openapi: () => unknown): RouteDef[] {
         }
         res.json({ status: 'ready', version: VERSION });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/openapi.json',
       tag: 'service',
@@ -239,6 +241,6 @@ function probeRoutes(deps: AppDeps, openapi: () => unknown): RouteDef[] {
       handler: ({ res }) => {
         res.json(openapi());
       },
-    },
+    }),
   ];
 }

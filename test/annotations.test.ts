@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { makeTestApp, demoId, type TestApp } from './helpers/test-app.js';
+import type { AnnotationCollection, AnnotationPage } from '../src/generated/schema-types.js';
+import type { RouteContext } from '../src/http/route.js';
 
 const ANNO = 'http://www.w3.org/ns/anno.jsonld';
 const MOTIVATIONS = [
@@ -526,7 +528,8 @@ describe('annotations', () => {
         r.path.endsWith('/annotations'),
       )!;
       const req = { protocol: 'http', get: () => 'internal:8080' };
-      const coll = JSON.parse(route.handler({ params: { id: doc }, query: {}, req, res: {} } as any) as string);
+      const ctx = { params: { id: doc }, query: {}, req, res: {} } as unknown as RouteContext;
+      const coll = route.handler(ctx) as AnnotationCollection & { first: AnnotationPage };
       assert.equal(coll.id, `https://whosaid.example.org/v1/documents/${doc}/annotations`);
       assert.equal(coll.first.items[0].target.source, `https://whosaid.example.org/v1/documents/${doc}`);
       assert.deepEqual(webAnnotationViolations(coll), []);

@@ -3,7 +3,8 @@ import { HttpError } from '../http/problem.js';
 import type { Viewer } from '../shared/viewer.js';
 import type { KeyService } from './key-service.js';
 import type { RateLimiter } from './rate-limit.js';
-import { forbidden, hasRole, roleFor, type Access } from './roles.js';
+import type { Access } from '../http/route.js';
+import { forbidden, hasRole, roleFor } from './roles.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -1,11 +1,11 @@
-import type { RouteDef } from '../http/route.js';
+import { route, type RouteDef } from '../http/route.js';
 import { decodeCursor, page } from '../http/cursor.js';
 import { unauthorized } from './authenticate.js';
 import { keyToApi, type KeyService } from './key-service.js';
 
 export function keyRoutes(service: KeyService): RouteDef[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/v1/keys',
       tag: 'access',
@@ -20,8 +20,8 @@ export function keyRoutes(service: KeyService): RouteDef[] {
         res.set('Cache-Control', 'no-store');
         return { ...keyToApi(key), key: secret };
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/keys',
       tag: 'access',
@@ -35,8 +35,8 @@ export function keyRoutes(service: KeyService): RouteDef[] {
         const p = page(service.list(decodeCursor(query.cursor), limit, query.revoked === 'true'), limit);
         return { items: p.items.map(keyToApi), nextCursor: p.nextCursor };
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/keys/current',
       tag: 'access',
@@ -48,8 +48,8 @@ export function keyRoutes(service: KeyService): RouteDef[] {
         if (req.viewer.keyId === null) throw unauthorized('No API key was given: Authorization: Bearer <key>.');
         return keyToApi(service.get(req.viewer.keyId));
       },
-    },
-    {
+    }),
+    route({
       method: 'delete',
       path: '/v1/keys/:id',
       tag: 'access',
@@ -62,6 +62,6 @@ export function keyRoutes(service: KeyService): RouteDef[] {
       handler: ({ params, req }) => {
         service.revoke(params.id, req.viewer.keyId);
       },
-    },
+    }),
   ];
 }

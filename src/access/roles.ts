@@ -1,8 +1,6 @@
 import { HttpError } from '../http/problem.js';
+import type { Access } from '../http/route.js';
 import type { Role, Viewer } from '../shared/viewer.js';
-
-/** What a route needs: nothing, a reading key (or open reads), a journalist, an editor, an admin. */
-export type Access = 'public' | 'read' | 'write' | 'editor' | 'admin';
 
 const RANK: Record<Viewer['role'], number> = { public: 0, reader: 1, journalist: 2, editor: 3, admin: 4 };
 const NEEDED: Record<Exclude<Access, 'public'>, Role> = { read: 'reader', write: 'journalist', editor: 'editor', admin: 'admin' };

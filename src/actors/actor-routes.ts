@@ -1,11 +1,11 @@
-import type { RouteDef } from '../http/route.js';
+import { route, type RouteDef } from '../http/route.js';
 import { decodeCursor, page } from '../http/cursor.js';
 import type { ActorService } from './actor-service.js';
 import { actorToApi } from './actor-service.js';
 
 export function actorRoutes(service: ActorService): RouteDef[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/v1/actors',
       tag: 'actors',
@@ -19,8 +19,8 @@ export function actorRoutes(service: ActorService): RouteDef[] {
         res.location(`/v1/actors/${actor.id}`);
         return actor;
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/actors',
       tag: 'actors',
@@ -34,8 +34,8 @@ export function actorRoutes(service: ActorService): RouteDef[] {
         const p = page(rows, limit);
         return { items: p.items.map((r) => actorToApi(r, req.viewer)), nextCursor: p.nextCursor };
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/actors/:id',
       tag: 'actors',
@@ -44,8 +44,8 @@ export function actorRoutes(service: ActorService): RouteDef[] {
       status: 200,
       response: 'actor',
       handler: ({ params, req }) => actorToApi(service.get(params.id), req.viewer),
-    },
-    {
+    }),
+    route({
       method: 'patch',
       path: '/v1/actors/:id',
       tag: 'actors',
@@ -58,8 +58,8 @@ export function actorRoutes(service: ActorService): RouteDef[] {
       handler: ({ params, body, req }) => {
         return actorToApi(service.update(params.id, body), req.viewer);
       },
-    },
-    {
+    }),
+    route({
       method: 'delete',
       path: '/v1/actors/:id',
       tag: 'actors',
@@ -70,6 +70,6 @@ export function actorRoutes(service: ActorService): RouteDef[] {
       response: null,
       errors: [409],
       handler: ({ params, query }) => service.delete(params.id, query.cascade === 'true'),
-    },
+    }),
   ];
 }

@@ -1,12 +1,11 @@
-import type { RouteDef, RouteContext } from '../http/route.js';
+import type { Response } from 'express';
+import { route, type RouteDef } from '../http/route.js';
+import { streamJson, wantsFile } from '../http/stream.js';
 import type { AuditReport, AuditService } from './audit-service.js';
-import { JsonSink } from './json-sink.js';
-
-const wantsFile = (q: { download?: string }) => q.download === '1' || q.download === 'true';
 
 /** Serves a report; as a file to keep when asked with ?download=1. */
-function send(ctx: RouteContext, report: AuditReport): AuditReport {
-  if (wantsFile(ctx.query)) ctx.res.attachment(reportFileName(report.scope.type, report.scope.id, report.generatedAt));
+function send(res: Response, query: { download?: string }, report: AuditReport): AuditReport {
+  if (wantsFile(query)) res.attachment(reportFileName(report.scope.type, report.scope.id, report.generatedAt));
   return report;
 }
 
@@ -16,7 +15,7 @@ export function reportFileName(type: string, id: number | null, at: string): str
 
 export function auditRoutes(service: AuditService): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/v1/audits',
       tag: 'audits',
@@ -24,19 +23,12 @@ export function auditRoutes(service: AuditService): RouteDef[] {
       query: 'audit-query',
       status: 200,
       response: 'audit-report',
-      handler: async ({ query, res }) => {
-        res.type('application/json');
+      handler: ({ query, res }) => {
         if (wantsFile(query)) res.attachment(reportFileName('all', null, new Date().toISOString()));
-        try {
-          await service.streamAll(new JsonSink(res));
-        } catch (err) {
-          // Past the first byte there is no status to change: cut the body so it cannot pass as whole.
-          if (!res.headersSent) throw err;
-          res.destroy(err as Error);
-        }
+        return streamJson(res, (sink) => service.streamAll(sink));
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/audits/documents/:id',
       tag: 'audits',
@@ -45,9 +37,9 @@ export function auditRoutes(service: AuditService): RouteDef[] {
       query: 'audit-query',
       status: 200,
       response: 'audit-report',
-      handler: (ctx) => send(ctx, service.documentReport(ctx.params.id)),
-    },
-    {
+      handler: ({ params, query, res }) => send(res, query, service.documentReport(params.id)),
+    }),
+    route({
       method: 'get',
       path: '/v1/audits/claims/:id',
       tag: 'audits',
@@ -56,9 +48,9 @@ export function auditRoutes(service: AuditService): RouteDef[] {
       query: 'audit-query',
       status: 200,
       response: 'audit-report',
-      handler: (ctx) => send(ctx, service.claimReport(ctx.params.id)),
-    },
-    {
+      handler: ({ params, query, res }) => send(res, query, service.claimReport(params.id)),
+    }),
+    route({
       method: 'get',
       path: '/v1/audits/actors/:id',
       tag: 'audits',
@@ -67,9 +59,9 @@ export function auditRoutes(service: AuditService): RouteDef[] {
       query: 'audit-query',
       status: 200,
       response: 'audit-report',
-      handler: (ctx) => send(ctx, service.actorReport(ctx.params.id)),
-    },
-    {
+      handler: ({ params, query, res }) => send(res, query, service.actorReport(params.id)),
+    }),
+    route({
       method: 'post',
       path: '/v1/audits/verify',
       tag: 'audits',
@@ -78,7 +70,7 @@ export function auditRoutes(service: AuditService): RouteDef[] {
       access: 'read',
       status: 200,
       response: 'audit-verification',
-      handler: ({ body }) => service.verify(body),
-    },
+      handler: ({ body }) => service.verify({ ...body }),
+    }),
   ];
 }

@@ -9,7 +9,7 @@ import type { AuditActorRow, AuditRepository, AuditStatementRow, ClaimLinkRow, T
 import { canonicalize } from '../shared/canonical-json.js';
 import { digestOf, DIGEST_ALGORITHM, StreamingDigest } from './canonical.js';
 import { independenceOf } from './independence.js';
-import type { JsonSink } from './json-sink.js';
+import type { JsonSink } from '../http/json-sink.js';
 import { RULES } from './rules/index.js';
 import { immediateSource, pluralCount } from './rules/plural-count.js';
 import { SummaryBuilder } from './summary.js';

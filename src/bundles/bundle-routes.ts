@@ -1,9 +1,9 @@
-import type { RouteDef } from '../http/route.js';
+import { route, type RouteDef } from '../http/route.js';
 import type { BundleService } from './bundle-service.js';
 
 export function bundleRoutes(service: BundleService): RouteDef[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/v1/bundles',
       tag: 'bundles',
@@ -18,6 +18,6 @@ export function bundleRoutes(service: BundleService): RouteDef[] {
         if (result.created === 0) res.status(200);
         return result;
       },
-    },
+    }),
   ];
 }

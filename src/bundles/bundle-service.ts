@@ -49,8 +49,6 @@ function atItem(err: unknown, path: string, refFields: Record<string, string>): 
   throw err;
 }
 
-const without = <T extends object>(o: T, ...keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
-
 /**
  * A bundle is applied inside the caller's transaction: any failing item throws, and nothing stays written.
  * Keys are remembered per namespace, so a second post of the same bundle finds every record again.
@@ -90,15 +88,14 @@ export class BundleService {
     checkDuplicateKeys('claim', bundle.claims, 'claims');
     checkDuplicateKeys('tag', bundle.tags, 'tags');
 
-    const declared = (_type: RecordType, field: string) =>
-      new Set<string>((bundle as any)[field]?.map((x: { key: string }) => x.key) ?? []);
+    const declared = (list: Array<{ key: string }> | undefined) => new Set<string>(list?.map((x) => x.key) ?? []);
     const declaredKeys: Record<RecordType, Set<string>> = {
-      actor: declared('actor', 'actors'),
-      document: declared('document', 'documents'),
-      statement: declared('statement', 'statements'),
-      relay: declared('relay', 'relays'),
-      claim: declared('claim', 'claims'),
-      tag: declared('tag', 'tags'),
+      actor: declared(bundle.actors),
+      document: declared(bundle.documents),
+      statement: declared(bundle.statements),
+      relay: declared(bundle.relays),
+      claim: declared(bundle.claims),
+      tag: declared(bundle.tags),
     };
 
     const resolve = (type: RecordType, ref: BundleRef | null | undefined, pointer: string): number | null => {
@@ -144,7 +141,7 @@ export class BundleService {
     const actorItems = bundle.actors ?? [];
     actorItems.forEach((a: BundleActor, i) => {
       const path = `/actors/${i}`;
-      const fields = without(a, 'key', 'actsFor') as any;
+      const { key: _key, actsFor: _actsFor, ...fields } = a;
       upsert('actor', a, (existing) => {
         try {
           return existing ? this.s.actors.update(existing, fields).id : this.s.actors.create(fields).id;
@@ -168,7 +165,8 @@ export class BundleService {
 
     (bundle.documents ?? []).forEach((d: BundleDocument, i) => {
       const path = `/documents/${i}`;
-      const input = { ...without(d, 'key', 'outlet'), outletId: resolve('actor', d.outlet, `${path}/outlet`)! } as any;
+      const { key: _key, outlet, ...fields } = d;
+      const input = { ...fields, outletId: resolve('actor', outlet, `${path}/outlet`)! };
       upsert('document', d, (existing) => {
         try {
           return existing ? this.s.documents.update(existing, input).row.id : this.s.documents.create(input).id;
@@ -180,11 +178,12 @@ export class BundleService {
 
     (bundle.statements ?? []).forEach((st: BundleStatement, i) => {
       const path = `/statements/${i}`;
+      const { key: _key, speaker, mediumPublisher, ...fields } = st;
       const input = {
-        ...without(st, 'key', 'speaker', 'mediumPublisher'),
-        speakerId: resolve('actor', st.speaker, `${path}/speaker`)!,
-        ...(st.mediumPublisher !== undefined ? { mediumPublisherId: resolve('actor', st.mediumPublisher, `${path}/mediumPublisher`) } : {}),
-      } as any;
+        ...fields,
+        speakerId: resolve('actor', speaker, `${path}/speaker`)!,
+        ...(mediumPublisher !== undefined ? { mediumPublisherId: resolve('actor', mediumPublisher, `${path}/mediumPublisher`) } : {}),
+      };
       upsert('statement', st, (existing) => {
         try {
           return existing ? this.s.statements.update(existing, input).id : this.s.statements.create(input).id;
@@ -195,7 +194,7 @@ export class BundleService {
     });
 
     (bundle.claims ?? []).forEach((c: BundleClaim) => {
-      const input = without(c, 'key') as any;
+      const { key: _key, ...input } = c;
       upsert('claim', c, (existing) => (existing ? this.s.claims.update(existing, input).id : this.s.claims.create(input).id));
     });
 
@@ -221,12 +220,13 @@ export class BundleService {
     for (const { r, i } of ordered) {
       const path = `/relays/${i}`;
       const statementId = resolve('statement', r.statement, `${path}/statement`)!;
+      const { key: _key, statement: _statement, relayedBy, via, document, ...fields } = r;
       const input = {
-        ...without(r, 'key', 'statement', 'relayedBy', 'via', 'document'),
-        relayedById: resolve('actor', r.relayedBy, `${path}/relayedBy`)!,
-        ...(r.via !== undefined ? { viaRelayId: resolve('relay', r.via, `${path}/via`) } : {}),
-        ...(r.document !== undefined ? { documentId: resolve('document', r.document, `${path}/document`) } : {}),
-      } as any;
+        ...fields,
+        relayedById: resolve('actor', relayedBy, `${path}/relayedBy`)!,
+        ...(via !== undefined ? { viaRelayId: resolve('relay', via, `${path}/via`) } : {}),
+        ...(document !== undefined ? { documentId: resolve('document', document, `${path}/document`) } : {}),
+      };
       upsert('relay', r as BundleRelay, (existing) => {
         try {
           if (existing) {

@@ -1,10 +1,10 @@
-import type { RouteDef } from '../http/route.js';
+import { route, type RouteDef } from '../http/route.js';
 import { decodeCursor, page } from '../http/cursor.js';
 import { changeToApi, type ChangeService } from './change-service.js';
 
 export function changeRoutes(service: ChangeService): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/v1/changes',
       tag: 'access',
@@ -26,8 +26,8 @@ export function changeRoutes(service: ChangeService): RouteDef[] {
         );
         return { items: p.items.map((r) => changeToApi(r, req.viewer, openings)), nextCursor: p.nextCursor };
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/changes/verify',
       tag: 'access',
@@ -36,6 +36,6 @@ export function changeRoutes(service: ChangeService): RouteDef[] {
       status: 200,
       response: 'change-verification',
       handler: () => service.verify(),
-    },
+    }),
   ];
 }

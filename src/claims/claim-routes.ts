@@ -1,10 +1,10 @@
-import type { RouteDef } from '../http/route.js';
+import { route, type RouteDef } from '../http/route.js';
 import { decodeCursor, page } from '../http/cursor.js';
 import { claimToApi, type ClaimService } from './claim-service.js';
 
 export function claimRoutes(service: ClaimService): RouteDef[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/v1/claims',
       tag: 'claims',
@@ -17,8 +17,8 @@ export function claimRoutes(service: ClaimService): RouteDef[] {
         res.location(`/v1/claims/${claim.id}`);
         return claim;
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/claims',
       tag: 'claims',
@@ -32,8 +32,8 @@ export function claimRoutes(service: ClaimService): RouteDef[] {
         const p = page(service.list({ statementId: query.statementId, rated }, decodeCursor(query.cursor), limit), limit);
         return { items: p.items.map(claimToApi), nextCursor: p.nextCursor };
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/claims/:id',
       tag: 'claims',
@@ -42,8 +42,8 @@ export function claimRoutes(service: ClaimService): RouteDef[] {
       status: 200,
       response: 'claim',
       handler: ({ params }) => service.getWithStatements(params.id),
-    },
-    {
+    }),
+    route({
       method: 'patch',
       path: '/v1/claims/:id',
       tag: 'claims',
@@ -53,8 +53,8 @@ export function claimRoutes(service: ClaimService): RouteDef[] {
       status: 200,
       response: 'claim',
       handler: ({ params, body }) => claimToApi(service.update(params.id, body)),
-    },
-    {
+    }),
+    route({
       method: 'delete',
       path: '/v1/claims/:id',
       tag: 'claims',
@@ -65,8 +65,8 @@ export function claimRoutes(service: ClaimService): RouteDef[] {
       response: null,
       errors: [409],
       handler: ({ params, query }) => service.delete(params.id, query.cascade === 'true'),
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/v1/claims/:id/statements',
       tag: 'claims',
@@ -80,8 +80,8 @@ export function claimRoutes(service: ClaimService): RouteDef[] {
         if (!service.link(params.id, body.statementId, body.stance)) res.status(200);
         return { claimId: params.id, statementId: body.statementId, stance: body.stance };
       },
-    },
-    {
+    }),
+    route({
       method: 'delete',
       path: '/v1/claims/:id/statements/:statementId',
       tag: 'claims',
@@ -90,6 +90,6 @@ export function claimRoutes(service: ClaimService): RouteDef[] {
       status: 204,
       response: null,
       handler: ({ params }) => service.unlink(params.id, params.statementId),
-    },
+    }),
   ];
 }

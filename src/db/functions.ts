@@ -41,7 +41,11 @@ export const chainHash = (prev: string, ...fields: EntryFields): string =>
 export const commitment = (salt: Uint8Array, valueJson: string): string =>
   createHash('sha256').update(salt).update(valueJson, 'utf8').digest('hex');
 
+// SQLite hands the functions what the triggers pass: text, numbers (or bigints), nulls, blobs. Each
+// function names every parameter (no rest parameter): better-sqlite3 takes its arity from its length.
 const int = (v: unknown) => (v === null ? null : Number(v));
+const text = (v: unknown) => v as string;
+const textOrNull = (v: unknown) => v as string | null;
 
 export function registerFunctions(sqlite: BetterSqlite3.Database, ctx: WriteContext): void {
   sqlite.function('ws_now', { deterministic: false }, () => new Date().toISOString());
@@ -50,15 +54,25 @@ export function registerFunctions(sqlite: BetterSqlite3.Database, ctx: WriteCont
   sqlite.function(
     'ws_chain_hash',
     { deterministic: true, varargs: false },
-    (prev: any, seq: any, at: any, keyId: any, action: any, type: any, id: any, before: any, after: any) =>
-      chainHash(prev, Number(seq), at, int(keyId), action, type, id, before, after),
+    (
+      prev: unknown,
+      seq: unknown,
+      at: unknown,
+      keyId: unknown,
+      action: unknown,
+      type: unknown,
+      id: unknown,
+      before: unknown,
+      after: unknown,
+    ) =>
+      chainHash(text(prev), Number(seq), text(at), int(keyId), text(action), text(type), text(id), textOrNull(before), textOrNull(after)),
   );
   sqlite.function(
     'ws_leaf_hash',
     { deterministic: true, varargs: false },
-    (seq: any, at: any, keyId: any, action: any, type: any, id: any, before: any, after: any) =>
-      leafHash(changeEntry(Number(seq), at, int(keyId), action, type, id, before, after)),
+    (seq: unknown, at: unknown, keyId: unknown, action: unknown, type: unknown, id: unknown, before: unknown, after: unknown) =>
+      leafHash(changeEntry(Number(seq), text(at), int(keyId), text(action), text(type), text(id), textOrNull(before), textOrNull(after))),
   );
-  sqlite.function('ws_node_hash', { deterministic: true }, (l: any, r: any) => nodeHash(l, r));
-  sqlite.function('ws_commit', { deterministic: true }, (salt: any, value: any) => commitment(salt, value));
+  sqlite.function('ws_node_hash', { deterministic: true }, (l: unknown, r: unknown) => nodeHash(l as Uint8Array, r as Uint8Array));
+  sqlite.function('ws_commit', { deterministic: true }, (salt: unknown, value: unknown) => commitment(salt as Uint8Array, text(value)));
 }

@@ -1,10 +1,10 @@
-import type { RouteDef } from '../http/route.js';
+import { route, type RouteDef } from '../http/route.js';
 import { decodeCursor, page } from '../http/cursor.js';
 import { documentToApi, type DocumentService } from './document-service.js';
 
 export function documentRoutes(service: DocumentService): RouteDef[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/v1/documents',
       tag: 'documents',
@@ -18,8 +18,8 @@ export function documentRoutes(service: DocumentService): RouteDef[] {
         res.location(`/v1/documents/${doc.id}`);
         return doc;
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/documents',
       tag: 'documents',
@@ -32,8 +32,8 @@ export function documentRoutes(service: DocumentService): RouteDef[] {
         const p = page(service.list(query.outletId, decodeCursor(query.cursor), limit), limit);
         return { items: p.items.map((r) => documentToApi(r, false)), nextCursor: p.nextCursor };
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/documents/:id',
       tag: 'documents',
@@ -42,8 +42,8 @@ export function documentRoutes(service: DocumentService): RouteDef[] {
       status: 200,
       response: 'document',
       handler: ({ params }) => documentToApi(service.get(params.id), true),
-    },
-    {
+    }),
+    route({
       method: 'patch',
       path: '/v1/documents/:id',
       tag: 'documents',
@@ -57,8 +57,8 @@ export function documentRoutes(service: DocumentService): RouteDef[] {
         const { row, effects } = service.update(params.id, body);
         return Object.assign(documentToApi(row, true), ...effects.filter((e) => e && typeof e === 'object'));
       },
-    },
-    {
+    }),
+    route({
       method: 'delete',
       path: '/v1/documents/:id',
       tag: 'documents',
@@ -69,6 +69,6 @@ export function documentRoutes(service: DocumentService): RouteDef[] {
       response: null,
       errors: [409],
       handler: ({ params, query }) => service.delete(params.id, query.cascade === 'true'),
-    },
+    }),
   ];
 }

@@ -1,5 +1,6 @@
 // schema.org ClaimReview (JSON-LD) for a claim with a verdict: https://schema.org/ClaimReview.
 import type { AuditData } from '../audits/types.js';
+import type { ClaimReviewJsonLd } from '../generated/schema-types.js';
 import { rangeOf } from '../shared/partial-date.js';
 
 const ID_BASE = 'https://whosaid.dev/id/';
@@ -32,7 +33,7 @@ function byPublication(a: { publishedOn: string | null; id: number }, b: { publi
   return a.id - b.id;
 }
 
-export function claimReview(claim: { id: number; text: string }, verdict: Verdict, data: AuditData): Record<string, unknown> {
+export function claimReview(claim: { id: number; text: string }, verdict: Verdict, data: AuditData): ClaimReviewJsonLd {
   const links = data.claims.get(claim.id)?.links ?? [];
   const supporting = links.filter((l) => l.stance === 'supports').map((l) => l.statementId);
   // Where the claim is made; a claim nobody is recorded as making appears where it is discussed.
@@ -69,6 +70,7 @@ export function claimReview(claim: { id: number; text: string }, verdict: Verdic
     );
 
   const rating = RATINGS[verdict.rating] ?? { value: 3, name: verdict.rating };
+  // Absent members are left out rather than null; claimreview.schema.json (tested) holds the shape.
   return strip({
     '@context': 'https://schema.org',
     '@type': 'ClaimReview',
@@ -93,7 +95,7 @@ export function claimReview(claim: { id: number; text: string }, verdict: Verdic
       appearance,
       firstAppearance: appearance[0] ?? null,
     }),
-  });
+  }) as unknown as ClaimReviewJsonLd;
 }
 
 function strip(o: Record<string, unknown>): Record<string, unknown> {

@@ -1,10 +1,10 @@
-import { JsonSink } from '../audits/json-sink.js';
-import type { RouteDef } from '../http/route.js';
+import { route, type RouteDef } from '../http/route.js';
+import { streamJson, wantsFile } from '../http/stream.js';
 import type { ExportService } from './export-service.js';
 
 export function exportRoutes(service: ExportService): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/v1/exports/prov',
       tag: 'exports',
@@ -12,25 +12,18 @@ export function exportRoutes(service: ExportService): RouteDef[] {
       query: 'prov-query',
       status: 200,
       response: 'prov-document',
-      handler: async ({ query, res }) => {
+      handler: ({ query, res }) => {
         const name = query.documentId ? `document-${query.documentId}` : query.claimId ? `claim-${query.claimId}` : 'all';
         const body = query.documentId
           ? service.provForDocument(query.documentId)
           : query.claimId
             ? service.provForClaim(query.claimId)
             : null;
-        if (query.download === '1' || query.download === 'true') res.attachment(`whosaid-prov-${name}.json`);
-        if (body) return body;
-        res.type('application/json');
-        try {
-          await service.streamProv(new JsonSink(res));
-        } catch (err) {
-          if (!res.headersSent) throw err;
-          res.destroy(err as Error);
-        }
+        if (wantsFile(query)) res.attachment(`whosaid-prov-${name}.json`);
+        return body ?? streamJson(res, (sink) => service.streamProv(sink));
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/claims/:id/claimreview',
       tag: 'exports',
@@ -40,11 +33,7 @@ export function exportRoutes(service: ExportService): RouteDef[] {
       response: 'claim-review',
       produces: 'application/ld+json',
       errors: [409],
-      handler: ({ params, res }) => {
-        const review = service.claimReview(params.id);
-        res.type('application/ld+json');
-        return review;
-      },
-    },
+      handler: ({ params }) => service.claimReview(params.id),
+    }),
   ];
 }

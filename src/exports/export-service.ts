@@ -2,7 +2,8 @@
 // confidential actor field is ever selected).
 import type { AuditRepository } from '../audits/audit-repository.js';
 import { assemble, closeSnapshot, openSnapshot, type AuditService } from '../audits/audit-service.js';
-import type { JsonSink } from '../audits/json-sink.js';
+import type { ClaimReviewJsonLd, ProvDocument } from '../generated/schema-types.js';
+import type { JsonSink } from '../http/json-sink.js';
 import type { AuditData } from '../audits/types.js';
 import { HttpError, notFound } from '../http/problem.js';
 import { claimReview, type Verdict } from './claimreview.js';
@@ -36,17 +37,17 @@ export class ExportService {
     private readonly repo: AuditRepository,
   ) {}
 
-  provForDocument(id: number): Record<string, unknown> {
+  provForDocument(id: number): ProvDocument {
     if (!this.repo.document(id)) throw notFound('document', id);
     return this.provOf(this.audits.loadDocument(id));
   }
 
-  provForClaim(id: number): Record<string, unknown> {
+  provForClaim(id: number): ProvDocument {
     if (!this.repo.claim(id)) throw notFound('claim', id);
     return this.provOf(this.audits.loadClaim(id));
   }
 
-  private provOf(data: AuditData): Record<string, unknown> {
+  private provOf(data: AuditData): ProvDocument {
     const statements = data.inScope.statements;
     const hops = data.inScope.hops;
     const docIds = new Set<number>();
@@ -144,7 +145,7 @@ export class ExportService {
     return f;
   }
 
-  claimReview(id: number): Record<string, unknown> {
+  claimReview(id: number): ClaimReviewJsonLd {
     const claim = this.repo.claim(id);
     if (!claim) throw notFound('claim', id);
     if (!claim.verdict || claim.verdict === 'null') {

@@ -7,6 +7,7 @@
 // a derivation of that type). A document is a collection whose members are the hops that appeared in it,
 // attributed to its outlet. Confidential actor fields are never read, so never written.
 import type { AuditData, AuditHop } from '../audits/types.js';
+import type { ProvDocument } from '../generated/schema-types.js';
 
 export const PROV_PREFIXES = { whosaid: 'https://whosaid.dev/id/' };
 
@@ -124,8 +125,8 @@ function addHop(f: ProvFragment, data: AuditData, h: AuditHop): void {
 }
 
 /** A whole PROV-JSON document from one fragment (scoped exports, small enough to hold). */
-export function provDocument(f: ProvFragment): Record<string, unknown> {
-  const doc: Record<string, unknown> = { prefix: PROV_PREFIXES };
+export function provDocument(f: ProvFragment): ProvDocument {
+  const doc: ProvDocument = { prefix: PROV_PREFIXES };
   for (const s of SECTIONS) if (f[s].length > 0) doc[s] = Object.fromEntries(f[s]);
   return doc;
 }

@@ -2,7 +2,7 @@ import express, { type Express, type NextFunction, type Request, type RequestHan
 import type { Db } from '../db/database.js';
 import type { SchemaRegistry } from '../validation/ajv.js';
 import { HttpError } from './problem.js';
-import { accessOf, type RouteDef } from './route.js';
+import { ANSWERED, accessOf, type RouteDef } from './route.js';
 import { partValidator } from './validate.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
@@ -46,9 +46,13 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
       // A write is one transaction, recorded as made with the caller's key: if anything throws, nothing stays.
       const result = write ? opts.db.writeAs(req.viewer, () => route.handler(ctx)) : await route.handler(ctx);
       if (res.headersSent) return;
+      // A text body (response null, produces a text type) goes as it is; a schema'd body as JSON.
       if (route.produces && typeof result === 'string') res.type(route.produces).send(result);
-      else if (route.response === null || result === undefined) res.end();
-      else res.json(result);
+      else if (route.response === null || result === undefined || result === ANSWERED) res.end();
+      else {
+        if (route.produces) res.type(route.produces);
+        res.json(result);
+      }
     };
     if (body) app[route.method](route.path, gate, json, handle);
     else app[route.method](route.path, gate, handle);

@@ -1,9 +1,28 @@
 import type { Request, Response } from 'express';
-import type { Access } from '../access/roles.js';
+import type { SchemaTypes } from '../generated/schema-types.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-export interface RouteContext<P = any, Q = any, B = any> {
+/** What a route needs: nothing, a reading key (or open reads), a journalist, an editor, an admin. */
+export type Access = 'public' | 'read' | 'write' | 'editor' | 'admin';
+
+/** A schema in schemas/ (file name less .schema.json), as `npm run gen:types` maps it to its type. */
+export type SchemaName = keyof SchemaTypes;
+
+/** The type of a validated part: the named schema's, or (a part the route does not declare) `absent`. */
+type PartOf<N, Absent> = N extends SchemaName ? SchemaTypes[N] : Absent;
+
+/**
+ * A handler that wrote its response itself (a streamed body) returns this, so that the type of what
+ * a handler returns can otherwise be exactly its response schema's.
+ */
+export const ANSWERED: unique symbol = Symbol('answered');
+export type Answered = typeof ANSWERED;
+
+// A route with no response body (response: null) ends the response empty whatever its handler returns.
+type Reply<R> = R extends SchemaName ? SchemaTypes[R] | Answered : unknown;
+
+export interface RouteContext<P = unknown, Q = unknown, B = unknown> {
   params: P;
   query: Q;
   body: B;
@@ -13,28 +32,47 @@ export interface RouteContext<P = any, Q = any, B = any> {
 
 /**
  * One route, described once: Express mounts it, the validator checks it, OpenAPI documents it,
- * and the access matrix test walks it.
+ * and the access matrix test walks it. Declared through `route()`, which types the handler's
+ * params, query, body and return value from the schema names given here.
  */
-export interface RouteDef {
+export interface RouteSpec<P extends SchemaName | undefined, Q extends SchemaName | undefined, B extends SchemaName | undefined, R> {
   method: Method;
   /** Express syntax: /v1/actors/:id */
   path: string;
   summary: string;
   tag: string;
-  /** Schema names in schemas/ (file name less .schema.json). */
-  params?: string;
-  query?: string;
-  body?: string;
+  /** Schema names in schemas/. A route without `query` takes none (empty-query). */
+  params?: P;
+  query?: Q;
+  body?: B;
   /** Who may call it; default: GET needs a reading key, other methods a journalist's. */
   access?: Access;
   /** Status of success and the schema of its body (null: no body). */
   status: number;
-  response: string | null;
+  response: R;
   /** Content type of the success body, when not JSON. */
   produces?: string;
   /** Other statuses this route can answer with, beyond 400/401/403/404/429. */
   errors?: number[];
+  handler(
+    ctx: RouteContext<PartOf<P, undefined>, PartOf<Q, SchemaTypes['empty-query']>, PartOf<B, undefined>>,
+  ): Reply<R> | Promise<Reply<R>>;
+}
+
+/** A route as the app holds it, whatever its schemas: mountRoutes validates each part before the handler sees it. */
+export interface RouteDef
+  extends Omit<RouteSpec<SchemaName | undefined, SchemaName | undefined, SchemaName | undefined, SchemaName | null>, 'handler'> {
   handler(ctx: RouteContext): unknown;
+}
+
+/** Declares a route: the schema names it gives type its handler (routes stay data; this only checks them). */
+export function route<
+  R extends SchemaName | null,
+  P extends SchemaName | undefined = undefined,
+  Q extends SchemaName | undefined = undefined,
+  B extends SchemaName | undefined = undefined,
+>(spec: RouteSpec<P, Q, B, R>): RouteDef {
+  return spec;
 }
 
 export const openApiPath = (path: string) => path.replace(/:([A-Za-z]+)/g, '{$1}');

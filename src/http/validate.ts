@@ -1,16 +1,30 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { SchemaRegistry } from '../validation/ajv.js';
+import type { JsonSchema } from '../validation/schema-files.js';
 import { validationFailed, type FieldError } from './problem.js';
 
 type Part = FieldError['in'];
 
 const INTEGER = /^-?\d{1,16}$/;
 
+/** The parameters of the ajv errors this module words (ajv types them loosely, per keyword). */
+interface ErrorParams {
+  missingProperty?: string;
+  additionalProperty?: string;
+  unevaluatedProperty?: string;
+  allowedValues?: unknown[];
+  allowedValue?: unknown;
+  type?: unknown;
+  format?: string;
+  pattern?: string;
+  limit?: number;
+}
+
 /**
  * Query strings and path parameters arrive as strings; convert those the schema declares integer,
  * and leave everything else for the schema to judge.
  */
-function coerce(schemaProps: Record<string, any> | undefined, input: Record<string, unknown>): Record<string, unknown> {
+function coerce(schemaProps: Record<string, JsonSchema> | undefined, input: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input)) {
     const prop = schemaProps?.[k];
@@ -28,7 +42,7 @@ export function toFieldErrors(part: Part, errors: ErrorObject[] | null | undefin
     let pointer = e.instancePath;
     let message = e.message ?? 'is not valid';
     let expected: unknown;
-    const p = e.params as Record<string, any>;
+    const p: ErrorParams = e.params;
     switch (e.keyword) {
       case 'required':
         pointer += `/${p.missingProperty}`;
@@ -44,7 +58,7 @@ export function toFieldErrors(part: Part, errors: ErrorObject[] | null | undefin
         break;
       case 'enum':
         expected = p.allowedValues;
-        message = `must be one of: ${p.allowedValues.map(String).join(', ')}`;
+        message = `must be one of: ${(p.allowedValues ?? []).map(String).join(', ')}`;
         break;
       case 'const':
         expected = p.allowedValue;
@@ -82,7 +96,7 @@ export type PartValidator = (input: unknown) => unknown;
 /** Returns a function that validates (and for query/path, coerces) one part of a request, or throws 400. */
 export function partValidator(registry: SchemaRegistry, part: Part, schemaName: string): PartValidator {
   const validate: ValidateFunction = registry.validator(schemaName);
-  const props = registry.schemas.get(schemaName)?.properties as Record<string, any> | undefined;
+  const props = registry.schemas.get(schemaName)?.properties;
   return (input) => {
     const value = part === 'body' ? input : coerce(props, { ...(input as Record<string, unknown>) });
     if (!validate(value)) {

@@ -1,12 +1,12 @@
 import { requireRole } from '../access/roles.js';
-import type { RouteDef } from '../http/route.js';
+import { route, type RouteDef } from '../http/route.js';
 import type { LogService } from './log-service.js';
 
 export const CHECKPOINT_TYPE = 'text/plain; charset=utf-8';
 
 export function logRoutes(service: LogService): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/v1/log/checkpoint',
       tag: 'access',
@@ -15,8 +15,8 @@ export function logRoutes(service: LogService): RouteDef[] {
       response: null,
       produces: CHECKPOINT_TYPE,
       handler: () => service.checkpoint().note,
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/log/key',
       tag: 'access',
@@ -25,8 +25,8 @@ export function logRoutes(service: LogService): RouteDef[] {
       response: null,
       produces: CHECKPOINT_TYPE,
       handler: () => `${service.signer.verifierKey}\n`,
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/log/inclusion',
       tag: 'access',
@@ -39,8 +39,8 @@ export function logRoutes(service: LogService): RouteDef[] {
         if (service.recordTypeOf(query.seq) === 'key') requireRole(req.viewer, 'admin', 'A proof for a key change record');
         return service.inclusion(query.seq, query.treeSize);
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/log/consistency',
       tag: 'access',
@@ -50,6 +50,6 @@ export function logRoutes(service: LogService): RouteDef[] {
       response: 'log-consistency',
       errors: [422],
       handler: ({ query }) => service.consistency(query.from, query.to),
-    },
+    }),
   ];
 }

@@ -22,10 +22,10 @@ function componentName(file: string, pointer: string): string {
   return m ? `${file}.${m[1]}${m[2] ? '#' + m[2] : ''}` : `${file}${pointer ? '#' + pointer : ''}`;
 }
 
-function rewriteRefs(node: any, self: string): any {
+function rewriteRefs(node: unknown, self: string): unknown {
   if (Array.isArray(node)) return node.map((n) => rewriteRefs(n, self));
   if (!node || typeof node !== 'object') return node;
-  const out: any = {};
+  const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) {
     if (k === '$id' || k === '$schema' || k === '$defs') continue;
     if (k === '$ref' && typeof v === 'string') {
@@ -45,7 +45,7 @@ function allComponents(schemas: Map<string, JsonSchema>): Record<string, unknown
   const out: Record<string, unknown> = {};
   for (const [name, schema] of schemas) {
     out[name] = rewriteRefs(schema, name);
-    for (const [def, sub] of Object.entries<any>(schema.$defs ?? {})) out[`${name}.${def}`] = rewriteRefs(sub, name);
+    for (const [def, sub] of Object.entries(schema.$defs ?? {})) out[`${name}.${def}`] = rewriteRefs(sub, name);
   }
   return out;
 }
@@ -78,7 +78,7 @@ function parameters(schemas: Map<string, JsonSchema>, name: string | undefined, 
   if (!name) return [];
   const s = schemas.get(name)!;
   const required = new Set<string>(s.required ?? []);
-  return Object.entries<any>(s.properties ?? {}).map(([pname, schema]) => ({
+  return Object.entries(s.properties ?? {}).map(([pname, schema]) => ({
     name: pname,
     in: where,
     required: where === 'path' || required.has(pname),

@@ -6,6 +6,10 @@ import type { HopRow, ProvenanceRepository } from './provenance-repository.js';
 export class ProvenanceService {
   constructor(private readonly repo: ProvenanceRepository) {}
 
+  forStatement(statement: StatementRow): Provenance {
+    return this.forStatements([statement]).get(statement.id)!;
+  }
+
   /** Provenance of several statements at once: three queries whatever the number of statements and hops. */
   forStatements(statements: StatementRow[]): Map<number, Provenance> {
     const hops = this.repo.hops(statements.map((s) => s.id));

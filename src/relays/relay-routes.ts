@@ -1,9 +1,9 @@
-import type { RouteDef } from '../http/route.js';
+import { route, type RouteDef } from '../http/route.js';
 import { relayToApi, type RelayService } from './relay-service.js';
 
 export function relayRoutes(service: RelayService): RouteDef[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/v1/statements/:id/relays',
       tag: 'relays',
@@ -18,8 +18,8 @@ export function relayRoutes(service: RelayService): RouteDef[] {
         res.location(`/v1/relays/${relay.id}`);
         return relay;
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/relays/:id',
       tag: 'relays',
@@ -28,8 +28,8 @@ export function relayRoutes(service: RelayService): RouteDef[] {
       status: 200,
       response: 'relay',
       handler: ({ params }) => relayToApi(service.get(params.id)),
-    },
-    {
+    }),
+    route({
       method: 'patch',
       path: '/v1/relays/:id',
       tag: 'relays',
@@ -40,8 +40,8 @@ export function relayRoutes(service: RelayService): RouteDef[] {
       response: 'relay',
       errors: [409, 422],
       handler: ({ params, body }) => relayToApi(service.update(params.id, body)),
-    },
-    {
+    }),
+    route({
       method: 'delete',
       path: '/v1/relays/:id',
       tag: 'relays',
@@ -52,6 +52,6 @@ export function relayRoutes(service: RelayService): RouteDef[] {
       response: null,
       errors: [409],
       handler: ({ params, query }) => service.delete(params.id, query.cascade === 'true'),
-    },
+    }),
   ];
 }

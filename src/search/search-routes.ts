@@ -1,9 +1,9 @@
-import type { RouteDef } from '../http/route.js';
+import { route, type RouteDef } from '../http/route.js';
 import type { SearchService } from './search-service.js';
 
 export function searchRoutes(service: SearchService): RouteDef[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/v1/search',
       tag: 'search',
@@ -13,6 +13,6 @@ export function searchRoutes(service: SearchService): RouteDef[] {
       status: 200,
       response: 'search-results',
       handler: ({ query }) => service.search(query),
-    },
+    }),
   ];
 }

@@ -1,12 +1,11 @@
-import type { RouteDef } from '../http/route.js';
+import { route, type RouteDef } from '../http/route.js';
 import { decodeCursor, page } from '../http/cursor.js';
 import { rangeOf } from '../shared/partial-date.js';
-import type { ProvenanceService } from '../provenance/provenance-service.js';
 import { statementToApi, type StatementService } from './statement-service.js';
 
-export function statementRoutes(service: StatementService, provenance: ProvenanceService): RouteDef[] {
+export function statementRoutes(service: StatementService): RouteDef[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/v1/statements',
       tag: 'statements',
@@ -20,8 +19,8 @@ export function statementRoutes(service: StatementService, provenance: Provenanc
         res.location(`/v1/statements/${s.id}`);
         return s;
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/statements',
       tag: 'statements',
@@ -35,8 +34,8 @@ export function statementRoutes(service: StatementService, provenance: Provenanc
         const p = page(service.list(filter, decodeCursor(query.cursor), limit), limit);
         return { items: p.items.map(statementToApi), nextCursor: p.nextCursor };
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/statements/:id',
       tag: 'statements',
@@ -45,8 +44,8 @@ export function statementRoutes(service: StatementService, provenance: Provenanc
       status: 200,
       response: 'statement',
       handler: ({ params }) => service.getWithClaims(params.id),
-    },
-    {
+    }),
+    route({
       method: 'patch',
       path: '/v1/statements/:id',
       tag: 'statements',
@@ -57,8 +56,8 @@ export function statementRoutes(service: StatementService, provenance: Provenanc
       response: 'statement',
       errors: [422],
       handler: ({ params, body }) => statementToApi(service.update(params.id, body)),
-    },
-    {
+    }),
+    route({
       method: 'delete',
       path: '/v1/statements/:id',
       tag: 'statements',
@@ -69,16 +68,6 @@ export function statementRoutes(service: StatementService, provenance: Provenanc
       response: null,
       errors: [409],
       handler: ({ params, query }) => service.delete(params.id, query.cascade === 'true'),
-    },
-    {
-      method: 'get',
-      path: '/v1/statements/:id/provenance',
-      tag: 'statements',
-      summary: 'The speaker, then the tree of hops to every document',
-      params: 'id-params',
-      status: 200,
-      response: 'provenance',
-      handler: ({ params }) => provenance.forStatements([service.get(params.id)]).get(params.id),
-    },
+    }),
   ];
 }

@@ -3,6 +3,7 @@
 // TextPositionSelector (code points, as ours) and whose bodies name the speaker and identify the
 // statement. Tags go in an AnnotationCollection, paged; the first page is embedded in it.
 import type { DocumentRow } from '../documents/document-repository.js';
+import type { AnnotationCollection, AnnotationPage, WebAnnotation } from '../generated/schema-types.js';
 import type { TagView } from './tag-repository.js';
 
 export const ANNO_CONTEXT = 'http://www.w3.org/ns/anno.jsonld';
@@ -34,15 +35,14 @@ function speakerLabel(t: TagView): string {
   return t.speaker_name ?? t.speaker_description ?? `actor ${t.speaker_id}`;
 }
 
-export function tagToAnnotation(t: TagView, iris: Iris): Record<string, unknown> {
+export function tagToAnnotation(t: TagView, iris: Iris): WebAnnotation {
   const quote: Record<string, unknown> = { type: 'TextQuoteSelector', exact: t.exact };
   if (t.prefix) quote.prefix = t.prefix;
   if (t.suffix) quote.suffix = t.suffix;
-  const target: Record<string, unknown> = { type: 'SpecificResource', source: iris.document(t.document_id) };
+  const target: WebAnnotation['target'] = { type: 'SpecificResource', source: iris.document(t.document_id), selector: [quote] };
   if (t.start === null || t.end === null) {
     // Orphaned: the position is gone, and selectors must all describe the same segment. The quote
     // is what the body held between these times.
-    target.selector = [quote];
     target.state = { type: 'TimeState', sourceDateStart: t.anchored_at, sourceDateEnd: t.modified_at };
   } else {
     target.selector = [quote, { type: 'TextPositionSelector', start: t.start, end: t.end }];
@@ -74,14 +74,14 @@ function label(doc: DocumentRow): string {
   return `Statements tagged in “${doc.title}”`;
 }
 
-function pageItems(tags: TagView[], page: number, size: number, iris: Iris) {
+function pageItems(tags: TagView[], page: number, size: number, iris: Iris): WebAnnotation[] {
   return tags.slice(page * size, (page + 1) * size).map((t) => tagToAnnotation(t, iris));
 }
 
 /** The AnnotationCollection of a document's tags (text order, orphans last), first page embedded. */
-export function annotationCollection(doc: DocumentRow, tags: TagView[], iris: Iris, size = ANNOTATION_PAGE_SIZE): Record<string, unknown> {
+export function annotationCollection(doc: DocumentRow, tags: TagView[], iris: Iris, size = ANNOTATION_PAGE_SIZE): AnnotationCollection {
   const pages = Math.ceil(tags.length / size);
-  const out: Record<string, unknown> = {
+  const out: AnnotationCollection = {
     '@context': ANNO_CONTEXT,
     id: iris.annotations(doc.id),
     type: 'AnnotationCollection',
@@ -90,10 +90,13 @@ export function annotationCollection(doc: DocumentRow, tags: TagView[], iris: Ir
   };
   if (tags.length > 0) {
     out.modified = tags.reduce((m, t) => (t.modified_at > m ? t.modified_at : m), tags[0].modified_at);
-    const first: Record<string, unknown> = { id: iris.annotations(doc.id, 0), type: 'AnnotationPage', startIndex: 0 };
-    if (pages > 1) first.next = iris.annotations(doc.id, 1);
-    first.items = pageItems(tags, 0, size, iris);
-    out.first = first;
+    out.first = {
+      id: iris.annotations(doc.id, 0),
+      type: 'AnnotationPage',
+      startIndex: 0,
+      ...(pages > 1 ? { next: iris.annotations(doc.id, 1) } : {}),
+      items: pageItems(tags, 0, size, iris),
+    } satisfies AnnotationPage;
     out.last = iris.annotations(doc.id, pages - 1);
   }
   return out;
@@ -106,11 +109,11 @@ export function annotationPage(
   page: number,
   iris: Iris,
   size = ANNOTATION_PAGE_SIZE,
-): Record<string, unknown> | null {
+): AnnotationCollection | null {
   const pages = Math.ceil(tags.length / size);
   // An empty collection still answers for its first page, with no items.
   if (page >= Math.max(pages, 1)) return null;
-  const out: Record<string, unknown> = {
+  const out: AnnotationCollection = {
     '@context': ANNO_CONTEXT,
     id: iris.annotations(doc.id, page),
     type: 'AnnotationPage',

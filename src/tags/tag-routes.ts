@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { RouteDef } from '../http/route.js';
+import { route, type RouteDef } from '../http/route.js';
 import { notFound } from '../http/problem.js';
 import type { DocumentService } from '../documents/document-service.js';
 import { ANNO_MEDIA_TYPE, annotationCollection, annotationPage, irisFrom } from './annotations.js';
@@ -13,7 +13,7 @@ import { tagToApi, type TagService } from './tag-service.js';
 export function tagRoutes(service: TagService, documents: DocumentService, publicUrl?: string): RouteDef[] {
   const baseOf = (req: Request) => publicUrl || `${req.protocol}://${req.get('host') ?? 'localhost'}`;
   return [
-    {
+    route({
       method: 'post',
       path: '/v1/documents/:id/tags',
       tag: 'tags',
@@ -29,8 +29,8 @@ export function tagRoutes(service: TagService, documents: DocumentService, publi
         res.location(`/v1/tags/${tag.id}`);
         return tag;
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/documents/:id/tags',
       tag: 'tags',
@@ -40,8 +40,8 @@ export function tagRoutes(service: TagService, documents: DocumentService, publi
       status: 200,
       response: 'tag-list',
       handler: ({ params, query }) => service.list(params.id, query.status),
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/tags/:id',
       tag: 'tags',
@@ -50,8 +50,8 @@ export function tagRoutes(service: TagService, documents: DocumentService, publi
       status: 200,
       response: 'tag',
       handler: ({ params }) => tagToApi(service.get(params.id)),
-    },
-    {
+    }),
+    route({
       method: 'patch',
       path: '/v1/tags/:id',
       tag: 'tags',
@@ -63,8 +63,8 @@ export function tagRoutes(service: TagService, documents: DocumentService, publi
       response: 'tag',
       errors: [409, 422],
       handler: ({ params, body }) => service.repair(params.id, body),
-    },
-    {
+    }),
+    route({
       method: 'delete',
       path: '/v1/tags/:id',
       tag: 'tags',
@@ -73,8 +73,8 @@ export function tagRoutes(service: TagService, documents: DocumentService, publi
       status: 204,
       response: null,
       handler: ({ params }) => service.delete(params.id),
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/v1/documents/:id/annotations',
       tag: 'tags',
@@ -89,11 +89,11 @@ export function tagRoutes(service: TagService, documents: DocumentService, publi
         const doc = documents.get(params.id);
         const tags = service.views(doc.id);
         const iris = irisFrom(baseOf(req));
-        if (query.page === undefined) return JSON.stringify(annotationCollection(doc, tags, iris));
+        if (query.page === undefined) return annotationCollection(doc, tags, iris);
         const page = annotationPage(doc, tags, query.page, iris);
         if (!page) throw notFound('annotation page', `${query.page} of document ${doc.id}`);
-        return JSON.stringify(page);
+        return page;
       },
-    },
+    }),
   ];
 }

@@ -4,7 +4,20 @@ import { projectFile } from '../shared/project-files.js';
 export const SCHEMA_BASE = 'https://whosaid.dev/schemas/';
 export const schemaDir = projectFile('schemas/');
 
-export type JsonSchema = Record<string, any>;
+/** A schema as read from its file: the keywords this code reads, typed; any other keyword, unknown. */
+export interface JsonSchema {
+  $id?: string;
+  $schema?: string;
+  $ref?: string;
+  title?: string;
+  description?: string;
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  enum?: unknown[];
+  $defs?: Record<string, JsonSchema>;
+  [keyword: string]: unknown;
+}
 
 /** Every schema file, keyed by short name (file name less `.schema.json`), plus the derived patch schemas. */
 export function loadSchemas(): Map<string, JsonSchema> {

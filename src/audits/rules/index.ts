@@ -14,7 +14,7 @@ function isRule(value: unknown): value is Rule {
 
 /** The rule ids of the report schema's enum, in catalogue order. */
 export function schemaRuleIds(): AuditRuleId[] {
-  return loadSchemas().get('audit-report')!.$defs.ruleId.enum;
+  return loadSchemas().get('audit-report')!.$defs!.ruleId.enum as AuditRuleId[];
 }
 
 async function discover(): Promise<Rule[]> {

@@ -1,0 +1,18 @@
+import { route, type RouteDef } from '../http/route.js';
+import type { StatementService } from '../statements/statement-service.js';
+import type { ProvenanceService } from './provenance-service.js';
+
+export function provenanceRoutes(service: ProvenanceService, statements: StatementService): RouteDef[] {
+  return [
+    route({
+      method: 'get',
+      path: '/v1/statements/:id/provenance',
+      tag: 'statements',
+      summary: 'The speaker, then the tree of hops to every document',
+      params: 'id-params',
+      status: 200,
+      response: 'provenance',
+      handler: ({ params }) => service.forStatement(statements.get(params.id)),
+    }),
+  ];
+}
