@@ -1,9 +1,9 @@
-import type { RouteDef } from '../http/route.js';
+import { route, type RouteDef } from '../http/route.js';
 import { extractAttributions } from './extract.js';
 
 export function attributionRoutes(): RouteDef[] {
   return [
-    {
+    route({
       method: 'post',
       path: '/v1/attributions/extract',
       tag: 'attributions',
@@ -14,6 +14,6 @@ export function attributionRoutes(): RouteDef[] {
       status: 200,
       response: 'attribution-extraction',
       handler: ({ body }) => ({ attributions: extractAttributions(body.text) }),
-    },
+    }),
   ];
 }

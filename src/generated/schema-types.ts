@@ -2473,6 +2473,9 @@ export interface SchemaTypes {
   "annotation-collection": AnnotationCollection;
   "annotation-query": AnnotationQuery;
   "api-key": ApiKey;
+  "attribution-extract-request": AttributionExtractRequest;
+  "attribution-extraction": AttributionExtraction;
+  "attribution": Attribution;
   "audit-query": AuditQuery;
   "audit-report": AuditReport;
   "audit-verification": AuditVerification;
