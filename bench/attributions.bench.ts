@@ -9,7 +9,7 @@
 //   articles per split (spread over publishers). An article with two annotators is scored against each
 //   annotation, its counts entering once per annotator. Tune on train; report dev.
 // Speed: p50/p95 of extracting an 800-word article built from the own set's paragraphs, against the NLP
-// library's own reading of the same text (its tokens, sentences, tags and entities: what the engine builds on),
+// library's own reading of the same text (wink-nlp's sentences, tokens and tags: what the engine builds on),
 // measured call by call in interleaved rounds; medians over rounds. Target: p95 < 50 ms.
 // `--errors=N` prints N missed and N spurious spans per type with their context (for tuning on train).
 import { existsSync } from 'node:fs';
@@ -20,29 +20,19 @@ import { type GoldDocument, loadOwnSet, loadPolnearSplit } from './attributions/
 import { collectErrors, type ErrorItem, printErrors } from './attributions/errors.js';
 import { addScores, emptyScores, prf, SPAN_TYPES, type Scores, scoreDocument } from './attributions/metrics.js';
 import { naiveExtract } from './attributions/naive.js';
+import winkNLP from 'wink-nlp';
+import model from 'wink-eng-lite-web-model';
+import { extractAttributions } from '../src/attributions/extract.js';
 
 type Extract = (text: string) => ScoredAttribution[];
 
 // Beside the checkout, as for the conformance suite; `--polnear=DIR` or WHOSAID_POLNEAR_DIR for another place (a worktree).
 const POLNEAR_DEFAULT = fileURLToPath(new URL('../../shared/corpora/polnear/', import.meta.url));
 
-async function loadEngine(which: string | undefined): Promise<{ label: string; extract: Extract }> {
+function loadEngine(which: string | undefined): { label: string; extract: Extract } {
   if (which === 'naive')
     return { label: 'naive quote-and-said finder (bench/attributions/naive.ts), NOT the engine', extract: naiveExtract };
-  // A computed specifier: the bench type-checks and runs (with a clear message) on a branch without the engine.
-  const spec = new URL('../src/attributions/extract.js', import.meta.url).href;
-  try {
-    const mod = (await import(spec)) as { extractAttributions?: Extract };
-    if (typeof mod.extractAttributions !== 'function') throw new Error('src/attributions/extract.ts exports no extractAttributions');
-    return { label: 'extractAttributions (src/attributions/extract.ts)', extract: mod.extractAttributions };
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') {
-      throw new Error(
-        'the attribution engine (src/attributions/extract.ts) is not on this branch; `--engine=naive` scores the naive finder',
-      );
-    }
-    throw e;
-  }
+  return { label: 'extractAttributions (src/attributions/extract.ts)', extract: extractAttributions };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -102,24 +92,19 @@ export function article800(docs: GoldDocument[]): string {
   return out.join('\n\n');
 }
 
-async function loadBaseline(): Promise<{ label: string; read: (text: string) => unknown }> {
-  try {
-    const winkNLP = ((await import('wink-nlp' as string)) as { default: (model: unknown) => { readDoc: (t: string) => unknown } }).default;
-    const model = ((await import('wink-eng-lite-web-model' as string)) as { default: unknown }).default;
-    const nlp = winkNLP(model);
-    return { label: "wink-nlp's readDoc (tokens, sentences, POS, entities)", read: (t) => nlp.readDoc(t) };
-  } catch {
-    return {
-      label: 'whitespace and sentence split (wink-nlp is not installed on this branch)',
-      read: (t) => t.split(/(?<=[.!?])\s+/).map((s) => s.split(/\s+/)),
-    };
-  }
+/** What the engine builds on: wink-nlp reading the text with the engine's pipeline (sentences, tokens, tags). */
+function winkBaseline(): { label: string; read: (text: string) => unknown } {
+  const nlp = winkNLP(model, ['sbd', 'pos']);
+  return {
+    label: "wink-nlp's readDoc with the engine's pipeline (sentences, tokens, POS tags)",
+    read: (t) => nlp.readDoc(t).tokens().out(nlp.its.pos),
+  };
 }
 
 async function speed(docs: GoldDocument[], extract: Extract, rounds: number, calls: number): Promise<void> {
   const text = article800(docs);
   const words = text.split(/\s+/).filter(Boolean).length;
-  const baseline = await loadBaseline();
+  const baseline = winkBaseline();
   for (let i = 0; i < 5; i++) {
     extract(text);
     baseline.read(text);
@@ -156,7 +141,7 @@ async function speed(docs: GoldDocument[], extract: Extract, rounds: number, cal
 }
 
 export async function run(args: Record<string, string>): Promise<void> {
-  const engine = await loadEngine(args.engine);
+  const engine = loadEngine(args.engine);
   const errors = Number(args.errors ?? 0);
   const limit = args.limit ? Number(args.limit) : undefined;
   const sets = (args.set ?? 'own,polnear').split(',');
