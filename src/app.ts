@@ -57,6 +57,8 @@ import { SearchRepository } from './search/search-repository.js';
 import { SearchService } from './search/search-service.js';
 import { searchRoutes } from './search/search-routes.js';
 import { attributionRoutes } from './attributions/attribution-routes.js';
+import { SuggestionRepository } from './attributions/suggestion-repository.js';
+import { SuggestionService } from './attributions/suggestion-service.js';
 
 export const VERSION = '0.1.0';
 
@@ -106,6 +108,7 @@ export interface Services {
   exports: ExportService;
   tags: TagService;
   search: SearchService;
+  suggestions: SuggestionService;
   log: LogService;
 }
 
@@ -129,9 +132,26 @@ export function createServices(db: Db, registry: SchemaRegistry, signer: LogSign
   const tags = new TagService(new TagRepository(db), { documents, statements, actors, relays });
   const bundles = new BundleService(new BundleRepository(db), { actors, documents, statements, relays, claims, tags });
   const search = new SearchService(new SearchRepository(db), provenance);
+  const suggestions = new SuggestionService(new SuggestionRepository(db), { documents, search, bundles });
   // A body edit re-anchors the document's tags in the same transaction; the PATCH response reports them.
   documents.onBodyChange((id, oldBody, newBody) => tags.reanchorDocument(id, oldBody, newBody));
-  return { actors, statements, relays, documents, claims, provenance, bundles, keys, changes, audits, exports, tags, search, log };
+  return {
+    actors,
+    statements,
+    relays,
+    documents,
+    claims,
+    provenance,
+    bundles,
+    keys,
+    changes,
+    audits,
+    exports,
+    tags,
+    search,
+    suggestions,
+    log,
+  };
 }
 
 export function buildRoutes(services: Services, publicUrl?: string): RouteDef[] {
@@ -150,7 +170,7 @@ export function buildRoutes(services: Services, publicUrl?: string): RouteDef[] 
     ...exportRoutes(services.exports),
     ...tagRoutes(services.tags, services.documents, publicUrl),
     ...searchRoutes(services.search),
-    ...attributionRoutes(),
+    ...attributionRoutes(services.suggestions),
   ];
 }
 

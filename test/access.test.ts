@@ -68,6 +68,8 @@ const MATRIX: Record<string, Need> = {
   'get /v1/documents/:id/annotations': 'reader',
   'get /v1/search': 'reader',
   'post /v1/attributions/extract': 'reader',
+  'post /v1/documents/:id/suggestions': 'reader',
+  'post /v1/documents/:id/suggestions/accept': 'journalist',
 };
 
 const RANK: Record<Need, number> = { public: 0, reader: 1, journalist: 2, editor: 3, admin: 4 };

@@ -40,6 +40,45 @@ export type AttributionTextForm = "quote" | "paraphrase" | "mixed";
  */
 export type CueHedge = "stated_as_fact" | "said" | "reported" | "claimed" | "alleged" | "denied" | null;
 /**
+ * new: nothing like it is recorded; matches: its statement or speaker matches existing records (accepting links to them); tagged: a tag on this document already covers the span (accepting it adds nothing, unless these suggestions made that tag).
+ */
+export type SuggestionStatus = "new" | "matches" | "tagged";
+/**
+ * quote: verbatim words; paraphrase: the speaker's meaning in other words.
+ *
+ * This interface was referenced by `Common`'s JSON-Schema
+ * via the `definition` "textForm".
+ */
+export type TextForm = "quote" | "paraphrase";
+/**
+ * This interface was referenced by `Common`'s JSON-Schema
+ * via the `definition` "statementKind".
+ */
+export type StatementKind =
+  | "assertion"
+  | "denial"
+  | "no_comment"
+  | "claim_of_responsibility"
+  | "accusation"
+  | "warning"
+  | "confirmation"
+  | "opinion"
+  | "characterisation"
+  | "attack"
+  | "other";
+/**
+ * How firmly the hop attributes what it relays, from none (stated as fact) to the most distancing (alleged).
+ *
+ * This interface was referenced by `Common`'s JSON-Schema
+ * via the `definition` "hedge".
+ */
+export type Hedge = "stated_as_fact" | "said" | "reported" | "claimed" | "alleged";
+/**
+ * This interface was referenced by `Common`'s JSON-Schema
+ * via the `definition` "relayMode".
+ */
+export type RelayMode = "verbatim" | "paraphrase" | "translation" | "summary";
+/**
  * This interface was referenced by `AuditReport`'s JSON-Schema
  * via the `definition` "ruleId".
  */
@@ -96,29 +135,6 @@ export type PartialDate = string | null;
  */
 export type LanguageTag = string | null;
 /**
- * quote: verbatim words; paraphrase: the speaker's meaning in other words.
- *
- * This interface was referenced by `Common`'s JSON-Schema
- * via the `definition` "textForm".
- */
-export type TextForm = "quote" | "paraphrase";
-/**
- * This interface was referenced by `Common`'s JSON-Schema
- * via the `definition` "statementKind".
- */
-export type StatementKind =
-  | "assertion"
-  | "denial"
-  | "no_comment"
-  | "claim_of_responsibility"
-  | "accusation"
-  | "warning"
-  | "confirmation"
-  | "opinion"
-  | "characterisation"
-  | "attack"
-  | "other";
-/**
  * This interface was referenced by `Common`'s JSON-Schema
  * via the `definition` "medium".
  */
@@ -141,18 +157,6 @@ export type Medium =
  * via the `definition` "circumstance".
  */
 export type Circumstance = "in_custody" | "under_interrogation" | "own_channel" | "state_media";
-/**
- * This interface was referenced by `Common`'s JSON-Schema
- * via the `definition` "relayMode".
- */
-export type RelayMode = "verbatim" | "paraphrase" | "translation" | "summary";
-/**
- * How firmly the hop attributes what it relays, from none (stated as fact) to the most distancing (alleged).
- *
- * This interface was referenced by `Common`'s JSON-Schema
- * via the `definition` "hedge".
- */
-export type Hedge = "stated_as_fact" | "said" | "reported" | "claimed" | "alleged";
 /**
  * This interface was referenced by `Common`'s JSON-Schema
  * via the `definition` "verdictRating".
@@ -231,6 +235,18 @@ export type IdOrNull3 = number | null;
  */
 export type Id7 = number;
 /**
+ * How firmly the hop attributes what it relays, from none (stated as fact) to the most distancing (alleged).
+ */
+export type Hedge1 = "stated_as_fact" | "said" | "reported" | "claimed" | "alleged";
+/**
+ * An existing actor to use as the speaker instead of the proposal.
+ */
+export type Id8 = number;
+/**
+ * An existing statement to tag instead of a new one.
+ */
+export type Id9 = number;
+/**
  * Marks a span of the document's body as a statement appearing there, and records the hop that this document is (relayed by the document's outlet, via viaRelayId or first-hand). Give an existing statement (statementId) or describe a new one (statement).
  *
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
@@ -243,7 +259,7 @@ export type TagCreate1 = {
 /**
  * An existing statement.
  */
-export type Id8 = number;
+export type Id10 = number;
 /**
  * The earlier hop of the same statement this document had it from (for instance the Reuters hop); null or absent: first-hand from the speaker. Used when tagging creates the hop; if the hop exists, it must agree.
  */
@@ -255,7 +271,7 @@ export type TagStatus1 = "anchored" | "moved" | "fuzzy" | "orphaned";
 /**
  * The hop this document is for the statement.
  */
-export type Id9 = number;
+export type Id11 = number;
 /**
  * Repairs a tag that a body edit left moved, fuzzy or orphaned: re-anchor it at a span of the current body (selector, as when tagging), or accept the text it was matched to (accept: true, for a fuzzy or moved tag). Either way the tag becomes anchored with score 1, and the text now at the span becomes its quote, which later edits are measured against.
  *
@@ -273,7 +289,7 @@ export type IdOrNull5 = number | null;
 /**
  * Who passed it on: an outlet or a person.
  */
-export type Id10 = number;
+export type Id12 = number;
 /**
  * The earlier hop of the same statement this one took it from.
  */
@@ -607,6 +623,103 @@ export interface AttributionSpeaker {
 export interface AttributionHop {
   name: string;
   cue: TextSpan | null;
+}
+/**
+ * What the engine reads in a stored document's body, matched against the records: per attribution, the tag, statement, speaker and hops it proposes, and what already exists. Accept a subset with POST /v1/documents/{id}/suggestions/accept.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "attribution-suggestions".
+ */
+export interface AttributionSuggestions {
+  documentId: Id;
+  suggestions: AttributionSuggestion[];
+}
+/**
+ * This interface was referenced by `AttributionSuggestions`'s JSON-Schema
+ * via the `definition` "suggestion".
+ */
+export interface AttributionSuggestion {
+  /**
+   * Stable while the body is unchanged; what accept takes.
+   */
+  id: string;
+  status: SuggestionStatus;
+  confidence: number;
+  attribution: Attribution;
+  tag: SuggestedTag;
+  statement: SuggestedStatement;
+  speaker: SuggestedActor;
+  /**
+   * The statement's way to this document, nearest the speaker first; the last hop is this document's own, relayed by its outlet.
+   */
+  hops: SuggestedHop[];
+}
+export interface SuggestedTag {
+  selector: SuggestedSelector;
+  existingTagId: IdOrNull1;
+}
+/**
+ * The span to tag (the content without its quotation marks), as code points of the body.
+ */
+export interface SuggestedSelector {
+  start: number;
+  end: number;
+  exact: string;
+}
+export interface SuggestedStatement {
+  proposed: {
+    text: string;
+    textForm: TextForm;
+    kind: StatementKind;
+  };
+  /**
+   * An existing statement with the same words (found through search); null when none.
+   */
+  match: null | {
+    id: Id;
+    text: string;
+    score: number;
+  };
+}
+/**
+ * This interface was referenced by `AttributionSuggestions`'s JSON-Schema
+ * via the `definition` "suggestedActor".
+ */
+export interface SuggestedActor {
+  proposed: ProposedActor;
+  /**
+   * The existing actor this is taken to be (used on accept when score ≥ 0.75, else a new actor is created); null when none.
+   */
+  match: null | ActorMatch;
+}
+export interface ProposedActor {
+  kind: ActorKind;
+  identityStatus: IdentityStatus;
+  name?: string;
+  description?: string;
+}
+export interface ActorMatch {
+  id: Id;
+  name: string | null;
+  description: string | null;
+  identityStatus: IdentityStatus;
+  score: number;
+  /**
+   * What matched.
+   */
+  by: "name" | "description" | "acting-for" | "accepted";
+}
+export interface SuggestedHop {
+  relayedBy: SuggestedActor;
+  /**
+   * This interface was referenced by `Common`'s JSON-Schema
+   * via the `definition` "optionalShortText".
+   */
+  cue: string | null;
+  hedge: Hedge;
+  mode: RelayMode;
+  firstHand: boolean;
+  inThisDocument: boolean;
 }
 /**
  * Options of an audit report.
@@ -2162,9 +2275,48 @@ export interface StatementList {
   items: Statement[];
   nextCursor: string | null;
 }
+/**
+ * What accepting wrote: the bundle result (each record created, updated or already there), and the suggestions left out because another tag already covers them.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "suggestion-accept-result".
+ */
+export interface SuggestionAcceptResult {
+  documentId: Id;
+  accepted: string[];
+  skipped: {
+    id: string;
+    reason: string;
+  }[];
+  result: BundleResult;
+}
+/**
+ * The suggestions to write, by id, each optionally corrected by the journalist. All are written in one transaction through the bundle path; accepting the same set again creates nothing new.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "suggestion-accept".
+ */
+export interface SuggestionAccept {
+  /**
+   * @minItems 1
+   * @maxItems 1000
+   */
+  accept: [SuggestionChoice, ...SuggestionChoice[]];
+}
+export interface SuggestionChoice {
+  id: string;
+  /**
+   * The cue of this document's hop, as the journalist words it.
+   */
+  cue?: string;
+  hedge?: Hedge1;
+  kind?: StatementKind;
+  speakerId?: Id8;
+  statementId?: Id9;
+}
 export interface TagCreate2 {
   selector: TagSelectorInput;
-  statementId?: Id8;
+  statementId?: Id10;
   statement?: TagStatementInput;
   viaRelayId?: IdOrNull4;
   hop?: TagHopInput;
@@ -2257,7 +2409,7 @@ export interface Tag {
   id: Id;
   documentId: Id;
   statementId: Id;
-  relayId: Id9;
+  relayId: Id11;
   status: TagStatus;
   /**
    * Similarity of the text at the span to the quote: 1 when equal, 0 when orphaned.
@@ -2424,7 +2576,7 @@ export interface RelayPatch {
   cue?: string | null;
   hedge?: Hedge;
   relayedOn?: PartialDate;
-  relayedById?: Id10;
+  relayedById?: Id12;
   viaRelayId?: IdOrNull6;
   documentId?: IdOrNull1;
 }
