@@ -2627,6 +2627,7 @@ export interface SchemaTypes {
   "api-key": ApiKey;
   "attribution-extract-request": AttributionExtractRequest;
   "attribution-extraction": AttributionExtraction;
+  "attribution-suggestions": AttributionSuggestions;
   "attribution": Attribution;
   "audit-query": AuditQuery;
   "audit-report": AuditReport;
@@ -2678,6 +2679,8 @@ export interface SchemaTypes {
   "statement-list-query": StatementListQuery;
   "statement-list": StatementList;
   "statement": Statement;
+  "suggestion-accept-result": SuggestionAcceptResult;
+  "suggestion-accept": SuggestionAccept;
   "tag-change": TagChange;
   "tag-create": TagCreate;
   "tag-list-query": TagListQuery;
