@@ -4,6 +4,8 @@ import { makeTestApp, snapshot } from './helpers/test-app.js';
 import { expectProblem } from './helpers/problems.js';
 import { ensureAdminKey } from '../src/access/bootstrap.js';
 import type { Role } from '../src/shared/viewer.js';
+import type { KeyRow } from './helpers/rows.js';
+import type { ApiKey } from '../src/generated/schema-types.js';
 
 type Need = 'public' | 'reader' | 'journalist' | 'editor' | 'admin';
 
@@ -106,7 +108,7 @@ describe('access', () => {
           .replace(':id', route.path.startsWith('/v1/keys') ? String(revoked.key.id + 100) : '1')
           .replace(':statementId', '1');
         const call = (auth?: string) => {
-          const req = (request(t.app) as any)[route.method](path);
+          const req = request(t.app)[route.method](path);
           return auth ? req.set('Authorization', auth) : req;
         };
         const label = `${route.method.toUpperCase()} ${route.path}`;
@@ -154,14 +156,14 @@ describe('access', () => {
       const res = await t.http.post('/v1/keys').send({ name: 'desk', role: 'editor' }).expect(201);
       assert.match(res.body.key, /^wsk_\d+_[A-Za-z0-9_-]{43}$/);
       assert.equal(res.headers['cache-control'], 'no-store');
-      const row = t.db.sqlite.prepare('SELECT * FROM api_keys WHERE id = ?').get(res.body.id) as any;
+      const row = t.db.sqlite.prepare('SELECT * FROM api_keys WHERE id = ?').get(res.body.id) as KeyRow;
       assert.equal(row.role, 'editor');
       assert.ok(!JSON.stringify(row).includes(res.body.key.split('_')[2]));
       assert.equal(row.hash.length, 64);
       await request(t.app).get('/v1/actors').set('Authorization', `Bearer ${res.body.key}`).expect(200);
       const list = await t.http.get('/v1/keys').expect(200);
       assert.ok(!JSON.stringify(list.body).includes(res.body.key));
-      assert.ok(list.body.items.every((k: any) => !('hash' in k) && !('key' in k)));
+      assert.ok(list.body.items.every((k: ApiKey) => !('hash' in k) && !('key' in k)));
     });
     it('validates the role', async () => {
       const t = await makeTestApp();
@@ -195,7 +197,7 @@ describe('access', () => {
       expectProblem(await request(t.app).get('/v1/actors').set('Authorization', `Bearer ${created.key}`), 401);
       expectProblem(await t.http.delete(`/v1/keys/${created.id}`), 409);
       expectProblem(await t.http.delete('/v1/keys/999'), 404);
-      assert.ok((await t.http.get('/v1/keys?revoked=true').expect(200)).body.items.some((k: any) => k.id === created.id && k.revokedAt));
+      assert.ok((await t.http.get('/v1/keys?revoked=true').expect(200)).body.items.some((k: ApiKey) => k.id === created.id && k.revokedAt));
     });
   });
 
@@ -214,7 +216,7 @@ describe('access', () => {
       );
       assert.equal(shown.length, 1);
       await request(t.app).get('/v1/keys').set('Authorization', `Bearer ${shown[0]}`).expect(200);
-      const row = t.db.sqlite.prepare('SELECT role, hash FROM api_keys').get() as any;
+      const row = t.db.sqlite.prepare('SELECT role, hash FROM api_keys').get() as KeyRow;
       assert.equal(row.role, 'admin');
       assert.ok(!row.hash.includes(shown[0].split('_')[2]));
     });

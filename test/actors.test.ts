@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { makeTestApp, snapshot, type TestApp } from './helpers/test-app.js';
 import { expectFieldErrors, expectProblem } from './helpers/problems.js';
+import type { Row } from './helpers/rows.js';
+import type { Actor, FieldError } from '../src/generated/schema-types.js';
 
 const named = { kind: 'person', identityStatus: 'named', name: 'Dmitry Peskov' };
 const anonymous = {
@@ -21,7 +23,7 @@ describe('actors', () => {
       const res = await t.http.post('/v1/actors').send(named).expect(201);
       assert.equal(res.headers.location, `/v1/actors/${res.body.id}`);
       assert.equal(res.body.name, 'Dmitry Peskov');
-      const row = t.db.sqlite.prepare('SELECT * FROM actors WHERE id = ?').get(res.body.id) as any;
+      const row = t.db.sqlite.prepare('SELECT * FROM actors WHERE id = ?').get(res.body.id) as Row;
       assert.equal(row.identity_status, 'named');
       assert.equal(row.name, 'Dmitry Peskov');
     });
@@ -63,8 +65,8 @@ describe('actors', () => {
       it('names a missing field, a wrong type, an unknown field and a bad enum', async () => {
         const res = await t.http.post('/v1/actors').send({ identityStatus: 'famous', name: 5, nickname: 'x' });
         const body = expectFieldErrors(res, ['/kind', '/identityStatus', '/name', '/nickname']);
-        const en = body.errors.find((e: any) => e.pointer === '/identityStatus');
-        assert.deepEqual(en.expected, ['named', 'anonymous', 'unidentified']);
+        const en = body.errors.find((e: FieldError) => e.pointer === '/identityStatus');
+        assert.deepEqual(en!.expected, ['named', 'anonymous', 'unidentified']);
       });
       it('refuses a body that is not an object', async () => {
         expectFieldErrors(await t.http.post('/v1/actors').send([named]), ['/']);
@@ -86,7 +88,7 @@ describe('actors', () => {
       await t.http.post('/v1/actors').send(anonymous).expect(201);
       const anon = await t.http.get('/v1/actors?identityStatus=anonymous').expect(200);
       assert.deepEqual(
-        anon.body.items.map((a: any) => a.description),
+        anon.body.items.map((a: Actor) => a.description),
         ['a senior security official'],
       );
       const p1 = await t.http.get('/v1/actors?kind=person&limit=4').expect(200);
@@ -95,7 +97,7 @@ describe('actors', () => {
       const p2 = await t.http.get(`/v1/actors?kind=person&limit=4&cursor=${p1.body.nextCursor}`).expect(200);
       assert.equal(p2.body.items.length, 2);
       assert.equal(p2.body.nextCursor, null);
-      assert.equal(new Set([...p1.body.items, ...p2.body.items].map((a: any) => a.id)).size, 6);
+      assert.equal(new Set([...p1.body.items, ...p2.body.items].map((a) => a.id)).size, 6);
     });
     it('refuses bad query parameters', async () => {
       expectFieldErrors(await t.http.get('/v1/actors?limit=500'), ['/limit'], 'query');
@@ -126,7 +128,7 @@ describe('actors', () => {
       assert.equal(res.body.anonymityReason, 'fear of reprisal');
       assert.equal(res.body.description, 'a senior security official');
       assert.equal(
-        (t.db.sqlite.prepare('SELECT anonymity_reason FROM actors WHERE id = ?').get(body.id) as any).anonymity_reason,
+        (t.db.sqlite.prepare('SELECT anonymity_reason FROM actors WHERE id = ?').get(body.id) as Row).anonymity_reason,
         'fear of reprisal',
       );
     });
@@ -161,7 +163,7 @@ describe('actors', () => {
     it('deletes an unreferenced actor', async () => {
       const { body } = await t.http.post('/v1/actors').send(named).expect(201);
       await t.http.delete(`/v1/actors/${body.id}`).expect(204);
-      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM actors').get() as any).n, 0);
+      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM actors').get() as { n: number }).n, 0);
     });
     it('refuses while referenced, naming the references, and cascades on request', async () => {
       const a = (await t.http.post('/v1/actors').send(named)).body;
@@ -172,7 +174,7 @@ describe('actors', () => {
       assert.deepEqual(body.references, [{ type: 'statement', id: s.id, field: 'speakerId' }]);
       assert.deepEqual(snapshot(t.db), before);
       await t.http.delete(`/v1/actors/${a.id}?cascade=true`).expect(204);
-      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM statements').get() as any).n, 0);
+      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM statements').get() as { n: number }).n, 0);
     });
     it('404s for an unknown actor and 400s for a bad cascade value', async () => {
       expectProblem(await t.http.delete('/v1/actors/999'), 404);

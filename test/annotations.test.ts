@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { makeTestApp, demoId, type TestApp } from './helpers/test-app.js';
-import type { AnnotationCollection, AnnotationPage } from '../src/generated/schema-types.js';
+import type { Tag, TagChange } from '../src/generated/schema-types.js';
 import type { RouteContext } from '../src/http/route.js';
 
 const ANNO = 'http://www.w3.org/ns/anno.jsonld';
@@ -55,7 +55,49 @@ const XSD_DATETIME = /^-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[
  *        P3 every item of a Page is an Annotation (IRI or object) meeting the rules above
  * Also checked, as the model recommends: motivation and purpose values come from its Motivation list.
  */
-function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string | undefined): string[] {
+/**
+ * A JSON-LD node as the checker walks it: any member may hold anything, and the checker tests each before
+ * it relies on it; the members it compares or slices are typed as what it expects once they passed.
+ */
+interface LdNode {
+  exact?: string;
+  prefix?: string;
+  suffix?: string;
+  start?: number;
+  end?: number;
+  total?: number;
+  items?: LdNode[];
+  [member: string]: unknown;
+}
+
+/** An Annotation as this service serves it (what the tests read of it, once the checker passed it). */
+interface ServedAnnotation extends LdNode {
+  id: string;
+  motivation: string;
+  created: string;
+  modified: string;
+  body: Array<{ type: string; purpose: string; value?: string; format?: string; source?: { id: string } }>;
+  target: {
+    source: string;
+    selector: Array<{ type: string; exact: string; prefix?: string; suffix?: string; start?: number; end?: number }>;
+    state: { type: string; sourceDateStart: string; sourceDateEnd: string };
+  };
+}
+
+/** A collection or page as served: the checker's node, with the members the tests read. */
+type Served = LdNode & {
+  id: string;
+  type: string;
+  '@context': string;
+  first: LdNode & { items: ServedAnnotation[]; next: string };
+  last: string;
+  next: string;
+  prev: string;
+  items: ServedAnnotation[];
+  partOf: { id: string; total: number };
+};
+
+function webAnnotationViolations(doc: LdNode, bodyOf?: (source: string) => string | undefined): string[] {
   const out: string[] = [];
   const fail = (rule: string, where: string, what: string) => out.push(`${rule} ${where}: ${what}`);
   const values = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -67,29 +109,29 @@ function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string |
       return false;
     }
   };
-  const types = (o: any) => values(o?.type);
+  const types = (o: unknown) => values((o as LdNode | null)?.type);
   const cpSlice = (s: string, a: number, b: number) => [...s].slice(a, b).join('');
 
-  const context = (o: any, where: string) => {
+  const context = (o: LdNode, where: string) => {
     const ctx = values(o['@context']);
     if (ctx.length === 0) fail('A1', where, 'no @context');
     else if (!ctx.includes(ANNO)) fail('A1', where, `@context lacks ${ANNO}`);
     else if (ctx.length === 1 && typeof o['@context'] !== 'string') fail('A1', where, 'a single @context must be a string');
   };
-  const singleDate = (o: any, key: string, where: string) => {
+  const singleDate = (o: LdNode, key: string, where: string) => {
     const v = values(o[key]);
     if (v.length > 1) fail('L1', where, `more than one ${key}`);
     for (const d of v)
       if (typeof d !== 'string' || !XSD_DATETIME.test(d)) fail('L1', where, `${key} ${JSON.stringify(d)} is not an xsd:dateTime`);
   };
-  const iriList = (o: any, key: string, where: string, max = Infinity) => {
+  const iriList = (o: LdNode, key: string, where: string, max = Infinity) => {
     const v = values(o[key]);
     if (v.length > max) fail('L2', where, `more than ${max} ${key}`);
-    for (const x of v) if (!isIri(typeof x === 'object' ? (x as any)?.id : x)) fail('L2', where, `${key} is not an IRI`);
+    for (const x of v) if (!isIri(typeof x === 'object' ? (x as LdNode | null)?.id : x)) fail('L2', where, `${key} is not an IRI`);
   };
   const purposeOk = (p: unknown) => values(p).every((x) => typeof x === 'string' && MOTIVATIONS.includes(x));
 
-  const selector = (sel: any, where: string, source: string | undefined) => {
+  const selector = (sel: LdNode, where: string, source: string | undefined) => {
     if (typeof sel === 'string') {
       if (!isIri(sel)) fail('B1', where, 'selector reference is not an IRI');
       return null;
@@ -122,15 +164,15 @@ function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string |
         fail('S3', where, 'start and end must each occur once, non-negative integers');
         return null;
       }
-      if (sel.start > sel.end) fail('S3', where, 'start after end');
-      if (text !== undefined && sel.end > [...text].length)
+      if (sel.start! > sel.end!) fail('S3', where, 'start after end');
+      if (text !== undefined && sel.end! > [...text].length)
         fail('S4', where, `end ${sel.end} beyond the source's ${[...text].length} code points`);
-      return { kind: 'position' as const, sel, text: text === undefined ? undefined : cpSlice(text, sel.start, sel.end) };
+      return { kind: 'position' as const, sel, text: text === undefined ? undefined : cpSlice(text, sel.start!, sel.end!) };
     }
     return null;
   };
 
-  const resource = (r: any, where: string, role: 'body' | 'target') => {
+  const resource = (r: LdNode, where: string, role: 'body' | 'target') => {
     if (typeof r === 'string') {
       if (!isIri(r)) fail('B1', where, `${role} reference ${JSON.stringify(r)} is not an IRI`);
       return;
@@ -152,18 +194,18 @@ function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string |
     iriList(r, 'via', where);
     if (r.source !== undefined || t.includes('SpecificResource')) {
       const src = values(r.source);
-      const srcIri = typeof src[0] === 'object' ? (src[0] as any)?.id : src[0];
+      const srcIri = typeof src[0] === 'object' ? (src[0] as LdNode | null)?.id : src[0];
       if (src.length !== 1 || !isIri(srcIri)) {
         fail('S1', where, 'a SpecificResource has exactly one source, an IRI');
         return;
       }
       const sels = values(r.selector)
-        .map((s, i) => selector(s, `${where}.selector[${i}]`, srcIri))
+        .map((s, i) => selector(s as LdNode, `${where}.selector[${i}]`, srcIri as string))
         .filter((x) => x !== null);
-      const quotes = sels.filter((s) => s!.kind === 'quote') as Array<{ sel: any; found: boolean }>;
-      const positions = sels.filter((s) => s!.kind === 'position') as Array<{ sel: any; text?: string }>;
+      const quotes = sels.filter((s) => s!.kind === 'quote') as Array<{ sel: LdNode; found: boolean }>;
+      const positions = sels.filter((s) => s!.kind === 'position') as Array<{ sel: LdNode; text?: string }>;
       const stated = values(r.state);
-      const timeBound = stated.some((s: any) => types(s).includes('TimeState'));
+      const timeBound = stated.some((s) => types(s).includes('TimeState'));
       // A selector that only held at another time is not checked against today's text.
       for (const q of quotes)
         if (!q.found && !timeBound) fail('S6', where, `quote ${JSON.stringify(q.sel.exact)} with its context is not in the source`);
@@ -172,9 +214,9 @@ function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string |
           if (p.text !== undefined && p.text !== q.sel.exact)
             fail('S4', where, `[${p.sel.start}, ${p.sel.end}) holds ${JSON.stringify(p.text)}, not ${JSON.stringify(q.sel.exact)}`);
           if (bodyOf && p.text !== undefined) {
-            const text = bodyOf(srcIri)!;
-            const before = cpSlice(text, Math.max(0, p.sel.start - [...(q.sel.prefix ?? '')].length), p.sel.start);
-            const after = cpSlice(text, p.sel.end, p.sel.end + [...(q.sel.suffix ?? '')].length);
+            const text = bodyOf(srcIri as string)!;
+            const before = cpSlice(text, Math.max(0, p.sel.start! - [...(q.sel.prefix ?? '')].length), p.sel.start!);
+            const after = cpSlice(text, p.sel.end!, p.sel.end! + [...(q.sel.suffix ?? '')].length);
             if (before !== (q.sel.prefix ?? '') || after !== (q.sel.suffix ?? ''))
               fail('S5', where, 'the quote selector and the position selector describe different segments');
           }
@@ -185,9 +227,9 @@ function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string |
           continue;
         }
         if (!types(s).includes('TimeState')) continue;
-        const date = values((s as any).sourceDate),
-          start = values((s as any).sourceDateStart),
-          end = values((s as any).sourceDateEnd);
+        const date = values((s as LdNode).sourceDate),
+          start = values((s as LdNode).sourceDateStart),
+          end = values((s as LdNode).sourceDateEnd);
         const one = date.length === 1 && start.length === 0 && end.length === 0;
         const pair = date.length === 0 && start.length === 1 && end.length === 1;
         if (!one && !pair)
@@ -201,7 +243,7 @@ function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string |
     }
   };
 
-  const annotation = (a: any, where: string, top: boolean) => {
+  const annotation = (a: LdNode, where: string, top: boolean) => {
     if (typeof a === 'string') {
       if (!isIri(a)) fail('P3', where, 'an item reference is not an IRI');
       return;
@@ -223,11 +265,11 @@ function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string |
     iriList(a, 'via', where);
     if (a.motivation !== undefined && !purposeOk(a.motivation))
       fail('R1', where, `motivation ${JSON.stringify(a.motivation)} is not a Motivation`);
-    values(a.body).forEach((b, i) => resource(b, `${where}.body[${i}]`, 'body'));
-    targets.forEach((t, i) => resource(t, `${where}.target[${i}]`, 'target'));
+    values(a.body).forEach((b, i) => resource(b as LdNode, `${where}.body[${i}]`, 'body'));
+    targets.forEach((t, i) => resource(t as LdNode, `${where}.target[${i}]`, 'target'));
   };
 
-  const page = (p: any, where: string, top: boolean) => {
+  const page = (p: LdNode, where: string, top: boolean) => {
     if (typeof p === 'string') {
       if (!isIri(p)) fail('C3', where, 'a page reference is not an IRI');
       return;
@@ -244,11 +286,11 @@ function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string |
       if (v.length > 1 || v.some((x) => !isIri(x))) fail('P2', where, `${k} at most once, an IRI`);
     }
     const partOf = values(p.partOf);
-    if (partOf.length > 1 || partOf.some((x: any) => !isIri(typeof x === 'object' ? x?.id : x)))
+    if (partOf.length > 1 || partOf.some((x) => !isIri(typeof x === 'object' ? (x as LdNode | null)?.id : x)))
       fail('P2', where, 'partOf at most once, an IRI or a Collection with an IRI id');
-    if (p.startIndex !== undefined && !(Number.isInteger(p.startIndex) && p.startIndex >= 0))
+    if (p.startIndex !== undefined && !(Number.isInteger(p.startIndex) && (p.startIndex as number) >= 0))
       fail('P2', where, 'startIndex must be a non-negative integer');
-    p.items.forEach((a: any, i: number) => annotation(a, `${where}.items[${i}]`, false));
+    p.items.forEach((a, i) => annotation(a, `${where}.items[${i}]`, false));
   };
 
   if (types(doc).includes('AnnotationCollection')) {
@@ -262,7 +304,7 @@ function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string |
     if ((doc.total ?? 0) > 0 && first.length !== 1) fail('C3', 'collection', 'a Collection with Annotations has a first page');
     const last = values(doc.last);
     if (last.length > 1 || last.some((x) => !isIri(x))) fail('C3', 'collection', 'last at most once, an IRI');
-    first.forEach((p) => page(p, 'collection.first', false));
+    first.forEach((p) => page(p as LdNode, 'collection.first', false));
   } else if (types(doc).includes('AnnotationPage')) {
     page(doc, 'page', true);
   } else if (types(doc).includes('Annotation')) {
@@ -273,11 +315,12 @@ function webAnnotationViolations(doc: any, bodyOf?: (source: string) => string |
   return out;
 }
 
-function annotationsOf(doc: any): any[] {
-  return doc.type === 'AnnotationCollection' ? (doc.first?.items ?? []) : doc.items;
+function annotationsOf(doc: Served): ServedAnnotation[] {
+  const items = doc.type === 'AnnotationCollection' ? (doc.first?.items ?? []) : (doc.items ?? []);
+  return items as unknown as ServedAnnotation[];
 }
 
-async function getAnnotations(t: TestApp, docId: number, page?: number): Promise<any> {
+async function getAnnotations(t: TestApp, docId: number, page?: number): Promise<Served> {
   const res = await t.http.get(`/v1/documents/${docId}/annotations${page === undefined ? '' : `?page=${page}`}`).expect(200);
   assert.match(res.headers['content-type'], /^application\/ld\+json; /);
   assert.match(res.headers['content-type'], /profile="http:\/\/www\.w3\.org\/ns\/anno\.jsonld"/);
@@ -344,42 +387,47 @@ describe('annotations', () => {
     });
 
     it('reports each MUST it checks when broken', () => {
-      const cases: Array<[string, (d: any) => void]> = [
+      // What the cases break, typed openly enough to break it.
+      type Open = Record<string, unknown>;
+      type Item = Open & { body: unknown[]; target: Open & { selector: Open[] } };
+      const first = (d: LdNode) => d.first as Open & { items: unknown[] };
+      const item = (d: LdNode) => first(d).items[0] as Item;
+      const cases: Array<[string, (d: LdNode) => void]> = [
         ['A1', (d) => delete d['@context']],
         ['A1', (d) => (d['@context'] = 'http://example.org/other.jsonld')],
         ['A1', (d) => (d['@context'] = [ANNO])],
-        ['A2', (d) => delete d.first.items[0].id],
-        ['A2', (d) => (d.first.items[0].id = '/relative/a1')],
-        ['A3', (d) => (d.first.items[0].type = 'Note')],
-        ['A4', (d) => delete d.first.items[0].target],
-        ['A5', (d) => (d.first.items[0].bodyValue = 'text')],
-        ['B1', (d) => d.first.items[0].body.push({ id: 'not an iri', type: 'Dataset' })],
-        ['B1', (d) => d.first.items[0].body.push('also not an iri')],
-        ['B2', (d) => delete d.first.items[0].body[0].value],
-        ['L1', (d) => (d.first.items[0].created = ['2024-04-01T10:00:00Z', '2024-04-02T10:00:00Z'])],
-        ['L1', (d) => (d.first.items[0].modified = 'April 2024')],
-        ['L2', (d) => (d.first.items[0].canonical = 'urn x')],
-        ['S1', (d) => delete d.first.items[0].target.source],
-        ['S2', (d) => delete d.first.items[0].target.selector[0].exact],
-        ['S2', (d) => (d.first.items[0].target.selector[0].prefix = ['a', 'b'])],
-        ['S3', (d) => (d.first.items[0].target.selector[1].start = -1)],
-        ['S3', (d) => (d.first.items[0].target.selector[1].end = 1.5)],
-        ['S4', (d) => (d.first.items[0].target.selector[1].end = 5)],
-        ['S4', (d) => Object.assign(d.first.items[0].target.selector[1], { start: 1, end: 5 })], // UTF-16 offsets
-        ['S5', (d) => (d.first.items[0].target.selector[0].prefix = 'x')],
-        ['S6', (d) => (d.first.items[0].target.selector[0].exact = 'zzz')],
-        ['S7', (d) => (d.first.items[0].target.state = { type: 'TimeState', sourceDateStart: '2024-04-01T10:00:00Z' })],
-        ['S7', (d) => (d.first.items[0].target.state = { type: 'TimeState', sourceDate: '2024-04-01T10:00:00+02:00' })],
+        ['A2', (d) => delete item(d).id],
+        ['A2', (d) => (item(d).id = '/relative/a1')],
+        ['A3', (d) => (item(d).type = 'Note')],
+        ['A4', (d) => delete (item(d) as Open).target],
+        ['A5', (d) => (item(d).bodyValue = 'text')],
+        ['B1', (d) => item(d).body.push({ id: 'not an iri', type: 'Dataset' })],
+        ['B1', (d) => item(d).body.push('also not an iri')],
+        ['B2', (d) => delete (item(d).body[0] as Open).value],
+        ['L1', (d) => (item(d).created = ['2024-04-01T10:00:00Z', '2024-04-02T10:00:00Z'])],
+        ['L1', (d) => (item(d).modified = 'April 2024')],
+        ['L2', (d) => (item(d).canonical = 'urn x')],
+        ['S1', (d) => delete item(d).target.source],
+        ['S2', (d) => delete item(d).target.selector[0].exact],
+        ['S2', (d) => (item(d).target.selector[0].prefix = ['a', 'b'])],
+        ['S3', (d) => (item(d).target.selector[1].start = -1)],
+        ['S3', (d) => (item(d).target.selector[1].end = 1.5)],
+        ['S4', (d) => (item(d).target.selector[1].end = 5)],
+        ['S4', (d) => Object.assign(item(d).target.selector[1], { start: 1, end: 5 })], // UTF-16 offsets
+        ['S5', (d) => (item(d).target.selector[0].prefix = 'x')],
+        ['S6', (d) => (item(d).target.selector[0].exact = 'zzz')],
+        ['S7', (d) => (item(d).target.state = { type: 'TimeState', sourceDateStart: '2024-04-01T10:00:00Z' })],
+        ['S7', (d) => (item(d).target.state = { type: 'TimeState', sourceDate: '2024-04-01T10:00:00+02:00' })],
         ['C1', (d) => (d.id = 'c')],
         ['C2', (d) => (d.total = -1)],
         ['C3', (d) => delete d.first],
         ['C3', (d) => (d.last = ['http://example.org/1', 'http://example.org/2'])],
-        ['P1', (d) => delete d.first.items],
-        ['P1', (d) => delete d.first.id],
-        ['P2', (d) => (d.first.next = 'not an iri')],
-        ['P2', (d) => (d.first.startIndex = -3)],
-        ['P3', (d) => (d.first.items[1] = 'also not an iri')],
-        ['R1', (d) => (d.first.items[0].motivation = 'shouting')],
+        ['P1', (d) => delete (first(d) as Open).items],
+        ['P1', (d) => delete first(d).id],
+        ['P2', (d) => (first(d).next = 'not an iri')],
+        ['P2', (d) => (first(d).startIndex = -3)],
+        ['P3', (d) => (first(d).items[1] = 'also not an iri')],
+        ['R1', (d) => (item(d).motivation = 'shouting')],
       ];
       for (const [rule, breakIt] of cases) {
         const d = valid();
@@ -409,7 +457,7 @@ describe('annotations', () => {
           'As Iran has been a victim of terror attacks for years, Iranian authorities fulfilled their obligation to alert Moscow based on information acquired from those arrested terrorists.',
         ],
       ];
-      const tags: any[] = [];
+      const tags: Tag[] = [];
       for (const [key, exact] of spans) {
         tags.push(
           (
@@ -428,24 +476,24 @@ describe('annotations', () => {
       assert.match(coll.id, new RegExp(`/v1/documents/${doc}/annotations$`));
       const items = annotationsOf(coll);
       assert.equal(items.length, 4, 'one Annotation per tag');
-      const peskov = items.find((a: any) => a.target.selector[0].exact === spans[0][1]);
+      const peskov = items.find((a) => a.target.selector[0].exact === spans[0][1]);
       const tag = tags[0];
-      assert.equal(new URL(peskov.id).pathname, `/v1/tags/${tag.id}`);
-      assert.equal(peskov.motivation, 'tagging');
-      assert.deepEqual([peskov.created, peskov.modified], [tag.createdAt, tag.modifiedAt]);
-      assert.equal(new URL(peskov.target.source).pathname, `/v1/documents/${doc}`);
-      assert.deepEqual(peskov.target.selector[1], { type: 'TextPositionSelector', start: tag.start, end: tag.end });
-      assert.deepEqual(peskov.target.selector[0], { type: 'TextQuoteSelector', exact: tag.exact, prefix: tag.prefix, suffix: tag.suffix });
+      assert.equal(new URL(peskov!.id).pathname, `/v1/tags/${tag.id}`);
+      assert.equal(peskov!.motivation, 'tagging');
+      assert.deepEqual([peskov!.created, peskov!.modified], [tag.createdAt, tag.modifiedAt]);
+      assert.equal(new URL(peskov!.target.source).pathname, `/v1/documents/${doc}`);
+      assert.deepEqual(peskov!.target.selector[1], { type: 'TextPositionSelector', start: tag.start, end: tag.end });
+      assert.deepEqual(peskov!.target.selector[0], { type: 'TextQuoteSelector', exact: tag.exact, prefix: tag.prefix, suffix: tag.suffix });
       // The body names the speaker and identifies the statement; both IRIs resolve here.
-      assert.deepEqual(peskov.body[0], { type: 'TextualBody', purpose: 'tagging', value: 'Dmitry Peskov', format: 'text/plain' });
-      const statementIri = peskov.body.find((b: any) => b.purpose === 'identifying').source.id;
+      assert.deepEqual(peskov!.body[0], { type: 'TextualBody', purpose: 'tagging', value: 'Dmitry Peskov', format: 'text/plain' });
+      const statementIri = peskov!.body.find((b) => b.purpose === 'identifying')!.source!.id;
       assert.equal((await t.http.get(new URL(statementIri).pathname).expect(200)).body.text, 'I do not know anything about this.');
-      const speakerIri = peskov.body.find((b: any) => b.purpose === 'linking').source.id;
+      const speakerIri = peskov!.body.find((b) => b.purpose === 'linking')!.source!.id;
       assert.equal((await t.http.get(new URL(speakerIri).pathname).expect(200)).body.name, 'Dmitry Peskov');
-      assert.equal((await t.http.get(new URL(peskov.id).pathname).expect(200)).body.id, tag.id);
+      assert.equal((await t.http.get(new URL(peskov!.id).pathname).expect(200)).body.id, tag.id);
       // The unidentified man in the FSB video is named as described.
-      const video = items.find((a: any) => a.target.selector[0].exact.startsWith('I took weapons'));
-      assert.equal(video.body[0].value, 'a detained man shown in an FSB video');
+      const video = items.find((a) => a.target.selector[0].exact.startsWith('I took weapons'));
+      assert.equal(video!.body[0].value, 'a detained man shown in an FSB video');
     });
 
     it('keeps meeting the MUSTs after edits: moved and fuzzy tags point at the text now there, orphans keep only their quote, in time', async () => {
@@ -458,7 +506,7 @@ describe('annotations', () => {
       const edited = '🔥👍🏽 Update.\r\nThe minister said the plan would reduce costs.\r\nCritics called it vague.\r\n';
       const report = (await t.http.patch(`/v1/documents/${doc}`).send({ body: edited }).expect(200)).body.tags;
       assert.deepEqual(
-        report.map((x: any) => x.status),
+        report.map((x: TagChange) => x.status),
         ['fuzzy', 'moved', 'orphaned'],
       );
       const coll = await getAnnotations(t, doc);
@@ -467,7 +515,7 @@ describe('annotations', () => {
       assert.equal(fuzzy.target.selector[0].exact, 'the plan would reduce costs');
       assert.deepEqual(moved.target.selector[1], { type: 'TextPositionSelector', start: report[1].start, end: report[1].end });
       assert.deepEqual(
-        orphan.target.selector.map((s: any) => s.type),
+        orphan.target.selector.map((s) => s.type),
         ['TextQuoteSelector'],
       );
       assert.equal(orphan.target.selector[0].exact, 'no comment');
@@ -491,12 +539,12 @@ describe('annotations', () => {
       const coll = await getAnnotations(t, doc);
       assert.deepEqual(webAnnotationViolations(coll, bodies(t)), []);
       assert.equal(coll.total, 250);
-      assert.equal(coll.first.items.length, 100);
-      assert.equal(coll.first.startIndex, 0);
-      assert.equal(new URL(coll.first.next).search, '?page=1');
+      assert.equal(coll.first!.items.length, 100);
+      assert.equal(coll.first!.startIndex, 0);
+      assert.equal(new URL(coll.first!.next).search, '?page=1');
       assert.equal(new URL(coll.last).search, '?page=2');
-      const seen = [...coll.first.items];
-      for (let n = 1, next = coll.first.next; next; n++) {
+      const seen = [...coll.first!.items];
+      for (let n = 1, next = coll.first!.next; next; n++) {
         assert.equal(new URL(next).search, `?page=${n}`);
         const page = await getAnnotations(t, doc, n);
         assert.deepEqual(webAnnotationViolations(page, bodies(t)), []);
@@ -529,7 +577,7 @@ describe('annotations', () => {
       )!;
       const req = { protocol: 'http', get: () => 'internal:8080' };
       const ctx = { params: { id: doc }, query: {}, req, res: {} } as unknown as RouteContext;
-      const coll = route.handler(ctx) as AnnotationCollection & { first: AnnotationPage };
+      const coll = route.handler(ctx) as Served;
       assert.equal(coll.id, `https://whosaid.example.org/v1/documents/${doc}/annotations`);
       assert.equal(coll.first.items[0].target.source, `https://whosaid.example.org/v1/documents/${doc}`);
       assert.deepEqual(webAnnotationViolations(coll), []);

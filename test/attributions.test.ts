@@ -64,7 +64,7 @@ describe('attributions', () => {
       });
 
       it('reads the demo article', async () => {
-        const body = demoBundle().documents.find((d: { body?: string }) => d.body).body as string;
+        const body = demoBundle().documents.find((d) => d.body)!.body as string;
         const res = await t.as('reader').post('/v1/attributions/extract').send({ text: body }).expect(200);
         const found = res.body as ExtractionBody;
         assert.ok(validExtraction(found), JSON.stringify(validExtraction.errors));

@@ -16,6 +16,7 @@ import { contextOwnChannel } from '../src/audits/rules/context-own-channel.js';
 import { tagOrphaned } from '../src/audits/rules/tag-orphaned.js';
 import type { AuditData, Finding, Rule } from '../src/audits/types.js';
 import { Fixture } from './helpers/audit-fixture.js';
+import type { AuditRecordRef } from '../src/generated/schema-types.js';
 
 const run = (rule: Rule, data: AuditData) => rule.check(data);
 const concerning = (findings: Finding[], type: string, id: number) =>
@@ -242,7 +243,7 @@ describe('audit rules', () => {
         f.build()),
       );
       assert.deepEqual(
-        (out[0].evidence.routes as any[])[0].sharedUpstream.map((u: any) => [u.type, u.id]),
+        (out[0].evidence.routes as Array<{ sharedUpstream: AuditRecordRef[] }>)[0].sharedUpstream.map((u) => [u.type, u.id]),
         [['actor', go]],
       );
     });

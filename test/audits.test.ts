@@ -13,6 +13,7 @@ import type { Db } from '../src/db/database.js';
 import { openMigrated } from '../src/db/open.js';
 import { demoBundle, demoId, makeTestApp, schemaRegistry, type TestApp } from './helpers/test-app.js';
 import { expectProblem } from './helpers/problems.js';
+import type { AuditFinding, AuditRecordRef, AuditReport } from '../src/generated/schema-types.js';
 
 const validReport = schemaRegistry().validator('audit-report');
 
@@ -20,11 +21,17 @@ function assertValid(report: unknown): void {
   assert.ok(validReport(report), JSON.stringify(validReport.errors, null, 1));
 }
 
-type Report = { findings: any[]; independence: any[]; summary: any; scope: any; digest: { value: string } };
+/** What the tests read of a finding's evidence (the schema leaves evidence open, per rule). */
+type Evidence = {
+  description?: string;
+  routes: Array<{ statementIds: number[]; sharedUpstream: AuditRecordRef[] }>;
+  [member: string]: unknown;
+};
+type Report = Omit<AuditReport, 'findings'> & { findings: Array<Omit<AuditFinding, 'evidence'> & { evidence: Evidence }> };
 
 const of = (r: Report, rule: string) => r.findings.filter((f) => f.ruleId === rule);
 const about = (r: Report, rule: string, type: string, id: number) =>
-  of(r, rule).filter((f) => f.records.some((x: any) => x.type === type && x.id === id));
+  of(r, rule).filter((f) => f.records.some((x) => x.type === type && x.id === id));
 
 /**
  * A tag row as the tags issue stores it (its migration, 2026-11-27T0901-tags). Columns this test does not
@@ -86,7 +93,7 @@ describe('audits', () => {
         assert.ok(f, 'source 1 flagged');
         assert.equal(f.evidence.description, 'one of three sources cited by Reuters');
         assert.deepEqual(
-          f.records.filter((r: any) => r.type === 'statement').map((r: any) => r.id),
+          f.records.filter((r) => r.type === 'statement').map((r) => r.id),
           [id('statement', 'tipoff')],
         );
         assert.equal(f.policy.url, 'https://blog.ap.org/behind-the-news/when-is-it-ok-to-use-anonymous-sources');
@@ -132,18 +139,18 @@ describe('audits', () => {
         const three = ['tipoff', 'lacked-details', 'obligation'].map((k) => id('statement', k)).sort((a, b) => a - b);
         assert.deepEqual(routes[0].evidence.routes[0].statementIds, three);
         assert.deepEqual(
-          routes[0].evidence.routes[0].sharedUpstream.map((u: any) => [u.type, u.id]),
+          routes[0].evidence.routes[0].sharedUpstream.map((u) => [u.type, u.id]),
           [['document', id('document', 'reuters-report')]],
         );
         assert.match(routes[0].message, /3 speakers but only 1 independent route/);
         const ind = report.independence.find((c) => c.claimId === iran);
-        assert.deepEqual([ind.speakers, ind.independentRoutes], [3, 1]);
+        assert.deepEqual([ind!.speakers, ind!.independentRoutes], [3, 1]);
         const is = report.independence.find((c) => c.claimId === id('claim', 'is-carried-out-attack'));
-        assert.equal(is.independentRoutes, is.supportingStatements);
+        assert.equal(is!.independentRoutes, is!.supportingStatements);
         const ukr = report.independence.find((c) => c.claimId === ukraine);
-        assert.deepEqual([ukr.supportingStatements, ukr.independentRoutes], [2, 1]);
+        assert.deepEqual([ukr!.supportingStatements, ukr!.independentRoutes], [2, 1]);
         assert.deepEqual(
-          ukr.routes[0].grouping.map((g: any) => [g.reason, g.on.type, g.on.id]),
+          ukr!.routes[0].grouping.map((g) => [g.reason, g.on.type, g.on.id]),
           [['sameDocument', 'document', id('document', 'telegraph-article')]],
         );
       });
@@ -213,7 +220,7 @@ describe('audits', () => {
         assert.equal(s.findings.total, report.findings.length);
         assert.equal(s.findings.byRule['ANON-NOT-ATTESTED'].error, 3);
         assert.equal(
-          Object.values<number>(s.findings.bySeverity).reduce((a, b) => a + b, 0),
+          Object.values<number>({ ...s.findings.bySeverity }).reduce((a, b) => a + b, 0),
           report.findings.length,
         );
       });
@@ -264,17 +271,17 @@ describe('audits', () => {
       const report: Report = (await t.http.get(`/v1/audits/documents/${doc}`).expect(200)).body;
       assertValid(report);
       const [custody] = about(report, 'CONTEXT-CUSTODY', 'statement', demoId(t.db, 'statement', 'took-weapons'));
-      const span = custody.spans.find((x: any) => x.tagId === tag);
+      const span = custody.spans.find((x) => x.tagId === tag);
       assert.ok(span, 'the span of the new tag');
       const body = (t.db.sqlite.prepare('SELECT body FROM documents WHERE id = ?').get(doc) as { body: string }).body;
-      assert.equal([...body].slice(span.start, span.end).join(''), span.exact);
+      assert.equal([...body].slice(span.start!, span.end!).join(''), span.exact);
       const orphaned = of(report, 'TAG-ORPHANED');
       assert.deepEqual(
         orphaned.map((f) => f.records[0]),
         [{ type: 'tag', id: orphan }],
       );
       assert.deepEqual(
-        orphaned[0].spans.find((x: any) => x.tagId === orphan),
+        orphaned[0].spans.find((x) => x.tagId === orphan),
         { documentId: doc, tagId: orphan, start: null, end: null, exact: 'IS claimed responsibility' },
       );
     });
@@ -329,8 +336,8 @@ describe('audits', () => {
       assert.equal(boiler.length, 1);
       // What source 2 said, and what it passed on (the IS member's words).
       const statements = boiler[0].records
-        .filter((r: any) => r.type === 'statement')
-        .map((r: any) => r.id)
+        .filter((r) => r.type === 'statement')
+        .map((r) => r.id)
         .sort((a: number, b: number) => a - b);
       assert.deepEqual(
         statements,
@@ -476,8 +483,9 @@ describe('audits', () => {
                 stdio: 'pipe',
               }),
             };
-          } catch (e: any) {
-            return { code: e.status as number, out: String(e.stdout) };
+          } catch (e) {
+            const failed = e as { status: number; stdout: unknown };
+            return { code: failed.status, out: String(failed.stdout) };
           }
         };
         const ok = cli(good);

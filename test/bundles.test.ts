@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { makeTestApp, snapshot, demoBundle, type TestApp } from './helpers/test-app.js';
 import { expectFieldErrors, expectProblem } from './helpers/problems.js';
+import type { Row } from './helpers/rows.js';
+import type { BundleItemResult } from '../src/generated/schema-types.js';
 
 const count = (t: TestApp, table: string) => (t.db.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
@@ -32,11 +34,11 @@ describe('bundles', () => {
       assert.equal(res.body.created, 7);
       const peskov = t.db.sqlite
         .prepare(`SELECT a.acts_for_id, k.name FROM actors a JOIN actors k ON k.id = a.acts_for_id WHERE a.name = 'Peskov'`)
-        .get() as any;
+        .get() as Row;
       assert.equal(peskov.name, 'Kremlin');
-      const r2 = res.body.items.find((i: any) => i.key === 'r2');
-      const r1 = res.body.items.find((i: any) => i.key === 'r1');
-      assert.equal((t.db.sqlite.prepare('SELECT via_relay_id FROM relays WHERE id = ?').get(r2.id) as any).via_relay_id, r1.id);
+      const r2 = res.body.items.find((i: BundleItemResult) => i.key === 'r2');
+      const r1 = res.body.items.find((i: BundleItemResult) => i.key === 'r1');
+      assert.equal((t.db.sqlite.prepare('SELECT via_relay_id FROM relays WHERE id = ?').get(r2.id) as Row).via_relay_id, r1.id);
     });
 
     it('loads the demo story', async () => {
@@ -54,18 +56,22 @@ describe('bundles', () => {
         assert.equal(again.body.created, 0);
         assert.equal(again.body.updated, 0);
         assert.equal(again.body.existing, again.body.items.length);
-        assert.ok(again.body.items.every((i: any) => i.outcome === 'existing'));
+        assert.ok(again.body.items.every((i: BundleItemResult) => i.outcome === 'existing'));
         assert.deepEqual(snapshot(t.db), before);
       });
       it('updates only the items that changed', async () => {
         await t.http.post('/v1/bundles').send(demoBundle()).expect(201);
         const b = demoBundle();
-        b.actors.find((a: any) => a.key === 'source-2').anonymityReason = 'feared for their safety';
+        b.actors.find((a) => a.key === 'source-2')!.anonymityReason = 'feared for their safety';
         const res = await t.http.post('/v1/bundles').send(b).expect(200);
         assert.equal(res.body.updated, 1);
         assert.equal(count(t, 'actors'), b.actors.length);
         assert.equal(
-          (t.db.sqlite.prepare(`SELECT count(*) AS n FROM actors WHERE anonymity_reason = 'feared for their safety'`).get() as any).n,
+          (
+            t.db.sqlite.prepare(`SELECT count(*) AS n FROM actors WHERE anonymity_reason = 'feared for their safety'`).get() as {
+              n: number;
+            }
+          ).n,
           1,
         );
       });
@@ -84,16 +90,16 @@ describe('bundles', () => {
       });
       it('writes nothing when an item breaks the schema', async () => {
         const b = demoBundle();
-        b.statements[5].kind = 'gossip';
+        (b.statements[5] as { kind: string }).kind = 'gossip';
         const body = expectFieldErrors(await t.http.post('/v1/bundles').send(b), ['/statements/5/kind']);
         assert.ok(body.errors.length >= 1);
         assert.equal(count(t, 'actors'), 0);
       });
       it("writes nothing when a hop points at another statement's hop", async () => {
         const b = demoBundle();
-        b.relays.find((r: any) => r.key === 'tipoff-telegraph').via = 'lacked-reuters';
+        b.relays.find((r) => r.key === 'tipoff-telegraph')!.via = 'lacked-reuters';
         const body = expectProblem(await t.http.post('/v1/bundles').send(b), 422);
-        assert.equal(body.item, `/relays/${b.relays.findIndex((r: any) => r.key === 'tipoff-telegraph')}`);
+        assert.equal(body.item, `/relays/${b.relays.findIndex((r) => r.key === 'tipoff-telegraph')}`);
         assert.equal(count(t, 'actors'), 0);
         assert.equal(count(t, 'bundle_keys'), 0);
       });
@@ -128,25 +134,30 @@ describe('bundles', () => {
     describe('with tags', () => {
       it('tags the demo article on the hops the bundle recorded, and finds them again on a second post', async () => {
         const res = await t.http.post('/v1/bundles').send(demoBundle()).expect(201);
-        const tags = res.body.items.filter((i: any) => i.type === 'tag');
+        const tags = res.body.items.filter((i: BundleItemResult) => i.type === 'tag');
         assert.equal(tags.length, demoBundle().tags.length);
         const rows = t.db.sqlite
           .prepare(`SELECT t.exact, r.document_id = t.document_id AS sameDoc FROM tags t JOIN relays r ON r.id = t.relay_id`)
-          .all() as any[];
+          .all() as Row[];
         assert.ok(rows.every((r) => r.sameDoc === 1));
         assert.equal(count(t, 'relays'), demoBundle().relays.length, "no hop added: each tag found its document's hop");
         const again = await t.http.post('/v1/bundles').send(demoBundle()).expect(200);
-        assert.ok(again.body.items.filter((i: any) => i.type === 'tag').every((i: any) => i.outcome === 'existing'));
+        assert.ok(
+          again.body.items.filter((i: BundleItemResult) => i.type === 'tag').every((i: BundleItemResult) => i.outcome === 'existing'),
+        );
         assert.equal(count(t, 'tags'), tags.length);
       });
       it('re-tags a changed selector in place of the old tag', async () => {
         await t.http.post('/v1/bundles').send(demoBundle()).expect(201);
         const b = demoBundle();
-        b.tags.find((x: any) => x.key === 'tag-peskov-no-comment').selector = { exact: 'I do not know anything' };
+        b.tags.find((x) => x.key === 'tag-peskov-no-comment')!.selector = { exact: 'I do not know anything' };
         const res = await t.http.post('/v1/bundles').send(b).expect(200);
-        assert.equal(res.body.items.find((i: any) => i.key === 'tag-peskov-no-comment').outcome, 'updated');
+        assert.equal(res.body.items.find((i: BundleItemResult) => i.key === 'tag-peskov-no-comment').outcome, 'updated');
         assert.equal(count(t, 'tags'), b.tags.length);
-        assert.equal((t.db.sqlite.prepare(`SELECT count(*) AS n FROM tags WHERE exact = 'I do not know anything'`).get() as any).n, 1);
+        assert.equal(
+          (t.db.sqlite.prepare(`SELECT count(*) AS n FROM tags WHERE exact = 'I do not know anything'`).get() as { n: number }).n,
+          1,
+        );
       });
       it('writes nothing when a tag does not match the body, and names the tag', async () => {
         const b = demoBundle();
@@ -164,7 +175,7 @@ describe('bundles', () => {
         .send({ namespace: 'x', documents: [{ key: 'd', outlet, title: 'T' }] })
         .expect(201);
       assert.equal(
-        (t.db.sqlite.prepare('SELECT outlet_id FROM documents WHERE id = ?').get(res.body.items[0].id) as any).outlet_id,
+        (t.db.sqlite.prepare('SELECT outlet_id FROM documents WHERE id = ?').get(res.body.items[0].id) as Row).outlet_id,
         outlet,
       );
     });

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { makeTestApp, snapshot, demoBundle, demoId } from './helpers/test-app.js';
 import { expectProblem } from './helpers/problems.js';
+import type { Row } from './helpers/rows.js';
+import type { ChangeRow } from './helpers/rows.js';
+import type { Change } from '../src/generated/schema-types.js';
+import type { Db } from '../src/db/database.js';
 
-const changeCount = (t: { db: any }) => (t.db.sqlite.prepare('SELECT count(*) AS n FROM changes').get() as { n: number }).n;
+const changeCount = (t: { db: Db }) => (t.db.sqlite.prepare('SELECT count(*) AS n FROM changes').get() as { n: number }).n;
 
 describe('change history', () => {
   describe('writes', () => {
@@ -12,12 +16,12 @@ describe('change history', () => {
       const a = (await t.as('journalist').post('/v1/actors').send({ kind: 'person', identityStatus: 'named', name: 'A' }).expect(201)).body;
       await t.as('journalist').patch(`/v1/actors/${a.id}`).send({ name: 'B' }).expect(200);
       await t.as('editor').delete(`/v1/actors/${a.id}`).expect(204);
-      const rows = t.db.sqlite.prepare('SELECT * FROM changes WHERE seq > ? ORDER BY seq').all(before) as any[];
+      const rows = t.db.sqlite.prepare('SELECT * FROM changes WHERE seq > ? ORDER BY seq').all(before) as ChangeRow[];
       assert.deepEqual(
         rows.map((r) => r.action),
         ['insert', 'update', 'delete'],
       );
-      const journalistKey = t.db.sqlite.prepare(`SELECT id FROM api_keys WHERE name = 'test journalist'`).get() as any;
+      const journalistKey = t.db.sqlite.prepare(`SELECT id FROM api_keys WHERE name = 'test journalist'`).get() as Row;
       assert.equal(rows[0].key_id, journalistKey.id);
       assert.equal(JSON.parse(rows[1].before).name, 'A');
       assert.equal(JSON.parse(rows[1].after).name, 'B');
@@ -33,12 +37,12 @@ describe('change history', () => {
       const bundleRows =
         b.actors.length + b.documents.length + b.statements.length + b.relays.length + b.claims.length + b.links.length + b.tags.length;
       // Actors with acts-for are inserted, then updated to point at whom they act for.
-      const actsFor = b.actors.filter((a: any) => a.actsFor).length;
+      const actsFor = b.actors.filter((a) => a.actsFor).length;
       assert.equal(changeCount(t) - before, bundleRows + actsFor);
       const id = demoId(t.db, 'statement', 'tipoff');
       const mid = changeCount(t);
       await t.http.delete(`/v1/statements/${id}?cascade=true`).expect(204);
-      const cascade = t.db.sqlite.prepare('SELECT record_type, action FROM changes WHERE seq > ?').all(mid) as any[];
+      const cascade = t.db.sqlite.prepare('SELECT record_type, action FROM changes WHERE seq > ?').all(mid) as Row[];
       assert.deepEqual(cascade.map((c) => c.record_type).sort(), ['claim-link', 'relay', 'relay', 'statement', 'tag']);
       assert.ok(cascade.every((c) => c.action === 'delete'));
     });
@@ -64,10 +68,10 @@ describe('change history', () => {
       await t.as('journalist').patch(`/v1/actors/${peskov}`).send({ description: 'spokesman' }).expect(200);
       const byRecord = await t.as('reader').get(`/v1/changes?recordType=actor&recordId=${peskov}`).expect(200);
       assert.deepEqual(
-        byRecord.body.items.map((c: any) => c.action),
+        byRecord.body.items.map((c: Change) => c.action),
         ['insert', 'update', 'update'],
       );
-      const journalistKey = (t.db.sqlite.prepare(`SELECT id FROM api_keys WHERE name = 'test journalist'`).get() as any).id;
+      const journalistKey = (t.db.sqlite.prepare(`SELECT id FROM api_keys WHERE name = 'test journalist'`).get() as { id: number }).id;
       const byKey = await t.as('reader').get(`/v1/changes?keyId=${journalistKey}`).expect(200);
       assert.equal(byKey.body.items.length, 1);
       const page1 = await t.as('reader').get('/v1/changes?limit=10').expect(200);
@@ -89,7 +93,7 @@ describe('change history', () => {
 
     it('names the change altered with raw SQL', async () => {
       const t = await makeTestApp({ demo: true });
-      const target = (t.db.sqlite.prepare(`SELECT min(seq) AS s FROM changes WHERE record_type = 'statement'`).get() as any).s;
+      const target = (t.db.sqlite.prepare(`SELECT min(seq) AS s FROM changes WHERE record_type = 'statement'`).get() as { s: number }).s;
       t.db.sqlite.prepare(`UPDATE changes SET after = json_set(after, '$.text', 'forged') WHERE seq = ?`).run(target);
       const res = await t.as('editor').get('/v1/changes/verify').expect(200);
       assert.equal(res.body.intact, false);
@@ -106,7 +110,7 @@ describe('change history', () => {
       assert.deepEqual([res.body.intact, res.body.firstBroken.seq], [false, 8]);
       const t2 = await makeTestApp({ demo: true });
       // A forger who recomputes the row's own hash still breaks the link to the next change.
-      const row = t2.db.sqlite.prepare('SELECT * FROM changes WHERE seq = 5').get() as any;
+      const row = t2.db.sqlite.prepare('SELECT * FROM changes WHERE seq = 5').get() as ChangeRow;
       const { chainHash } = await import('../src/db/functions.js');
       const forgedAfter = JSON.stringify({ ...JSON.parse(row.after), name: 'Forged' });
       t2.db.sqlite

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { makeTestApp, snapshot, type TestApp } from './helpers/test-app.js';
 import { expectFieldErrors, expectProblem } from './helpers/problems.js';
+import type { Claim } from '../src/generated/schema-types.js';
 
 describe('claims', () => {
   let t: TestApp;
@@ -22,7 +23,11 @@ describe('claims', () => {
         .send({ text: 'Iran warned Russia', verdict: { rating: 'unproven', reviewedBy: 'Desk' } })
         .expect(201);
       assert.equal(res.body.verdict.rating, 'unproven');
-      assert.ok((t.db.sqlite.prepare('SELECT verdict FROM claims WHERE id = ?').get(res.body.id) as any).verdict.includes('unproven'));
+      assert.ok(
+        (t.db.sqlite.prepare('SELECT verdict FROM claims WHERE id = ?').get(res.body.id) as { verdict: string }).verdict.includes(
+          'unproven',
+        ),
+      );
     });
     it('validates text and verdict', async () => {
       expectFieldErrors(await t.http.post('/v1/claims').send({ verdict: { rating: 'pants_on_fire' } }), ['/text', '/verdict/rating']);
@@ -35,11 +40,11 @@ describe('claims', () => {
       await t.http.post('/v1/claims').send({ text: 'B', verdict: { rating: 'false' } });
       await t.http.post(`/v1/claims/${c1}/statements`).send({ statementId: statement, stance: 'declines_to_comment' }).expect(201);
       assert.deepEqual(
-        (await t.http.get('/v1/claims?rated=true').expect(200)).body.items.map((c: any) => c.text),
+        (await t.http.get('/v1/claims?rated=true').expect(200)).body.items.map((c: Claim) => c.text),
         ['B'],
       );
       assert.deepEqual(
-        (await t.http.get(`/v1/claims?statementId=${statement}`).expect(200)).body.items.map((c: any) => c.text),
+        (await t.http.get(`/v1/claims?statementId=${statement}`).expect(200)).body.items.map((c: Claim) => c.text),
         ['A'],
       );
       expectFieldErrors(await t.http.get('/v1/claims?rated=maybe'), ['/rated'], 'query');
@@ -52,7 +57,7 @@ describe('claims', () => {
       await t.http.post(`/v1/claims/${c}/statements`).send({ statementId: statement, stance: 'denies' });
       const res = await t.http.get(`/v1/claims/${c}`).expect(200);
       assert.deepEqual(
-        res.body.statements.map((s: any) => [s.statementId, s.stance]),
+        res.body.statements.map((s: { statementId: number; stance: string }) => [s.statementId, s.stance]),
         [[statement, 'denies']],
       );
       expectProblem(await t.http.get('/v1/claims/999'), 404);
@@ -84,7 +89,7 @@ describe('claims', () => {
       expectProblem(await t.http.delete(`/v1/claims/${c}`), 409);
       assert.deepEqual(snapshot(t.db), before);
       await t.http.delete(`/v1/claims/${c}?cascade=true`).expect(204);
-      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM statement_claims').get() as any).n, 0);
+      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM statement_claims').get() as { n: number }).n, 0);
     });
   });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { makeTestApp, snapshot, type TestApp } from './helpers/test-app.js';
 import { expectFieldErrors, expectProblem } from './helpers/problems.js';
+import type { Row } from './helpers/rows.js';
 
 describe('documents', () => {
   let t: TestApp;
@@ -19,7 +20,7 @@ describe('documents', () => {
         .expect(201);
       assert.equal(res.body.publishedOnPrecision, 'month');
       assert.equal(res.body.body, 'Text.');
-      assert.equal((t.db.sqlite.prepare('SELECT outlet_id FROM documents WHERE id = ?').get(res.body.id) as any).outlet_id, outlet);
+      assert.equal((t.db.sqlite.prepare('SELECT outlet_id FROM documents WHERE id = ?').get(res.body.id) as Row).outlet_id, outlet);
     });
     it('validates url, title and outlet', async () => {
       const before = snapshot(t.db);
@@ -80,8 +81,8 @@ describe('documents', () => {
       const body = expectProblem(await t.http.delete(`/v1/documents/${d.id}`), 409);
       assert.deepEqual(body.references, [{ type: 'relay', id: r.id, field: 'documentId' }]);
       await t.http.delete(`/v1/documents/${d.id}?cascade=true`).expect(204);
-      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM relays').get() as any).n, 0);
-      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM statements').get() as any).n, 1);
+      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM relays').get() as { n: number }).n, 0);
+      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM statements').get() as { n: number }).n, 1);
     });
     it('404s', async () => {
       expectProblem(await t.http.delete('/v1/documents/999'), 404);

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { demoId, makeTestApp, schemaRegistry, type TestApp } from './helpers/test-app.js';
 import { expectProblem } from './helpers/problems.js';
+/** A PROV-JSON record: its attributes by qualified name. */
+type ProvRecord = Record<string, unknown>;
+import type { ClaimAppearance } from '../src/generated/schema-types.js';
 
 // The W3C schema itself is checked by `npm run test:conformance`; here, the shape PROV-JSON requires.
 const PROV_KEYS = new Set([
@@ -58,7 +61,7 @@ describe('exports', () => {
       // Actors as agents; acting-for as delegation.
       assert.deepEqual(doc.agent[qn('actor', 'peskov')]['prov:type'], { $: 'prov:Person', type: 'xsd:QName' });
       assert.equal(doc.agent[qn('actor', 'source-3')]['prov:label'], 'a senior security official');
-      const delegations = Object.values<any>(doc.actedOnBehalfOf);
+      const delegations = Object.values<ProvRecord>(doc.actedOnBehalfOf);
       assert.ok(delegations.some((d) => d['prov:delegate'] === qn('actor', 'peskov') && d['prov:responsible'] === qn('actor', 'kremlin')));
       assert.ok(
         delegations.some((d) => d['prov:delegate'] === qn('actor', 'amaq') && d['prov:responsible'] === qn('actor', 'islamic-state')),
@@ -68,13 +71,13 @@ describe('exports', () => {
       assert.equal(doc.entity[qn('statement', 'peskov-no-comment')]['prov:value'], 'I do not know anything about this.');
       assert.ok(doc.entity[qn('document', 'telegraph-article')]);
       assert.ok(doc.entity[qn('document', 'reuters-report')], 'the upstream document is part of the chain');
-      const attributions = Object.values<any>(doc.wasAttributedTo);
+      const attributions = Object.values<ProvRecord>(doc.wasAttributedTo);
       assert.ok(attributions.some((a) => a['prov:entity'] === qn('statement', 'tipoff') && a['prov:agent'] === qn('actor', 'source-1')));
 
       // Hops as derivations: quotation when verbatim, primary source when first-hand.
       const derivation = (relay: string) =>
-        Object.values<any>(doc.wasDerivedFrom).find((d) => d['prov:generatedEntity'] === qn('relay', relay));
-      const types = (d: any) => [d['prov:type'] ?? []].flat().map((x: any) => x.$);
+        Object.values<ProvRecord>(doc.wasDerivedFrom).find((d) => d['prov:generatedEntity'] === qn('relay', relay))!;
+      const types = (d: ProvRecord) => [d['prov:type'] ?? []].flat().map((x) => (x as { $: string }).$);
       assert.equal(derivation('tipoff-reuters')['prov:usedEntity'], qn('statement', 'tipoff'));
       assert.deepEqual(types(derivation('tipoff-reuters')), ['prov:Quotation', 'prov:PrimarySource']);
       assert.equal(derivation('tipoff-telegraph')['prov:usedEntity'], qn('relay', 'tipoff-reuters'));
@@ -83,7 +86,7 @@ describe('exports', () => {
       assert.deepEqual(types(derivation('us-warning-telegraph')), [], 'not first-hand, not verbatim');
       // A hop that appeared in a document is a member of it.
       assert.ok(
-        Object.values<any>(doc.hadMember).some(
+        Object.values<ProvRecord>(doc.hadMember).some(
           (m) => m['prov:collection'] === qn('document', 'telegraph-article') && m['prov:entity'] === qn('relay', 'tipoff-telegraph'),
         ),
       );
@@ -157,11 +160,11 @@ describe('exports', () => {
       });
       assert.equal(review.itemReviewed['@type'], 'Claim');
       assert.deepEqual(
-        review.itemReviewed.author.map((a: any) => a.name),
+        review.itemReviewed.author.map((a: { name: string }) => a.name),
         ['Vladimir Putin', 'Russia'],
       );
       assert.deepEqual(
-        review.itemReviewed.appearance.map((a: any) => a.headline),
+        review.itemReviewed.appearance.map((a: ClaimAppearance) => a.headline),
         ['Iran ‘warned Russia about terror threat’ before Crocus City massacre'],
       );
       assert.deepEqual(review.itemReviewed.firstAppearance, review.itemReviewed.appearance[0]);
@@ -188,11 +191,11 @@ describe('exports', () => {
       assert.equal(review.reviewRating.ratingValue, 4);
       assert.equal(review.reviewRating.alternateName, 'Mostly true');
       assert.deepEqual(
-        review.itemReviewed.appearance.map((a: any) => a.datePublished),
+        review.itemReviewed.appearance.map((a: ClaimAppearance) => a.datePublished),
         ['2024-04-02', '2024-04-03'],
       );
       assert.equal(review.itemReviewed.firstAppearance.headline, 'Iran ‘warned Russia about terror threat’ before Crocus City massacre');
-      assert.ok(review.itemReviewed.author.some((a: any) => a.name === 'anonymous source: a senior security official'));
+      assert.ok(review.itemReviewed.author.some((a: { name: string }) => a.name === 'anonymous source: a senior security official'));
     });
 
     it('409s (no-verdict) for a claim without a verdict, 404s for an unknown one', async () => {

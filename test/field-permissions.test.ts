@@ -5,6 +5,12 @@ import { CONFIDENTIAL_FIELDS, OPERATOR } from '../src/access/field-permissions.j
 import { changeEntry, chainHash } from '../src/db/functions.js';
 import { leafHash } from '../src/log/merkle.js';
 import type { Role, Viewer } from '../src/shared/viewer.js';
+import type { ChangeRow } from './helpers/rows.js';
+import type { Change, FieldError } from '../src/generated/schema-types.js';
+import type { ProblemBody } from './helpers/problems.js';
+
+/** What a write path answered: a problem document, or what it wrote (read as JSON). */
+type Answer = ProblemBody & { items: Array<{ id: number; outcome: string }> };
 
 type Who = Role | 'operator';
 const RANK: Record<Who, number> = { reader: 1, journalist: 2, editor: 3, admin: 4, operator: 4 };
@@ -47,7 +53,7 @@ async function setup(t: TestApp): Promise<Setup> {
 interface WritePath {
   /** The route it goes through, or null for a path that is not a route (CLI import). */
   route: string | null;
-  write(t: TestApp, as: Who, s: Setup, field: string, value: unknown): Promise<{ status: number; body: any; actorId?: number }>;
+  write(t: TestApp, as: Who, s: Setup, field: string, value: unknown): Promise<{ status: number; body: Answer; actorId?: number }>;
 }
 
 const http = (t: TestApp, as: Who) => (as === 'operator' ? t.http : t.as(as));
@@ -126,9 +132,10 @@ const WRITE_PATHS: Record<string, WritePath> = {
             actors: [{ key: 'a', ...ANON, [field]: value }],
           } as never),
         );
-        return { status: 201, body: result, actorId: result.items[0].id };
-      } catch (err: any) {
-        return { status: err.status ?? 500, body: err.toProblem?.() ?? {} };
+        return { status: 201, body: result as unknown as Answer, actorId: result.items[0].id };
+      } catch (e) {
+        const err = e as { status?: number; toProblem?: () => ProblemBody };
+        return { status: err.status ?? 500, body: (err.toProblem?.() ?? {}) as Answer };
       }
     },
   },
@@ -189,7 +196,7 @@ describe('field permissions', () => {
               assert.equal(res.status, 403, JSON.stringify(res.body));
               assert.match(res.body.detail, new RegExp(field));
               assert.ok(
-                res.body.errors.some((e: any) => e.pointer.endsWith(`/${field}`)),
+                res.body.errors.some((e: FieldError) => e.pointer.endsWith(`/${field}`)),
                 JSON.stringify(res.body.errors),
               );
               assert.deepEqual(snapshot(t.db), before, 'a refused write leaves the database as it was');
@@ -261,7 +268,7 @@ describe('commitments', () => {
       } else if (v && typeof v === 'object') for (const x of Object.values(v)) collect(x);
     };
     let cursor = '';
-    const seen: any[] = [];
+    const seen: Array<Omit<Change, 'after'> & { after: Record<string, { commitment: string }> }> = [];
     do {
       const page = (
         await t
@@ -279,7 +286,7 @@ describe('commitments', () => {
     assert.ok(!JSON.stringify(seen).includes(truth));
 
     const mine = seen.filter((c) => c.recordType === 'actor' && c.recordId === String(actor.id));
-    const raw = t.db.sqlite.prepare('SELECT * FROM changes WHERE seq = ?').get(mine[0].seq) as any;
+    const raw = t.db.sqlite.prepare('SELECT * FROM changes WHERE seq = ?').get(mine[0].seq) as ChangeRow;
     const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
     const guesses = (candidate: string) => {
       const row = JSON.parse(raw.after);
@@ -311,7 +318,7 @@ describe('commitments', () => {
     for (const role of ['reader', 'journalist', 'editor'] as Role[]) {
       const all = (await t.as(role).get('/v1/changes?limit=200').expect(200)).body.items;
       assert.ok(
-        all.every((c: any) => c.recordType !== 'key'),
+        all.every((c: Change) => c.recordType !== 'key'),
         role,
       );
       assert.equal((await t.as(role).get('/v1/changes?recordType=key').expect(200)).body.items.length, 0);

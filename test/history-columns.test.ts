@@ -4,9 +4,10 @@ import { sql, type Kysely } from 'kysely';
 import { makeTestApp, type TestApp } from './helpers/test-app.js';
 import { HISTORY_V2 } from '../migrations/2026-11-29T0727-transparency-log.js';
 import { installHistoryTriggers } from '../migrations/lib/history-triggers-v1.js';
+import type { Row } from './helpers/rows.js';
 
 // A migration as a later change would write one: it adds a column and installs the next column list.
-async function addRatingAndRecordIt(db: Kysely<any>) {
+async function addRatingAndRecordIt<DB>(db: Kysely<DB>) {
   await sql`ALTER TABLE claims ADD COLUMN rating TEXT`.execute(db);
   await installHistoryTriggers(
     db,
@@ -25,9 +26,9 @@ async function claimWithRating(t: TestApp) {
 describe('history column list', () => {
   it('records every live column of every recorded table', async () => {
     const t = await makeTestApp({ demo: true });
-    const listed = t.db.sqlite.prepare('SELECT table_name, column_name FROM history_columns').all() as any[];
+    const listed = t.db.sqlite.prepare('SELECT table_name, column_name FROM history_columns').all() as Row[];
     for (const table of new Set(listed.map((r) => r.table_name))) {
-      const live = (t.db.sqlite.prepare('SELECT name FROM pragma_table_info(?)').all(table) as any[]).map((r) => r.name).sort();
+      const live = (t.db.sqlite.prepare('SELECT name FROM pragma_table_info(?)').all(table) as Row[]).map((r) => r.name).sort();
       const recorded = listed
         .filter((r) => r.table_name === table)
         .map((r) => r.column_name)
@@ -58,7 +59,7 @@ describe('history column list', () => {
     const v = (await t.as('editor').get('/v1/changes/verify').expect(200)).body;
     assert.equal(v.intact, false);
     assert.ok(
-      v.problems.some((p: any) => p.kind === 'columns' && /claims\.rating/.test(p.reason)),
+      v.problems.some((p: { kind: string; reason: string }) => p.kind === 'columns' && /claims\.rating/.test(p.reason)),
       JSON.stringify(v.problems),
     );
   });

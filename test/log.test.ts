@@ -96,7 +96,7 @@ describe('transparency log', () => {
       const t = await makeTestApp({ demo: true });
       const size = t.services.log.checkpoint().size;
       const { MTH, PATH, PROOF } = rfc(entries(t, size));
-      const seq = (t.db.sqlite.prepare(`SELECT min(seq) AS s FROM changes WHERE record_type = 'statement'`).get() as any).s;
+      const seq = (t.db.sqlite.prepare(`SELECT min(seq) AS s FROM changes WHERE record_type = 'statement'`).get() as { s: number }).s;
       const inc = (await t.as('reader').get(`/v1/log/inclusion?seq=${seq}`).expect(200)).body;
       assert.equal(inc.treeSize, size);
       assert.equal(inc.leafHash, MTH(seq - 1, seq).toString('hex'));
@@ -104,7 +104,7 @@ describe('transparency log', () => {
       const con = (await t.as('reader').get(`/v1/log/consistency?from=3&to=${size}`).expect(200)).body;
       assert.deepEqual(con.proof, hex(PROOF(3, size)));
       assert.equal(con.toRoot, MTH(0, size).toString('hex'));
-      const keySeq = (t.db.sqlite.prepare(`SELECT min(seq) AS s FROM changes WHERE record_type = 'key'`).get() as any).s;
+      const keySeq = (t.db.sqlite.prepare(`SELECT min(seq) AS s FROM changes WHERE record_type = 'key'`).get() as { s: number }).s;
       for (const role of ['reader', 'journalist', 'editor'] as const)
         expectProblem(await t.as(role).get(`/v1/log/inclusion?seq=${keySeq}`), 403);
       await t.as('admin').get(`/v1/log/inclusion?seq=${keySeq}`).expect(200);
@@ -126,10 +126,10 @@ describe('transparency log', () => {
       const after = t.services.log.checkpoint();
       assert.equal(after.size, before.size);
       assert.deepEqual(after.root, before.root);
-      const nodes = (t.db.sqlite.prepare('SELECT count(*) AS n FROM merkle_nodes').get() as any).n;
+      const nodes = (t.db.sqlite.prepare('SELECT count(*) AS n FROM merkle_nodes').get() as { n: number }).n;
       await t.http.post('/v1/claims').send({ text: 'one more' }).expect(201);
       assert.equal(t.services.log.checkpoint().size, before.size + 1);
-      assert.ok((t.db.sqlite.prepare('SELECT count(*) AS n FROM merkle_nodes').get() as any).n > nodes);
+      assert.ok((t.db.sqlite.prepare('SELECT count(*) AS n FROM merkle_nodes').get() as { n: number }).n > nodes);
     });
   });
 
@@ -140,7 +140,7 @@ describe('transparency log', () => {
       assert.match(res.headers['content-type'], /^text\/plain/);
       const vkey = (await t.as('reader').get('/v1/log/key').expect(200)).text.trim();
       const cp = openCheckpoint(res.text, vkey);
-      const size = (t.db.sqlite.prepare('SELECT count(*) AS n FROM changes').get() as any).n;
+      const size = (t.db.sqlite.prepare('SELECT count(*) AS n FROM changes').get() as { n: number }).n;
       assert.equal(cp.size, size);
       assert.ok(cp.root.equals(rfc(entries(t, size)).MTH(0, size)));
       assert.ok(cp.time && Math.abs(Date.parse(cp.time) - Date.now()) < 60000);

@@ -15,7 +15,7 @@ describe('service', () => {
         assert.ok(op.responses[String(r.status)], `${r.method} ${r.path} lacks its success status`);
         if (r.body) assert.equal(op.requestBody.content['application/json'].schema.$ref, `#/components/schemas/${r.body}`);
       }
-      const documented = Object.entries<any>(body.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
+      const documented = Object.entries<object>(body.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
       assert.equal(documented.length, t.routes.length);
       // Every $ref resolves.
       const refs = JSON.stringify(body).match(/#\/components\/schemas\/[^"]+/g) ?? [];

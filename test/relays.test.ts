@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { makeTestApp, snapshot, demoId, type TestApp } from './helpers/test-app.js';
 import { expectFieldErrors, expectProblem } from './helpers/problems.js';
+import type { Row } from './helpers/rows.js';
+import type { FieldError } from '../src/generated/schema-types.js';
 
 describe('relays', () => {
   let t: TestApp;
@@ -39,7 +41,7 @@ describe('relays', () => {
       assert.equal(res.body.firstHand, true);
       assert.equal(res.body.hedge, 'said');
       assert.equal(res.body.relayedOnPrecision, 'month');
-      const row = t.db.sqlite.prepare('SELECT * FROM relays WHERE id = ?').get(res.body.id) as any;
+      const row = t.db.sqlite.prepare('SELECT * FROM relays WHERE id = ?').get(res.body.id) as Row;
       assert.equal(row.document_id, doc);
       assert.equal(row.statement_id, statement);
     });
@@ -64,7 +66,7 @@ describe('relays', () => {
       });
       it('refuses unknown actors, documents and earlier hops', async () => {
         const body = expectProblem(await hop({ relayedById: 999, documentId: 998, viaRelayId: 997, mode: 'verbatim' }), 422);
-        assert.deepEqual(body.errors.map((e: any) => e.pointer).sort(), ['/documentId', '/relayedById', '/viaRelayId']);
+        assert.deepEqual(body.errors.map((e: FieldError) => e.pointer).sort(), ['/documentId', '/relayedById', '/viaRelayId']);
       });
       it('refuses a first-hand hop that names an earlier hop', async () => {
         const first = (await hop({ relayedById: reuters, mode: 'verbatim' })).body;
@@ -96,7 +98,7 @@ describe('relays', () => {
       const first = (await hop({ relayedById: reuters, mode: 'verbatim' })).body;
       const res = await t.http.patch(`/v1/relays/${first.id}`).send({ cue: 'Reuters reported', hedge: 'reported' }).expect(200);
       assert.equal(res.body.cue, 'Reuters reported');
-      assert.equal((t.db.sqlite.prepare('SELECT hedge FROM relays WHERE id = ?').get(first.id) as any).hedge, 'reported');
+      assert.equal((t.db.sqlite.prepare('SELECT hedge FROM relays WHERE id = ?').get(first.id) as Row).hedge, 'reported');
     });
     it('refuses a change that would close a cycle (409) and leaves the hops as they were', async () => {
       const a = (await hop({ relayedById: reuters, mode: 'verbatim' })).body;
@@ -126,7 +128,7 @@ describe('relays', () => {
       const body = expectProblem(await t.http.delete(`/v1/relays/${a.id}`), 409);
       assert.deepEqual(body.references, [{ type: 'relay', id: b.id, field: 'viaRelayId' }]);
       await t.http.delete(`/v1/relays/${a.id}?cascade=true`).expect(204);
-      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM relays').get() as any).n, 0);
+      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM relays').get() as { n: number }).n, 0);
     });
     it('refuses while a tag marks it, naming the tag', async () => {
       const t2 = await makeTestApp({ demo: true });
@@ -139,10 +141,13 @@ describe('relays', () => {
       ).body;
       const relay = demoId(t2.db, 'relay', 'peskov-telegraph');
       const body = expectProblem(await t2.http.delete(`/v1/relays/${relay}`), 409);
-      assert.ok(body.references.length >= 1 && body.references.every((r: any) => r.type === 'tag' && r.field === 'relayId'));
-      assert.ok(body.references.some((r: any) => r.id === tag.id));
+      assert.ok(
+        body.references.length >= 1 &&
+          body.references.every((r: { type: string; field?: string }) => r.type === 'tag' && r.field === 'relayId'),
+      );
+      assert.ok(body.references.some((r: { id: number }) => r.id === tag.id));
       await t2.http.delete(`/v1/relays/${relay}?cascade=true`).expect(204);
-      assert.equal((t2.db.sqlite.prepare('SELECT count(*) AS n FROM tags WHERE relay_id = ?').get(relay) as any).n, 0);
+      assert.equal((t2.db.sqlite.prepare('SELECT count(*) AS n FROM tags WHERE relay_id = ?').get(relay) as { n: number }).n, 0);
     });
     it('404s', async () => {
       expectProblem(await t.http.delete('/v1/relays/999'), 404);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { demoBundle, makeTestApp, schemaRegistry, type TestApp } from './helpers/test-app.js';
+import type { SearchHit } from '../src/generated/schema-types.js';
 
 /**
  * Arbitrary text as q and as every filter of GET /v1/search: the answer is 200 with a body that fits
@@ -188,7 +189,7 @@ describe('search under arbitrary input', () => {
         if (res.status !== 200 || !res.body.nextCursor) return;
         const next = await t.http.get('/v1/search').query({ q, limit, cursor: res.body.nextCursor });
         assert.equal(next.status, 200, next.text);
-        const seen = new Set(res.body.items.map((i: any) => i.statement.id));
+        const seen = new Set(res.body.items.map((i: SearchHit) => i.statement.id));
         for (const i of next.body.items) assert.ok(!seen.has(i.statement.id), 'a page repeats a hit');
       }),
       { numRuns: 150 },

@@ -6,14 +6,15 @@ import { highlight, normaliseText, prepareQuery, stem } from '../src/search/norm
 import { parseAdvanced } from '../src/search/advanced-query.js';
 import { demoId, makeTestApp, type TestApp } from './helpers/test-app.js';
 import { expectFieldErrors, expectProblem } from './helpers/problems.js';
+import type { FieldError, ProvenanceHop, SearchHitClaim, SearchResults } from '../src/generated/schema-types.js';
 
 const TIPOFF =
   'Days before the attack in Russia, Tehran shared information with Moscow about a possible big terrorist attack inside Russia that was acquired during interrogations of those arrested in connection with deadly bombings in Iran.';
 
 const search = (t: TestApp, query: Record<string, unknown>) => t.http.get('/v1/search').query(query);
-const firstId = (res: { body: any }) => res.body.items[0]?.statement.id;
-const ids = (res: { body: any }) => res.body.items.map((i: any) => i.statement.id as number);
-const path = (hops: any[]) => chains(hops).map((c) => c.map((h) => h.relayedBy.name ?? h.relayedBy.description));
+const firstId = (res: { body: SearchResults }) => res.body.items[0]?.statement.id;
+const ids = (res: { body: SearchResults }) => res.body.items.map((i) => i.statement.id as number);
+const path = (hops: ProvenanceHop[]) => chains(hops).map((c) => c.map((h) => h.relayedBy.name ?? h.relayedBy.description));
 
 /** The index agrees with the statements table, row for row (FTS5's own check against external content). */
 function assertIndexesExact(t: TestApp): void {
@@ -55,7 +56,7 @@ describe('search', () => {
         assert.equal(hit.hops[0].firstHand, true);
         assert.equal(hit.hops[0].hops[0].cue, 'Reuters reported on Monday; one said');
         assert.deepEqual(
-          hit.claims.map((c: any) => [c.text, c.stance]),
+          hit.claims.map((c: SearchHitClaim) => [c.text, c.stance]),
           [['Iran warned Russia before the attack', 'supports']],
         );
       });
@@ -113,7 +114,7 @@ describe('search', () => {
         assert.equal(firstId(res), demoId(t.db, 'statement', 'took-weapons'));
         const s = res.body.items[0].snippet;
         assert.deepEqual(
-          s.highlights.map((h: any) => s.text.slice(h.start, h.end)),
+          s.highlights.map((h: { start: number; end: number }) => s.text.slice(h.start, h.end)),
           ['akhachk'],
         );
       });
@@ -132,7 +133,7 @@ describe('search', () => {
         const res = await search(t, { q: 'I took them weapons from Makhachkala' }).expect(200);
         const s = res.body.items[0].snippet;
         assert.equal(s.field, 'text');
-        const marked = s.highlights.map((h: any) => s.text.slice(h.start, h.end));
+        const marked = s.highlights.map((h: { start: number; end: number }) => s.text.slice(h.start, h.end));
         assert.ok(marked.includes('I took them weapons from Makhachkala'), JSON.stringify(marked));
       });
 
@@ -142,7 +143,7 @@ describe('search', () => {
         assert.equal(hit.statement.id, demoId(t.db, 'statement', 'peskov-no-comment'));
         assert.equal(hit.speaker.actsFor.name, 'The Kremlin');
         assert.deepEqual(
-          hit.claims.map((c: any) => c.stance),
+          hit.claims.map((c: SearchHitClaim) => c.stance),
           ['declines_to_comment'],
         );
       });
@@ -168,7 +169,7 @@ describe('search', () => {
         assert.equal(firstId(res), created.body.id);
         const s = res.body.items[0].snippet;
         assert.equal(s.field, 'originalText');
-        assert.match(s.highlights.map((h: any) => s.text.slice(h.start, h.end)).join('|'), /place Vendôme/);
+        assert.match(s.highlights.map((h: { start: number; end: number }) => s.text.slice(h.start, h.end)).join('|'), /place Vendôme/);
       });
     });
 
@@ -314,11 +315,11 @@ describe('search', () => {
         const everything = t2.db.sqlite
           .prepare(`SELECT rowid FROM statements_fts WHERE statements_fts MATCH '"the"' ORDER BY rowid DESC`)
           .all()
-          .map((r: any) => r.rowid);
+          .map((r) => (r as { rowid: number }).rowid);
         assert.ok(everything.length > 5);
         const seen: number[] = [];
         let cursor: string | undefined;
-        let first: any;
+        let first: SearchResults | undefined;
         do {
           const page = narrow.search({ q: 'the', limit: 2, ...(cursor ? { cursor } : {}) });
           first ??= page;
@@ -340,7 +341,7 @@ describe('search', () => {
         const everything = t2.db.sqlite
           .prepare(`SELECT rowid FROM statements_fts WHERE statements_fts MATCH '"attack"'`)
           .all()
-          .map((r: any) => r.rowid as number);
+          .map((r) => (r as { rowid: number }).rowid);
         for (const [scoreBudget, pool, limit] of [
           [3, 2, 1],
           [4, 3, 2],
@@ -423,7 +424,7 @@ describe('search', () => {
       for (const [what, [q, message]] of Object.entries(bad)) {
         it(`answers 400 problem+json for ${what}`, async () => {
           const body = expectFieldErrors(await search(t, { q }), ['/q'], 'query');
-          assert.match(body.errors.map((e: any) => e.message).join('; '), message);
+          assert.match(body.errors.map((e: FieldError) => e.message).join('; '), message);
         });
       }
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { makeTestApp, snapshot, demoId, type TestApp } from './helpers/test-app.js';
 import { expectFieldErrors, expectProblem } from './helpers/problems.js';
+import type { Row } from './helpers/rows.js';
+import type { FieldError, ProvenanceHop, Statement } from '../src/generated/schema-types.js';
 
 describe('statements', () => {
   let t: TestApp;
@@ -31,7 +33,7 @@ describe('statements', () => {
       assert.equal(res.body.saidOn, '2024-03');
       assert.equal(res.body.saidOnPrecision, 'month');
       assert.deepEqual(res.body.circumstances, ['in_custody']);
-      const row = t.db.sqlite.prepare('SELECT * FROM statements WHERE id = ?').get(res.body.id) as any;
+      const row = t.db.sqlite.prepare('SELECT * FROM statements WHERE id = ?').get(res.body.id) as Row;
       assert.equal(row.said_from, '2024-03-01');
       assert.equal(row.said_to, '2024-03-31');
       assert.equal(row.medium_publisher_id, fsb);
@@ -59,7 +61,7 @@ describe('statements', () => {
       it('422s for a speaker or publisher that does not exist', async () => {
         const body = expectProblem(await t.http.post('/v1/statements').send({ ...quote(), speakerId: 999, mediumPublisherId: 998 }), 422);
         assert.deepEqual(
-          body.errors.map((e: any) => e.pointer),
+          body.errors.map((e: FieldError) => e.pointer),
           ['/speakerId', '/mediumPublisherId'],
         );
       });
@@ -72,7 +74,7 @@ describe('statements', () => {
       const peskov = demoId(t2.db, 'actor', 'peskov');
       const bySpeaker = await t2.http.get(`/v1/statements?speakerId=${peskov}`).expect(200);
       assert.deepEqual(
-        bySpeaker.body.items.map((s: any) => s.text),
+        bySpeaker.body.items.map((s: Statement) => s.text),
         ['I do not know anything about this.'],
       );
       const byKind = await t2.http.get('/v1/statements?kind=warning').expect(200);
@@ -85,10 +87,10 @@ describe('statements', () => {
       assert.equal(byDoc.body.items.length, 5);
       const march = await t2.http.get('/v1/statements?saidFrom=2024-03-01&saidTo=2024-03-31').expect(200);
       // Month-precise March statements, plus year-precise 2024 ones that may fall in March.
-      assert.ok(march.body.items.some((s: any) => s.saidOn === '2024-03'));
-      assert.ok(!march.body.items.some((s: any) => s.saidOn === '2024-04'));
+      assert.ok(march.body.items.some((s: Statement) => s.saidOn === '2024-03'));
+      assert.ok(!march.body.items.some((s: Statement) => s.saidOn === '2024-04'));
       const april = await t2.http.get('/v1/statements?saidFrom=2024-04&saidTo=2024-04').expect(200);
-      assert.ok(!april.body.items.some((s: any) => s.saidOn === '2024-03'));
+      assert.ok(!april.body.items.some((s: Statement) => s.saidOn === '2024-03'));
     });
     it('refuses bad filters', async () => {
       expectFieldErrors(await t.http.get('/v1/statements?saidFrom=yesterday'), ['/saidFrom'], 'query');
@@ -112,7 +114,7 @@ describe('statements', () => {
       const { body } = await t.http.post('/v1/statements').send(quote()).expect(201);
       const res = await t.http.patch(`/v1/statements/${body.id}`).send({ saidOn: '2024-03-29', circumstances: [] }).expect(200);
       assert.equal(res.body.saidOnPrecision, 'day');
-      const row = t.db.sqlite.prepare('SELECT said_from, said_to, circumstances FROM statements WHERE id = ?').get(body.id) as any;
+      const row = t.db.sqlite.prepare('SELECT said_from, said_to, circumstances FROM statements WHERE id = ?').get(body.id) as Row;
       assert.deepEqual(row, { said_from: '2024-03-29', said_to: '2024-03-29', circumstances: '[]' });
     });
     it('refuses a required field set to null and a bad speaker', async () => {
@@ -128,11 +130,14 @@ describe('statements', () => {
       const t2 = await makeTestApp({ demo: true });
       const id = demoId(t2.db, 'statement', 'tipoff');
       const body = expectProblem(await t2.http.delete(`/v1/statements/${id}`), 409);
-      assert.ok(body.references.some((r: any) => r.type === 'relay'));
-      assert.ok(body.references.some((r: any) => r.type === 'claim'));
+      assert.ok(body.references.some((r: { type: string }) => r.type === 'relay'));
+      assert.ok(body.references.some((r: { type: string }) => r.type === 'claim'));
       await t2.http.delete(`/v1/statements/${id}?cascade=true`).expect(204);
-      assert.equal((t2.db.sqlite.prepare('SELECT count(*) AS n FROM relays WHERE statement_id = ?').get(id) as any).n, 0);
-      assert.equal((t2.db.sqlite.prepare('SELECT count(*) AS n FROM statement_claims WHERE statement_id = ?').get(id) as any).n, 0);
+      assert.equal((t2.db.sqlite.prepare('SELECT count(*) AS n FROM relays WHERE statement_id = ?').get(id) as { n: number }).n, 0);
+      assert.equal(
+        (t2.db.sqlite.prepare('SELECT count(*) AS n FROM statement_claims WHERE statement_id = ?').get(id) as { n: number }).n,
+        0,
+      );
     });
     it('deletes a statement nobody references', async () => {
       const { body } = await t.http.post('/v1/statements').send(quote()).expect(201);
@@ -158,7 +163,7 @@ describe('statements', () => {
       assert.equal(res.body.hops.length, 1);
       assert.equal(res.body.hops[0].firstHand, true);
       assert.deepEqual(
-        res.body.hops[0].hops.map((h: any) => [h.relayedBy.name, h.depth]),
+        res.body.hops[0].hops.map((h: ProvenanceHop) => [h.relayedBy.name, h.depth]),
         [
           ['Paper', 2],
           ['FSB', 2],

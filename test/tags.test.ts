@@ -3,6 +3,26 @@ import fc from 'fast-check';
 import type { Response } from 'supertest';
 import { makeTestApp, demoId, snapshot, type TestApp } from './helpers/test-app.js';
 import { similarity } from '../src/tags/anchoring.js';
+import type { ChangeRow } from './helpers/rows.js';
+import type { ProblemBody } from './helpers/problems.js';
+import type { Tag, TagChange } from '../src/generated/schema-types.js';
+
+/** A row of the tags table; start and end are null only for orphans, which the tests that read them are not. */
+interface TagRow {
+  id: number;
+  document_id: number;
+  statement_id: number;
+  relay_id: number | null;
+  status: string;
+  score: number;
+  start: number;
+  end: number;
+  exact: string;
+  prefix: string;
+  suffix: string;
+  quote: string;
+  modified_at: string;
+}
 
 const cps = (s: string) => [...s];
 /** Code point offsets of the one occurrence of `text` in `body`. */
@@ -14,15 +34,15 @@ function spanOf(body: string, text: string): { start: number; end: number } {
 }
 const sliceCp = (body: string, start: number, end: number) => cps(body).slice(start, end).join('');
 
-function problem(res: Response, status: number): any {
+function problem(res: Response, status: number): ProblemBody {
   assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${res.text}`);
   assert.match(res.headers['content-type'] ?? '', /^application\/problem\+json/);
-  const body = JSON.parse(res.text);
+  const body = JSON.parse(res.text) as ProblemBody;
   assert.equal(body.status, status);
   return body;
 }
 
-const tagRow = (t: TestApp, id: number) => t.db.sqlite.prepare('SELECT * FROM tags WHERE id = ?').get(id) as any;
+const tagRow = (t: TestApp, id: number) => t.db.sqlite.prepare('SELECT * FROM tags WHERE id = ?').get(id) as TagRow;
 const count = (t: TestApp, table: string) => (t.db.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 async function newDocument(t: TestApp, body: string | null, outletName = 'The Daily Example'): Promise<{ doc: number; outlet: number }> {
@@ -162,7 +182,7 @@ describe('tags', () => {
         assert.equal(count(t, 'relays'), relaysBefore, 'every statement reached the article on a hop the demo already has');
         const list = (await t.http.get(`/v1/documents/${doc}/tags`).expect(200)).body;
         assert.equal(list.total, tagsBefore + spans.length);
-        const starts = list.items.map((x: any) => x.start);
+        const starts = list.items.map((x: Tag) => x.start);
         assert.deepEqual(
           starts,
           [...starts].sort((a, b) => a - b),
@@ -331,7 +351,7 @@ describe('tags', () => {
           409,
         );
         assert.deepEqual(
-          p.errors.map((e: any) => [e.pointer, e.expected]),
+          p.errors.map((e) => [e.pointer, e.expected]),
           [['/hop/mode', 'verbatim']],
         );
         assert.deepEqual(snapshot(t.db), before);
@@ -375,7 +395,7 @@ describe('tags', () => {
       it('exact found more than once without disambiguation: 409 listing the candidates', async () => {
         const p = problem(await tag({ exact: 'said' }), 409);
         assert.deepEqual(
-          p.candidates.map((c: any) => [c.start, c.end]),
+          p.candidates.map((c) => [c.start, c.end]),
           [
             [6, 10],
             [27, 31],
@@ -501,7 +521,7 @@ describe('tags', () => {
       await t.http.patch(`/v1/documents/${doc}`).send({ body: 'Three: epsilon zeta. One: alpha beta.' }).expect(200);
       const list = (await t.http.get(`/v1/documents/${doc}/tags`).expect(200)).body;
       assert.deepEqual(
-        list.items.map((x: any) => [x.exact, x.status, x.start]),
+        list.items.map((x: Tag) => [x.exact, x.status, x.start]),
         [
           ['epsilon zeta', 'moved', 7],
           ['alpha beta', 'moved', 26],
@@ -512,7 +532,7 @@ describe('tags', () => {
       assert.equal(list.total, 3);
       const orphans = (await t.http.get(`/v1/documents/${doc}/tags?status=orphaned`).expect(200)).body;
       assert.deepEqual(
-        orphans.items.map((x: any) => x.exact),
+        orphans.items.map((x: Tag) => x.exact),
         ['gamma delta'],
       );
       problem(await t.http.get(`/v1/documents/${doc}/tags?status=lost`), 400);
@@ -594,7 +614,7 @@ describe('tags', () => {
         await edit(body.replace('cut costs', 'reduce costs'));
         const before = (t.db.sqlite.prepare('SELECT max(seq) AS s FROM changes').get() as { s: number }).s;
         await t.http.patch(`/v1/tags/${tag.id}`).send({ accept: true }).expect(200);
-        const rows = t.db.sqlite.prepare('SELECT * FROM changes WHERE seq > ?').all(before) as any[];
+        const rows = t.db.sqlite.prepare('SELECT * FROM changes WHERE seq > ?').all(before) as ChangeRow[];
         assert.equal(rows.length, 1);
         assert.deepEqual([rows[0].record_type, rows[0].action, rows[0].record_id], ['tag', 'update', String(tag.id)]);
         assert.equal(JSON.parse(rows[0].before).quote, tag.quote);
@@ -693,7 +713,7 @@ describe('tags', () => {
     it('anchored: an edit after the span leaves it in place', async () => {
       const { t, plan, edit } = await setup();
       const res = await edit(base.replace('The end.', 'The end. More to follow.'));
-      const change = res.tags.find((x: any) => x.id === plan.id);
+      const change = res.tags.find((x: TagChange) => x.id === plan.id);
       assert.deepEqual(change, {
         id: plan.id,
         status: 'anchored',
@@ -709,9 +729,9 @@ describe('tags', () => {
     it('moved: text inserted before the span (emoji counted as one code point each) shifts it', async () => {
       const { t, plan, critics, edit } = await setup();
       const res = await edit('🔥 Update 👍🏽:\r\n' + base);
-      const byId = new Map(res.tags.map((x: any) => [x.id, x]));
+      const byId = new Map<number, TagChange>(res.tags.map((x: TagChange) => [x.id, x]));
       for (const tag of [plan, critics]) {
-        const c: any = byId.get(tag.id);
+        const c = byId.get(tag.id)!;
         assert.deepEqual([c.status, c.start, c.end, c.exact, c.score], ['moved', tag.start + 14, tag.end + 14, tag.exact, 1]);
         const row = tagRow(t, tag.id);
         assert.deepEqual(
@@ -722,7 +742,7 @@ describe('tags', () => {
       // A later edit elsewhere: the tags stay where they are now, anchored.
       const again = await edit('🔥 Update 👍🏽:\r\n' + base + ' Fin.');
       assert.deepEqual(
-        again.tags.map((x: any) => x.status),
+        again.tags.map((x: TagChange) => x.status),
         ['anchored', 'anchored'],
       );
     });
@@ -732,15 +752,15 @@ describe('tags', () => {
       const res = await edit(
         'Critics called it vague.\r\nIntro line.\r\nThe minister said the plan would cut costs by ten percent.\r\nThe end.',
       );
-      const c = res.tags.find((x: any) => x.id === critics.id);
+      const c = res.tags.find((x: TagChange) => x.id === critics.id);
       assert.deepEqual([c.status, c.start, c.exact], ['moved', 0, critics.exact]);
-      assert.equal(res.tags.find((x: any) => x.id === plan.id).status, 'moved');
+      assert.equal(res.tags.find((x: TagChange) => x.id === plan.id).status, 'moved');
     });
 
     it('fuzzy: a word changed inside the span gives the new text and its similarity to the quote', async () => {
       const { t, plan, edit } = await setup();
       const res = await edit(base.replace('cut costs', 'reduce costs'));
-      const c = res.tags.find((x: any) => x.id === plan.id);
+      const c = res.tags.find((x: TagChange) => x.id === plan.id);
       assert.equal(c.status, 'fuzzy');
       assert.equal(c.exact, 'the plan would reduce costs by ten percent');
       assert.equal(c.score, similarity(c.exact, plan.quote));
@@ -749,9 +769,9 @@ describe('tags', () => {
       assert.deepEqual([row.status, row.exact, row.quote, row.score], ['fuzzy', c.exact, plan.quote, c.score]);
       // Edits elsewhere keep it fuzzy: it is still not the words that were tagged.
       const later = await edit(base.replace('cut costs', 'reduce costs').replace('Intro', 'Opening'));
-      assert.equal(later.tags.find((x: any) => x.id === plan.id).status, 'fuzzy');
+      assert.equal(later.tags.find((x: TagChange) => x.id === plan.id).status, 'fuzzy');
       // Putting the tagged words back makes it whole again (moved: its end comes back).
-      const back = (await edit(base)).tags.find((x: any) => x.id === plan.id);
+      const back = (await edit(base)).tags.find((x: TagChange) => x.id === plan.id);
       assert.deepEqual([back.status, back.start, back.end, back.exact, back.score], ['moved', plan.start, plan.end, plan.quote, 1]);
     });
 
@@ -762,7 +782,7 @@ describe('tags', () => {
       const statuses: string[] = [];
       for (let i = 1; i < steps.length; i++) {
         body = body.replace(steps[i - 1], steps[i]);
-        const c = (await edit(body)).tags.find((x: any) => x.id === plan.id);
+        const c = (await edit(body)).tags.find((x: TagChange) => x.id === plan.id);
         statuses.push(c.status);
         if (c.status === 'fuzzy') assert.ok(similarity(c.exact, plan.quote) >= 0.75);
       }
@@ -772,7 +792,7 @@ describe('tags', () => {
     it('orphaned: deleting the quoted text keeps the tag, with its last known text, listed last', async () => {
       const { t, doc, plan, critics, edit } = await setup();
       const res = await edit(base.replace('The minister said the plan would cut costs by ten percent.\r\n', ''));
-      const c = res.tags.find((x: any) => x.id === plan.id);
+      const c = res.tags.find((x: TagChange) => x.id === plan.id);
       assert.deepEqual(c, {
         id: plan.id,
         status: 'orphaned',
@@ -790,7 +810,7 @@ describe('tags', () => {
       );
       const list = (await t.http.get(`/v1/documents/${doc}/tags`).expect(200)).body;
       assert.deepEqual(
-        list.items.map((x: any) => [x.id, x.status]),
+        list.items.map((x: Tag) => [x.id, x.status]),
         [
           [critics.id, 'moved'],
           [plan.id, 'orphaned'],
@@ -799,7 +819,7 @@ describe('tags', () => {
       // Restoring the text finds the orphan again.
       const back = await edit(base);
       assert.deepEqual(
-        back.tags.map((x: any) => [x.id, x.status, x.start]),
+        back.tags.map((x: TagChange) => [x.id, x.status, x.start]),
         [
           [plan.id, 'moved', plan.start],
           [critics.id, 'moved', critics.start],
@@ -835,7 +855,7 @@ describe('tags', () => {
       ).body;
       const res = await edit(null);
       assert.deepEqual(
-        res.tags.map((x: any) => [x.id, x.status]).sort(),
+        res.tags.map((x: TagChange) => [x.id, x.status]).sort(),
         [
           [plan.id, 'orphaned'],
           [critics.id, 'orphaned'],
@@ -874,7 +894,7 @@ describe('tags', () => {
       try {
         const report = t.db.transaction(() => t.services.tags.reanchorDocument(doc, words.join(' '), 'New lead. ' + words.join(' ')));
         assert.equal(report.tags.length, 80);
-        assert.ok(report.tags.every((x) => x.status === 'moved'));
+        assert.ok(report.tags.every((x: TagChange) => x.status === 'moved'));
       } finally {
         t.db.prepare = prepare;
       }
@@ -890,7 +910,7 @@ describe('tags', () => {
       const edited = base.replace('Intro line.\r\n', 'Intro line.\r\nA new second line.\r\n');
       const res = await edit(edited);
       for (const tag of [plan, critics]) {
-        const c = res.tags.find((x: any) => x.id === tag.id);
+        const c = res.tags.find((x: TagChange) => x.id === tag.id);
         assert.equal(c.status, 'moved');
         assert.equal(sliceCp(edited, c.start, c.end), tag.exact);
         assert.equal(c.start, tag.start + 20);
@@ -972,13 +992,13 @@ describe('tags', () => {
               if (o >= 0) newPos.set(o, i);
             });
             if (edited === body) return; // no change, no re-anchoring
-            const report = t.db.transaction(() => t.services.documents.update(doc, { body: edited })).effects[0] as { tags: any[] };
+            const report = t.db.transaction(() => t.services.documents.update(doc, { body: edited })).effects[0] as { tags: TagChange[] };
             assert.equal(report.tags.length, tags.length);
             const editedCps = cps(edited);
             for (const tag of tags) {
               const row = tagRow(t, tag.id);
-              const change = report.tags.find((x) => x.id === tag.id);
-              assert.deepEqual([change.status, change.start, change.end], [row.status, row.start, row.end]);
+              const change = report.tags.find((x: TagChange) => x.id === tag.id);
+              assert.deepEqual([change!.status, change!.start, change!.end], [row.status, row.start, row.end]);
               outcomes[row.status] = (outcomes[row.status] ?? 0) + 1;
               const went: number[] = [];
               for (let k = tag.start!; k < tag.end!; k++) if (newPos.has(k)) went.push(newPos.get(k)!);

@@ -13,6 +13,7 @@ import { LogSigner, openCheckpoint } from '../src/log/checkpoint.js';
 import { leafHash, MemoryTree, nodeHash } from '../src/log/merkle.js';
 import type { ChangeVerification } from '../src/generated/schema-types.js';
 import { demoBundle, schemaRegistry } from './helpers/test-app.js';
+import type { ChangeRow } from './helpers/rows.js';
 
 const signer = LogSigner.generate('tamper.test/log');
 
@@ -57,7 +58,7 @@ function attacker(file: string) {
 
 /** Recomputes every hash from `fromSeq` on, as a forger covering their tracks would, and rebuilds the tree. */
 function rehash(db: BetterSqlite3.Database) {
-  const rows = db.prepare('SELECT * FROM changes ORDER BY seq').all() as any[];
+  const rows = db.prepare('SELECT * FROM changes ORDER BY seq').all() as ChangeRow[];
   let prev = '';
   const tree = new MemoryTree();
   const update = db.prepare('UPDATE changes SET prev_hash = ?, hash = ?, leaf_hash = ? WHERE seq = ?');
@@ -75,7 +76,7 @@ function rehash(db: BetterSqlite3.Database) {
 }
 
 const seqOf = (db: BetterSqlite3.Database, where: string) =>
-  (db.prepare(`SELECT min(seq) AS s FROM changes WHERE ${where}`).get() as any).s as number;
+  (db.prepare(`SELECT min(seq) AS s FROM changes WHERE ${where}`).get() as { s: number }).s as number;
 
 interface Case {
   /** The edit; returns what verify must name (a seq or a record "type id"). */
@@ -99,8 +100,8 @@ const CASES: Record<string, Case> = {
   },
   'swap two changes': {
     edit(db) {
-      const a = db.prepare('SELECT * FROM changes WHERE seq = 10').get() as any;
-      const b = db.prepare('SELECT * FROM changes WHERE seq = 11').get() as any;
+      const a = db.prepare('SELECT * FROM changes WHERE seq = 10').get() as ChangeRow;
+      const b = db.prepare('SELECT * FROM changes WHERE seq = 11').get() as ChangeRow;
       const set = db.prepare('UPDATE changes SET record_type = ?, record_id = ?, action = ?, before = ?, after = ? WHERE seq = ?');
       set.run(b.record_type, b.record_id, b.action, b.before, b.after, 10);
       set.run(a.record_type, a.record_id, a.action, a.before, a.after, 11);
@@ -109,7 +110,7 @@ const CASES: Record<string, Case> = {
   },
   'truncate the tail': {
     edit(db) {
-      const max = (db.prepare('SELECT max(seq) AS m FROM changes').get() as any).m;
+      const max = (db.prepare('SELECT max(seq) AS m FROM changes').get() as { m: number }).m;
       db.prepare('DELETE FROM changes WHERE seq > ?').run(max - 5);
       rehash(db);
       return { kind: 'checkpoint' };
@@ -141,8 +142,8 @@ const CASES: Record<string, Case> = {
   },
   'append a forged change': {
     edit(db) {
-      const last = db.prepare('SELECT * FROM changes ORDER BY seq DESC LIMIT 1').get() as any;
-      const target = db.prepare(`SELECT * FROM changes WHERE record_type = 'statement' ORDER BY seq DESC LIMIT 1`).get() as any;
+      const last = db.prepare('SELECT * FROM changes ORDER BY seq DESC LIMIT 1').get() as ChangeRow;
+      const target = db.prepare(`SELECT * FROM changes WHERE record_type = 'statement' ORDER BY seq DESC LIMIT 1`).get() as ChangeRow;
       const after = JSON.stringify({ ...JSON.parse(target.after), text: 'They never said this' });
       const seq = last.seq + 1;
       const fields = [seq, new Date().toISOString(), null, 'update', 'statement', target.record_id, target.after, after] as const;
@@ -155,14 +156,14 @@ const CASES: Record<string, Case> = {
   },
   "edit a statement's text around the history": {
     edit(db) {
-      const id = (db.prepare('SELECT min(id) AS id FROM statements').get() as any).id;
+      const id = (db.prepare('SELECT min(id) AS id FROM statements').get() as { id: number }).id;
       db.prepare(`UPDATE statements SET text = 'forged' WHERE id = ?`).run(id);
       return { record: `statement ${id}`, kind: 'state' };
     },
   },
   'forge an attestation': {
     edit(db) {
-      const id = (db.prepare(`SELECT min(id) AS id FROM actors WHERE identity_status = 'anonymous'`).get() as any).id;
+      const id = (db.prepare(`SELECT min(id) AS id FROM actors WHERE identity_status = 'anonymous'`).get() as { id: number }).id;
       db.prepare(`UPDATE actors SET attestation = '{"by":"nobody","at":"2024-01-01T00:00:00Z"}' WHERE id = ?`).run(id);
       return { record: `actor ${id}`, kind: 'state' };
     },

@@ -61,7 +61,7 @@ describe('write routes under arbitrary input', () => {
         fc.asyncProperty(body, idish, idish, query, async (b, id1, id2, q) => {
           const path = route.path.replace(':id', id1).replace(/:[A-Za-z]+/, id2) + (q ? `?${q}` : '');
           const before = snapshot(t.db);
-          let req = (t.http as any)[route.method](path);
+          let req = t.http[route.method](path);
           req =
             b.kind === 'json'
               ? req.set('content-type', 'application/json').send(JSON.stringify(b.v))

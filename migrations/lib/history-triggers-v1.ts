@@ -24,7 +24,7 @@ export interface HistoryTable {
   committed?: string[];
 }
 
-export async function installHistoryTriggers(db: Kysely<unknown>, version: number, tables: HistoryTable[]): Promise<void> {
+export async function installHistoryTriggers<DB>(db: Kysely<DB>, version: number, tables: HistoryTable[]): Promise<void> {
   const old = (
     await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'history\\_%' ESCAPE '\\'`.execute(db)
   ).rows;

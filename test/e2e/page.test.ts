@@ -83,7 +83,7 @@ describe('web page', () => {
       await page.click('#search-form button[type=submit]');
       await page.locator('#results > li').first().waitFor();
       assert.equal(await page.locator('#results img').count(), 0);
-      assert.equal(await page.evaluate(() => (window as any).__pwned), undefined);
+      assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
     });
   });
 });

@@ -10,6 +10,7 @@ import { createLogger, lineSink } from '../../src/logging/logger.js';
 import type { RouteDef } from '../../src/http/route.js';
 import { createSchemaRegistry, type SchemaRegistry } from '../../src/validation/ajv.js';
 import type { Express } from 'express';
+import type { Bundle } from '../../src/generated/schema-types.js';
 
 // Compiling every schema takes a moment: once per test run is enough, the registry holds no state.
 let registry: SchemaRegistry | undefined;
@@ -51,7 +52,8 @@ export async function makeTestApp(opts: { demo?: boolean; deps?: Partial<AppDeps
   return t;
 }
 
-export function demoBundle(): any {
+/** The demo bundle, every list present (tests change items of it before posting). */
+export function demoBundle(): Required<Bundle> {
   return JSON.parse(readFileSync(new URL('../../demo/crocus-city.bundle.json', import.meta.url), 'utf8'));
 }
 
