@@ -44,9 +44,15 @@ describe('attribution metrics', () => {
           ],
           cps,
         ),
-        [[0, 23]],
+        [[0, 22]],
       );
       assert.deepEqual(normalise([{ start: 10, end: 16 }], cps), [[11, 15]]);
+    });
+    it('lose the separators , ; : at their ends, unless that is all they are', () => {
+      const t = Array.from('HUGHES: Smith, saying: no');
+      assert.deepEqual(normalise([{ start: 8, end: 14 }], t), [[8, 13]]);
+      assert.deepEqual(normalise([{ start: 15, end: 22 }], t), [[15, 21]]);
+      assert.deepEqual(normalise([{ start: 6, end: 8 }], t), [[6, 7]]);
     });
     it('stay apart when words lie between them', () => {
       assert.deepEqual(

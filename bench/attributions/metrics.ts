@@ -7,9 +7,11 @@
 //   gold span of that type, recall the share of gold tokens inside some predicted span; each token is counted
 //   once per document and type, so the figures stay within 0–1. A token is inside a span set when any of its
 //   characters is (so a quote predicted without its closing comma still covers the word).
-// Span lists are compared in a canonical form: fragments sorted, whitespace trimmed from their ends, and fragments
-// joined when only whitespace lies between them (`10 20;21 30` over "…Cruz. That…" is `10 30`): PolNeAR's tool
-// sometimes splits one quote at a sentence break, which says nothing about the attribution.
+// Span lists are compared in a canonical form: fragments sorted, whitespace and the separators , ; : trimmed from
+// their ends (PolNeAR's annotators end 5% of sources with the comma before the verb, 2% of cues with the colon
+// before a quote: `saying:`), and fragments joined when only whitespace lies between them (`10 20;21 30` over
+// "…Cruz. That…" is `10 30`: the tool sometimes splits one quote at a sentence break). A span made only of
+// separators (the `:` of `Speaker: words`) is kept as it is.
 import { codePoints, type Range, type ScoredAttribution } from './brat.js';
 
 export const SPAN_TYPES = ['cue', 'source', 'content'] as const;
@@ -66,6 +68,7 @@ export function addScores(into: Scores, s: Scores): Scores {
 }
 
 const isSpace = (c: string | undefined) => c !== undefined && /\s/u.test(c);
+const isEdge = (c: string | undefined) => c !== undefined && /[\s,;:]/u.test(c);
 
 /** The canonical form two span lists are compared in (see the header); `cps` is the text's code points. */
 export function normalise(spans: readonly Range[], cps: readonly string[]): Array<[number, number]> {
@@ -73,8 +76,14 @@ export function normalise(spans: readonly Range[], cps: readonly string[]): Arra
   for (const sp of spans) {
     let s = sp.start;
     let e = sp.end;
-    while (s < e && isSpace(cps[s])) s++;
-    while (e > s && isSpace(cps[e - 1])) e--;
+    while (s < e && isEdge(cps[s])) s++;
+    while (e > s && isEdge(cps[e - 1])) e--;
+    if (s === e) {
+      // Only separators: keep the span, without surrounding whitespace.
+      [s, e] = [sp.start, sp.end];
+      while (s < e && isSpace(cps[s])) s++;
+      while (e > s && isSpace(cps[e - 1])) e--;
+    }
     if (s < e) trimmed.push([s, e]);
   }
   trimmed.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
