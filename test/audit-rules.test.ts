@@ -4,6 +4,9 @@ import { anonNoDescription } from '../src/audits/rules/anon-no-description.js';
 import { anonNoReason } from '../src/audits/rules/anon-no-reason.js';
 import { anonBoilerplateReason, boilerplateIn } from '../src/audits/rules/anon-boilerplate-reason.js';
 import { anonNotAttested } from '../src/audits/rules/anon-not-attested.js';
+import { anonRelayed } from '../src/audits/rules/anon-relayed.js';
+import { attributingWord, cueHedgeMismatch } from '../src/audits/rules/cue-hedge-mismatch.js';
+import { denialOnRecord } from '../src/audits/rules/denial-on-record.js';
 import { anonOpinion } from '../src/audits/rules/anon-opinion.js';
 import { anonSoleSupport } from '../src/audits/rules/anon-sole-support.js';
 import { pluralCount, pluralCountRule } from '../src/audits/rules/plural-count.js';
@@ -19,6 +22,25 @@ import { Fixture } from './helpers/audit-fixture.js';
 import type { AuditRecordRef } from '../src/generated/schema-types.js';
 
 const run = (rule: Rule, data: AuditData) => rule.check(data);
+/** The data as a document's audit sees it: that document's speakers and relayers in scope. */
+function documentScope(data: AuditData, id: number): AuditData {
+  const hops = [...data.hops.values()].filter((h) => h.documentId === id);
+  const actors = new Set(hops.flatMap((h) => [h.relayedById, data.statements.get(h.statementId)!.speakerId]));
+  return { ...data, scope: { type: 'document', id }, inScope: { ...data.inScope, actors: [...actors].sort((a, b) => a - b) } };
+}
+
+/** An agency has an anonymous source first-hand (DOC); a paper relays it and adds its own source (DOC + 1). */
+function relayedStory() {
+  const f = new Fixture();
+  const agency = f.actor({ kind: 'outlet' });
+  const paper = f.actor({ kind: 'outlet' });
+  const source = f.anonymous('a ministry official');
+  const own = f.anonymous('a port worker');
+  const statement = f.statement(source);
+  const relayed = f.hop(statement, paper, { documentId: DOC + 1, viaRelayId: f.hop(statement, agency, { documentId: DOC }) });
+  f.hop(f.statement(own), paper, { documentId: DOC + 1 });
+  return { f, agency, paper, source, own, statement, relayed };
+}
 const concerning = (findings: Finding[], type: string, id: number) =>
   findings.filter((f) => f.records.some((r) => r.type === type && r.id === id));
 const DOC = 900;
@@ -41,6 +63,9 @@ describe('audit rules', () => {
         'CHAIN-NO-PRIMARY',
         'CONTEXT-CUSTODY',
         'CONTEXT-OWN-CHANNEL',
+        'CUE-HEDGE-MISMATCH',
+        'ANON-RELAYED',
+        'DENIAL-ON-RECORD',
         'TAG-ORPHANED',
       ],
     );
@@ -123,6 +148,50 @@ describe('audit rules', () => {
       f.anonymous('a diplomat', { attested: true });
       assert.deepEqual(run(anonNotAttested, f.build()), []);
     });
+    it('judges an outlet on its own first-hand sources, not on those of an outlet it relays', () => {
+      const { f, source, own } = relayedStory();
+      const paper = documentScope(f.build(), DOC + 1);
+      assert.deepEqual(
+        run(anonNotAttested, paper).map((x) => x.records[0].id),
+        [own],
+      );
+      const agency = documentScope(f.build(), DOC);
+      assert.deepEqual(
+        run(anonNotAttested, agency).map((x) => x.records[0].id),
+        [source],
+      );
+    });
+  });
+
+  describe('ANON-RELAYED', () => {
+    it('triggers (info) when an outlet relies on an anonymous source another outlet had first-hand', () => {
+      const { f, source, agency, paper, relayed, statement } = relayedStory();
+      for (const data of [f.build(), documentScope(f.build(), DOC + 1)]) {
+        const out = run(anonRelayed, data);
+        assert.equal(out.length, 1);
+        assert.equal(out[0].severity, 'info');
+        assert.deepEqual(out[0].records, [
+          { type: 'actor', id: source },
+          { type: 'statement', id: statement },
+          { type: 'relay', id: relayed },
+        ]);
+        assert.deepEqual([out[0].evidence.reliedOnBy, out[0].evidence.firstHandTo], [[paper], [agency]]);
+        assert.match(
+          out[0].message,
+          new RegExp(`Person ${paper} relies on anonymous source “a ministry official”, whom Person ${agency} had first-hand`),
+        );
+      }
+    });
+    it('does not trigger for an outlet’s own sources, nor in the audit of the outlet that had them', () => {
+      const { f } = relayedStory();
+      assert.deepEqual(run(anonRelayed, documentScope(f.build(), DOC)), []);
+      const g = new Fixture();
+      const outlet = g.actor({ kind: 'outlet' });
+      const s = g.statement(g.anonymous('an aide'));
+      // Word passed on by a person with no document still makes the outlet the one that had the source.
+      g.hop(s, outlet, { documentId: DOC, viaRelayId: g.hop(s, g.anonymous('a go-between')) });
+      assert.deepEqual(run(anonRelayed, g.build()), []);
+    });
   });
 
   describe('ANON-OPINION', () => {
@@ -167,6 +236,82 @@ describe('audit rules', () => {
       ]);
       f.claim('disputed', [[f.statement(f.anonymous('a diplomat')), 'disputes']]);
       assert.deepEqual(run(anonSoleSupport, f.build()), []);
+    });
+  });
+
+  describe('CUE-HEDGE-MISMATCH', () => {
+    it('triggers for an attributing cue stated as fact, and for an attributing hedge with no cue', () => {
+      const f = new Fixture();
+      const paper = f.actor({ kind: 'outlet' });
+      const asFact = f.hop(f.statement(f.actor()), paper, { cue: 'the Associated Press reported', hedge: 'stated_as_fact' });
+      const according = f.hop(f.statement(f.actor()), paper, { cue: 'according to the ministry', hedge: 'stated_as_fact' });
+      const bare = f.hop(f.statement(f.actor()), paper, { cue: null, hedge: 'claimed' });
+      const out = run(cueHedgeMismatch, f.build());
+      assert.deepEqual(
+        out.map((x) => [x.records[0].id, x.evidence.reason, x.evidence.attributingWord]),
+        [
+          [asFact, 'attributing-cue-stated-as-fact', 'reported'],
+          [according, 'attributing-cue-stated-as-fact', 'according to'],
+          [bare, 'hedge-without-cue', null],
+        ],
+      );
+      assert.ok(out.every((x) => x.severity === 'warning'));
+    });
+    it('does not trigger when cue and hedge agree', () => {
+      const f = new Fixture();
+      const paper = f.actor({ kind: 'outlet' });
+      f.hop(f.statement(f.actor()), paper, { cue: 'Reuters reported', hedge: 'reported' });
+      f.hop(f.statement(f.actor()), paper, { cue: 'The US has also attributed the attack to Isis', hedge: 'stated_as_fact' });
+      f.hop(f.statement(f.actor()), paper, { cue: null, hedge: 'stated_as_fact' });
+      assert.deepEqual(run(cueHedgeMismatch, f.build()), []);
+      assert.equal(attributingWord('the paper saidthat'), null);
+    });
+  });
+
+  describe('DENIAL-ON-RECORD', () => {
+    it('triggers (info) for a claim supported only by unnamed sources and denied by a named speaker', () => {
+      const f = new Fixture();
+      const support = [
+        f.statement(f.anonymous('an official')),
+        f.statement(f.actor({ identityStatus: 'unidentified', description: 'a caller' })),
+      ];
+      const denial = f.statement(f.actor({ name: 'Ana Silva' }), { kind: 'denial', text: 'There is no such plan.' });
+      const claim = f.claim('The ministry plans to close the port', [
+        ...support.map((s) => [s, 'supports'] as [number, string]),
+        [denial, 'denies'],
+      ]);
+      const out = run(denialOnRecord, f.build());
+      assert.equal(out.length, 1);
+      assert.equal(out[0].severity, 'info');
+      assert.deepEqual(out[0].records.slice(0, 2), [
+        { type: 'claim', id: claim },
+        { type: 'statement', id: denial },
+      ]);
+      assert.match(out[0].message, /denied on the record by Ana Silva: “There is no such plan\.”/);
+    });
+    it('does not trigger with named support, an anonymous denial, a refusal to comment or a dispute', () => {
+      const f = new Fixture();
+      const named = f.actor({ name: 'Ana Silva' });
+      const anon = () => f.statement(f.anonymous('an official'));
+      f.claim('named support', [
+        [anon(), 'supports'],
+        [f.statement(f.actor()), 'supports'],
+        [f.statement(named), 'denies'],
+      ]);
+      f.claim('anonymous denial', [
+        [anon(), 'supports'],
+        [anon(), 'denies'],
+      ]);
+      f.claim('no comment', [
+        [anon(), 'supports'],
+        [f.statement(named), 'declines_to_comment'],
+      ]);
+      f.claim('disputed', [
+        [anon(), 'supports'],
+        [f.statement(named), 'disputes'],
+      ]);
+      f.claim('no support', [[f.statement(named), 'denies']]);
+      assert.deepEqual(run(denialOnRecord, f.build()), []);
     });
   });
 

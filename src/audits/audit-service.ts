@@ -229,7 +229,8 @@ export class AuditService {
             statementIds: spoken,
             claims: null,
             tags: { by: 'statements' },
-            sets: { statements: spoken, hops: 'none', actors: ids, claims: [], tags: 'none' },
+            // Their chains are read so that whose source each actor is can be told (ANON-NOT-ATTESTED, ANON-RELAYED).
+            sets: { statements: spoken, hops: 'all', actors: ids, claims: [], tags: 'none' },
           },
           ids,
         );

@@ -96,6 +96,9 @@ export type AuditRuleId =
   | "CHAIN-NO-PRIMARY"
   | "CONTEXT-CUSTODY"
   | "CONTEXT-OWN-CHANNEL"
+  | "CUE-HEDGE-MISMATCH"
+  | "ANON-RELAYED"
+  | "DENIAL-ON-RECORD"
   | "TAG-ORPHANED";
 /**
  * This interface was referenced by `AuditReport`'s JSON-Schema
