@@ -1,5 +1,5 @@
 import type { Rule } from '../types.js';
-import { actorLabel, makeFinding, quoteOf, relayRef, statementRef } from './finding.js';
+import { actorLabel, hopRefs, hopsInScope, makeFinding, quoteOf } from './finding.js';
 import { POLICIES } from './policies.js';
 
 // Words by which a cue gives a statement to someone ("Reuters reported", "according to the ministry",
@@ -18,36 +18,28 @@ export const cueHedgeMismatch: Rule = {
   policy: POLICIES.apCrediting,
   target: 'hops',
   check(data) {
-    return [...data.inScope.hops]
-      .sort((a, b) => a - b)
-      .flatMap((hopId) => {
-        const h = data.hops.get(hopId);
-        if (!h) return [];
-        const cue = h.cue?.trim() ?? '';
-        const word = cue ? attributingWord(cue) : null;
-        const reason =
-          word && h.hedge === 'stated_as_fact'
-            ? 'attributing-cue-stated-as-fact'
-            : !cue && h.hedge !== 'stated_as_fact'
-              ? 'hedge-without-cue'
-              : null;
-        if (!reason) return [];
-        const text = quoteOf(data.statements.get(h.statementId)?.text ?? '');
-        const who = actorLabel(data, h.relayedById);
-        return [
-          makeFinding(this, data, {
-            records: [
-              relayRef(h.id),
-              statementRef(h.statementId),
-              ...(h.documentId !== null ? [{ type: 'document' as const, id: h.documentId }] : []),
-            ],
-            message:
-              reason === 'attributing-cue-stated-as-fact'
-                ? `${who} gives ${text} to someone (“${cue}”) yet the hop records it as stated as fact. Either the outlet vouches for it or it attributes it: record the hedge the text uses.`
-                : `${who} relays ${text} hedged as “${h.hedge}” with no cue saying who ${h.hedge} it. A hedge needs a named source in the text.`,
-            evidence: { relayId: h.id, cue: h.cue, hedge: h.hedge, reason, attributingWord: word },
-          }),
-        ];
-      });
+    return hopsInScope(data).flatMap((h) => {
+      const cue = h.cue?.trim() ?? '';
+      const word = cue ? attributingWord(cue) : null;
+      const reason =
+        word && h.hedge === 'stated_as_fact'
+          ? 'attributing-cue-stated-as-fact'
+          : !cue && h.hedge !== 'stated_as_fact'
+            ? 'hedge-without-cue'
+            : null;
+      if (!reason) return [];
+      const text = quoteOf(data.statements.get(h.statementId)?.text ?? '');
+      const who = actorLabel(data, h.relayedById);
+      return [
+        makeFinding(this, data, {
+          records: hopRefs(h),
+          message:
+            reason === 'attributing-cue-stated-as-fact'
+              ? `${who} gives ${text} to someone (“${cue}”) yet the hop records it as stated as fact. Either the outlet vouches for it or it attributes it: record the hedge the text uses.`
+              : `${who} relays ${text} hedged as “${h.hedge}” with no cue saying who ${h.hedge} it. A hedge needs a named source in the text.`,
+          evidence: { relayId: h.id, cue: h.cue, hedge: h.hedge, reason, attributingWord: word },
+        }),
+      ];
+    });
   },
 };

@@ -1,5 +1,5 @@
 // Building findings: the text spans come from the tags of the statements a finding concerns.
-import type { AuditData, Finding, RecordRef, Rule, Severity, Span } from '../types.js';
+import type { AuditData, AuditHop, Finding, RecordRef, Rule, Severity, Span } from '../types.js';
 
 export interface FindingInput {
   /** The first record names the finding: its id is the rule id and that record. */
@@ -90,3 +90,18 @@ export function anonymousActorsInScope(data: AuditData) {
     .map((id) => data.actors.get(id))
     .filter((a) => a !== undefined && a.identityStatus === 'anonymous') as NonNullable<ReturnType<typeof data.actors.get>>[];
 }
+
+/** The hops an audit judges, in id order (hop rules report in that order). */
+export function hopsInScope(data: AuditData): AuditHop[] {
+  return [...data.inScope.hops]
+    .sort((a, b) => a - b)
+    .map((id) => data.hops.get(id))
+    .filter((h) => h !== undefined);
+}
+
+/** A hop, its statement and, when it has one, its document. */
+export const hopRefs = (h: AuditHop): Finding['records'] => [
+  relayRef(h.id),
+  statementRef(h.statementId),
+  ...(h.documentId !== null ? [{ type: 'document' as const, id: h.documentId }] : []),
+];

@@ -1,6 +1,6 @@
 import type { AuditData, AuditHop, Rule } from '../types.js';
 import { POLICIES } from './policies.js';
-import { actorLabel, makeFinding, quoteOf, relayRef, statementRef } from './finding.js';
+import { actorLabel, hopRefs, hopsInScope, makeFinding, quoteOf } from './finding.js';
 
 const NUMBERS: Record<string, number> = {
   two: 2,
@@ -49,40 +49,33 @@ export const pluralCountRule: Rule = {
   policy: POLICIES.reutersSourcing,
   target: 'hops',
   check(data) {
-    return [...data.inScope.hops]
-      .sort((a, b) => a - b)
-      .flatMap((hopId) => {
-        const h = data.hops.get(hopId);
-        const plural = h?.cue ? pluralCount(h.cue) : null;
-        if (!h || !plural) return [];
-        const own = immediateSource(data, h);
-        // A plural cue about named speakers ("Putin and his advisers") is not a count of unnamed sources.
-        if (own === null || data.actors.get(own)?.identityStatus === 'named') return [];
-        const recorded = new Set<number>([own]);
-        if (h.documentId !== null) {
-          for (const s of data.documentSources) {
-            if (s.documentId === h.documentId && s.relayerId === h.relayedById && s.sourceStatus !== 'named') recorded.add(s.sourceId);
-          }
+    return hopsInScope(data).flatMap((h) => {
+      const plural = h?.cue ? pluralCount(h.cue) : null;
+      if (!plural) return [];
+      const own = immediateSource(data, h);
+      // A plural cue about named speakers ("Putin and his advisers") is not a count of unnamed sources.
+      if (own === null || data.actors.get(own)?.identityStatus === 'named') return [];
+      const recorded = new Set<number>([own]);
+      if (h.documentId !== null) {
+        for (const s of data.documentSources) {
+          if (s.documentId === h.documentId && s.relayerId === h.relayedById && s.sourceStatus !== 'named') recorded.add(s.sourceId);
         }
-        if (recorded.size >= plural.count) return [];
-        return [
-          makeFinding(this, data, {
-            records: [
-              relayRef(h.id),
-              statementRef(h.statementId),
-              ...(h.documentId !== null ? [{ type: 'document' as const, id: h.documentId }] : []),
-            ],
-            message: `${actorLabel(data, h.relayedById)} cites “${plural.phrase}” when relaying ${quoteOf(data.statements.get(h.statementId)?.text ?? '')}, but only ${recorded.size} unnamed ${recorded.size === 1 ? 'source is' : 'sources are'} recorded behind it${h.documentId !== null ? ' in that document' : ''}. Never cite sources in the plural when there is only one.`,
-            evidence: {
-              relayId: h.id,
-              cue: h.cue,
-              claimedCount: plural.count,
-              recordedCount: recorded.size,
-              recordedSourceIds: [...recorded].sort((a, b) => a - b),
-              documentId: h.documentId,
-            },
-          }),
-        ];
-      });
+      }
+      if (recorded.size >= plural.count) return [];
+      return [
+        makeFinding(this, data, {
+          records: hopRefs(h),
+          message: `${actorLabel(data, h.relayedById)} cites “${plural.phrase}” when relaying ${quoteOf(data.statements.get(h.statementId)?.text ?? '')}, but only ${recorded.size} unnamed ${recorded.size === 1 ? 'source is' : 'sources are'} recorded behind it${h.documentId !== null ? ' in that document' : ''}. Never cite sources in the plural when there is only one.`,
+          evidence: {
+            relayId: h.id,
+            cue: h.cue,
+            claimedCount: plural.count,
+            recordedCount: recorded.size,
+            recordedSourceIds: [...recorded].sort((a, b) => a - b),
+            documentId: h.documentId,
+          },
+        }),
+      ];
+    });
   },
 };
