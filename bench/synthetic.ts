@@ -359,6 +359,8 @@ function load(sqlite: Db['sqlite'], opts: SyntheticOptions): SyntheticInfo {
   const rng = createRng(opts.seed ?? 20240322);
   const t0 = performance.now();
   const now = '2026-01-01T00:00:00.000Z';
+  // Stored as the service stores it (actorColumns): JSON of who attests, with when.
+  const attestation = JSON.stringify({ by: 'the desk editor', note: 'identity known to the desk', at: now });
 
   const triggers = sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%fts%'`).all() as Array<{
     name: string;
@@ -445,7 +447,7 @@ function load(sqlite: Db['sqlite'], opts: SyntheticOptions): SyntheticInfo {
           rng() < 0.5 ? `Organisation ${int(rng, firstOrg, firstOrg + nOrgs - 1)}` : null,
           rng() < 0.6 ? 'requested anonymity' : null,
           actsFor,
-          rng() < 0.7 ? 'identity known to the desk editor' : null,
+          rng() < 0.7 ? attestation : null,
           rng() < 0.3 ? 'CONFIDENTIAL: real name withheld' : null,
           now,
           now,

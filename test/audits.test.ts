@@ -470,7 +470,7 @@ describe('audits', () => {
       expectProblem(await post('{"digest":'), 400);
     });
 
-    it('has a CLI: npm run verify-report -- <file>', function () {
+    it('has a CLI: whosaid verify-report <file> (npm run verify-report -- <file>)', function () {
       this.timeout(30000);
       const dir = mkdtempSync(path.join(tmpdir(), 'whosaid-verify-'));
       try {
@@ -482,7 +482,7 @@ describe('audits', () => {
           try {
             return {
               code: 0,
-              out: execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/verify-report.ts', file], {
+              out: execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/whosaid.ts', 'verify-report', file], {
                 encoding: 'utf8',
                 stdio: 'pipe',
               }),

@@ -1,4 +1,5 @@
 import type { ActorCreate, ActorPatch, Actor } from '../generated/schema-types.js';
+import { parseStored } from '../shared/stored-json.js';
 import { conflict, notFound, unprocessable } from '../http/problem.js';
 import { nowIso } from '../shared/partial-date.js';
 import { canSeeConfidential, type Viewer } from '../shared/viewer.js';
@@ -8,7 +9,7 @@ import { mergePatch, refuseIfReferenced } from '../shared/records.js';
 import type { ActorRepository, ActorFilter, ActorRow } from './actor-repository.js';
 
 export function actorToApi(row: ActorRow, viewer: Viewer): Actor {
-  const attestation = row.attestation ? JSON.parse(row.attestation) : null;
+  const attestation = row.attestation ? parseStored<Record<string, unknown>>(row.attestation, 'actor', row.id, 'attestation') : null;
   const out: Actor = {
     id: row.id,
     kind: row.kind as Actor['kind'],
@@ -31,7 +32,7 @@ export function actorToApi(row: ActorRow, viewer: Viewer): Actor {
 
 /** The create-shaped view of a stored actor, so a patch can be merged and checked as a whole. */
 function rowToCreate(row: ActorRow): ActorCreate {
-  const att = row.attestation ? JSON.parse(row.attestation) : null;
+  const att = row.attestation ? parseStored<{ by: string; note?: string }>(row.attestation, 'actor', row.id, 'attestation') : null;
   return {
     kind: row.kind as ActorCreate['kind'],
     identityStatus: row.identity_status as ActorCreate['identityStatus'],

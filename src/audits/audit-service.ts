@@ -1,6 +1,7 @@
 // Audit reports: load a scope's data, run every rule over it, count, and sign the result with a digest
 // of its canonical form (canonical.ts). The everything report is streamed in keyset pages.
 import BetterSqlite3 from 'better-sqlite3';
+import { parseStored } from '../shared/stored-json.js';
 import type { ValidateFunction } from 'ajv';
 import { Db } from '../db/database.js';
 import { notFound } from '../http/problem.js';
@@ -469,7 +470,7 @@ export function assemble(
       saidOn: s.said_on,
       medium: s.medium,
       mediumPublisherId: s.medium_publisher_id,
-      circumstances: JSON.parse(s.circumstances),
+      circumstances: parseStored(s.circumstances, 'statement', s.id, 'circumstances'),
     });
   }
   for (const r of hops) {

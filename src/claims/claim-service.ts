@@ -1,4 +1,5 @@
 import type { Claim, ClaimCreate, ClaimPatch } from '../generated/schema-types.js';
+import { parseStored } from '../shared/stored-json.js';
 import { conflict, notFound, unprocessable } from '../http/problem.js';
 import { nowIso } from '../shared/partial-date.js';
 import type { StatementRepository } from '../statements/statement-repository.js';
@@ -8,7 +9,7 @@ export function claimToApi(row: ClaimRow): Claim {
   return {
     id: row.id,
     text: row.text,
-    verdict: row.verdict ? JSON.parse(row.verdict) : null,
+    verdict: row.verdict ? parseStored(row.verdict, 'claim', row.id, 'verdict') : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

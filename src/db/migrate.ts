@@ -12,3 +12,9 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   if (error) throw new Error(`migration failed: ${error instanceof Error ? error.message : String(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+/** The names of the migrations this build knows, as the kysely_migration table records them. */
+export async function knownMigrations(): Promise<string[]> {
+  const migrations = await new FileMigrationProvider({ fs, path, migrationFolder }).getMigrations();
+  return Object.keys(migrations).sort();
+}

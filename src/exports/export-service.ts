@@ -1,6 +1,7 @@
 // PROV-JSON and ClaimReview exports, read through the audit repository (the same projections: no
 // confidential actor field is ever selected).
 import type { AuditRepository } from '../audits/audit-repository.js';
+import { parseStored } from '../shared/stored-json.js';
 import { assemble, closeSnapshot, openSnapshot, type AuditService } from '../audits/audit-service.js';
 import type { ClaimReviewJsonLd, ProvDocument } from '../generated/schema-types.js';
 import type { JsonSink } from '../http/json-sink.js';
@@ -159,6 +160,6 @@ export class ExportService {
     const data = this.audits.loadClaim(id);
     const outlets = new Set([...data.documents.values()].map((d) => d.outletId));
     this.completeActors(data, outlets);
-    return claimReview(claim, JSON.parse(claim.verdict) as Verdict, data);
+    return claimReview(claim, parseStored<Verdict>(claim.verdict, 'claim', id, 'verdict'), data);
   }
 }

@@ -1,4 +1,5 @@
 import type { SearchHit, SearchQuery, SearchResults } from '../generated/schema-types.js';
+import { parseStored } from '../shared/stored-json.js';
 import { validationFailed } from '../http/problem.js';
 import type { ProvenanceService } from '../provenance/provenance-service.js';
 import { rangeOf } from '../shared/partial-date.js';
@@ -372,7 +373,7 @@ export class SearchService {
         claimId: c.claim_id,
         stance: c.stance as SearchHit['claims'][number]['stance'],
         text: c.text,
-        verdict: c.verdict ? JSON.parse(c.verdict) : null,
+        verdict: c.verdict ? parseStored(c.verdict, 'claim', c.claim_id, 'verdict') : null,
       });
       claims.set(c.statement_id, list);
     }

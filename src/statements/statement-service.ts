@@ -1,4 +1,5 @@
 import type { ValidateFunction } from 'ajv';
+import { parseStored } from '../shared/stored-json.js';
 import type { Statement, StatementCreate, StatementPatch } from '../generated/schema-types.js';
 import { notFound, unprocessable } from '../http/problem.js';
 import { nowIso, precisionOf, rangeOf } from '../shared/partial-date.js';
@@ -17,7 +18,7 @@ export function statementToApi(row: StatementRow): Statement {
     saidOnPrecision: precisionOf(row.said_on),
     medium: row.medium,
     mediumPublisherId: row.medium_publisher_id,
-    circumstances: JSON.parse(row.circumstances),
+    circumstances: parseStored(row.circumstances, 'statement', row.id, 'circumstances'),
     language: row.language,
     originalLanguage: row.original_language,
     originalText: row.original_text,

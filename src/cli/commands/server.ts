@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { openDatabase } from '../../db/database.js';
+import { migrateToLatest } from '../../db/migrate.js';
+import { loadDemo } from '../../demo/load-demo.js';
+import { checkWhosaidFile, dbFileOf, openForCommand } from '../database.js';
+import { existsSync } from 'node:fs';
+
+export function serverCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the HTTP service (what npm start runs); configured by the environment, see the README')
+    .addOption(new Option('-p, --port <port>', 'port to listen on (default: PORT or 3000)').argParser(portNumber))
+    .action(async (opts: { port?: number }, cmd: Command) => {
+      // Exactly npm start: the same entry point, so signals and shutdown behave the same.
+      process.env.WHOSAID_DB = dbFileOf(cmd);
+      if (opts.port !== undefined) process.env.PORT = String(opts.port);
+      await import('../../index.js');
+    });
+
+  program
+    .command('migrate')
+    .description('Create the database if needed and apply pending migrations (serve also does)')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const file = dbFileOf(cmd);
+      if (existsSync(file)) checkWhosaidFile(file);
+      else mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      const db = openDatabase(file);
+      try {
+        const applied = await migrateToLatest(db.kysely);
+        const names = db.sqlite.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all() as string[];
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : `up to date: ${names.length} migrations, the last ${names.at(-1)}`);
+      } finally {
+        db.close();
+      }
+    });
+
+  program
+    .command('demo')
+    .description('Load the demo story (the Crocus City article) through the bundle path; running it again changes nothing')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const { db, services, registry } = await openForCommand(dbFileOf(cmd), 'write');
+      try {
+        const result = loadDemo(db, services, registry);
+        console.log(`demo story: ${result.created} created, ${result.updated} updated, ${result.existing} already there`);
+      } finally {
+        db.close();
+      }
+    });
+}
+
+function portNumber(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > 65535) throw new InvalidArgumentError(`a port is a number from 0 to 65535, not "${raw}"`);
+  return n;
+}
