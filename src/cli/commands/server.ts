@@ -1,7 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig, StartupError } from '../../config.js';
 import { openDatabase } from '../../db/database.js';
+import { startServer, stopOnSignals } from '../../server.js';
+import { CliError } from '../errors.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { loadDemo } from '../../demo/load-demo.js';
 import { checkWhosaidFile, dbFileOf, openForCommand } from '../database.js';
@@ -10,13 +13,17 @@ import { existsSync } from 'node:fs';
 export function serverCommands(program: Command): void {
   program
     .command('serve')
-    .description('Run the HTTP service (what npm start runs); configured by the environment, see the README')
+    .description('Run the HTTP service, as npm start does; configured by the environment (see the README), --db and --port')
     .addOption(new Option('-p, --port <port>', 'port to listen on (default: PORT or 3000)').argParser(portNumber))
     .action(async (opts: { port?: number }, cmd: Command) => {
-      // Exactly npm start: the same entry point, so signals and shutdown behave the same.
-      process.env.WHOSAID_DB = dbFileOf(cmd);
-      if (opts.port !== undefined) process.env.PORT = String(opts.port);
-      await import('../../index.js');
+      const dbFile = dbFileOf(cmd);
+      try {
+        const config = { ...loadConfig(), dbFile, ...(opts.port !== undefined ? { port: opts.port } : {}) };
+        stopOnSignals(await startServer(config));
+      } catch (err) {
+        if (err instanceof StartupError) throw new CliError(err.message);
+        throw err;
+      }
     });
 
   program
