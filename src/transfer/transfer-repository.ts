@@ -32,7 +32,7 @@ export class TransferRepository {
 
   links(): IterableIterator<LinkRow> {
     return this.db
-      .prepare('SELECT statement_id, claim_id, stance FROM statement_claims ORDER BY created_at, statement_id, claim_id')
+      .prepare('SELECT statement_id, claim_id, stance FROM statement_claims ORDER BY statement_id, claim_id')
       .iterate() as IterableIterator<LinkRow>;
   }
 
