@@ -257,7 +257,8 @@ describe('whosaid CLI', () => {
       s.close();
       const r = whosaid(['--db', db, 'verify']);
       assert.equal(r.status, 1);
-      assert.match(r.stderr, /history: BROKEN after 2 good changes: change 3 does not match its hash/);
+      assert.match(r.stderr, /^history: BROKEN/m);
+      assert.match(r.stderr, /change 3/);
     });
   });
 

@@ -222,7 +222,7 @@ describe('tamper suite: direct edits of the SQLite file', () => {
     const saved = path.join(path.dirname(file), 'saved.txt');
     writeFileSync(saved, checkpoint);
     const run = (args: string[]) =>
-      promisify(execFile)('npx', ['tsx', 'src/cli/verify.ts', ...args], { env: { ...process.env, WHOSAID_DB: file } }).then(
+      promisify(execFile)('npx', ['tsx', 'src/cli/whosaid.ts', 'verify', ...args], { env: { ...process.env, WHOSAID_DB: file } }).then(
         (r) => ({ code: 0, out: r.stdout + r.stderr }),
         (e) => ({ code: e.code as number, out: `${e.stdout}${e.stderr}` }),
       );

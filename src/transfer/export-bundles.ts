@@ -5,14 +5,13 @@ import { documentToApi } from '../documents/document-service.js';
 import type { Bundle, BundleActor, BundleClaim, BundleRelay, BundleStatement, BundleTag } from '../generated/schema-types.js';
 import { relayToApi } from '../relays/relay-service.js';
 import { statementToApi } from '../statements/statement-service.js';
-import type { Viewer } from '../shared/viewer.js';
+import { OPERATOR } from '../access/field-permissions.js';
 import type { TransferRepository } from './transfer-repository.js';
 
 /** Items per line: small enough to apply and hold in memory quickly, large enough to keep lines few. */
 export const ITEMS_PER_BUNDLE = 1000;
 
 // The export is the whole database, confidential fields included: it is what an operator restores from.
-const OPERATOR = { role: 'admin' } as Viewer;
 
 export const keyOf = {
   actor: (id: number) => `actor-${id}`,

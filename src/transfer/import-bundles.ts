@@ -1,4 +1,5 @@
 import type { ValidateFunction } from 'ajv';
+import { OPERATOR } from '../access/field-permissions.js';
 import type { BundleRepository, RecordType } from '../bundles/bundle-repository.js';
 import type { BundleService } from '../bundles/bundle-service.js';
 import type { Db } from '../db/database.js';
@@ -64,7 +65,7 @@ export interface ImportOutcome {
 /** Applies one bundle in its own transaction, as POST /v1/bundles would; a failure leaves nothing of it. */
 export function importBundle(db: Db, bundles: BundleService, keys: BundleRepository, bundle: Bundle): BundleResult {
   try {
-    return db.writeAs(null, () => bundles.apply(resolveEarlierKeys(structuredClone(bundle), keys)));
+    return db.writeAs(OPERATOR, () => bundles.apply(resolveEarlierKeys(structuredClone(bundle), keys)));
   } catch (err) {
     if (err instanceof HttpError) throw new ImportError(err.message);
     throw err;

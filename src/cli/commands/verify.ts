@@ -1,49 +1,47 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { verifyReport } from '../../audits/audit-service.js';
 import { createSchemaRegistry } from '../../validation/ajv.js';
+import { historyLines } from '../../changes/verify-report-lines.js';
+import { loadConfig } from '../../config.js';
+import { CheckpointError, LogSigner, openCheckpoint } from '../../log/checkpoint.js';
 import { dbFileOf, openForCommand } from '../database.js';
-import type { Opened } from '../database.js';
 import { CliError } from '../errors.js';
 
-/**
- * One check of `whosaid verify`: it prints what it found and says whether it held. Further checks (a
- * checkpoint file, say) are an option and one more entry here.
- */
-interface Check {
-  name: string;
-  run(opened: Opened, opts: Record<string, unknown>): { ok: boolean; lines: string[] } | null;
+/** A checkpoint saved earlier (GET /v1/log/checkpoint), opened with the log's verifier key; exit 2 when unusable. */
+function savedCheckpoint(file: string, key: string | undefined, dbFile: string) {
+  if (!existsSync(file)) throw new CliError(`${file}: no such file`, 2);
+  const config = loadConfig({ ...process.env, WHOSAID_DB: dbFile });
+  const verifierKey =
+    key ?? (existsSync(config.logKeyFile) ? LogSigner.fromFile(config.logKeyFile, config.logOrigin).verifierKey : undefined);
+  if (!verifierKey) throw new CliError('no verifier key: pass --key (GET /v1/log/key) or set WHOSAID_LOG_KEY to the log key file', 2);
+  try {
+    return openCheckpoint(readFileSync(file, 'utf8'), verifierKey);
+  } catch (err) {
+    if (err instanceof CheckpointError) throw new CliError(`${file}: not a checkpoint of this log: ${err.message}`, 2);
+    throw err;
+  }
 }
-
-const CHECKS: Check[] = [
-  {
-    name: 'history',
-    run({ services }) {
-      const v = services.changes.verify();
-      if (v.intact) return { ok: true, lines: [`history: intact, ${v.checked} changes, last hash ${v.lastHash ?? '(none)'}`] };
-      const b = v.firstBroken!;
-      return { ok: false, lines: [`history: BROKEN after ${v.checked} good changes: ${b.reason} (${b.recordType} ${b.recordId})`] };
-    },
-  },
-];
 
 export function verifyCommands(program: Command): void {
   program
     .command('verify')
-    .description("Check the database's change history: every change chained to the one before by its hash")
-    .action(async (opts: Record<string, unknown>, cmd: Command) => {
-      const opened = await openForCommand(dbFileOf(cmd), 'read');
+    .description(
+      "Check the database's history (hash chain, leaves, Merkle tree, every record against its history) and, with " +
+        '--checkpoint, that the log is an append-only extension of a checkpoint saved earlier. Exit 0 intact, 1 not, 2 unusable checkpoint.',
+    )
+    .option('--checkpoint <file>', 'a checkpoint saved earlier from GET /v1/log/checkpoint')
+    .option('--key <verifier key>', "the log's verifier key (default: from the log key file, WHOSAID_LOG_KEY)")
+    .action(async (opts: { checkpoint?: string; key?: string }, cmd: Command) => {
+      const dbFile = dbFileOf(cmd);
+      const saved = opts.checkpoint ? savedCheckpoint(opts.checkpoint, opts.key, dbFile) : undefined;
+      const { db, services } = await openForCommand(dbFile, 'read');
       try {
-        let ok = true;
-        for (const check of CHECKS) {
-          const result = check.run(opened, opts);
-          if (!result) continue;
-          for (const line of result.lines) (result.ok ? console.log : console.error)(line);
-          ok &&= result.ok;
-        }
+        const { ok, lines } = historyLines(services.changes.verify(saved));
+        for (const line of lines) (ok ? console.log : console.error)(line);
         if (!ok) process.exitCode = 1;
       } finally {
-        opened.db.close();
+        db.close();
       }
     });
 
