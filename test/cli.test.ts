@@ -8,7 +8,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Command } from 'commander';
 import { createServices } from '../src/app.js';
 import { verifyReport } from '../src/audits/audit-service.js';
-import { JsonSink } from '../src/audits/json-sink.js';
+import { JsonSink } from '../src/http/json-sink.js';
 import { buildProgram } from '../src/cli/program.js';
 import { integrityProblems } from '../src/db/integrity.js';
 import { openMigrated } from '../src/db/open.js';
