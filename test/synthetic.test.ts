@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { generate } from '../bench/synthetic.js';
+import { makeTestApp } from './helpers/test-app.js';
+
+// The benchmarks' generator writes rows directly, for speed; they must still be rows the service could
+// have written, or benchmarks measure a database no user has. (test/cli.test.ts also imports an export
+// of generated rows through the bundle path, which applies every schema and service rule to them.)
+describe('bench generator (bench/synthetic.ts)', () => {
+  describe('GET of every generated record', () => {
+    it('answers 200 for every actor (with confidential fields), statement, relay, document and claim', async function () {
+      this.timeout(120000);
+      const t = await makeTestApp();
+      generate(t.db, { statements: 300 });
+      const editor = t.as('editor');
+      for (const [table, route] of [
+        ['actors', 'actors'],
+        ['statements', 'statements'],
+        ['relays', 'relays'],
+        ['documents', 'documents'],
+        ['claims', 'claims'],
+      ]) {
+        const ids = t.db.sqlite.prepare(`SELECT id FROM ${table} ORDER BY id`).pluck().all() as number[];
+        assert.ok(ids.length > 0, table);
+        for (const id of ids) {
+          const res = await editor.get(`/v1/${route}/${id}`);
+          assert.equal(res.status, 200, `GET /v1/${route}/${id}: ${res.text}`);
+        }
+      }
+      const attested = t.db.sqlite.prepare('SELECT id FROM actors WHERE attestation IS NOT NULL LIMIT 1').pluck().get() as number;
+      const actor = (await editor.get(`/v1/actors/${attested}`).expect(200)).body;
+      assert.equal(actor.attested, true);
+      assert.equal(typeof actor.attestation.by, 'string');
+    });
+  });
+});
