@@ -20,7 +20,7 @@ export interface Found {
 }
 
 const RECIPIENT_VERBS = new Set(['tell', 'inform', 'assure', 'ask', 'warn', 'urge', 'brief']);
-const CLOSE_MARK = /[”"»]$/;
+const CLOSE_MARK = /[”"»]$|''$/;
 
 function tokensEnd(p: Parsed, r: TokenRange): number {
   return p.tokens[r.last - 1].end;
@@ -37,6 +37,18 @@ function quoteEndingBefore(p: Parsed, quotes: Quote[], offset: number): Quote | 
   return undefined;
 }
 
+/** The first token starting at or after a UTF-16 offset (binary search: cues are many in long texts). */
+function firstTokenAt(p: Parsed, offset: number): number {
+  let lo = 0;
+  let hi = p.tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (p.tokens[mid].start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The quote that opens soon after `offset`, past a colon, comma, "that" or a short adverbial ("on Monday:"). */
 function quoteStartingAfter(p: Parsed, quotes: Quote[], offset: number): Quote | undefined {
   const q = quotes.find((x) => x.start >= offset);
@@ -44,9 +56,8 @@ function quoteStartingAfter(p: Parsed, quotes: Quote[], offset: number): Quote |
   const gap = p.text.slice(offset, q.start);
   if (gap.length > 60 || /[.!?]\s|\n\n/.test(gap)) return undefined;
   // Any verb in between means the quote belongs to another clause.
-  for (const t of p.tokens) {
-    if (t.start >= q.start) break;
-    if (t.start >= offset && (t.pos === 'VERB' || t.pos === 'AUX')) return undefined;
+  for (let k = firstTokenAt(p, offset); k < p.tokens.length && p.tokens[k].start < q.start; k++) {
+    if (p.tokens[k].pos === 'VERB' || p.tokens[k].pos === 'AUX') return undefined;
   }
   return q;
 }
@@ -186,8 +197,12 @@ function verbCue(p: Parsed, c: number, quotes: Quote[]): Found | null {
   }
   regionStart = Math.min(regionStart, t.start);
   const contents: Range[] = [];
-  const before = quoteEndingBefore(p, quotes, regionStart);
   const inside = quoteAt(quotes, t.start);
+  // Inside a quote, "I know", "you see", "we think" are the speaker's own words, not a report of someone else's.
+  if (inside && (WEAK_LEMMAS.has(t.lemma) || (source && source.last - source.first === 1 && FIRST_SECOND.test(tokens[source.first].lower))))
+    return null;
+  // "X continued: “…”": a colon points forward, whatever quote came before.
+  const before = tokens[c + 1]?.text === ':' ? undefined : quoteEndingBefore(p, quotes, regionStart);
   if (before && before !== inside) {
     contents.push(before);
     const again = quotes.find((q) => q.start >= regionEnd);
@@ -202,8 +217,14 @@ function verbCue(p: Parsed, c: number, quotes: Quote[]): Found | null {
     }
   }
   if (!contents.length || !source) return null;
+  // The cue keeps its auxiliaries and adverbs ("has also said"), as annotators mark it.
+  let first = c;
+  if (source.last <= c) while (first - 1 >= source.last && tokens[first - 1].text !== ',') first--;
+  let last = c + 1;
+  // "…,” Boistard said in a statement.": with the content before it, the cue runs on over its adverbial.
+  if (source.first < c && contents[0].end <= tokens[first].start) last = trailingAdverbial(p, c + 1, s.last);
   return {
-    cue: { start: t.start, end: t.end },
+    cue: { start: tokens[first].start, end: tokens[last - 1].end },
     cueToken: c,
     lemma: t.lemma,
     hedge,
@@ -213,6 +234,25 @@ function verbCue(p: Parsed, c: number, quotes: Quote[]): Found | null {
     contents,
     sentence: t.sentence,
   };
+}
+
+const FIRST_SECOND = /^(i|we|you)$/;
+const TIME_WORD =
+  /^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|earlier|later|recently|then|again|last|this|once|repeatedly)$/;
+
+/** The end of an adverbial after a cue that runs to the sentence's end ("in a statement", "on Twitter", "Wednesday"). */
+function trailingAdverbial(p: Parsed, from: number, sentenceLast: number): number {
+  const { tokens } = p;
+  let end = sentenceLast;
+  while (end > from && /^[.!?”"]+$/.test(tokens[end - 1].text)) end--;
+  if (end === from || end - from > 10) return from;
+  const head = tokens[from];
+  if (head.pos !== 'ADP' && !TIME_WORD.test(head.lower)) return from;
+  for (let k = from; k < end; k++) {
+    const t = tokens[k];
+    if (t.pos === 'VERB' || t.pos === 'AUX' || /^[“”",;:]$/.test(t.text) || t.lower === 'that') return from;
+  }
+  return end;
 }
 
 /** Every cue of the text with its source and content ranges, in text order. */

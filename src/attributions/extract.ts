@@ -10,12 +10,12 @@ import type { Attribution, TextForm, ViaHop } from './types.js';
 
 export type { Attribution, Span, Speaker, ViaHop } from './types.js';
 
-const QUOTE_CHARS = /[“”"«»]/;
+const QUOTE_CHARS = /[“”"«»`']/;
 
 function textFormOf(text: string, contents: Range[]): TextForm {
   const quoted = contents.map((c) => QUOTE_CHARS.test(text[c.start]) && QUOTE_CHARS.test(text[c.end - 1]));
   if (quoted.every(Boolean)) return 'quote';
-  return contents.some((c) => QUOTE_CHARS.test(text.slice(c.start, c.end))) ? 'mixed' : 'paraphrase';
+  return contents.some((c) => /[“”"«»]|''|``/.test(text.slice(c.start, c.end))) ? 'mixed' : 'paraphrase';
 }
 
 /** A quote right after an attributed quote, with no cue of its own, continues it ("“A,” he said. “B.”"). */

@@ -21,6 +21,18 @@ export function findQuotes(text: string): Quote[] {
       open = -1;
       continue;
     }
+    // Newswire ASCII quotes: ``…'' or ''…'' (two characters each).
+    const pair = text.startsWith("''", i) || text.startsWith('``', i);
+    if (pair) {
+      const opensPair = open < 0 && (text[i] === '`' || i === 0 || BEFORE_OPEN.test(text[i - 1])) && /\S/.test(text[i + 2] ?? '');
+      if (opensPair) open = i;
+      else if (open >= 0 && text[i] === "'") {
+        if (i - open > 2) quotes.push({ start: open, end: i + 2 });
+        open = -1;
+      }
+      i++;
+      continue;
+    }
     const straight = c === '"';
     const opens = OPENERS.has(c) || (straight && open < 0 && (i === 0 || BEFORE_OPEN.test(text[i - 1])) && /\S/.test(text[i + 1] ?? ''));
     const closes = CLOSERS.has(c) || (straight && open >= 0);
