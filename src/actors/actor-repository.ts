@@ -1,16 +1,31 @@
 import type { Insertable, Updateable } from 'kysely';
 import type { Db, Row } from '../db/database.js';
 import type { ActorsTable } from '../db/tables.js';
+import { selectReferences, type Reference } from '../db/references.js';
 
 export type ActorRow = Row<'actors'>;
+
+// What every answer that names an actor shows of it (ActorSummary): never a confidential column.
+const SUMMARY_COLUMNS = ['id', 'kind', 'identity_status', 'name', 'description', 'affiliation'] as const;
+type SummaryColumn = (typeof SUMMARY_COLUMNS)[number];
+
+/** An actor summary as a query reads it, each column named `prefix` + its name. */
+export type ActorSummaryColumns<P extends string = ''> = { [C in SummaryColumn as `${P}${C}`]: ActorRow[C] };
+
+/** An actor summary with whom the actor acts for (provenance and audits follow it one level up). */
+export interface ActorSummaryRow extends ActorSummaryColumns {
+  acts_for_id: number | null;
+}
+
+/** The SELECT list of an actor summary from the actors table under `alias`, each column named `prefix` + its name. */
+export const actorSummaryColumns = (alias: string, prefix = ''): string =>
+  SUMMARY_COLUMNS.map((c) => `${alias}.${c}${prefix ? ` AS ${prefix}${c}` : ''}`).join(', ');
 
 export interface ActorFilter {
   kind?: string;
   identityStatus?: string;
   actsForId?: number;
 }
-
-import type { Reference } from '../shared/records.js';
 
 export class ActorRepository {
   constructor(private readonly db: Db) {}
@@ -54,15 +69,6 @@ export class ActorRepository {
 
   /** What points at this actor, a few of each kind: for a refused delete. */
   references(id: number, perKind = 20): Reference[] {
-    const part = (type: string, table: string, column: string, field: string) =>
-      `SELECT * FROM (SELECT '${type}' AS type, id, '${field}' AS field FROM ${table} WHERE ${column} = @id LIMIT @n)`;
-    const sql = [
-      part('statement', 'statements', 'speaker_id', 'speakerId'),
-      part('statement', 'statements', 'medium_publisher_id', 'mediumPublisherId'),
-      part('relay', 'relays', 'relayed_by_id', 'relayedById'),
-      part('document', 'documents', 'outlet_id', 'outletId'),
-      part('actor', 'actors', 'acts_for_id', 'actsForId'),
-    ].join(' UNION ALL ');
-    return this.db.prepare(sql).all({ id, n: perKind }) as Reference[];
+    return selectReferences(this.db, 'actor', id, perKind);
   }
 }

@@ -1,4 +1,4 @@
-import type { ActorCreate, ActorPatch, Actor } from '../generated/schema-types.js';
+import type { ActorCreate, ActorPatch, Actor, ActorSummary } from '../generated/schema-types.js';
 import { parseStored } from '../shared/stored-json.js';
 import { conflict, notFound, unprocessable } from '../http/problem.js';
 import { nowIso } from '../shared/partial-date.js';
@@ -6,7 +6,20 @@ import { canSeeConfidential, type Viewer } from '../shared/viewer.js';
 import { authorizeFieldWrites } from '../access/field-permissions.js';
 import type { ValidateFunction } from 'ajv';
 import { mergePatch, refuseIfReferenced } from '../shared/records.js';
-import type { ActorRepository, ActorFilter, ActorRow } from './actor-repository.js';
+import type { ActorRepository, ActorFilter, ActorRow, ActorSummaryColumns } from './actor-repository.js';
+
+/** An actor summary from its columns as read under `prefix` (see actorSummaryColumns); actsFor is the caller's. */
+export function actorSummaryToApi<P extends string = ''>(row: ActorSummaryColumns<P>, prefix = '' as P): ActorSummary {
+  const col = <C extends keyof ActorSummaryColumns>(c: C) => (row as Record<string, unknown>)[prefix + c] as ActorSummaryColumns[C];
+  return {
+    id: col('id'),
+    kind: col('kind') as ActorSummary['kind'],
+    identityStatus: col('identity_status') as ActorSummary['identityStatus'],
+    name: col('name'),
+    description: col('description'),
+    affiliation: col('affiliation'),
+  };
+}
 
 export function actorToApi(row: ActorRow, viewer: Viewer): Actor {
   const attestation = row.attestation ? parseStored<Record<string, unknown>>(row.attestation, 'actor', row.id, 'attestation') : null;

@@ -1,7 +1,8 @@
 // All the SQL of audits and exports: a scope's data in a few set-based queries, whatever its size.
 // Ids travel as one JSON array parameter (json_each), so each query is prepared once and cached.
 import type { Db } from '../db/database.js';
-import { selectHops, type ActorSummaryRow, type HopRow } from '../provenance/provenance-repository.js';
+import { actorSummaryColumns, type ActorSummaryRow } from '../actors/actor-repository.js';
+import { selectHops, type HopRow } from '../provenance/provenance-repository.js';
 
 /** What an audit reads of an actor: the summary, the reason for anonymity, and whether (never by whom) it is attested. */
 export interface AuditActorRow extends ActorSummaryRow {
@@ -66,7 +67,7 @@ const ACTORS_SQL = `
     UNION
     SELECT a.acts_for_id FROM actors a JOIN wanted w ON a.id = w.id WHERE a.acts_for_id IS NOT NULL
   )
-  SELECT a.id, a.kind, a.identity_status, a.name, a.description, a.affiliation, a.anonymity_reason, a.acts_for_id,
+  SELECT ${actorSummaryColumns('a')}, a.anonymity_reason, a.acts_for_id,
          (a.attestation IS NOT NULL AND a.attestation NOT IN ('', 'null')) AS attested
   FROM actors a JOIN wanted w ON a.id = w.id ORDER BY a.id`;
 

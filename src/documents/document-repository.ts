@@ -1,6 +1,7 @@
 import type { Insertable, Updateable } from 'kysely';
 import type { Db, Row } from '../db/database.js';
 import type { DocumentsTable } from '../db/tables.js';
+import { selectReferences, type Reference } from '../db/references.js';
 
 export type DocumentRow = Row<'documents'>;
 
@@ -29,9 +30,7 @@ export class DocumentRepository {
     return this.db.run(this.db.kysely.deleteFrom('documents').where('id', '=', id)).changes;
   }
 
-  references(id: number, perKind = 20): Array<{ type: string; id: number; field: string }> {
-    const sql = `SELECT * FROM (SELECT 'relay' AS type, id, 'documentId' AS field FROM relays WHERE document_id = @id LIMIT @n)
-      UNION ALL SELECT * FROM (SELECT 'tag' AS type, id, 'documentId' AS field FROM tags WHERE document_id = @id LIMIT @n)`;
-    return this.db.prepare(sql).all({ id, n: perKind }) as Array<{ type: string; id: number; field: string }>;
+  references(id: number, perKind = 20): Reference[] {
+    return selectReferences(this.db, 'document', id, perKind);
   }
 }

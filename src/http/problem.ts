@@ -45,3 +45,35 @@ export const conflict = (detail: string, extra: Record<string, unknown> = {}) =>
 /** A reference in the body to a record that does not exist, or breaks a rule of the data. */
 export const unprocessable = (detail: string, errors: FieldError[] = [], extra: Record<string, unknown> = {}) =>
   new HttpError(422, 'unprocessable', 'The request cannot be applied', detail, { errors, ...extra });
+
+/** Where a service's input sits in a bigger request: see rebased. */
+export interface InputPlace {
+  /** Goes before every field pointer of the service's errors ('/statements/2'). */
+  prefix: string;
+  /** A first pointer segment to name otherwise, by its full new path ({ outletId: '/outlet' }). */
+  renames?: Record<string, string>;
+  /** The bundle item it was, named in the detail and as the problem's `item` member. */
+  item?: string;
+}
+
+/**
+ * Runs a service call made for part of a bigger request (a bundle item, the statement inside a tag),
+ * and re-points the field errors it throws at where that part sits in the request.
+ */
+export function rebased<T>(call: () => T, at: InputPlace): T {
+  try {
+    return call();
+  } catch (err) {
+    if (!(err instanceof HttpError)) throw err;
+    const renames = at.renames ?? {};
+    const errors = (err.extra.errors as FieldError[] | undefined)?.map((e) => ({
+      ...e,
+      pointer: at.prefix + e.pointer.replace(/^\/(\w+)/, (m, f: string) => (Object.hasOwn(renames, f) ? renames[f] : m)),
+    }));
+    throw new HttpError(err.status, err.code, err.title, at.item ? `${at.item}: ${err.message}` : err.message, {
+      ...err.extra,
+      ...(errors ? { errors } : {}),
+      ...(at.item ? { item: at.item } : {}),
+    });
+  }
+}

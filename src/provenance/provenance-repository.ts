@@ -1,14 +1,5 @@
+import { actorSummaryColumns, type ActorSummaryRow } from '../actors/actor-repository.js';
 import type { Db } from '../db/database.js';
-
-export interface ActorSummaryRow {
-  id: number;
-  kind: string;
-  identity_status: string;
-  name: string | null;
-  description: string | null;
-  affiliation: string | null;
-  acts_for_id: number | null;
-}
 
 export interface HopRow {
   id: number;
@@ -47,10 +38,10 @@ const HOPS_SQL = `
 
 // Actors and whom they act for, one level up, in one query.
 const ACTORS_SQL = `
-  SELECT a.id, a.kind, a.identity_status, a.name, a.description, a.affiliation, a.acts_for_id
+  SELECT ${actorSummaryColumns('a')}, a.acts_for_id
   FROM actors a WHERE a.id IN (SELECT value FROM json_each(?))
   UNION
-  SELECT p.id, p.kind, p.identity_status, p.name, p.description, p.affiliation, p.acts_for_id
+  SELECT ${actorSummaryColumns('p')}, p.acts_for_id
   FROM actors a JOIN actors p ON p.id = a.acts_for_id WHERE a.id IN (SELECT value FROM json_each(?))`;
 
 /** Hops of these statements, ordered by statement, depth (1: nearest the speaker) and id. */

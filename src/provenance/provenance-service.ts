@@ -1,3 +1,4 @@
+import { actorSummaryToApi } from '../actors/actor-service.js';
 import type { ActorSummary, Provenance, ProvenanceHop } from '../generated/schema-types.js';
 import type { StatementRow } from '../statements/statement-repository.js';
 import { statementToApi } from '../statements/statement-service.js';
@@ -21,12 +22,7 @@ export class ProvenanceService {
     const summary = (id: number, withParent = true): ActorSummary => {
       const a = actors.get(id)!;
       return {
-        id: a.id,
-        kind: a.kind as ActorSummary['kind'],
-        identityStatus: a.identity_status as ActorSummary['identityStatus'],
-        name: a.name,
-        description: a.description,
-        affiliation: a.affiliation,
+        ...actorSummaryToApi(a),
         actsFor: withParent && a.acts_for_id && actors.has(a.acts_for_id) ? summary(a.acts_for_id, false) : null,
       };
     };

@@ -1,6 +1,7 @@
 import type { Insertable, Updateable } from 'kysely';
 import type { Db, Row } from '../db/database.js';
 import type { RelaysTable } from '../db/tables.js';
+import { selectReferences, type Reference } from '../db/references.js';
 
 export type RelayRow = Row<'relays'>;
 
@@ -32,9 +33,7 @@ export class RelayRepository {
     return this.db.prepare(sql).get(viaId, relayId) !== undefined;
   }
 
-  references(id: number, perKind = 20): Array<{ type: string; id: number; field: string }> {
-    const sql = `SELECT * FROM (SELECT 'relay' AS type, id, 'viaRelayId' AS field FROM relays WHERE via_relay_id = @id LIMIT @n)
-      UNION ALL SELECT * FROM (SELECT 'tag' AS type, id, 'relayId' AS field FROM tags WHERE relay_id = @id LIMIT @n)`;
-    return this.db.prepare(sql).all({ id, n: perKind }) as Array<{ type: string; id: number; field: string }>;
+  references(id: number, perKind = 20): Reference[] {
+    return selectReferences(this.db, 'relay', id, perKind);
   }
 }

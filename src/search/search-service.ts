@@ -18,6 +18,7 @@ import {
   type PreparedQuery,
 } from './normalise.js';
 import type { Hit, SearchFilter, SearchIndex, SearchRepository } from './search-repository.js';
+import { decodeToken, encodeToken } from '../http/cursor.js';
 
 type Strategy = SearchResults['query']['strategy'];
 type Mode = NonNullable<SearchQuery['mode']>;
@@ -75,11 +76,11 @@ function fingerprint(s: string): string {
 }
 
 function encodeCursor(c: Cursor): string {
-  return Buffer.from(`s1.${STRATEGY_CODE[c.strategy]}.${c.offset}.${c.floor ?? '-'}.${c.fingerprint}`).toString('base64url');
+  return encodeToken(`s1.${STRATEGY_CODE[c.strategy]}.${c.offset}.${c.floor ?? '-'}.${c.fingerprint}`);
 }
 
 function decodeCursor(raw: string): Cursor {
-  const m = /^s1\.([wtoa])\.(\d{1,9})\.(\d{1,16}|-)\.([0-9a-z]{1,8})$/.exec(Buffer.from(raw, 'base64url').toString('utf8'));
+  const m = decodeToken(raw, /^s1\.([wtoa])\.(\d{1,9})\.(\d{1,16}|-)\.([0-9a-z]{1,8})$/);
   if (!m) throw badCursor('must be a nextCursor value from an earlier page');
   return { strategy: CODE_STRATEGY[m[1]], offset: Number(m[2]), floor: m[3] === '-' ? null : Number(m[3]), fingerprint: m[4] };
 }

@@ -2,11 +2,9 @@ import type { ValidateFunction } from 'ajv';
 import { conflict, unprocessable } from '../http/problem.js';
 import { toFieldErrors } from '../http/validate.js';
 
-export interface Reference {
-  type: string;
-  id: number;
-  field: string;
-}
+import type { Reference } from '../db/references.js';
+
+export type { Reference };
 
 export function describeRefs(refs: Array<{ type: string }>): string {
   const counts = new Map<string, number>();

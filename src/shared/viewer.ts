@@ -1,9 +1,7 @@
-export type Role = 'reader' | 'journalist' | 'editor' | 'admin';
+import type { Viewer } from '../http/request-viewer.js';
 
-/** Who is asking: decides what confidential fields a response may carry. */
-export interface Viewer {
-  role: Role | 'public';
-  keyId: number | null;
-}
+// Roles come from the schema (common.schema.json#/$defs/role); the viewer is what http/ attaches to a request.
+export type { Role } from '../generated/schema-types.js';
+export type { Viewer };
 
 export const canSeeConfidential = (v: Viewer) => v.role === 'editor' || v.role === 'admin';

@@ -1,6 +1,7 @@
 import type { Insertable, Updateable } from 'kysely';
 import type { Db, Row } from '../db/database.js';
 import type { StatementsTable } from '../db/tables.js';
+import { selectReferences, type Reference } from '../db/references.js';
 
 export type StatementRow = Row<'statements'>;
 
@@ -76,10 +77,7 @@ export class StatementRepository {
     );
   }
 
-  references(id: number, perKind = 20): Array<{ type: string; id: number; field: string }> {
-    const sql = `SELECT * FROM (SELECT 'relay' AS type, id, 'statementId' AS field FROM relays WHERE statement_id = @id LIMIT @n)
-      UNION ALL SELECT * FROM (SELECT 'claim' AS type, claim_id AS id, 'statementId' AS field FROM statement_claims WHERE statement_id = @id LIMIT @n)
-      UNION ALL SELECT * FROM (SELECT 'tag' AS type, id, 'statementId' AS field FROM tags WHERE statement_id = @id LIMIT @n)`;
-    return this.db.prepare(sql).all({ id, n: perKind }) as Array<{ type: string; id: number; field: string }>;
+  references(id: number, perKind = 20): Reference[] {
+    return selectReferences(this.db, 'statement', id, perKind);
   }
 }

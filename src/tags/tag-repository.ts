@@ -1,18 +1,12 @@
 import type { Insertable } from 'kysely';
+import { actorSummaryColumns, type ActorSummaryColumns } from '../actors/actor-repository.js';
 import type { Db, Row } from '../db/database.js';
 import type { TagsTable } from '../db/tables.js';
 
 export type TagRow = Row<'tags'>;
 
-/** A tag with its speaker, never the speaker's confidential columns. */
-export interface TagView extends TagRow {
-  speaker_id: number;
-  speaker_kind: string;
-  speaker_identity_status: string;
-  speaker_name: string | null;
-  speaker_description: string | null;
-  speaker_affiliation: string | null;
-}
+/** A tag with its speaker's summary, never the speaker's confidential columns. */
+export type TagView = TagRow & ActorSummaryColumns<'speaker_'>;
 
 /** One re-anchored tag, as written back. */
 export interface TagAnchorUpdate {
@@ -32,8 +26,7 @@ export interface TagAnchorUpdate {
 const TEXT_ORDER = `t."start" IS NULL, t."start", t."end", t.id`;
 
 const VIEW_SQL = `
-  SELECT t.*, a.id AS speaker_id, a.kind AS speaker_kind, a.identity_status AS speaker_identity_status,
-         a.name AS speaker_name, a.description AS speaker_description, a.affiliation AS speaker_affiliation
+  SELECT t.*, ${actorSummaryColumns('a', 'speaker_')}
   FROM tags t
   JOIN statements s ON s.id = t.statement_id
   JOIN actors a ON a.id = s.speaker_id`;

@@ -8,7 +8,7 @@ import type {
   TagStatementInput,
   TagUpdate2,
 } from '../generated/schema-types.js';
-import { conflict, HttpError, notFound, unprocessable, validationFailed, type FieldError } from '../http/problem.js';
+import { conflict, HttpError, notFound, rebased, unprocessable, validationFailed, type FieldError } from '../http/problem.js';
 import { nowIso } from '../shared/partial-date.js';
 import type { ActorService } from '../actors/actor-service.js';
 import type { DocumentService } from '../documents/document-service.js';
@@ -16,9 +16,9 @@ import type { RelayService } from '../relays/relay-service.js';
 import type { StatementService } from '../statements/statement-service.js';
 import { CodePointText, describeSpan, reanchorAll, resolveSelector, type ResolveResult, type TextAnchor } from './anchoring.js';
 import type { TagRepository, TagView, TagAnchorUpdate } from './tag-repository.js';
+import { actorSummaryToApi } from '../actors/actor-service.js';
 
 export type TagStatus = Tag['status'];
-export const TAG_STATUSES: TagStatus[] = ['anchored', 'moved', 'fuzzy', 'orphaned'];
 
 export interface TagServices {
   documents: DocumentService;
@@ -27,16 +27,7 @@ export interface TagServices {
   relays: RelayService;
 }
 
-export function speakerOf(v: TagView): ActorSummary {
-  return {
-    id: v.speaker_id,
-    kind: v.speaker_kind as ActorSummary['kind'],
-    identityStatus: v.speaker_identity_status as ActorSummary['identityStatus'],
-    name: v.speaker_name,
-    description: v.speaker_description,
-    affiliation: v.speaker_affiliation,
-  };
-}
+export const speakerOf = (v: TagView): ActorSummary => actorSummaryToApi(v, 'speaker_');
 
 export function tagToApi(v: TagView): Tag {
   return {
@@ -56,20 +47,6 @@ export function tagToApi(v: TagView): Tag {
     createdAt: v.created_at,
     modifiedAt: v.modified_at,
   };
-}
-
-/** Re-points a service's field errors at where the field sits in the tag request. */
-function within(pointerPrefix: string, fn: () => number, renames: Record<string, string> = {}): number {
-  try {
-    return fn();
-  } catch (err) {
-    if (!(err instanceof HttpError)) throw err;
-    const errors = (err.extra.errors as FieldError[] | undefined)?.map((e) => ({
-      ...e,
-      pointer: pointerPrefix + e.pointer.replace(/^\/(\w+)/, (m, f: string) => (renames[f] !== undefined ? renames[f] : m)),
-    }));
-    throw new HttpError(err.status, err.code, err.title, err.message, { ...err.extra, ...(errors ? { errors } : {}) });
-  }
 }
 
 const selectorError = (field: string, message: string): FieldError => ({ in: 'body', pointer: `/selector/${field}`, message });
@@ -340,13 +317,12 @@ export class TagService {
     const { speaker, speakerId, ...fields } = st;
     let speakerRef = speakerId;
     if (speaker) {
-      speakerRef = within('/statement/speaker', () => this.s.actors.create(speaker).id);
+      speakerRef = rebased(() => this.s.actors.create(speaker).id, { prefix: '/statement/speaker' });
       created.speaker = true;
     }
-    const id = within(
-      '/statement',
-      () => this.s.statements.create({ ...fields, text: st.text ?? taggedText, speakerId: speakerRef! } as never).id,
-    );
+    const id = rebased(() => this.s.statements.create({ ...fields, text: st.text ?? taggedText, speakerId: speakerRef! } as never).id, {
+      prefix: '/statement',
+    });
     created.statement = true;
     return id;
   }
@@ -420,8 +396,7 @@ export class TagService {
       return fit.id;
     }
     const textForm = this.s.statements.get(statementId).text_form;
-    const id = within(
-      '',
+    const id = rebased(
       () =>
         this.s.relays.create(statementId, {
           relayedById: outletId,
@@ -430,7 +405,10 @@ export class TagService {
           ...hop,
           mode: hop.mode ?? (textForm === 'quote' ? 'verbatim' : 'paraphrase'),
         }).id,
-      { firstHand: '/hop/firstHand', mode: '/hop/mode', cue: '/hop/cue', hedge: '/hop/hedge', relayedOn: '/hop/relayedOn' },
+      {
+        prefix: '',
+        renames: { firstHand: '/hop/firstHand', mode: '/hop/mode', cue: '/hop/cue', hedge: '/hop/hedge', relayedOn: '/hop/relayedOn' },
+      },
     );
     created.relay = true;
     return id;

@@ -1,9 +1,11 @@
+import type { Hedge } from '../../generated/schema-types.js';
 import type { Rule } from '../types.js';
 import { POLICIES } from './policies.js';
 import { actorLabel, makeFinding, quoteOf, relayRef, statementRef } from './finding.js';
 
 // From no distance at all to the most: a later hop must not move down this scale.
-export const HEDGE_RANK: Record<string, number> = { stated_as_fact: 0, said: 1, reported: 2, claimed: 3, alleged: 4 };
+export const HEDGE_RANK: Record<Hedge, number> = { stated_as_fact: 0, said: 1, reported: 2, claimed: 3, alleged: 4 };
+const rankOf = (hedge: string) => HEDGE_RANK[hedge as Hedge] ?? 0;
 const words = (h: string) => (h === 'stated_as_fact' ? 'stated as fact' : `“${h}”`);
 
 export const relayHedgeDropped: Rule = {
@@ -18,7 +20,7 @@ export const relayHedgeDropped: Rule = {
       .flatMap((hopId) => {
         const h = data.hops.get(hopId);
         const before = h?.viaRelayId != null ? data.hops.get(h.viaRelayId) : undefined;
-        if (!h || !before || (HEDGE_RANK[h.hedge] ?? 0) >= (HEDGE_RANK[before.hedge] ?? 0)) return [];
+        if (!h || !before || rankOf(h.hedge) >= rankOf(before.hedge)) return [];
         const dropped = h.hedge === 'stated_as_fact';
         return [
           makeFinding(this, data, {
