@@ -1,4 +1,4 @@
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express } from 'express';
 import { projectFile } from './shared/project-files.js';
 import './http/request-viewer.js';
 import type { Db } from './db/database.js';
@@ -59,6 +59,7 @@ import { searchRoutes } from './search/search-routes.js';
 import { attributionRoutes } from './attributions/attribution-routes.js';
 import { SuggestionRepository } from './attributions/suggestion-repository.js';
 import { SuggestionService } from './attributions/suggestion-service.js';
+import { deskRouter } from './desk/desk-routes.js';
 
 export const VERSION = '0.1.0';
 
@@ -203,17 +204,11 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
   mountRoutes(app, serviceRoutes, mount);
   app.use('/v1', identify(services.keys, new RateLimiter(deps.rateLimitPerAddress ?? 0)));
   mountRoutes(app, routes, mount);
-  // The page's files come after the API, and never for /v1 paths: an API request touches no file.
-  app.use(staticFiles());
+  // The desk's files come after the API, and never for /v1 paths: an API request touches no file.
+  app.use(deskRouter(publicDir));
   app.use(fallbackHandler(allRoutes));
   app.use(errorHandler(logger));
   return { app, routes: allRoutes, services };
-}
-
-/** The pages call the API with the key their user gives them; the files themselves are public. */
-function staticFiles(): RequestHandler {
-  const serve = express.static(publicDir, { index: 'index.html', maxAge: '5m' });
-  return (req, res, next) => (req.path.startsWith('/v1/') ? next() : serve(req, res, next));
 }
 
 /** Liveness (the process answers), readiness (it can reach its database) and the OpenAPI document. */
