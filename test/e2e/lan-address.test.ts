@@ -44,10 +44,10 @@ describe('web page from a non-localhost address over plain HTTP', () => {
     assert.deepEqual(failed, []);
     // style.css applied: the body no longer has the browser's default 8px margin.
     assert.notEqual(await page.evaluate(() => getComputedStyle(document.body).margin), '8px');
-    await page.fill('#key', t.keys.reader);
-    await page.click('#key-form button');
-    await page.fill('#q', 'some members of the group had already travelled to Russia');
-    await page.click('#search-form button[type=submit]');
+    await page.getByLabel('API key').fill(t.keys.reader);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Paste a quote or phrase as you saw it').fill('some members of the group had already travelled to Russia');
+    await page.getByRole('button', { name: 'Who said this?' }).click();
     await page.locator('#results > li').first().waitFor({ timeout: 10000 });
     assert.match((await page.locator('#results > li').first().textContent()) ?? '', /an IS member arrested in Iran/);
     await page.screenshot({ path: '/tmp/whosaid-lan-page.png', fullPage: true });

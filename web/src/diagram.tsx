@@ -3,8 +3,8 @@ import { useMemo } from 'preact/hooks';
 import type { ActorSummary, ProvenanceHop } from './types.js';
 import { label, words } from './ui.js';
 
-const NODE_W = 240;
-const NODE_H = 104;
+const NODE_W = 260;
+const NODE_H = 150;
 
 interface Placed {
   id: string;
@@ -55,13 +55,15 @@ function HopCard({ hop }: { hop: ProvenanceHop }) {
       <p class="relayer">
         <a href={`/actors/${r.id}`}>{label(r)}</a> <span class={`badge ${r.identityStatus}`}>{r.identityStatus}</span>
       </p>
-      <p class="cue">{hop.cue ? `“${hop.cue}”` : hop.firstHand || hop.depth > 1 ? '(no cue)' : '? origin unknown'}</p>
+      <p class="cue" title={hop.cue ?? undefined}>
+        {hop.cue ? `“${hop.cue}”` : hop.firstHand || hop.depth > 1 ? '(no cue)' : '? origin unknown'}
+      </p>
       <p class="meta">
         <span class={`hedge h-${hop.hedge}`}>{words(hop.hedge)}</span> · {hop.mode}
         {hop.relayedOn ? ` · ${hop.relayedOn}` : hop.document?.publishedOn ? ` · ${hop.document.publishedOn}` : ''}
       </p>
       {hop.document && (
-        <p class="doc">
+        <p class="doc" title={hop.document.title}>
           <a href={`/documents/${hop.document.id}`}>{hop.document.title}</a>
         </p>
       )}

@@ -18,6 +18,7 @@ export type {
   SearchHit,
   SearchResults,
   Statement,
+  StatementKind,
   StatementList,
   Tag,
   TagList,

@@ -31,8 +31,9 @@ export function ErrorNote({ error }: { error: unknown }) {
         'Your key was not accepted (revoked or mistyped). Sign in again with a current key.'
       ) : (
         <>
-          This needs an API key. <a href={`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`}>Sign in</a>{' '}
-          with the key your administrator gave you.
+          This needs an API key.{' '}
+          <a href={`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`}>Sign in</a> with the key your
+          administrator gave you.
         </>
       );
     else if (p.status === 403)
@@ -80,7 +81,6 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>,
     return () => {
       live = false;
     };
-    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the load depends on
   }, [...deps, tick]);
   return [value, () => setTick((n) => n + 1)];
 }

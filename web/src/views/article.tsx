@@ -213,7 +213,12 @@ function TagIndex({ tags, selectedId, onOpen }: { tags: TagList; selectedId: num
       <ol>
         {tags.items.map((t) => (
           <li key={t.id}>
-            <button type="button" class={`tag-link s-${t.status}`} aria-current={t.id === selectedId ? 'true' : undefined} onClick={() => onOpen(t.id)}>
+            <button
+              type="button"
+              class={`tag-link s-${t.status}`}
+              aria-current={t.id === selectedId ? 'true' : undefined}
+              onClick={() => onOpen(t.id)}
+            >
               <span class="sr-only">{t.status}: </span>
               <span class="dot" aria-hidden="true" />
               {label(t.speaker)}: “{t.exact.length > 70 ? `${t.exact.slice(0, 70)}…` : t.exact}”

@@ -22,7 +22,10 @@ export function ChangesView() {
   const recordType = q.get('recordType') ?? '';
   const recordId = q.get('recordId') ?? '';
   const cursor = q.get('cursor') ?? '';
-  const [v] = useLoad(() => api<ChangeList>(`/v1/changes${qs({ recordType, recordId, cursor, limit: 50 })}`), [recordType, recordId, cursor]);
+  const [v] = useLoad(
+    () => api<ChangeList>(`/v1/changes${qs({ recordType, recordId, cursor, limit: 50 })}`),
+    [recordType, recordId, cursor],
+  );
   const [check, setCheck] = useState<ChangeVerification | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [draft, setDraft] = useState({ recordType, recordId });

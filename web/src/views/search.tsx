@@ -8,14 +8,14 @@ const FILTERS = ['identityStatus', 'saidFrom', 'saidTo'] as const;
 
 /** The snippet with its highlights as <mark>: text nodes only, nothing from the server parsed as HTML. */
 function Snippet({ s }: { s: SearchHit['snippet'] }) {
-  const parts: preact.JSX.Element[] = [];
+  const parts: Array<string | preact.JSX.Element> = [];
   let at = 0;
   for (const h of [...s.highlights].sort((a, b) => a.start - b.start)) {
     if (h.start < at) continue;
-    parts.push(<>{s.text.slice(at, h.start)}</>, <mark>{s.text.slice(h.start, h.end)}</mark>);
+    parts.push(s.text.slice(at, h.start), <mark key={h.start}>{s.text.slice(h.start, h.end)}</mark>);
     at = h.end;
   }
-  parts.push(<>{s.text.slice(at)}</>);
+  parts.push(s.text.slice(at));
   return <blockquote>{parts}</blockquote>;
 }
 
@@ -114,9 +114,17 @@ export function SearchView() {
   return (
     <section>
       <h1>Who said this?</h1>
-      <form class="search" onSubmit={submit} role="search">
+      <form class="search" onSubmit={submit}>
         <label for="q">Paste a quote or phrase as you saw it</label>
-        <textarea id="q" rows={3} required maxLength={10000} placeholder="“I took them weapons from Makhachkala”" value={value('q')} onInput={set('q')} />
+        <textarea
+          id="q"
+          rows={3}
+          required
+          maxLength={10000}
+          placeholder="“I took them weapons from Makhachkala”"
+          value={value('q')}
+          onInput={set('q')}
+        />
         <div class="filters">
           <label>
             Speaker is{' '}
@@ -160,7 +168,6 @@ function Results({ query }: { query: URLSearchParams }) {
   };
   useEffect(() => {
     void load();
-    // biome-ignore lint/correctness/useExhaustiveDependencies: one first page per query (the component is keyed by it)
   }, []);
   if (error !== null) return <ErrorNote error={error} />;
   if (pages.length === 0) return <Loading />;

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import type { Actor, ActorList, Hedge, RelayMode, Tag } from '../types.js';
 import { ErrorNote, label } from '../ui.js';
+import { HEDGES, RELAY_MODES, STATEMENT_KINDS } from '../enums.js';
 
 export interface Span {
   start: number;
@@ -18,21 +19,6 @@ export interface Prefill {
   speakerId?: number;
 }
 
-const HEDGES: Hedge[] = ['stated_as_fact', 'said', 'reported', 'claimed', 'alleged'];
-const MODES: RelayMode[] = ['verbatim', 'paraphrase', 'translation', 'summary'];
-const KINDS = [
-  'assertion',
-  'denial',
-  'no_comment',
-  'claim_of_responsibility',
-  'accusation',
-  'warning',
-  'confirmation',
-  'opinion',
-  'characterisation',
-  'attack',
-  'other',
-];
 const VERB_HEDGE: Record<string, Hedge> = {
   said: 'said',
   says: 'said',
@@ -63,7 +49,11 @@ export function prefillFromText(cps: string[], span: Span): Prefill {
   const after = cps.slice(span.end, span.end + 200).join('');
   const quoted = OPEN_QUOTE.test(before) || CLOSE_QUOTE.test(after) || /^[“"‘]/.test(span.exact);
   const afterSentence = after.replace(CLOSE_QUOTE, '').split(/(?<=[.!?])\s|\n/)[0] ?? '';
-  const beforeSentence = before.replace(OPEN_QUOTE, '').split(/[.!?]\s|\n/).pop() ?? '';
+  const beforeSentence =
+    before
+      .replace(OPEN_QUOTE, '')
+      .split(/[.!?]\s|\n/)
+      .pop() ?? '';
   const candidates = [afterSentence.replace(/^[\s,;:–—-]+/, '').replace(/[.!?]+$/, ''), beforeSentence.replace(/[\s,:;–—-]+$/, '')];
   let cue = '';
   let hedge: Hedge = 'said';
@@ -240,7 +230,7 @@ export function TagForm({ documentId, span, prefill, onDone, onCancel }: Props) 
         </select>
         <label for="statement-kind">Kind</label>
         <select id="statement-kind" value={statement.kind} onChange={(e) => setStatement({ ...statement, kind: e.currentTarget.value })}>
-          {KINDS.map((k) => (
+          {STATEMENT_KINDS.map((k) => (
             <option key={k} value={k}>
               {k.replace(/_/g, ' ')}
             </option>
@@ -261,7 +251,7 @@ export function TagForm({ documentId, span, prefill, onDone, onCancel }: Props) 
         </select>
         <label for="hop-mode">Mode</label>
         <select id="hop-mode" value={hop.mode} onChange={(e) => setHop({ ...hop, mode: e.currentTarget.value as RelayMode })}>
-          {MODES.map((m) => (
+          {RELAY_MODES.map((m) => (
             <option key={m} value={m}>
               {m}
             </option>

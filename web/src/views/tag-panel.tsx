@@ -92,7 +92,9 @@ export function TagPanel({ tag, span, onChanged, onClose }: Props) {
             type="button"
             disabled={!span}
             aria-describedby="reanchor-hint"
-            onClick={() => span && void act(`Tag ${tag.id}: re-anchored`, { selector: { start: span.start, end: span.end, exact: span.exact } })}
+            onClick={() =>
+              span && void act(`Tag ${tag.id}: re-anchored`, { selector: { start: span.start, end: span.end, exact: span.exact } })
+            }
           >
             Re-anchor at the selection
           </button>
