@@ -13,7 +13,7 @@ const SCHEMA = 'schemas/audit-report.schema.json';
 /** A scratch copy of the sources that `npm run typecheck` reads, sharing this checkout's node_modules. */
 function scratchCopy(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'whosaid-rule-ids-'));
-  for (const entry of ['src', 'test', 'migrations', 'scripts', 'bench', 'schemas', 'tsconfig.json', 'package.json'])
+  for (const entry of ['src', 'test', 'migrations', 'scripts', 'bench', 'schemas', 'web', 'tsconfig.json', 'package.json'])
     cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
   symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   return dir;

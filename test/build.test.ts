@@ -55,8 +55,16 @@ describe('production build', () => {
         const base = `http://127.0.0.1:${port}`;
         const page = await fetch(`${base}/`);
         assert.equal(page.status, 200);
-        assert.match(await page.text(), /<html/);
-        assert.equal((await fetch(`${base}/style.css`)).status, 200);
+        const html = await page.text();
+        assert.match(html, /<html/);
+        // The desk's assets, built at start, are named by content hash and cached for good.
+        const assets = [...html.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+        assert.equal(assets.length, 2, html);
+        for (const asset of assets) {
+          const res = await fetch(`${base}${asset}`);
+          assert.equal(res.status, 200, asset);
+          assert.match(res.headers.get('cache-control') ?? '', /immutable/);
+        }
         assert.equal((await fetch(`${base}/openapi.json`)).status, 200);
         assert.match(server.output(), /loaded the demo story/);
       } finally {
