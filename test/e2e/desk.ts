@@ -104,3 +104,29 @@ export async function selectText(page: Page, phrase: string): Promise<void> {
     sel.addRange(range);
   }, phrase);
 }
+
+/** One Chromium for the suite (launched before it, closed after); the getter is valid inside tests. */
+export function withBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  before(async function () {
+    this.timeout(60000);
+    browser = await launchDeskBrowser();
+  });
+  after(() => browser?.close());
+  return () => browser!;
+}
+
+/** Declares the tests once per address in HOSTS, each test with a fresh demo desk. */
+export function atEachHost(tests: (desk: () => Desk, host: string) => void): void {
+  for (const host of HOSTS) {
+    describe(`at ${host}`, () => {
+      let desk: Desk | undefined;
+      beforeEach(async function () {
+        this.timeout(30000);
+        desk = await startDesk(host);
+      });
+      afterEach(() => desk?.close());
+      tests(() => desk!, host);
+    });
+  }
+}

@@ -1,105 +1,94 @@
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { type Desk, HOSTS, launchDeskBrowser, shot, signIn, startDesk, watchErrors } from './desk.js';
+import { atEachHost, shot, signIn, watchErrors, withBrowser } from './desk.js';
 
 // The fact-checker: pastes a quote as seen, learns who said it, how identifiable they are and how the
 // words travelled; shares the URL, which opens on another visit with the key remembered.
 describe('journey: fact-checker', () => {
-  let browser: Browser;
-  before(async function () {
-    this.timeout(60000);
-    browser = await launchDeskBrowser();
-  });
-  after(() => browser?.close());
+  const getBrowser = withBrowser();
 
-  for (const host of HOSTS) {
-    describe(`at ${host}`, () => {
-      let desk: Desk;
-      beforeEach(async function () {
-        this.timeout(30000);
-        desk = await startDesk(host);
-      });
-      afterEach(() => desk.close());
+  atEachHost((getDesk, host) => {
+    it('pastes a quote → speaker, match, chain diagram; the shared URL opens in a new context with the key remembered', async function () {
+      this.timeout(60000);
+      const desk = getDesk();
+      const browser = getBrowser();
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const errors = watchErrors(page);
+      await signIn(page, desk, 'reader', { remember: true });
+      // style sheet and script loaded over plain HTTP (a CSP forcing HTTPS would break this at a LAN name)
+      assert.notEqual(await page.evaluate(() => getComputedStyle(document.body).margin), '8px');
 
-      it('pastes a quote → speaker, match, chain diagram; the shared URL opens in a new context with the key remembered', async function () {
-        this.timeout(60000);
-        const context = await browser.newContext();
-        const page = await context.newPage();
-        const errors = watchErrors(page);
-        await signIn(page, desk, 'reader', { remember: true });
-        // style sheet and script loaded over plain HTTP (a CSP forcing HTTPS would break this at a LAN name)
-        assert.notEqual(await page.evaluate(() => getComputedStyle(document.body).margin), '8px');
+      await page.getByLabel('Paste a quote or phrase as you saw it').fill('“I took them weapons from Makhachkala…”');
+      await page.getByRole('button', { name: 'Who said this?' }).click();
+      const first = page.locator('.hit').first();
+      await first.waitFor();
+      assert.match(page.url(), /\/search\?q=%E2%80%9CI\+took\+them\+weapons/);
+      assert.equal(await first.locator('.who').textContent(), 'a detained man shown in an FSB video');
+      assert.equal(await first.locator('.badge.unidentified').first().textContent(), 'unidentified');
+      assert.equal(await first.locator('.badge.circ').first().textContent(), 'in custody');
+      assert.match((await first.textContent()) ?? '', /published by Federal Security Service/);
+      assert.ok((await first.locator('blockquote mark').count()) > 0, 'the matched words are marked');
+      const matchBadge = first.locator('.badge.match');
+      if ((await matchBadge.count()) > 0) assert.match((await matchBadge.textContent()) ?? '', /match: \w/);
+      await shot(page, `fact-checker-search-${host}`);
 
-        await page.getByLabel('Paste a quote or phrase as you saw it').fill('“I took them weapons from Makhachkala…”');
-        await page.getByRole('button', { name: 'Who said this?' }).click();
-        const first = page.locator('.hit').first();
-        await first.waitFor();
-        assert.match(page.url(), /\/search\?q=%E2%80%9CI\+took\+them\+weapons/);
-        assert.equal(await first.locator('.who').textContent(), 'a detained man shown in an FSB video');
-        assert.equal(await first.locator('.badge.unidentified').first().textContent(), 'unidentified');
-        assert.equal(await first.locator('.badge.circ').first().textContent(), 'in custody');
-        assert.match((await first.textContent()) ?? '', /published by Federal Security Service/);
-        assert.ok((await first.locator('blockquote mark').count()) > 0, 'the matched words are marked');
-        const matchBadge = first.locator('.badge.match');
-        if ((await matchBadge.count()) > 0) assert.match((await matchBadge.textContent()) ?? '', /match: \w/);
-        await shot(page, `fact-checker-search-${host}`);
+      // Filters live in the URL too.
+      await page.locator('#identityStatus').selectOption('unidentified');
+      await page.getByRole('button', { name: 'Who said this?' }).click();
+      await page.waitForURL(/identityStatus=unidentified/);
+      await page.locator('.hit').first().waitFor();
 
-        // Filters live in the URL too.
-        await page.locator('#identityStatus').selectOption('unidentified');
-        await page.getByRole('button', { name: 'Who said this?' }).click();
-        await page.waitForURL(/identityStatus=unidentified/);
-        await page.locator('.hit').first().waitFor();
+      await first.getByRole('link', { name: 'Statement and provenance diagram' }).click();
+      await page.locator('.diagram .node').first().waitFor();
+      const nodes = await page.locator('.diagram .node .relayer a').allTextContents();
+      assert.deepEqual(nodes, ['a detained man shown in an FSB video', 'The Telegraph']);
+      assert.match((await page.locator('.diagram .node.hop').textContent()) ?? '', /said · translation · 2024-04/);
+      await shot(page, `fact-checker-diagram-${host}`);
 
-        await first.getByRole('link', { name: 'Statement and provenance diagram' }).click();
-        await page.locator('.diagram .node').first().waitFor();
-        const nodes = await page.locator('.diagram .node .relayer a').allTextContents();
-        assert.deepEqual(nodes, ['a detained man shown in an FSB video', 'The Telegraph']);
-        assert.match((await page.locator('.diagram .node.hop').textContent()) ?? '', /said · translation · 2024-04/);
-        await shot(page, `fact-checker-diagram-${host}`);
+      // The URL is the view: another visit (a new context with this device's storage) opens it, signed in.
+      const shared = page.url();
+      const again = await browser.newContext({ storageState: await context.storageState() });
+      const other = await again.newPage();
+      await other.goto(shared);
+      await other.locator('.diagram .node').first().waitFor();
+      assert.equal(await other.locator('.account .role').textContent(), 'reader');
+      assert.equal(await other.locator('#key').count(), 0, 'no sign-in asked for');
+      await again.close();
 
-        // The URL is the view: another visit (a new context with this device's storage) opens it, signed in.
-        const shared = page.url();
-        const again = await browser.newContext({ storageState: await context.storageState() });
-        const other = await again.newPage();
-        await other.goto(shared);
-        await other.locator('.diagram .node').first().waitFor();
-        assert.equal(await other.locator('.account .role').textContent(), 'reader');
-        assert.equal(await other.locator('#key').count(), 0, 'no sign-in asked for');
-        await again.close();
+      // Without "remember", a new visit asks for the key again, and says why.
+      const fresh = await browser.newContext();
+      const stranger = await fresh.newPage();
+      await stranger.goto(shared);
+      await stranger.getByLabel('API key').waitFor();
+      await fresh.close();
 
-        // Without "remember", a new visit asks for the key again, and says why.
-        const fresh = await browser.newContext();
-        const stranger = await fresh.newPage();
-        await stranger.goto(shared);
-        await stranger.getByLabel('API key').waitFor();
-        await fresh.close();
-
-        assert.deepEqual(errors, []);
-        await context.close();
-      });
-
-      it('follows a nested chain through a person and an agency, drawing the shared hop once', async function () {
-        this.timeout(60000);
-        const page = await browser.newPage();
-        await signIn(page, desk, 'reader', {
-          path: `/search?q=${encodeURIComponent('some members of the group had already travelled to Russia')}`,
-        });
-        const first = page.locator('.hit').first();
-        await first.waitFor();
-        const chain = (await first.locator('.chain').first().locator('li').allTextContents()).map((s) => s.split(' “')[0].split(' (')[0]);
-        assert.deepEqual(chain.slice(0, 4), ['an IS member arrested in Iran', 'a second source', 'Reuters', 'The Telegraph']);
-        await first.getByRole('link', { name: 'Statement and provenance diagram' }).click();
-        await page.locator('.diagram .node').first().waitFor();
-        const names = await page.locator('.diagram .node .relayer a').allTextContents();
-        assert.deepEqual(names, ['an IS member arrested in Iran', 'a second source', 'Reuters', 'The Telegraph']);
-        // Left to right: each hop sits right of the one it came from.
-        const xs = await page.locator('.diagram .node').evaluateAll((els) => els.map((e) => (e as HTMLElement).offsetLeft));
-        assert.deepEqual(
-          xs,
-          [...xs].sort((a, b) => a - b),
-        );
-        await page.close();
-      });
+      assert.deepEqual(errors, []);
+      await context.close();
     });
-  }
+
+    it('follows a nested chain through a person and an agency, drawing the shared hop once', async function () {
+      this.timeout(60000);
+      const desk = getDesk();
+      const browser = getBrowser();
+      const page = await browser.newPage();
+      await signIn(page, desk, 'reader', {
+        path: `/search?q=${encodeURIComponent('some members of the group had already travelled to Russia')}`,
+      });
+      const first = page.locator('.hit').first();
+      await first.waitFor();
+      const chain = (await first.locator('.chain').first().locator('li').allTextContents()).map((s) => s.split(' “')[0].split(' (')[0]);
+      assert.deepEqual(chain.slice(0, 4), ['an IS member arrested in Iran', 'a second source', 'Reuters', 'The Telegraph']);
+      await first.getByRole('link', { name: 'Statement and provenance diagram' }).click();
+      await page.locator('.diagram .node').first().waitFor();
+      const names = await page.locator('.diagram .node .relayer a').allTextContents();
+      assert.deepEqual(names, ['an IS member arrested in Iran', 'a second source', 'Reuters', 'The Telegraph']);
+      // Left to right: each hop sits right of the one it came from.
+      const xs = await page.locator('.diagram .node').evaluateAll((els) => els.map((e) => (e as HTMLElement).offsetLeft));
+      assert.deepEqual(
+        xs,
+        [...xs].sort((a, b) => a - b),
+      );
+      await page.close();
+    });
+  });
 });

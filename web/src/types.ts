@@ -2,6 +2,9 @@
 export type {
   Actor,
   ActorList,
+  Attribution,
+  AttributionExtraction,
+  AuditRouteGroup,
   ActorSummary,
   ApiKey,
   AuditFinding,

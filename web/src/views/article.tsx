@@ -14,14 +14,18 @@ const STATUSES = ['anchored', 'moved', 'fuzzy', 'orphaned'] as const;
 
 interface Loaded {
   doc: Document;
-  outlet: Actor | null;
   tags: TagList;
 }
 
 async function loadArticle(id: number): Promise<Loaded> {
   const [doc, tags] = await Promise.all([api<Document>(`/v1/documents/${id}`), api<TagList>(`/v1/documents/${id}/tags`)]);
-  const outlet = await api<Actor>(`/v1/actors/${doc.outletId}`).catch(() => null);
-  return { doc, outlet, tags };
+  return { doc, tags };
+}
+
+/** The outlet's name, fetched on its own: the text and its tags need not wait for it. */
+function OutletName({ id }: { id: number }) {
+  const [v] = useLoad(() => api<Actor>(`/v1/actors/${id}`), [id]);
+  return v.state === 'ok' ? <a href={`/actors/${id}`}>{label(v.data)}</a> : <>outlet {id}</>;
 }
 
 export function ArticleView({ id }: { id: number }) {
@@ -40,7 +44,7 @@ function summarise(changes: TagChange[]): string {
 }
 
 function Article({ data, reload }: { data: Loaded; reload: () => void }) {
-  const { doc, outlet, tags } = data;
+  const { doc, tags } = data;
   const body = doc.body ?? '';
   const cps = useMemo(() => Array.from(body), [body]);
   const bodyRef = useRef<HTMLDivElement>(null);
@@ -75,7 +79,6 @@ function Article({ data, reload }: { data: Loaded; reload: () => void }) {
     (tagId: number) => {
       setTagging(null);
       navigate(`/documents/${doc.id}?tag=${tagId}`, true);
-      requestAnimationFrame(() => document.getElementById('tag-title')?.focus());
     },
     [doc.id],
   );
@@ -108,7 +111,7 @@ function Article({ data, reload }: { data: Loaded; reload: () => void }) {
       <header class="doc-head">
         <h1>{doc.title}</h1>
         <p class="muted">
-          {outlet ? label(outlet) : `outlet ${doc.outletId}`}
+          <OutletName id={doc.outletId} />
           {doc.publishedOn ? ` · ${doc.publishedOn}` : ''}
           {doc.byline ? ` · ${doc.byline}` : ''}
           {doc.url && (
@@ -168,7 +171,7 @@ function Article({ data, reload }: { data: Loaded; reload: () => void }) {
               prefill={tagging.prefill}
               onDone={(t) => {
                 done(`Tagged “${t.exact.slice(0, 60)}” as said by ${label(t.speaker)}.`);
-                navigate(`/documents/${doc.id}?tag=${t.id}`, true);
+                open(t.id);
               }}
               onCancel={() => {
                 setTagging(null);
@@ -191,6 +194,8 @@ function Article({ data, reload }: { data: Loaded; reload: () => void }) {
           {mayWrite && body && !editing && (
             <Suggestions
               documentId={doc.id}
+              body={body}
+              tags={tags.items}
               onAccepted={done}
               onEdit={(s, prefill) => {
                 if (bodyRef.current) selectSpan(bodyRef.current, s.start, s.end);

@@ -48,7 +48,19 @@ export function ChangesView() {
         <p role="status" class={check.intact ? 'ok verdict' : 'bad verdict'}>
           <strong>{check.intact ? 'Intact' : 'Broken'}</strong>: {check.checked} entries checked
           {check.firstBroken && ` — first broken at #${check.firstBroken.seq} (${check.firstBroken.reason})`}
+          {check.intact && ` · tree of ${check.treeSize}, root ${check.rootHash.slice(0, 16)}…`}
         </p>
+      )}
+      {check && check.problems.length > 0 && (
+        <ul class="problems">
+          {check.problems.map((p) => (
+            <li key={`${p.kind}-${p.seq ?? ''}-${p.recordType ?? ''}-${p.recordId ?? ''}`}>
+              <strong>{p.kind}</strong>
+              {p.seq !== undefined ? ` #${p.seq}` : ''}
+              {p.recordType ? ` ${p.recordType} ${p.recordId ?? ''}` : ''}: {p.reason}
+            </li>
+          ))}
+        </ul>
       )}
       {error !== null && <ErrorNote error={error} />}
       <form

@@ -1,8 +1,6 @@
 import { api } from '../api.js';
-import type { Actor, AuditReport, Claim } from '../types.js';
-import { Badge, label, Show, useLoad, useTitle, words } from '../ui.js';
-
-type ClaimStatement = NonNullable<Claim['statements']>[number];
+import type { AuditReport, AuditRouteGroup, Claim } from '../types.js';
+import { Badge, Show, useLoad, useTitle, words } from '../ui.js';
 
 export function ClaimList() {
   useTitle('Claims');
@@ -29,42 +27,45 @@ export function ClaimList() {
   );
 }
 
-async function loadClaim(id: number) {
-  const [claim, report] = await Promise.all([api<Claim>(`/v1/claims/${id}`), api<AuditReport>(`/v1/audits/claims/${id}`)]);
-  const speakerIds = [...new Set((claim.statements ?? []).map((s) => s.speakerId))];
-  const actors = await Promise.all(speakerIds.map((i) => api<Actor>(`/v1/actors/${i}`).catch(() => null)));
-  return { claim, report, actors: new Map(actors.filter((a): a is Actor => a !== null).map((a) => [a.id, a])) };
-}
+const REASONS: Record<AuditRouteGroup['grouping'][number]['reason'], string> = {
+  sharedHop: 'passed through',
+  sameDocument: 'first-hand in',
+  sameSpeaker: 'said by',
+};
 
-function StatementItem({ s, actors }: { s: ClaimStatement; actors: Map<number, Actor> }) {
-  const a = actors.get(s.speakerId);
+/** One independent route, drawn as a group: its statements and why they count as one. */
+function Route({ r, n, texts }: { r: AuditRouteGroup; n: number; texts: Map<number, string | undefined> }) {
   return (
-    <li>
-      <a href={`/statements/${s.statementId}`}>“{s.text ?? `statement ${s.statementId}`}”</a> —{' '}
-      {a ? (
-        <>
-          <a href={`/actors/${a.id}`}>{label(a)}</a> <Badge kind={a.identityStatus}>{a.identityStatus}</Badge>
-        </>
-      ) : (
-        `speaker ${s.speakerId}`
-      )}{' '}
-      <span class="muted">({words(s.stance)})</span>
-    </li>
+    <div class="route">
+      <h3>
+        Route {n}
+        {r.grouping.length > 0 && (
+          <span class="muted"> — one route: {r.grouping.map((g) => `${REASONS[g.reason]} ${g.on.label}`).join('; ')}</span>
+        )}
+      </h3>
+      <ul>
+        {r.statements.map((s) => (
+          <li key={s.statementId}>
+            <a href={`/statements/${s.statementId}`}>“{texts.get(s.statementId) ?? `statement ${s.statementId}`}”</a> —{' '}
+            <a href={`/actors/${s.speakerId}`}>{s.speaker}</a> <Badge kind={s.identityStatus}>{s.identityStatus}</Badge>{' '}
+            <span class="muted">({words(s.stance)})</span>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
 export function ClaimView({ id }: { id: number }) {
-  const [v] = useLoad(() => loadClaim(id), [id]);
-  useTitle(v.state === 'ok' ? v.data.claim.text.slice(0, 50) : `Claim ${id}`);
+  const [v] = useLoad(() => Promise.all([api<Claim>(`/v1/claims/${id}`), api<AuditReport>(`/v1/audits/claims/${id}`)]), [id]);
+  useTitle(v.state === 'ok' ? v.data[0].text.slice(0, 50) : `Claim ${id}`);
   return (
     <Show v={v}>
-      {({ claim, report, actors }) => {
-        const all = claim.statements ?? [];
-        const support = all.filter((s) => s.stance === 'supports');
-        const against = all.filter((s) => s.stance !== 'supports');
+      {([claim, report]) => {
         const ind = report.independence.find((x) => x.claimId === claim.id);
-        const byId = new Map(all.map((s) => [s.statementId, s]));
+        const texts = new Map((claim.statements ?? []).map((s) => [s.statementId, s.text]));
         const verdict = claim.verdict as { rating?: string; reviewedBy?: string } | null;
+        const opp = ind?.opposition;
         return (
           <section>
             <h1>Claim: {claim.text}</h1>
@@ -74,49 +75,33 @@ export function ClaimView({ id }: { id: number }) {
                 {verdict.reviewedBy ? ` (${verdict.reviewedBy})` : ''}
               </p>
             )}
-            {ind && (
-              <p class="independence">
-                <strong>{ind.supportingStatements}</strong> supporting statements from <strong>{ind.speakers}</strong> speakers, but only{' '}
-                <strong>{ind.independentRoutes}</strong> independent {ind.independentRoutes === 1 ? 'route' : 'routes'}.
-              </p>
-            )}
             <div class="sides">
               <section aria-labelledby="support-title">
-                <h2 id="support-title">Support ({support.length})</h2>
-                {ind && ind.routes.length > 0 ? (
-                  ind.routes.map((r, i) => (
-                    <div class="route" key={r.statementIds.join('-')}>
-                      <h3>
-                        Route {i + 1}
-                        {r.sharedUpstream.length > 0 && (
-                          <span class="muted"> — shared upstream: {r.sharedUpstream.map((u) => u.label).join(', ')}</span>
-                        )}
-                      </h3>
-                      <ul>
-                        {r.statementIds.map((sid) => {
-                          const s = byId.get(sid);
-                          return s ? <StatementItem key={sid} s={s} actors={actors} /> : <li key={sid}>statement {sid}</li>;
-                        })}
-                      </ul>
-                    </div>
-                  ))
-                ) : (
-                  <ul>
-                    {support.map((s) => (
-                      <StatementItem key={s.statementId} s={s} actors={actors} />
-                    ))}
-                  </ul>
+                <h2 id="support-title">Support</h2>
+                {ind && (
+                  <p class="independence">
+                    <strong>{ind.supportingStatements}</strong> statements from <strong>{ind.speakers}</strong> speakers, through{' '}
+                    <strong>{ind.independentRoutes}</strong> independent {ind.independentRoutes === 1 ? 'route' : 'routes'}
+                  </p>
                 )}
-                {support.length === 0 && <p class="muted">Nobody on record supports it.</p>}
+                {ind?.routes.map((r, i) => (
+                  <Route key={r.statementIds.join('-')} r={r} n={i + 1} texts={texts} />
+                ))}
+                {(!ind || ind.supportingStatements === 0) && <p class="muted">Nobody on record supports it.</p>}
               </section>
               <section aria-labelledby="against-title">
-                <h2 id="against-title">Disputes and denials ({against.length})</h2>
-                <ul>
-                  {against.map((s) => (
-                    <StatementItem key={s.statementId} s={s} actors={actors} />
-                  ))}
-                </ul>
-                {against.length === 0 && <p class="muted">Nobody on record disputes it.</p>}
+                <h2 id="against-title">Opposition</h2>
+                {opp && (
+                  <p class="independence">
+                    <strong>{opp.statements}</strong> statements ({opp.byStance.disputes} disputing, {opp.byStance.denies} denying,{' '}
+                    {opp.byStance.declines_to_comment} declining to comment) from <strong>{opp.speakers}</strong> speakers, through{' '}
+                    <strong>{opp.independentRoutes}</strong> independent {opp.independentRoutes === 1 ? 'route' : 'routes'}
+                  </p>
+                )}
+                {opp?.routes.map((r, i) => (
+                  <Route key={r.statementIds.join('-')} r={r} n={i + 1} texts={texts} />
+                ))}
+                {(!opp || opp.statements === 0) && <p class="muted">Nobody on record disputes it.</p>}
               </section>
             </div>
             <p>

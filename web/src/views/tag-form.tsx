@@ -54,7 +54,11 @@ export function prefillFromText(cps: string[], span: Span): Prefill {
       .replace(OPEN_QUOTE, '')
       .split(/[.!?]\s|\n/)
       .pop() ?? '';
-  const candidates = [afterSentence.replace(/^[\s,;:–—-]+/, '').replace(/[.!?]+$/, ''), beforeSentence.replace(/[\s,:;–—-]+$/, '')];
+  const after1 = afterSentence.replace(/^[\s,;:–—-]+/, '').replace(/[.!?]+$/, '');
+  const before1 = beforeSentence.replace(/[\s,:;–—-]+$/, '');
+  // "…, he said: “…”": a cue right before the span speaks for it; otherwise the words after it do.
+  const leadsIn = /\b(said|says|told|added|stated|wrote|confirmed|denied|claimed|alleged|reported)\s*[:,]?\s*$/i.test(beforeSentence);
+  const candidates = leadsIn ? [before1, after1] : [after1, before1];
   let cue = '';
   let hedge: Hedge = 'said';
   for (const c of candidates) {

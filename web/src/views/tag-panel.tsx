@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { paths } from '../diagram.js';
 import { can } from '../session.js';
@@ -24,6 +24,9 @@ interface Props {
 export function TagPanel({ tag, span, onChanged, onClose }: Props) {
   const [prov] = useLoad(() => api<Provenance>(`/v1/statements/${tag.statementId}/provenance`), [tag.statementId]);
   const [error, setError] = useState<unknown>(null);
+  const title = useRef<HTMLHeadingElement>(null);
+  // The opened tag takes the focus, so the keyboard goes on from it (Escape closes it).
+  useEffect(() => title.current?.focus(), [tag.id]);
   const act = async (what: string, body: unknown, method: 'PATCH' | 'DELETE' = 'PATCH') => {
     setError(null);
     try {
@@ -35,7 +38,7 @@ export function TagPanel({ tag, span, onChanged, onClose }: Props) {
   };
   return (
     <section class="panel tag-panel" aria-labelledby="tag-title" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <h2 id="tag-title" tabIndex={-1}>
+      <h2 id="tag-title" tabIndex={-1} ref={title}>
         Tag {tag.id} <Badge kind={`status s-${tag.status}`}>{tag.status}</Badge>
       </h2>
       <p class="muted">
