@@ -107,7 +107,7 @@ describe('journey: journalist', () => {
         await page.locator('.note', { hasText: `Suggestion accepted: “${words}` }).waitFor();
         await suggestions.locator('.suggestion', { hasText: words }).waitFor({ state: 'detached' });
       }
-      assert.match(await legend(page), /4 anchored/);
+      await page.locator('.legend', { hasText: '4 anchored' }).waitFor();
       const accepted = (await desk.t.http.get(`/v1/documents/${doc}/tags`).expect(200)).body.items.map(
         (t: { exact: string; speaker: { description: string } }) => [t.exact, t.speaker.description],
       );

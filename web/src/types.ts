@@ -2,8 +2,9 @@
 export type {
   Actor,
   ActorList,
-  Attribution,
-  AttributionExtraction,
+  AttributionSuggestion,
+  AttributionSuggestions,
+  SuggestionAcceptResult,
   AuditRouteGroup,
   ActorSummary,
   ApiKey,

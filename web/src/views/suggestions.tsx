@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import type { Attribution, AttributionExtraction, Hedge, Tag } from '../types.js';
+import type { AttributionSuggestion, AttributionSuggestions, SuggestionAcceptResult, Tag } from '../types.js';
 import { ErrorNote, words } from '../ui.js';
-import { allActors, type Prefill, type Span } from './tag-form.js';
+import type { Prefill, Span } from './tag-form.js';
 
 interface Props {
   documentId: number;
@@ -12,113 +12,72 @@ interface Props {
   onEdit: (span: Span, prefill: Partial<Prefill>) => void;
 }
 
-interface Suggestion {
-  key: string;
-  a: Attribution;
-  span: Span;
-}
+/** The hop this document is, as the suggestion proposes it (the last one, relayed by its outlet). */
+const ownHop = (s: AttributionSuggestion) => s.hops.find((h) => h.inThisDocument) ?? s.hops[s.hops.length - 1];
 
-const QUOTES = /^[“"‘«]|[”"’»]$/u;
+const speakerLabel = (s: AttributionSuggestion) => {
+  const m = s.speaker.match;
+  if (m && m.score >= 0.75) return `${m.name ?? m.description ?? `actor ${m.id}`} (on record)`;
+  const p = s.speaker.proposed;
+  return `${p.name ?? p.description ?? 'unknown speaker'} (new, ${p.identityStatus})`;
+};
 
-/**
- * The span a suggestion would tag: from its first words said to its last (a quote broken by its cue is
- * one span), without the quote marks around it.
- */
-function spanOf(a: Attribution, cps: string[]): Span | null {
-  if (a.contents.length === 0) return null;
-  let start = a.contents[0].start;
-  let end = a.contents[a.contents.length - 1].end;
-  while (end - start > 1 && QUOTES.test(cps[start])) start++;
-  while (end - start > 1 && QUOTES.test(cps[end - 1])) end--;
-  const exact = cps.slice(start, end).join('');
-  return exact.trim() ? { start, end, exact } : null;
-}
-
-const hedgeOf = (a: Attribution): Hedge => (a.hedge === null || a.hedge === 'denied' ? 'said' : a.hedge);
-const who = (a: Attribution) => a.speaker.name ?? a.speaker.description ?? 'unknown speaker';
-
-/** What the tag form would be prefilled with for this suggestion. */
-function prefillOf(a: Attribution): Partial<Prefill> {
+/** What the tag form is prefilled with when a suggestion is edited before it is saved. */
+function prefillOf(s: AttributionSuggestion): Partial<Prefill> {
+  const hop = ownHop(s);
+  const m = s.speaker.match;
   return {
-    textForm: a.textForm === 'quote' ? 'quote' : 'paraphrase',
-    cue: a.cue?.text ?? '',
-    hedge: hedgeOf(a),
-    mode: a.textForm === 'quote' ? 'verbatim' : 'paraphrase',
-    kind: a.hedge === 'denied' ? 'denial' : 'assertion',
+    textForm: s.statement.proposed.textForm,
+    kind: s.statement.proposed.kind,
+    cue: hop?.cue ?? '',
+    ...(hop ? { hedge: hop.hedge, mode: hop.mode } : {}),
+    ...(m && m.score >= 0.75 ? { speakerId: m.id } : {}),
   };
 }
 
-/** Tags one suggestion as the engine read it: a speaker on record with that name, or a new one as described. */
-async function accept(documentId: number, s: Suggestion): Promise<Tag> {
-  const a = s.a;
-  const named = a.speaker.identityStatus === 'named' && a.speaker.name;
-  const onRecord = named ? (await allActors()).find((x) => x.name?.toLowerCase() === a.speaker.name?.toLowerCase()) : undefined;
-  const speaker = onRecord
-    ? { speakerId: onRecord.id }
-    : {
-        speaker: named
-          ? { kind: 'person', identityStatus: 'named', name: a.speaker.name }
-          : { kind: 'person', identityStatus: a.speaker.identityStatus, description: a.speaker.description ?? 'an unnamed source' },
-      };
-  const p = prefillOf(a);
-  return api<Tag>(`/v1/documents/${documentId}/tags`, {
-    method: 'POST',
-    body: {
-      selector: { start: s.span.start, end: s.span.end, exact: s.span.exact },
-      statement: { textForm: p.textForm, kind: p.kind, ...speaker },
-      hop: { cue: p.cue ? p.cue : null, hedge: p.hedge, mode: p.mode, ...(a.via.length > 0 ? { firstHand: false } : {}) },
-    },
-  });
-}
-
 /**
- * The attribution engine's reading of this article, less what is tagged already: accept each as read,
- * edit it in the tag form, or reject it (for this visit); accept them all at once.
+ * The extraction engine's suggestions for this document (POST /v1/documents/{id}/suggestions), less what
+ * is tagged already: accept each as proposed, edit it in the tag form, reject it (for this visit), or
+ * accept them all; accepting writes through the suggestions' own accept route, in one transaction.
  */
 export function Suggestions({ documentId, body, tags, onAccepted, onEdit }: Props) {
-  const [list, setList] = useState<Suggestion[] | null>(null);
+  const [list, setList] = useState<AttributionSuggestion[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [rejected, setRejected] = useState<Set<string>>(new Set());
+  // Asked again whenever the text or its tags change (ids are stable while the body is).
+  const tagKey = tags.map((t) => `${t.id}:${t.start}`).join(',');
   useEffect(() => {
     let live = true;
-    api<AttributionExtraction>('/v1/attributions/extract', { method: 'POST', body: { text: body } }).then(
-      (r) => {
-        if (!live) return;
-        const cps = Array.from(body);
-        // One suggestion per span: the engine may read one quote under two cues; keep the surer reading.
-        const bySpan = new Map<string, Suggestion>();
-        for (const a of r.attributions) {
-          const span = spanOf(a, cps);
-          if (!span) continue;
-          const key = `${span.start}-${span.end}`;
-          const seen = bySpan.get(key);
-          if (!seen || seen.a.confidence < a.confidence) bySpan.set(key, { key, a, span });
-        }
-        const out = [...bySpan.values()].sort((x, y) => x.span.start - y.span.start);
-        setList(out);
-      },
+    api<AttributionSuggestions>(`/v1/documents/${documentId}/suggestions`, { method: 'POST' }).then(
+      (r) => live && setList(r.suggestions),
       (e: unknown) => live && setError(e),
     );
     return () => {
       live = false;
     };
-  }, [body]);
+  }, [documentId, body, tagKey]);
   const placed = tags.filter((t) => t.start !== null && t.end !== null);
-  const open = (list ?? []).filter((s) => !rejected.has(s.key) && !placed.some((t) => t.start! < s.span.end && s.span.start < t.end!));
-  const run = async (items: Suggestion[]) => {
+  const covered = (s: AttributionSuggestion) =>
+    s.status === 'tagged' ||
+    s.tag.existingTagId !== null ||
+    placed.some((t) => t.start! < s.tag.selector.end && s.tag.selector.start < t.end!);
+  const open = (list ?? []).filter((s) => !covered(s) && !rejected.has(s.id));
+  const accept = async (items: AttributionSuggestion[]) => {
     setBusy(true);
     setError(null);
-    let n = 0;
     try {
-      for (const s of items) {
-        await accept(documentId, s);
-        n++;
-      }
-      onAccepted(n === 1 ? `Suggestion accepted: “${items[0].span.exact.slice(0, 60)}”.` : `${n} suggestions accepted.`);
+      const r = await api<SuggestionAcceptResult>(`/v1/documents/${documentId}/suggestions/accept`, {
+        method: 'POST',
+        body: { accept: items.map((s) => ({ id: s.id })) },
+      });
+      const n = r.accepted.length;
+      onAccepted(
+        (n === 1 ? `Suggestion accepted: “${items[0].tag.selector.exact.slice(0, 60)}”.` : `${n} suggestions accepted.`) +
+          (r.skipped.length ? ` ${r.skipped.length} skipped: ${r.skipped.map((x) => x.reason).join('; ')}` : ''),
+      );
     } catch (e) {
       setError(e);
-      if (n > 0) onAccepted(`${n} suggestions accepted before one was refused.`);
     } finally {
       setBusy(false);
     }
@@ -130,36 +89,46 @@ export function Suggestions({ documentId, body, tags, onAccepted, onEdit }: Prop
       {list === null && error === null && <p class="muted">Reading the text…</p>}
       {list !== null && open.length === 0 && <p class="muted">Nothing untagged that the engine recognises.</p>}
       {open.length > 1 && (
-        <button type="button" disabled={busy} onClick={() => void run(open)}>
+        <button type="button" disabled={busy} onClick={() => void accept(open)}>
           Accept all {open.length}
         </button>
       )}
       <ol>
-        {open.map((s) => (
-          <li key={s.key} class="suggestion">
-            <p>
-              <q>{s.span.exact.length > 140 ? `${s.span.exact.slice(0, 140)}…` : s.span.exact}</q>
-            </p>
-            <p class="muted">
-              {who(s.a)} ({s.a.speaker.identityStatus}) · {s.a.textForm}
-              {s.a.cue ? ` · “${s.a.cue.text}”` : ''}
-              {s.a.hedge ? ` · ${words(s.a.hedge)}` : ''}
-              {s.a.via.length > 0 ? ` · via ${s.a.via.map((h) => h.name).join(' → ')}` : ''} ·{' '}
-              <span class="confidence">confidence {Math.round(s.a.confidence * 100)}%</span>
-            </p>
-            <div class="buttons">
-              <button type="button" disabled={busy} onClick={() => void run([s])} aria-label={`Accept: ${s.span.exact.slice(0, 60)}`}>
-                Accept
-              </button>
-              <button type="button" class="secondary" disabled={busy} onClick={() => onEdit(s.span, prefillOf(s.a))}>
-                Edit
-              </button>
-              <button type="button" class="secondary" disabled={busy} onClick={() => setRejected(new Set([...rejected, s.key]))}>
-                Reject
-              </button>
-            </div>
-          </li>
-        ))}
+        {open.map((s) => {
+          const hop = ownHop(s);
+          const exact = s.tag.selector.exact;
+          return (
+            <li key={s.id} class="suggestion">
+              <p>
+                <q>{exact.length > 140 ? `${exact.slice(0, 140)}…` : exact}</q>
+              </p>
+              <p class="muted">
+                {speakerLabel(s)} · {s.statement.proposed.textForm}, {words(s.statement.proposed.kind)}
+                {hop?.cue ? ` · “${hop.cue}”` : ''}
+                {hop ? ` · ${words(hop.hedge)}` : ''}
+                {s.hops.length > 1
+                  ? ` · via ${s.hops
+                      .slice(0, -1)
+                      .map((h) => h.relayedBy.proposed.name ?? h.relayedBy.proposed.description)
+                      .join(' → ')}`
+                  : ''}
+                {s.status === 'matches' ? ' · matches records' : ''} ·{' '}
+                <span class="confidence">confidence {Math.round(s.confidence * 100)}%</span>
+              </p>
+              <div class="buttons">
+                <button type="button" disabled={busy} onClick={() => void accept([s])} aria-label={`Accept: ${exact.slice(0, 60)}`}>
+                  Accept
+                </button>
+                <button type="button" class="secondary" disabled={busy} onClick={() => onEdit(s.tag.selector, prefillOf(s))}>
+                  Edit
+                </button>
+                <button type="button" class="secondary" disabled={busy} onClick={() => setRejected(new Set([...rejected, s.id]))}>
+                  Reject
+                </button>
+              </div>
+            </li>
+          );
+        })}
       </ol>
     </section>
   );
