@@ -1,5 +1,5 @@
 // npm run bench -- --only=attributions [--split=dev,train|dev|train|none] [--limit=N] [--errors=N] [--polnear=DIR]
-//                                     [--set=own|polnear] [--engine=naive] [--attr-rounds=5] [--attr-calls=40]
+//                                     [--set=own|polnear] [--engine=naive] [--attr-rounds=5] [--attr-calls=100]
 //
 // Attribution extraction, measured: exact and overlap precision, recall and F1 for cue, source and content
 // spans (the PolNeAR README's metrics, bench/attributions/metrics.ts) on
@@ -13,6 +13,7 @@
 // measured call by call in interleaved rounds; medians over rounds. Target: p95 < 50 ms.
 // `--errors=N` prints N missed and N spurious spans per type with their context (for tuning on train).
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { ScoredAttribution } from './attributions/brat.js';
@@ -130,7 +131,13 @@ async function speed(docs: GoldDocument[], extract: Extract, rounds: number, cal
     p95.base.push(quantile(b, 0.95));
   }
   const [e50, e95, b50, b95] = [median(p50.engine), median(p95.engine), median(p50.base), median(p95.base)];
+  // Two cores are shared with other work: the load says how much a p95 may owe to waiting for a core.
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
   console.log(`\n### speed: one ${words}-word article, ${rounds} interleaved rounds × ${calls} calls, medians over rounds`);
+  console.log(`load average before: ${load} on ${os.cpus().length} cores`);
   console.log(`baseline: ${baseline.label}`);
   console.log('| | p50 | p95 |');
   console.log('| --- | --- | --- |');
@@ -156,5 +163,5 @@ export async function run(args: Record<string, string>): Promise<void> {
       for (const split of splits)
         evaluate(`PolNeAR ${split} (optional corpus)`, loadPolnearSplit(root, split, limit), engine.extract, errors);
   }
-  await speed(own, engine.extract, Number(args['attr-rounds'] ?? 5), Number(args['attr-calls'] ?? 40));
+  await speed(own, engine.extract, Number(args['attr-rounds'] ?? 5), Number(args['attr-calls'] ?? 100));
 }
