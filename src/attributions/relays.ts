@@ -24,12 +24,24 @@ function within(r: Range, outer: Range): boolean {
 
 /** For each attribution, the innermost other attribution whose content holds its cue: the one who relayed it. */
 export function nestingParents(items: Linked[]): void {
+  // Contents by start, so each cue looks only at the contents that open before it (the nearest ones suffice).
+  const opens = items.flatMap((a, j) => a.found.contents.map((c) => ({ start: c.start, j }))).sort((x, y) => x.start - y.start);
   items.forEach((b, i) => {
     const cue = b.found.cue;
     if (!cue) return;
     let best: number | null = null;
     let bestSize = Number.POSITIVE_INFINITY;
-    items.forEach((a, j) => {
+    let lo = 0;
+    let hi = opens.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (opens[mid].start <= cue.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const candidates = new Set<number>();
+    for (let k = lo - 1; k >= 0 && k >= lo - 64; k--) candidates.add(opens[k].j);
+    candidates.forEach((j) => {
+      const a = items[j];
       if (i === j) return;
       // Two attributions that hold each other's cues (a headline's "X warned …, report says") relay neither.
       if (a.found.cue && b.found.contents.some((c) => within(a.found.cue!, c))) return;
@@ -51,6 +63,7 @@ export function nestingParents(items: Linked[]): void {
  */
 export function inheritRelays(items: Linked[], window = 8): void {
   let lastOutlet: number | null = null;
+  const byMention = new Map(items.map((x, i) => [x.mention, i]));
   items.forEach((b, i) => {
     if (b.parent !== null) {
       if (b.mention.outlet) lastOutlet = i;
@@ -61,7 +74,7 @@ export function inheritRelays(items: Linked[], window = 8): void {
       return;
     }
     if (b.resolved.speaker.identityStatus !== 'anonymous' || b.recipient) return;
-    const antecedent = b.resolved.antecedent ? items.findIndex((x) => x.mention === b.resolved.antecedent) : -1;
+    const antecedent = b.resolved.antecedent ? (byMention.get(b.resolved.antecedent) ?? -1) : -1;
     if (antecedent >= 0 && antecedent !== i) {
       b.inheritedFrom = antecedent;
       return;

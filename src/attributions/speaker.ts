@@ -78,7 +78,9 @@ export function resolveSpeaker(p: Parsed, range: TokenRange, history: Mention[])
   const { main, appositive } = split(all);
   const { head, index } = headOf(main);
   const mainText = main.length ? textOf(p, main[0], main[main.length - 1]) : whole;
-  const recent = history.filter((m) => m.sentence >= all[0].sentence - 8);
+  // Mentions of the last eight sentences, read from the newest back: long texts have thousands.
+  const recent: Mention[] = [];
+  for (let k = history.length - 1; k >= 0 && history[k].sentence >= all[0].sentence - 8; k--) recent.unshift(history[k]);
 
   if (main.length === 1 && PERSONAL_PRONOUNS.has(main[0].lower)) {
     const pronoun = main[0].lower;
