@@ -5,6 +5,7 @@ import { anonNoReason } from '../src/audits/rules/anon-no-reason.js';
 import { anonBoilerplateReason, boilerplateIn } from '../src/audits/rules/anon-boilerplate-reason.js';
 import { anonNotAttested } from '../src/audits/rules/anon-not-attested.js';
 import { anonRelayed } from '../src/audits/rules/anon-relayed.js';
+import { quoteAltered } from '../src/audits/rules/quote-altered.js';
 import { attributingWord, cueHedgeMismatch } from '../src/audits/rules/cue-hedge-mismatch.js';
 import { denialOnRecord } from '../src/audits/rules/denial-on-record.js';
 import { anonOpinion } from '../src/audits/rules/anon-opinion.js';
@@ -46,7 +47,7 @@ const concerning = (findings: Finding[], type: string, id: number) =>
 const DOC = 900;
 
 describe('audit rules', () => {
-  it('cover the catalogue: fourteen rules, each with a policy name and URL', () => {
+  it('cover the catalogue: eighteen rules, each with a policy name and URL', () => {
     assert.deepEqual(
       RULES.map((r) => r.id),
       [
@@ -63,6 +64,7 @@ describe('audit rules', () => {
         'CHAIN-NO-PRIMARY',
         'CONTEXT-CUSTODY',
         'CONTEXT-OWN-CHANNEL',
+        'QUOTE-ALTERED',
         'CUE-HEDGE-MISMATCH',
         'ANON-RELAYED',
         'DENIAL-ON-RECORD',
@@ -236,6 +238,49 @@ describe('audit rules', () => {
       ]);
       f.claim('disputed', [[f.statement(f.anonymous('a diplomat')), 'disputes']]);
       assert.deepEqual(run(anonSoleSupport, f.build()), []);
+    });
+  });
+
+  describe('QUOTE-ALTERED', () => {
+    const said = 'We will close the port next spring, whatever it costs.';
+    it('triggers for a quote whose tag went fuzzy, showing both texts', () => {
+      const f = new Fixture();
+      const s = f.statement(f.actor(), { text: said });
+      const h = f.hop(s, f.actor({ kind: 'outlet' }), { documentId: DOC });
+      const printed = 'We will close the harbour next spring, whatever it costs.';
+      f.tag(DOC, s, { relayId: h, status: 'fuzzy', exact: printed, quote: said, score: 0.9 });
+      const out = run(quoteAltered, f.build());
+      assert.equal(out.length, 1);
+      assert.deepEqual(
+        [out[0].records[0], out[0].evidence.reason, out[0].evidence.recorded, out[0].evidence.printed],
+        [{ type: 'relay', id: h }, 'tag-fuzzy', said, printed],
+      );
+      assert.match(out[0].message, /prints “We will close the harbour/);
+    });
+    it('triggers for a verbatim hop whose document body lacks the words, finding what it prints instead', () => {
+      const f = new Fixture();
+      const s = f.statement(f.actor(), { text: said });
+      const h = f.hop(s, f.actor({ kind: 'outlet' }), { documentId: DOC, mode: 'verbatim' });
+      f.verbatimMisses.push({
+        hopId: h,
+        documentId: DOC,
+        body: 'The minister said: “We will shut the port next spring, whatever it costs,” and left.',
+      });
+      const [out] = run(quoteAltered, f.build());
+      assert.equal(out.evidence.reason, 'not-in-body');
+      assert.equal(out.evidence.printed, 'We will shut the port next spring, whatever it costs');
+    });
+    it('does not trigger when only typography differs, for an anchored tag, or for a paraphrase', () => {
+      const f = new Fixture();
+      const s = f.statement(f.actor(), { text: "We won't close the port -- ever." });
+      const h = f.hop(s, f.actor({ kind: 'outlet' }), { documentId: DOC });
+      f.verbatimMisses.push({ hopId: h, documentId: DOC, body: 'She said: “We WON’T close  the port -- ever,” twice.' });
+      const p = f.statement(f.actor(), { text: said, textForm: 'paraphrase' });
+      const ph = f.hop(p, f.actor({ kind: 'outlet' }), { documentId: DOC + 1, mode: 'paraphrase' });
+      f.tag(DOC + 1, p, { relayId: ph, status: 'fuzzy' });
+      const q = f.statement(f.actor(), { text: said });
+      f.tag(DOC + 2, q, { relayId: f.hop(q, f.actor({ kind: 'outlet' }), { documentId: DOC + 2 }), status: 'anchored' });
+      assert.deepEqual(run(quoteAltered, f.build()), []);
     });
   });
 

@@ -290,6 +290,25 @@ describe('audits', () => {
       );
     });
 
+    it('finds QUOTE-ALTERED when an edit rewrites a verbatim quote, showing what was said and what is printed', async () => {
+      const t = await makeTestApp({ demo: true });
+      const doc = demoId(t.db, 'document', 'telegraph-article');
+      const before: Report = (await t.http.get(`/v1/audits/documents/${doc}`).expect(200)).body;
+      const hop = demoId(t.db, 'relay', 'tipoff-telegraph');
+      assert.deepEqual(about(before, 'QUOTE-ALTERED', 'relay', hop), []);
+      const body = (t.db.sqlite.prepare('SELECT body FROM documents WHERE id = ?').get(doc) as { body: string }).body;
+      const edited = body.replace('Tehran shared information with Moscow', 'Tehran passed information to Moscow');
+      assert.notEqual(edited, body);
+      await t.http.patch(`/v1/documents/${doc}`).send({ body: edited }).expect(200);
+      const after: Report = (await t.http.get(`/v1/audits/documents/${doc}`).expect(200)).body;
+      assertValid(after);
+      const [f] = about(after, 'QUOTE-ALTERED', 'relay', hop);
+      assert.ok(f, 'the rewritten quote is flagged');
+      assert.equal(f.evidence.reason, 'tag-fuzzy');
+      assert.match(f.evidence.recorded, /^Days before the attack in Russia, Tehran shared information with Moscow/);
+      assert.match(f.evidence.printed, /Tehran passed information to Moscow/);
+    });
+
     it('serves the report as a file with ?download=1', async () => {
       const t = await makeTestApp({ demo: true });
       const doc = demoId(t.db, 'document', 'telegraph-article');

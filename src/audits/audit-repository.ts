@@ -40,6 +40,14 @@ export interface TagRow {
   end: number | null;
   exact: string | null;
   status: string | null;
+  quote: string | null;
+  score: number | null;
+}
+
+export interface VerbatimMissRow {
+  relay_id: number;
+  document_id: number;
+  body: string;
 }
 
 export interface DocumentSourceRow {
@@ -99,7 +107,18 @@ const DOCUMENT_SOURCES_SQL = `
   WHERE src.identity_status <> 'named'`;
 
 // Spans need the tag's anchor and, for hop findings, the hop it quotes.
-const TAG_COLUMNS = 'id, document_id, statement_id, relay_id, start, "end", exact, status';
+const TAG_COLUMNS = 'id, document_id, statement_id, relay_id, start, "end", exact, status, quote, score';
+
+// Verbatim hops whose document body does not hold the statement's text byte for byte: the few that
+// QUOTE-ALTERED must compare after folding typography. instr() keeps the common case (the words are there)
+// inside SQLite, so bodies are only read for the hops that need a closer look.
+const VERBATIM_MISSES_SQL = `
+  SELECT r.id AS relay_id, d.id AS document_id, d.body
+  FROM json_each(?) j
+  CROSS JOIN relays r ON r.id = j.value
+  JOIN statements s ON s.id = r.statement_id
+  JOIN documents d ON d.id = r.document_id
+  WHERE r.mode = 'verbatim' AND d.body IS NOT NULL AND d.body <> '' AND instr(d.body, s.text) = 0`;
 
 export class AuditRepository {
   constructor(readonly db: Db) {}
@@ -192,6 +211,11 @@ export class AuditRepository {
     return this.db
       .prepare(`SELECT ${TAG_COLUMNS} FROM tags WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`)
       .all(ids(tagIds)) as TagRow[];
+  }
+
+  /** The verbatim hops among these whose document body lacks the statement's exact text, with the body. */
+  verbatimMisses(hopIds: Iterable<number>): VerbatimMissRow[] {
+    return this.db.prepare(VERBATIM_MISSES_SQL).all(ids(hopIds)) as VerbatimMissRow[];
   }
 
   /** Unnamed sources behind each [documentId, relayerId] pair. */

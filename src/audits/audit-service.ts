@@ -390,6 +390,9 @@ export class AuditService {
     data.documentSources = repo
       .documentSources([...pairs.values()])
       .map((r) => ({ documentId: r.document_id, relayerId: r.relayer_id, sourceId: r.source_id, sourceStatus: r.source_status }));
+    data.verbatimMisses = data.inScope.hops.size
+      ? repo.verbatimMisses(data.inScope.hops).map((r) => ({ hopId: r.relay_id, documentId: r.document_id, body: r.body }))
+      : [];
     return data;
   }
 }
@@ -443,8 +446,11 @@ export function assemble(
       end: t.end,
       exact: t.exact,
       status: t.status,
+      quote: t.quote,
+      score: t.score,
     })),
     documentSources: [],
+    verbatimMisses: [],
     inScope: { statements: [], hops: new Set(), actors: [], claims: [], tags: [] },
   };
   for (const a of actors) {

@@ -90,6 +90,16 @@ export interface AuditTag {
   end: number | null;
   exact: string | null;
   status: string | null;
+  /** The text as first tagged, and how close the text there now is to it (1: the same). */
+  quote?: string | null;
+  score?: number | null;
+}
+
+/** A verbatim hop whose document body does not hold the statement's text as stored, with that body. */
+export interface VerbatimMiss {
+  hopId: number;
+  documentId: number;
+  body: string;
 }
 
 /** Who passed a hop to its relayer in a document: the earlier hop's relayer, or the speaker for a root hop. */
@@ -117,6 +127,8 @@ export interface AuditData {
   claims: Map<number, AuditClaim>;
   tags: AuditTag[];
   documentSources: DocumentSource[];
+  /** In-scope verbatim hops whose document body lacks the exact words (QUOTE-ALTERED looks closer). */
+  verbatimMisses: VerbatimMiss[];
   /** What the rules judge; the rest of the data is context. */
   inScope: {
     statements: number[];

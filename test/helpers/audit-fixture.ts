@@ -9,6 +9,7 @@ export class Fixture {
   hops = new Map<number, AuditHop>();
   claims = new Map<number, { id: number; text: string; links: Array<{ statementId: number; stance: string }> }>();
   tags: AuditTag[] = [];
+  verbatimMisses: AuditData['verbatimMisses'] = [];
 
   actor(a: Partial<AuditActor> = {}): number {
     const id = this.nextId++;
@@ -106,6 +107,7 @@ export class Fixture {
       claims: this.claims,
       tags: this.tags,
       documentSources,
+      verbatimMisses: this.verbatimMisses,
       inScope: {
         statements: [...this.statements.keys()],
         hops: new Set(this.hops.keys()),
