@@ -305,8 +305,8 @@ describe('audits', () => {
       const [f] = about(after, 'QUOTE-ALTERED', 'relay', hop);
       assert.ok(f, 'the rewritten quote is flagged');
       assert.equal(f.evidence.reason, 'tag-fuzzy');
-      assert.match(f.evidence.recorded, /^Days before the attack in Russia, Tehran shared information with Moscow/);
-      assert.match(f.evidence.printed, /Tehran passed information to Moscow/);
+      assert.match(String(f.evidence.recorded), /^Days before the attack in Russia, Tehran shared information with Moscow/);
+      assert.match(String(f.evidence.printed), /Tehran passed information to Moscow/);
     });
 
     it('serves the report as a file with ?download=1', async () => {
