@@ -2158,6 +2158,10 @@ export interface SearchHit {
   claims: SearchHitClaim[];
   snippet: SearchSnippet;
   /**
+   * How surely this statement is the pasted text, from how much of each the other covers (words in order, compared by stem): verbatim (the pasted words, in one run, are the statement), near (a word or two differ), partial (a fragment of the statement, or the statement inside a longer paste), weak (a few shared words). Shown with every result so a weak match never looks like a verbatim one.
+   */
+  matchClass: "verbatim" | "near" | "partial" | "weak";
+  /**
    * Higher is better: closeness of the match (0–1) where re-ranked, otherwise the negated bm25 score; null for matches beyond the ranked window.
    */
   relevance: number | null;

@@ -117,6 +117,7 @@ while who whom why will with would you your yours yourself yourselves said says 
 );
 
 export const isStopword = (token: string) => STOPWORDS.has(token);
+const isSmallStopword = (token: string) => token.length <= 3 && STOPWORDS.has(token);
 
 export interface PreparedQuery {
   /** The query after typographic folding and dropping bracketed insertions. */
@@ -189,6 +190,34 @@ function longestRun(a: string[], b: string[]): number {
   return best;
 }
 
+/** How surely a statement is the pasted text: the class a reader sees next to each result. */
+export type MatchClass = 'verbatim' | 'near' | 'partial' | 'weak';
+export const MATCH_CLASSES: MatchClass[] = ['verbatim', 'near', 'partial', 'weak'];
+
+// Share of words, in order, that one side must find in the other.
+const NEAR = 0.75;
+
+/**
+ * The match class from coverage both ways (words compared by stem, in order): verbatim when every pasted
+ * word appears as one run and that run is (nearly) the whole statement; near when most of the pasted text
+ * is found and it covers most of the statement (a word or two changed); partial when one side is mostly
+ * found in the other (a fragment of the statement, or the statement inside a longer paste); weak otherwise
+ * (a few shared words).
+ */
+export function matchClass(queryStems: string[], docStems: string[]): MatchClass {
+  const q = queryStems.length;
+  const d = docStems.length;
+  if (q === 0 || d === 0) return 'weak';
+  const inQuery = new Set(queryStems);
+  const lcs = lcsLength(queryStems, docStems.filter((t) => inQuery.has(t)));
+  const ofQuery = lcs / q;
+  const ofStatement = lcs / d;
+  if (ofStatement >= 0.9 && d <= 2000 && longestRun(queryStems, docStems) === q) return 'verbatim';
+  if (ofQuery >= NEAR && ofStatement >= NEAR) return 'near';
+  if (ofQuery >= NEAR || ofStatement >= NEAR) return 'partial';
+  return 'weak';
+}
+
 export interface Highlight {
   start: number;
   end: number;
@@ -234,12 +263,12 @@ export function highlight(
   maxLength = 280,
 ): Snippet & { marked: number } {
   const { folded, from } = foldWithMap(text);
-  const spans: Highlight[] = [];
+  const spans: Array<Highlight & { small?: boolean }> = [];
   if (match.stems || match.prefixes) {
     scanTokens(folded, (a, b) => {
       const tok = folded.slice(a, b);
       const hit = (match.stems?.has(stem(tok)) ?? false) || (match.prefixes?.some((p) => tok.startsWith(p)) ?? false);
-      if (hit) spans.push({ start: from[a], end: from[b] });
+      if (hit) spans.push({ start: from[a], end: from[b], small: isSmallStopword(tok) });
     });
   }
   for (const frag of match.fragments ?? []) {
@@ -249,12 +278,16 @@ export function highlight(
     }
   }
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
-  const merged: Highlight[] = [];
+  const joined: Array<Highlight & { small?: boolean }> = [];
   for (const s of spans) {
-    const last = merged[merged.length - 1];
-    if (last && (s.start <= last.end || /^[^\p{L}\p{N}]{0,3}$/u.test(text.slice(last.end, s.start)))) last.end = Math.max(last.end, s.end);
-    else merged.push({ ...s });
+    const last = joined[joined.length - 1];
+    if (last && (s.start <= last.end || /^[^\p{L}\p{N}]{0,3}$/u.test(text.slice(last.end, s.start)))) {
+      last.end = Math.max(last.end, s.end);
+      last.small = last.small && s.small;
+    } else joined.push({ ...s });
   }
+  // "the", "of", "a" marked on their own are noise: they stay marked only inside a run of matched words.
+  const merged: Highlight[] = joined.filter((s) => !s.small).map((s) => ({ start: s.start, end: s.end }));
   const marked = merged.reduce((n, s) => n + s.end - s.start, 0);
   if (text.length <= maxLength) return { text, highlights: merged, marked };
 

@@ -10,11 +10,14 @@ import {
   ftsString,
   highlight,
   isStopword,
+  MATCH_CLASSES,
+  matchClass,
   normaliseText,
   prepareQuery,
   similarity,
   stem,
   wordTokens,
+  type MatchClass,
   type PreparedQuery,
 } from './normalise.js';
 import type { Hit, SearchFilter, SearchIndex, SearchRepository } from './search-repository.js';
@@ -145,7 +148,7 @@ export class SearchService {
           truncated: prepared.truncated,
           rankedWithin: floor === null ? null : budget,
         },
-        items: this.assemble(hits, plan),
+        items: this.assemble(hits, plan, prepared),
         nextCursor: more ? encodeCursor({ strategy: plan.strategy, offset: offset + limit, floor, fingerprint: fp }) : null,
       };
       // Nothing with this strategy: the next one is looser. A later page stays with the first page's.
@@ -363,7 +366,7 @@ export class SearchService {
   }
 
   /** Speakers, hop trees, claims and snippets for one page: a fixed number of queries whatever its size. */
-  private assemble(hits: Array<Hit & { relevance: number | null }>, plan: Plan): SearchHit[] {
+  private assemble(hits: Array<Hit & { relevance: number | null }>, plan: Plan, p: PreparedQuery): SearchHit[] {
     if (hits.length === 0) return [];
     const rows = hits.map((h) => h.row);
     const provenance = this.provenance.forStatements(rows);
@@ -379,6 +382,7 @@ export class SearchService {
       claims.set(c.statement_id, list);
     }
     const relevance = new Map(hits.map((h) => [h.id, h.relevance]));
+    const queryStems = p.tokens.slice(0, MAX_RERANK_TOKENS).map(stem);
     return rows.map((row) => {
       const p = provenance.get(row.id)!;
       return {
@@ -389,6 +393,7 @@ export class SearchService {
         claims: claims.get(row.id) ?? [],
         snippet: snippetOf(row, plan),
         relevance: relevance.get(row.id) ?? null,
+        matchClass: classOf(queryStems, row),
       };
     });
   }
@@ -399,6 +404,14 @@ function closeness(queryStems: string[], row: StatementRow): number {
   const of = (text: string) => wordTokens(dropBracketed(normaliseText(text))).map(stem);
   const a = similarity(queryStems, of(row.text));
   return row.original_text ? Math.max(a, similarity(queryStems, of(row.original_text))) : a;
+}
+
+/** The surer class of the statement's text and its original text. */
+function classOf(queryStems: string[], row: StatementRow): MatchClass {
+  const of = (text: string) => matchClass(queryStems, wordTokens(dropBracketed(normaliseText(text))).map(stem));
+  const a = of(row.text);
+  const b = row.original_text ? of(row.original_text) : a;
+  return MATCH_CLASSES.indexOf(a) <= MATCH_CLASSES.indexOf(b) ? a : b;
 }
 
 function snippetOf(row: StatementRow, plan: Plan): SearchHit['snippet'] {
