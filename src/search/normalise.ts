@@ -209,7 +209,10 @@ export function matchClass(queryStems: string[], docStems: string[]): MatchClass
   const d = docStems.length;
   if (q === 0 || d === 0) return 'weak';
   const inQuery = new Set(queryStems);
-  const lcs = lcsLength(queryStems, docStems.filter((t) => inQuery.has(t)));
+  const lcs = lcsLength(
+    queryStems,
+    docStems.filter((t) => inQuery.has(t)),
+  );
   const ofQuery = lcs / q;
   const ofStatement = lcs / d;
   if (ofStatement >= 0.9 && d <= 2000 && longestRun(queryStems, docStems) === q) return 'verbatim';
