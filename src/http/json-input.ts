@@ -1,0 +1,129 @@
+// Checks of a JSON body before anything reads it, made without recursion so no input can overflow the
+// stack: nesting beyond MAX_JSON_DEPTH, bytes that are not UTF-8 (a surrogate encoded as UTF-8, say, which
+// a lenient decoder would store as three U+FFFD), and strings holding a lone UTF-16 surrogate (from a
+// \ud800 escape). Each is a 400 naming the field, so nothing is ever stored altered.
+import { isUtf8 } from 'node:buffer';
+import { HttpError, validationFailed } from './problem.js';
+
+export const MAX_JSON_DEPTH = 64;
+
+// With the u flag a pair is one code point outside Cs: only a lone surrogate matches.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+export function tooDeep(where: 'body' | 'query' = 'body'): HttpError {
+  return new HttpError(
+    400,
+    'too-deep',
+    'JSON nested too deeply',
+    `The ${where} nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; the limit is ${MAX_JSON_DEPTH}.`,
+    { limit: MAX_JSON_DEPTH },
+  );
+}
+
+const loneSurrogate = (pointer: string, what: 'string' | 'name') =>
+  validationFailed(
+    [{ in: 'body', pointer: pointer || '/', message: `holds a lone UTF-16 surrogate; send well-formed Unicode` }],
+    `Invalid body: ${pointer || '/'} ${what === 'name' ? 'is a member name that holds' : 'holds'} a lone UTF-16 surrogate (not Unicode text).`,
+  );
+
+/** Depth and lone surrogates, walking the parsed value with an explicit stack. */
+export function checkJsonValue(value: unknown): void {
+  const stack: Array<{ v: unknown; pointer: string; depth: number }> = [{ v: value, pointer: '', depth: 0 }];
+  while (stack.length > 0) {
+    const { v, pointer, depth } = stack.pop()!;
+    if (typeof v === 'string') {
+      if (LONE_SURROGATE.test(v)) throw loneSurrogate(pointer, 'string');
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) throw tooDeep();
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], pointer: `${pointer}/${i}`, depth: depth + 1 });
+    } else {
+      for (const [k, x] of Object.entries(v)) {
+        if (LONE_SURROGATE.test(k)) throw loneSurrogate(`${pointer}/${escapePointer(k)}`, 'name');
+        stack.push({ v: x, pointer: `${pointer}/${escapePointer(k)}`, depth: depth + 1 });
+      }
+    }
+  }
+}
+
+/**
+ * Raw bytes that are not UTF-8: 400 naming the field where the first bad byte sits (found by scanning
+ * the text before it for the path of keys and indexes), instead of letting a decoder replace them.
+ */
+export function checkJsonBytes(raw: Uint8Array): void {
+  if (isUtf8(raw)) return;
+  const bad = firstInvalidUtf8(raw);
+  const pointer = pointerAt(Buffer.from(raw.subarray(0, bad)).toString('utf8'));
+  throw validationFailed(
+    [{ in: 'body', pointer: pointer || '/', message: 'holds bytes that are not UTF-8 (a lone surrogate, say); send well-formed Unicode' }],
+    `Invalid body: ${pointer || '/'} holds bytes that are not UTF-8 (byte ${bad}).`,
+  );
+}
+
+function firstInvalidUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    const n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (n === 0 || i + n > b.length) return i;
+    if (n > 1 && !isUtf8(b.subarray(i, i + n))) return i;
+    i += n;
+  }
+  return b.length;
+}
+
+/** The JSON pointer of the value being written at the end of `prefix` (a prefix of a JSON text). */
+function pointerAt(prefix: string): string {
+  const path: Array<string | number> = [];
+  const kinds: Array<'object' | 'array'> = [];
+  let inString = false;
+  let escaped = false;
+  let token = '';
+  let pendingKey: string | null = null;
+  let expectKey = false;
+  for (const ch of prefix) {
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (ch === '\\') escaped = true;
+      else if (ch === '"') {
+        inString = false;
+        if (expectKey) pendingKey = token;
+      }
+      token += ch;
+      continue;
+    }
+    if (ch === '"') {
+      inString = true;
+      token = '';
+    } else if (ch === '{') {
+      kinds.push('object');
+      path.push('');
+      expectKey = true;
+    } else if (ch === '[') {
+      kinds.push('array');
+      path.push(0);
+      expectKey = false;
+    } else if (ch === '}' || ch === ']') {
+      kinds.pop();
+      path.pop();
+      expectKey = kinds.at(-1) === 'object';
+    } else if (ch === ':') {
+      path[path.length - 1] = pendingKey ?? '';
+      expectKey = false;
+    } else if (ch === ',') {
+      if (kinds.at(-1) === 'array') path[path.length - 1] = (path.at(-1) as number) + 1;
+      else expectKey = true;
+    }
+  }
+  if (inString && expectKey)
+    return (
+      path
+        .slice(0, -1)
+        .map((p) => `/${escapePointer(String(p))}`)
+        .join('') + `/${escapePointer(token)}`
+    );
+  return path.map((p) => `/${escapePointer(String(p))}`).join('');
+}
