@@ -94,6 +94,7 @@ export interface AppDeps {
 }
 
 export const DEFAULT_LOG_ORIGIN = 'whosaid.localhost/log';
+export const CHECKPOINT_HEADER = 'Whosaid-Log-Checkpoint';
 
 export interface Services {
   actors: ActorService;
@@ -128,7 +129,7 @@ export function createServices(db: Db, registry: SchemaRegistry, signer: LogSign
   const log = new LogService(logRepo, signer);
   const changes = new ChangeService(new ChangeRepository(db), logRepo);
   const auditRepo = new AuditRepository(db);
-  const audits = new AuditService(auditRepo, VERSION, registry.validator('audit-report'));
+  const audits = new AuditService(auditRepo, VERSION, registry.validator('audit-report'), () => log.reportCheckpoint());
   const exports = new ExportService(audits, auditRepo);
   const tags = new TagService(new TagRepository(db), { documents, statements, actors, relays });
   const bundles = new BundleService(new BundleRepository(db), { actors, documents, statements, relays, claims, tags });
@@ -203,6 +204,12 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
   // orchestrator's liveness check must never be throttled into a restart.
   mountRoutes(app, serviceRoutes, mount);
   app.use('/v1', identify(services.keys, new RateLimiter(deps.rateLimitPerAddress ?? 0)));
+  // An export says which state of the change log it was computed from: the signed checkpoint, base64.
+  app.get(['/v1/exports/*path', '/v1/claims/:id/claimreview', '/v1/documents/:id/annotations'], (req, res, next) => {
+    if (req.viewer.role !== 'public' || deps.publicReads)
+      res.set(CHECKPOINT_HEADER, Buffer.from(services.log.checkpoint().note, 'utf8').toString('base64'));
+    next();
+  });
   mountRoutes(app, routes, mount);
   // The desk's files come after the API, and never for /v1 paths: an API request touches no file.
   app.use(deskRouter(publicDir));

@@ -180,3 +180,35 @@ describe('transparency log', () => {
     });
   });
 });
+
+describe('reports and exports pin the log', () => {
+  it('every audit report carries the signed checkpoint it was computed at, inside its digest', async () => {
+    const t = await makeTestApp({ demo: true });
+    const vkey = (await t.as('reader').get('/v1/log/key').expect(200)).text.trim();
+    const size = (t.db.sqlite.prepare('SELECT count(*) AS n FROM changes').get() as { n: number }).n;
+    const doc = (t.db.sqlite.prepare('SELECT min(id) AS id FROM documents').get() as { id: number }).id;
+    const one = (await t.as('reader').get(`/v1/audits/documents/${doc}`).expect(200)).body;
+    const all = JSON.parse((await t.as('reader').get('/v1/audits').buffer(true).expect(200)).text);
+    for (const report of [one, all]) {
+      const cp = openCheckpoint(report.checkpoint.note, vkey);
+      assert.equal(cp.size, size);
+      assert.equal(report.checkpoint.treeSize, size);
+      assert.equal(cp.root.toString('hex'), report.checkpoint.rootHash);
+      assert.equal((await t.as('reader').post('/v1/audits/verify').send(report).expect(200)).body.intact, true);
+      const moved = { ...report, checkpoint: { ...report.checkpoint, treeSize: size - 1 } };
+      assert.equal((await t.as('reader').post('/v1/audits/verify').send(moved).expect(200)).body.intact, false);
+    }
+  });
+
+  it('exports carry the checkpoint in a header', async () => {
+    const t = await makeTestApp({ demo: true });
+    const vkey = (await t.as('reader').get('/v1/log/key').expect(200)).text.trim();
+    const doc = (t.db.sqlite.prepare('SELECT min(id) AS id FROM documents').get() as { id: number }).id;
+    const res = await t.as('reader').get(`/v1/exports/prov?documentId=${doc}`).expect(200);
+    const cp = openCheckpoint(Buffer.from(res.headers['whosaid-log-checkpoint'], 'base64').toString('utf8'), vkey);
+    assert.equal(cp.size, (t.db.sqlite.prepare('SELECT count(*) AS n FROM changes').get() as { n: number }).n);
+    const anon = await t.anon.get(`/v1/exports/prov?documentId=${doc}`);
+    assert.equal(anon.status, 401);
+    assert.equal(anon.headers['whosaid-log-checkpoint'], undefined);
+  });
+});

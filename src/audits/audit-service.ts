@@ -24,8 +24,15 @@ export type { AuditReport };
 export type ReportScope = AuditScope;
 export type Verification = AuditVerification;
 
-// Top-level members in the order the body is written; canonical.ts sorts them for the digest.
-const REPORT_KEYS = ['formatVersion', 'generatedAt', 'generator', 'scope', 'rulesChecked', 'findings', 'independence', 'summary'];
+// Members of the streamed report written after its header, in order; canonical.ts sorts them for the digest.
+const STREAMED_KEYS = ['findings', 'independence', 'summary'];
+
+/** The signed checkpoint of the change log a report was computed at: the history it saw, pinned. */
+export interface ReportCheckpoint {
+  treeSize: number;
+  rootHash: string;
+  note: string;
+}
 
 // Page sizes of the streamed report: large enough that the per-page queries are cheap, small enough
 // that a page's data stays small and a page's work (the time other requests may wait) a few tens of ms.
@@ -54,6 +61,8 @@ export class AuditService {
     private readonly repo: AuditRepository,
     private readonly version: string,
     private readonly validateReport: ValidateFunction,
+    /** The change log's checkpoint now; every report carries it, inside its digest. */
+    private readonly checkpoint?: () => ReportCheckpoint,
   ) {}
 
   get rules(): readonly Rule[] {
@@ -168,6 +177,7 @@ export class AuditService {
       generator: { name: GENERATOR_NAME, version: this.version },
       scope,
       rulesChecked: RULES.map((r) => ({ id: r.id, title: r.title, severity: r.severity, policy: r.policy })),
+      ...(this.checkpoint ? { checkpoint: this.checkpoint() } : {}),
     };
   }
 
@@ -182,9 +192,9 @@ export class AuditService {
     const snapshot = openSnapshot(this.repo.db);
     const repo = snapshot ? this.repo.on(snapshot) : this.repo;
     try {
-      const digest = new StreamingDigest(REPORT_KEYS);
       const summary = new SummaryBuilder(RULES.map((r) => r.id));
       const header = this.header({ type: 'all', id: null, label: 'everything' });
+      const digest = new StreamingDigest([...Object.keys(header), ...STREAMED_KEYS]);
       sink.write('{');
       Object.entries(header).forEach(([k, v], i) => {
         digest.member(k, v);

@@ -750,6 +750,7 @@ export interface AuditReport {
    * via the `definition` "timestamp".
    */
   generatedAt: string;
+  checkpoint?: ReportCheckpoint;
   generator: {
     name: string;
     version: string;
@@ -766,6 +767,17 @@ export interface AuditReport {
     algorithm: "sha-256";
     value: string;
   };
+}
+/**
+ * The signed checkpoint of the change log (GET /v1/log/checkpoint) when the report was computed, inside the digest: the history the report saw. Check later that the log still extends it (docs/trust.md).
+ */
+export interface ReportCheckpoint {
+  treeSize: number;
+  rootHash: string;
+  /**
+   * The C2SP signed note, as GET /v1/log/checkpoint serves it.
+   */
+  note: string;
 }
 export interface AuditScope {
   type: "document" | "claim" | "actor" | "all";

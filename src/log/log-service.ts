@@ -29,6 +29,12 @@ export class LogService {
     return { size, root, note: this.signer.checkpoint(size, root) };
   }
 
+  /** The checkpoint as an audit report carries it. */
+  reportCheckpoint(): { treeSize: number; rootHash: string; note: string } {
+    const c = this.checkpoint();
+    return { treeSize: c.size, rootHash: hex(c.root), note: c.note };
+  }
+
   /** The record type of a change, so access can be decided before a proof is built. */
   recordTypeOf(seq: number): string {
     const leaf = this.repo.leaf(seq);
