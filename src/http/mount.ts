@@ -4,7 +4,7 @@ import type { SchemaRegistry } from '../validation/ajv.js';
 import { HttpError } from './problem.js';
 import { ANSWERED, accessOf, type RouteDef } from './route.js';
 import { partValidator } from './validate.js';
-import { checkJsonBytes, checkJsonValue } from './json-input.js';
+import { checkJsonBytes } from './json-input.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
 
@@ -23,14 +23,9 @@ const hasBody = (req: Request) => Number(req.get('content-length') ?? 0) > 0 || 
  * answer), then the body, then validators compiled once, here, at start.
  */
 export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions): void {
-  // Bytes that are not UTF-8 are refused before decoding (a decoder would store them altered), and the
-  // parsed value is checked for depth and lone surrogates before anything recursive reads it.
-  const parse = express.json({ limit: opts.bodyLimit, type: () => true, verify: (_req, _res, raw) => checkJsonBytes(raw) });
-  const check: RequestHandler = (req, _res, next) => {
-    checkJsonValue(req.body);
-    next();
-  };
-  const json = [parse, check];
+  // Bytes that are not UTF-8 are refused before decoding (a decoder would store them altered); depth and
+  // lone surrogates are checked by the body validator (validate.ts), whoever parsed the body.
+  const json = express.json({ limit: opts.bodyLimit, type: () => true, verify: (_req, _res, raw) => checkJsonBytes(raw) });
   for (const route of routes) {
     const authorize = opts.authorize(route);
     const params = route.params ? partValidator(opts.registry, 'path', route.params) : () => ({});

@@ -2,6 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { SchemaRegistry } from '../validation/ajv.js';
 import type { JsonSchema } from '../validation/schema-files.js';
 import { validationFailed, type FieldError } from './problem.js';
+import { checkJsonValue } from './json-input.js';
 
 type Part = FieldError['in'];
 
@@ -98,6 +99,8 @@ export function partValidator(registry: SchemaRegistry, part: Part, schemaName: 
   const validate: ValidateFunction = registry.validator(schemaName);
   const props = registry.schemas.get(schemaName)?.properties;
   return (input) => {
+    // Before the schema (or anything else recursive) walks it: nesting and lone surrogates, iteratively.
+    if (part === 'body') checkJsonValue(input);
     const value = part === 'body' ? input : coerce(props, { ...(input as Record<string, unknown>) });
     if (!validate(value)) {
       const errors = toFieldErrors(part, validate.errors);
