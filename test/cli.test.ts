@@ -51,11 +51,12 @@ async function reports(file: string): Promise<Map<string, string>> {
   const { audits } = createServices(db, schemaRegistry());
   const validate = schemaRegistry().validator('audit-report');
   const out = new Map<string, string>();
-  // Generation time is the one thing a copy cannot share, and the digest covers it: both are set aside after
-  // checking that each digest matches its own report.
+  // Generation time and the change log's checkpoint (the copy's history is its own import) are what a copy
+  // cannot share, and the digest covers them: all three are set aside after checking that each digest
+  // matches its own report.
   const keep = (scope: string, report: Record<string, unknown>) => {
     assert.equal(verifyReport(report, validate).intact, true, `${scope}: digest`);
-    const { generatedAt: _g, digest: _d, ...rest } = report;
+    const { generatedAt: _g, digest: _d, checkpoint: _c, ...rest } = report;
     out.set(scope, JSON.stringify(rest));
   };
   try {
