@@ -158,7 +158,7 @@ describe('access', () => {
       assert.equal(res.headers['cache-control'], 'no-store');
       const row = t.db.sqlite.prepare('SELECT * FROM api_keys WHERE id = ?').get(res.body.id) as KeyRow;
       assert.equal(row.role, 'editor');
-      assert.ok(!JSON.stringify(row).includes(res.body.key.split('_')[2]));
+      assert.ok(!JSON.stringify(row).includes(res.body.key.replace(/^wsk_\d+_/, '')));
       assert.equal(row.hash.length, 64);
       await request(t.app).get('/v1/actors').set('Authorization', `Bearer ${res.body.key}`).expect(200);
       const list = await t.http.get('/v1/keys').expect(200);
@@ -218,7 +218,7 @@ describe('access', () => {
       await request(t.app).get('/v1/keys').set('Authorization', `Bearer ${shown[0]}`).expect(200);
       const row = t.db.sqlite.prepare('SELECT role, hash FROM api_keys').get() as KeyRow;
       assert.equal(row.role, 'admin');
-      assert.ok(!row.hash.includes(shown[0].split('_')[2]));
+      assert.ok(!row.hash.includes(shown[0].replace(/^wsk_\d+_/, '')));
     });
   });
 
