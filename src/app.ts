@@ -60,6 +60,8 @@ import { attributionRoutes } from './attributions/attribution-routes.js';
 import { SuggestionRepository } from './attributions/suggestion-repository.js';
 import { SuggestionService } from './attributions/suggestion-service.js';
 import { deskRouter } from './desk/desk-routes.js';
+import { JobRunner } from './workers/job-runner.js';
+import { WriteGate } from './workers/write-gate.js';
 
 export const VERSION = '0.1.0';
 
@@ -87,6 +89,8 @@ export interface AppDeps {
   tls?: boolean;
   /** Express's `trust proxy` (false: believe no X-Forwarded-* header). */
   trustProxy?: boolean | number | string;
+  /** Worker threads for long jobs (default 2; src/workers/). */
+  jobWorkers?: number;
   /** True once the server is shutting down: /readyz then answers 503 so a balancer stops sending work. */
   draining?: () => boolean;
   /** Signs the log's checkpoints; default: a key made for this process only (tests). */
@@ -156,7 +160,7 @@ export function createServices(db: Db, registry: SchemaRegistry, signer: LogSign
   };
 }
 
-export function buildRoutes(services: Services, publicUrl?: string): RouteDef[] {
+export function buildRoutes(services: Services, jobs: JobRunner, publicUrl?: string): RouteDef[] {
   return [
     ...actorRoutes(services.actors),
     ...statementRoutes(services.statements),
@@ -164,9 +168,9 @@ export function buildRoutes(services: Services, publicUrl?: string): RouteDef[] 
     ...relayRoutes(services.relays),
     ...documentRoutes(services.documents),
     ...claimRoutes(services.claims),
-    ...bundleRoutes(services.bundles),
+    ...bundleRoutes(jobs),
     ...keyRoutes(services.keys),
-    ...changeRoutes(services.changes),
+    ...changeRoutes(services.changes, jobs),
     ...logRoutes(services.log),
     ...auditRoutes(services.audits),
     ...exportRoutes(services.exports),
@@ -177,11 +181,13 @@ export function buildRoutes(services: Services, publicUrl?: string): RouteDef[] 
 }
 
 /** Builds the app; never listens (src/index.ts does). */
-export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; services: Services } {
+export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; services: Services; jobs: JobRunner } {
   const registry = deps.registry ?? createSchemaRegistry();
   const logger = deps.logger ?? createLogger();
   const services = createServices(deps.db, registry, deps.logSigner);
-  const routes = buildRoutes(services, deps.publicUrl);
+  const writeGate = new WriteGate();
+  const jobs = new JobRunner({ db: deps.db, services, registry, gate: writeGate, size: deps.jobWorkers });
+  const routes = buildRoutes(services, jobs, deps.publicUrl);
   const serviceRoutes = probeRoutes(deps, () => openapi);
   const allRoutes = [...serviceRoutes, ...routes];
   const openapi = buildOpenApi(allRoutes, registry.schemas, VERSION);
@@ -196,6 +202,7 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
   const keyLimit = new RateLimiter(deps.rateLimitPerKey ?? 0);
   const mount = {
     db: deps.db,
+    writeGate,
     registry,
     bodyLimit: deps.bodyLimit ?? 2 * 1024 * 1024,
     authorize: (route: RouteDef) => authorize(accessOf(route), deps.publicReads ?? false, keyLimit),
@@ -215,7 +222,7 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
   app.use(deskRouter(publicDir));
   app.use(fallbackHandler(allRoutes));
   app.use(errorHandler(logger));
-  return { app, routes: allRoutes, services };
+  return { app, routes: allRoutes, services, jobs };
 }
 
 /** Liveness (the process answers), readiness (it can reach its database) and the OpenAPI document. */

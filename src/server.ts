@@ -75,7 +75,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
   let draining = false;
   const registry = createSchemaRegistry();
-  const { app, services } = createApp({
+  const { app, services, jobs } = createApp({
     db,
     registry,
     logger,
@@ -118,6 +118,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await closed;
       clearInterval(sweep);
       clearTimeout(cut);
+      // Requests are done, so are their jobs; a job cut off with its connection is abandoned (rolled back).
+      await jobs.close();
       try {
         // Folds the WAL into the database file, so a copy of the .db file alone is whole.
         db.sqlite.pragma('wal_checkpoint(TRUNCATE)');

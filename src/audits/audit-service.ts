@@ -36,7 +36,7 @@ export interface ReportCheckpoint {
 
 // Page sizes of the streamed report: large enough that the per-page queries are cheap, small enough
 // that a page's data stays small and a page's work (the time other requests may wait) a few tens of ms.
-const PAGE = { statements: 250, actors: 250, claims: 100, tags: 500 };
+const PAGE = { statements: 25, actors: 25, claims: 10, tags: 50 };
 
 /** Which records a load judges, beyond those it only reads for context. */
 interface ScopeSets {

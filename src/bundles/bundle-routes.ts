@@ -1,7 +1,7 @@
-import { route, type RouteDef } from '../http/route.js';
-import type { BundleService } from './bundle-service.js';
+import { ANSWERED, type Answered, route, type RouteDef } from '../http/route.js';
+import type { JobRunner } from '../workers/job-runner.js';
 
-export function bundleRoutes(service: BundleService): RouteDef[] {
+export function bundleRoutes(jobs: JobRunner): RouteDef[] {
   return [
     route({
       method: 'post',
@@ -13,10 +13,18 @@ export function bundleRoutes(service: BundleService): RouteDef[] {
       status: 201,
       response: 'bundle-result',
       errors: [409, 422],
-      handler: ({ body, res }) => {
-        const result = service.apply(body);
-        if (result.created === 0) res.status(200);
-        return result;
+      // A 2 MiB bundle takes seconds to parse, validate and apply: a worker does all of it, in its own
+      // transaction (src/workers/jobs.ts), while this thread goes on answering.
+      ownTransaction: true,
+      rawBody: true,
+      handler: async ({ req, res }): Promise<Answered> => {
+        // rawBody: the bytes as they came (req.body is a Buffer here, not the Bundle the schema types).
+        const result = await jobs.run('bundles.apply', { body: req.body as Buffer | undefined, viewer: req.viewer });
+        res
+          .status(result.created === 0 ? 200 : 201)
+          .type('application/json')
+          .send(result.json);
+        return ANSWERED;
       },
     }),
   ];

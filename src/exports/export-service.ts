@@ -20,7 +20,7 @@ import {
   type Section,
 } from './prov.js';
 
-const PAGE = 1000;
+const PAGE = 100;
 
 // Which pages feed which section of the streamed export.
 const SOURCES: Record<Section, Array<'actors' | 'documents' | 'statements'>> = {

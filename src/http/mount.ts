@@ -5,6 +5,7 @@ import { HttpError } from './problem.js';
 import { ANSWERED, accessOf, type RouteDef } from './route.js';
 import { partValidator } from './validate.js';
 import { checkJsonBytes } from './json-input.js';
+import type { WriteGate } from '../workers/write-gate.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
 
@@ -12,6 +13,8 @@ export interface MountOptions {
   db: Db;
   registry: SchemaRegistry;
   bodyLimit: number;
+  /** Main-thread writes wait on it while a worker thread writes (src/workers/write-gate.ts). */
+  writeGate?: WriteGate;
   /** Throws 401/403/429 when the request may not use this route. */
   authorize: (route: RouteDef) => (req: Request) => void;
 }
@@ -26,26 +29,35 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
   // Bytes that are not UTF-8 are refused before decoding (a decoder would store them altered); depth and
   // lone surrogates are checked by the body validator (validate.ts), whoever parsed the body.
   const json = express.json({ limit: opts.bodyLimit, type: () => true, verify: (_req, _res, raw) => checkJsonBytes(raw) });
+  const raw = express.raw({ limit: opts.bodyLimit, type: () => true, verify: (_req, _res, body) => checkJsonBytes(body) });
   for (const route of routes) {
     const authorize = opts.authorize(route);
     const params = route.params ? partValidator(opts.registry, 'path', route.params) : () => ({});
     const query = partValidator(opts.registry, 'query', route.query ?? 'empty-query');
-    const body = route.body ? partValidator(opts.registry, 'body', route.body) : null;
-    const write = route.method !== 'get' && accessOf(route) !== 'public';
+    const body = route.body && !route.rawBody ? partValidator(opts.registry, 'body', route.body) : null;
+    const write = route.method !== 'get' && accessOf(route) !== 'public' && !route.ownTransaction;
 
     const gate: RequestHandler = (req, _res, next) => {
       authorize(req);
-      if (body && !JSON_TYPE.test(req.get('content-type') ?? '')) {
+      if (route.body && !JSON_TYPE.test(req.get('content-type') ?? '')) {
         throw new HttpError(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as application/json.');
       }
-      if (!body && hasBody(req)) {
+      if (!route.body && hasBody(req)) {
         throw new HttpError(400, 'unexpected-body', 'Unexpected body', `${route.method.toUpperCase()} ${route.path} takes no body.`);
       }
       next();
     };
     const handle = async (req: Request, res: Response) => {
-      const ctx = { params: params(req.params), query: query(req.query ?? {}), body: body ? body(req.body) : undefined, req, res };
+      const ctx = {
+        params: params(req.params),
+        query: query(req.query ?? {}),
+        body: body ? body(req.body) : route.rawBody ? req.body : undefined,
+        req,
+        res,
+      };
       res.status(route.status);
+      // Never wait for the database lock on the event loop: if a worker is writing, wait here instead.
+      if (write && opts.writeGate?.busy) await opts.writeGate.idle();
       // A write is one transaction, recorded as made with the caller's key: if anything throws, nothing stays.
       const result = write ? opts.db.writeAs(req.viewer, () => route.handler(ctx)) : await route.handler(ctx);
       if (res.headersSent) return;
@@ -57,7 +69,7 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
         res.json(result);
       }
     };
-    if (body) app[route.method](route.path, gate, json, handle);
+    if (route.body) app[route.method](route.path, gate, route.rawBody ? raw : json, handle);
     else app[route.method](route.path, gate, handle);
   }
 }

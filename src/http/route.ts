@@ -52,6 +52,17 @@ export interface RouteSpec<P extends SchemaName | undefined, Q extends SchemaNam
   response: R;
   /** Content type of the success body, when not JSON. */
   produces?: string;
+  /**
+   * The handler runs its own transaction (typically a write job on a worker thread, src/workers/), so
+   * mount does not wrap it in one.
+   */
+  ownTransaction?: boolean;
+  /**
+   * The handler gets the body unparsed (a Buffer) and parses and validates it against `body` itself, with
+   * parseJsonBody and the same validator, typically on a worker thread: a 2 MiB body takes longer to parse
+   * and validate than the event loop may be held.
+   */
+  rawBody?: boolean;
   /** Other statuses this route can answer with, beyond 400/401/403/404/429. */
   errors?: number[];
   handler(
