@@ -14,7 +14,7 @@ export const routeOf = (req: Request): string | null => (req.route ? req.baseUrl
 
 function line(req: IncomingMessage, res: ServerResponse, ms: number) {
   const r = req as Request;
-  return { reqId: r.id, method: r.method, route: routeOf(r), status: res.statusCode, ms, keyId: r.viewer?.keyId ?? null };
+  return { method: r.method, route: routeOf(r), status: res.statusCode, ms, keyId: r.viewer?.keyId ?? null };
 }
 
 /**
