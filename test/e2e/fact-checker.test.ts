@@ -28,9 +28,35 @@ describe('journey: fact-checker', () => {
       assert.equal(await first.locator('.badge.circ').first().textContent(), 'in custody');
       assert.match((await first.textContent()) ?? '', /published by Federal Security Service/);
       assert.ok((await first.locator('blockquote mark').count()) > 0, 'the matched words are marked');
+      // How sure the search is shows on every result: a fragment of the statement is a partial match.
       const matchBadge = first.locator('.badge.match');
-      if ((await matchBadge.count()) > 0) assert.match((await matchBadge.textContent()) ?? '', /match: \w/);
+      assert.equal(await matchBadge.textContent(), 'partial match');
+      const partialLook = await matchBadge.evaluate((el) => getComputedStyle(el).backgroundColor + getComputedStyle(el).borderStyle);
       await shot(page, `fact-checker-search-${host}`);
+
+      // A paraphrase sharing a few words is a weak match, and says so.
+      await page
+        .getByLabel('Paste a quote or phrase as you saw it')
+        .fill('A prisoner admitted he supplied guns to the Crocus gunmen from Makhachkala weapons depots');
+      await page.getByRole('button', { name: 'Who said this?' }).click();
+      await page.waitForURL(/prisoner/);
+      const weak = page.locator('.hit').first().locator('.badge.match');
+      await weak.waitFor();
+      assert.equal(await weak.textContent(), 'weak match');
+      const weakLook = await weak.evaluate((el) => getComputedStyle(el).backgroundColor + getComputedStyle(el).borderStyle);
+      assert.notEqual(weakLook, partialLook, 'a weak match must not look like a closer one');
+      await shot(page, `fact-checker-weak-match-${host}`);
+      // The whole statement, pasted with typographic quotes, is verbatim, and looks unlike a weak match.
+      await page
+        .getByLabel('Paste a quote or phrase as you saw it')
+        .fill('“I took weapons to them, these guys who attacked Crocus City Hall. I took them weapons from Makhachkala.”');
+      await page.getByRole('button', { name: 'Who said this?' }).click();
+      await page.waitForURL(/I\+took\+weapons\+to/);
+      await page.locator('.hit').first().locator('.badge.match', { hasText: 'verbatim' }).waitFor();
+      const verbatimLook = await first
+        .locator('.badge.match')
+        .evaluate((el) => getComputedStyle(el).backgroundColor + getComputedStyle(el).borderStyle);
+      assert.notEqual(verbatimLook, weakLook, 'a weak match must not look like a verbatim one');
 
       // Filters live in the URL too.
       await page.locator('#identityStatus').selectOption('unidentified');

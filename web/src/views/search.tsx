@@ -46,8 +46,7 @@ function Hit({ hit }: { hit: SearchHit }) {
         ))}
         {mc && (
           <Badge kind={`match match-${mc}`}>
-            <span class="sr-only">match: </span>
-            {words(mc)}
+            {words(mc)} match
           </Badge>
         )}
         <span class="muted">
