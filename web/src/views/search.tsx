@@ -44,11 +44,7 @@ function Hit({ hit }: { hit: SearchHit }) {
             {words(c)}
           </Badge>
         ))}
-        {mc && (
-          <Badge kind={`match match-${mc}`}>
-            {words(mc)} match
-          </Badge>
-        )}
+        {mc && <Badge kind={`match match-${mc}`}>{words(mc)} match</Badge>}
         <span class="muted">
           {' '}
           · {s.textForm}, {words(s.kind)}
