@@ -21,17 +21,24 @@ export function actorSummaryToApi<P extends string = ''>(row: ActorSummaryColumn
   };
 }
 
-export function actorToApi(row: ActorRow, viewer: Viewer): Actor {
-  const attestation = row.attestation ? parseStored<Record<string, unknown>>(row.attestation, 'actor', row.id, 'attestation') : null;
-  const out: Actor = {
-    id: row.id,
-    kind: row.kind as Actor['kind'],
-    identityStatus: row.identity_status as Actor['identityStatus'],
+/** The fields that say who an actor is, as both the stored view and the create shape name them. */
+function describedBy(row: ActorRow) {
+  return {
+    kind: row.kind as ActorCreate['kind'],
+    identityStatus: row.identity_status as ActorCreate['identityStatus'],
     name: row.name,
     description: row.description,
     affiliation: row.affiliation,
     anonymityReason: row.anonymity_reason,
     actsForId: row.acts_for_id,
+  };
+}
+
+export function actorToApi(row: ActorRow, viewer: Viewer): Actor {
+  const attestation = row.attestation ? parseStored<Record<string, unknown>>(row.attestation, 'actor', row.id, 'attestation') : null;
+  const out: Actor = {
+    id: row.id,
+    ...describedBy(row),
     attested: attestation !== null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -47,13 +54,7 @@ export function actorToApi(row: ActorRow, viewer: Viewer): Actor {
 function rowToCreate(row: ActorRow): ActorCreate {
   const att = row.attestation ? parseStored<{ by: string; note?: string }>(row.attestation, 'actor', row.id, 'attestation') : null;
   return {
-    kind: row.kind as ActorCreate['kind'],
-    identityStatus: row.identity_status as ActorCreate['identityStatus'],
-    name: row.name,
-    description: row.description,
-    affiliation: row.affiliation,
-    anonymityReason: row.anonymity_reason,
-    actsForId: row.acts_for_id,
+    ...describedBy(row),
     attestation: att ? { by: att.by, ...(att.note ? { note: att.note } : {}) } : null,
     confidentialNotes: row.confidential_notes,
   };
