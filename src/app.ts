@@ -62,6 +62,7 @@ import { SuggestionService } from './attributions/suggestion-service.js';
 import { deskRouter } from './desk/desk-routes.js';
 import { JobRunner } from './workers/job-runner.js';
 import { WriteGate } from './workers/write-gate.js';
+import { publicBase } from './exports/iri.js';
 
 export const VERSION = '0.1.0';
 
@@ -81,8 +82,10 @@ export interface AppDeps {
   rateLimitPerAddress?: number;
   /** Origins allowed cross-origin; none: CORS stays off. */
   corsOrigins?: string[];
-  /** Absolute base of the IRIs in exports (annotation ids); default: the address a request reached. */
+  /** WHOSAID_PUBLIC_URL: the base of every IRI in exports (src/exports/iri.ts); unset: http://localhost:<port>. */
   publicUrl?: string;
+  /** The port the service listens on (default 3000): the default base of exported IRIs. */
+  port?: number;
   /** Log one line per request. */
   requestLog?: boolean;
   /** Reached over HTTPS: send HSTS and upgrade-insecure-requests on every response. */
@@ -118,7 +121,12 @@ export interface Services {
   log: LogService;
 }
 
-export function createServices(db: Db, registry: SchemaRegistry, signer: LogSigner = LogSigner.generate(DEFAULT_LOG_ORIGIN)): Services {
+export function createServices(
+  db: Db,
+  registry: SchemaRegistry,
+  signer: LogSigner = LogSigner.generate(DEFAULT_LOG_ORIGIN),
+  iriBase: string = publicBase(undefined),
+): Services {
   const actorRepo = new ActorRepository(db);
   const statementRepo = new StatementRepository(db);
   const documentRepo = new DocumentRepository(db);
@@ -134,7 +142,7 @@ export function createServices(db: Db, registry: SchemaRegistry, signer: LogSign
   const changes = new ChangeService(new ChangeRepository(db), logRepo);
   const auditRepo = new AuditRepository(db);
   const audits = new AuditService(auditRepo, VERSION, registry.validator('audit-report'), () => log.reportCheckpoint());
-  const exports = new ExportService(audits, auditRepo);
+  const exports = new ExportService(audits, auditRepo, iriBase);
   const tags = new TagService(new TagRepository(db), { documents, statements, actors, relays });
   const bundles = new BundleService(new BundleRepository(db), { actors, documents, statements, relays, claims, tags });
   const search = new SearchService(new SearchRepository(db), provenance);
@@ -160,7 +168,7 @@ export function createServices(db: Db, registry: SchemaRegistry, signer: LogSign
   };
 }
 
-export function buildRoutes(services: Services, jobs: JobRunner, publicUrl?: string): RouteDef[] {
+export function buildRoutes(services: Services, jobs: JobRunner, iriBase: string): RouteDef[] {
   return [
     ...actorRoutes(services.actors),
     ...statementRoutes(services.statements),
@@ -174,7 +182,7 @@ export function buildRoutes(services: Services, jobs: JobRunner, publicUrl?: str
     ...logRoutes(services.log),
     ...auditRoutes(services.audits),
     ...exportRoutes(services.exports),
-    ...tagRoutes(services.tags, services.documents, publicUrl),
+    ...tagRoutes(services.tags, services.documents, iriBase),
     ...searchRoutes(services.search),
     ...attributionRoutes(services.suggestions),
   ];
@@ -184,10 +192,11 @@ export function buildRoutes(services: Services, jobs: JobRunner, publicUrl?: str
 export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; services: Services; jobs: JobRunner } {
   const registry = deps.registry ?? createSchemaRegistry();
   const logger = deps.logger ?? createLogger();
-  const services = createServices(deps.db, registry, deps.logSigner);
+  const iriBase = publicBase(deps.publicUrl, deps.port);
+  const services = createServices(deps.db, registry, deps.logSigner, iriBase);
   const writeGate = new WriteGate();
   const jobs = new JobRunner({ db: deps.db, services, registry, gate: writeGate, size: deps.jobWorkers });
-  const routes = buildRoutes(services, jobs, deps.publicUrl);
+  const routes = buildRoutes(services, jobs, iriBase);
   const serviceRoutes = probeRoutes(deps, () => openapi);
   const allRoutes = [...serviceRoutes, ...routes];
   const openapi = buildOpenApi(allRoutes, registry.schemas, VERSION);

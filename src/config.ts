@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isIP } from 'node:net';
 import { LOG_LEVELS, type LogLevel } from './logging/logger.js';
+import { DEFAULT_PORT } from './exports/iri.js';
 
 /** A start-up failure the operator can act on (a setting, a busy port): shown as its one line, never as a stack trace. */
 export class StartupError extends Error {}
@@ -39,7 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     logKeyFile: env.WHOSAID_LOG_KEY || path.join(path.dirname(dbFile === ':memory:' ? './data/x' : dbFile), 'whosaid-log.key'),
     logOrigin: env.WHOSAID_LOG_ORIGIN || (url ? `${new URL(url).host}/whosaid-log` : 'whosaid.localhost/log'),
-    port: int(env, 'PORT', 3000, 65535),
+    port: int(env, 'PORT', DEFAULT_PORT, 65535),
     dbFile,
     loadDemo: env.WHOSAID_DEMO !== '0',
     publicReads: env.WHOSAID_PUBLIC_READS === '1',

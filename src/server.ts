@@ -84,6 +84,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     rateLimitPerAddress: config.rateLimitPerAddress,
     corsOrigins: config.corsOrigins,
     publicUrl: config.publicUrl,
+    port: config.port,
     tls: config.tls,
     trustProxy: config.trustProxy,
     requestLog: true,

@@ -56,7 +56,7 @@ describe('exports', () => {
       assert.match(res.headers['content-type'], /^application\/json/);
       const doc = res.body;
       assertProv(doc);
-      assert.deepEqual(doc.prefix, { whosaid: 'https://whosaid.dev/id/' });
+      assert.deepEqual(doc.prefix, { whosaid: 'http://localhost:3000/id/' });
 
       // Actors as agents; acting-for as delegation.
       assert.deepEqual(doc.agent[qn('actor', 'peskov')]['prov:type'], { $: 'prov:Person', type: 'xsd:QName' });

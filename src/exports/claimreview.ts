@@ -2,8 +2,7 @@
 import type { AuditData } from '../audits/types.js';
 import type { ClaimReviewJsonLd } from '../generated/schema-types.js';
 import { rangeOf } from '../shared/partial-date.js';
-
-const ID_BASE = 'https://whosaid.dev/id/';
+import { idNamespace } from './iri.js';
 
 // One scale for every verdict, 1 (false) to 5 (true). "misleading" sits with mostly false; "unproven"
 // at the midpoint: the evidence neither shows nor refutes the claim.
@@ -33,7 +32,8 @@ function byPublication(a: { publishedOn: string | null; id: number }, b: { publi
   return a.id - b.id;
 }
 
-export function claimReview(claim: { id: number; text: string }, verdict: Verdict, data: AuditData): ClaimReviewJsonLd {
+export function claimReview(claim: { id: number; text: string }, verdict: Verdict, data: AuditData, iriBase: string): ClaimReviewJsonLd {
+  const idBase = idNamespace(iriBase);
   const links = data.claims.get(claim.id)?.links ?? [];
   const supporting = links.filter((l) => l.stance === 'supports').map((l) => l.statementId);
   // Where the claim is made; a claim nobody is recorded as making appears where it is discussed.
@@ -49,7 +49,7 @@ export function claimReview(claim: { id: number; text: string }, verdict: Verdic
     const outlet = data.actors.get(d.outletId);
     return strip({
       '@type': outlet?.kind === 'outlet' ? 'NewsArticle' : 'CreativeWork',
-      '@id': `${ID_BASE}document/${d.id}`,
+      '@id': `${idBase}document/${d.id}`,
       url: d.url,
       headline: d.title,
       datePublished: d.publishedOn,
@@ -74,7 +74,7 @@ export function claimReview(claim: { id: number; text: string }, verdict: Verdic
   return strip({
     '@context': 'https://schema.org',
     '@type': 'ClaimReview',
-    '@id': `${ID_BASE}claim/${claim.id}/review`,
+    '@id': `${idBase}claim/${claim.id}/review`,
     url: verdict.url,
     claimReviewed: claim.text,
     datePublished: verdict.reviewedOn,
@@ -89,7 +89,7 @@ export function claimReview(claim: { id: number; text: string }, verdict: Verdic
     }),
     itemReviewed: strip({
       '@type': 'Claim',
-      '@id': `${ID_BASE}claim/${claim.id}`,
+      '@id': `${idBase}claim/${claim.id}`,
       text: claim.text,
       author: authors,
       appearance,

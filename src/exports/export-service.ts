@@ -13,8 +13,8 @@ import {
   addDocuments,
   addStatements,
   emptyFragment,
-  PROV_PREFIXES,
   provDocument,
+  provPrefixes,
   SECTIONS,
   type ProvFragment,
   type Section,
@@ -36,6 +36,8 @@ export class ExportService {
   constructor(
     private readonly audits: AuditService,
     private readonly repo: AuditRepository,
+    /** The base of every exported IRI (src/exports/iri.ts). */
+    private readonly iriBase: string,
   ) {}
 
   provForDocument(id: number): ProvDocument {
@@ -77,7 +79,7 @@ export class ExportService {
       [...docIds].sort((a, b) => a - b),
     );
     addStatements(f, data, statements, hops);
-    return provDocument(f);
+    return provDocument(f, this.iriBase);
   }
 
   /** Adds to `agents` everyone they act for, reading actors not loaded yet (document outlets). */
@@ -101,7 +103,7 @@ export class ExportService {
     const snapshot = openSnapshot(this.repo.db);
     const repo = snapshot ? this.repo.on(snapshot) : this.repo;
     try {
-      sink.write('{"prefix":' + JSON.stringify(PROV_PREFIXES));
+      sink.write('{"prefix":' + JSON.stringify(provPrefixes(this.iriBase)));
       for (const section of SECTIONS) {
         sink.write(`,${JSON.stringify(section)}:{`);
         let n = 0;
@@ -160,6 +162,6 @@ export class ExportService {
     const data = this.audits.loadClaim(id);
     const outlets = new Set([...data.documents.values()].map((d) => d.outletId));
     this.completeActors(data, outlets);
-    return claimReview(claim, parseStored<Verdict>(claim.verdict, 'claim', id, 'verdict'), data);
+    return claimReview(claim, parseStored<Verdict>(claim.verdict, 'claim', id, 'verdict'), data, this.iriBase);
   }
 }

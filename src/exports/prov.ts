@@ -8,8 +8,10 @@
 // attributed to its outlet. Confidential actor fields are never read, so never written.
 import type { AuditData, AuditHop } from '../audits/types.js';
 import type { ProvDocument } from '../generated/schema-types.js';
+import { idNamespace } from './iri.js';
 
-export const PROV_PREFIXES = { whosaid: 'https://whosaid.dev/id/' };
+/** The prefixes every export declares: `whosaid` is the namespace of record identifiers. */
+export const provPrefixes = (iriBase: string) => ({ whosaid: idNamespace(iriBase) });
 
 export const SECTIONS = ['agent', 'actedOnBehalfOf', 'entity', 'wasAttributedTo', 'wasDerivedFrom', 'hadMember'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -125,8 +127,8 @@ function addHop(f: ProvFragment, data: AuditData, h: AuditHop): void {
 }
 
 /** A whole PROV-JSON document from one fragment (scoped exports, small enough to hold). */
-export function provDocument(f: ProvFragment): ProvDocument {
-  const doc: ProvDocument = { prefix: PROV_PREFIXES };
+export function provDocument(f: ProvFragment, iriBase: string): ProvDocument {
+  const doc: ProvDocument = { prefix: provPrefixes(iriBase) };
   for (const s of SECTIONS) if (f[s].length > 0) doc[s] = Object.fromEntries(f[s]);
   return doc;
 }

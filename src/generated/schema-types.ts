@@ -1894,7 +1894,7 @@ export interface FieldError {
   expected?: unknown;
 }
 /**
- * A W3C PROV-JSON document (https://www.w3.org/submissions/prov-json/): actors as agents, statements, their appearances and documents as entities, speaking as wasAttributedTo, acting for as actedOnBehalfOf, hops as wasDerivedFrom (prov:Quotation when verbatim, prov:PrimarySource when first-hand), appearances in a document as hadMember. Identifiers are qualified names under the whosaid prefix (https://whosaid.dev/id/). The full shape is the W3C schema's; this one names the sections.
+ * A W3C PROV-JSON document (https://www.w3.org/submissions/prov-json/): actors as agents, statements, their appearances and documents as entities, speaking as wasAttributedTo, acting for as actedOnBehalfOf, hops as wasDerivedFrom (prov:Quotation when verbatim, prov:PrimarySource when first-hand), appearances in a document as hadMember. Identifiers are qualified names under the whosaid prefix (<WHOSAID_PUBLIC_URL>/id/, default http://localhost:<PORT>/id/). The full shape is the W3C schema's; this one names the sections.
  *
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
  * via the `definition` "prov-document".

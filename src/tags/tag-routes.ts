@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import { route, type RouteDef } from '../http/route.js';
 import { notFound } from '../http/problem.js';
 import type { DocumentService } from '../documents/document-service.js';
@@ -6,12 +5,11 @@ import { ANNO_MEDIA_TYPE, annotationCollection, annotationPage, irisFrom } from 
 import { tagToApi, type TagService } from './tag-service.js';
 
 /**
- * Annotation ids and sources must be absolute IRIs, and stay the same whichever host name a client
- * used: the configured public URL (WHOSAID_PUBLIC_URL, e.g. https://whosaid.example.org) fixes them; without it, the address this
- * request reached us at is used.
+ * Annotation ids and sources are absolute IRIs under `iriBase` (src/exports/iri.ts: configuration only,
+ * never the Host a client sent), so they are the same whichever host name a client used.
  */
-export function tagRoutes(service: TagService, documents: DocumentService, publicUrl?: string): RouteDef[] {
-  const baseOf = (req: Request) => publicUrl || `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+export function tagRoutes(service: TagService, documents: DocumentService, iriBase: string): RouteDef[] {
+  const iris = irisFrom(iriBase);
   return [
     route({
       method: 'post',
@@ -85,10 +83,9 @@ export function tagRoutes(service: TagService, documents: DocumentService, publi
       status: 200,
       response: 'annotation-collection',
       produces: ANNO_MEDIA_TYPE,
-      handler: ({ params, query, req }) => {
+      handler: ({ params, query }) => {
         const doc = documents.get(params.id);
         const tags = service.views(doc.id);
-        const iris = irisFrom(baseOf(req));
         if (query.page === undefined) return annotationCollection(doc, tags, iris);
         const page = annotationPage(doc, tags, query.page, iris);
         if (!page) throw notFound('annotation page', `${query.page} of document ${doc.id}`);
