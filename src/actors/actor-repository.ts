@@ -31,12 +31,11 @@ export class ActorRepository {
   constructor(private readonly db: Db) {}
 
   get(id: number): ActorRow | undefined {
-    return this.db.first(this.db.kysely.selectFrom('actors').selectAll().where('id', '=', id));
+    return this.db.rowById('actors', id);
   }
 
-  getMany(ids: number[]): ActorRow[] {
-    if (ids.length === 0) return [];
-    return this.db.all(this.db.kysely.selectFrom('actors').selectAll().where('id', 'in', ids));
+  exists(id: number): boolean {
+    return this.db.hasId('actors', id);
   }
 
   list(filter: ActorFilter, afterId: number, limit: number): ActorRow[] {
@@ -47,8 +46,9 @@ export class ActorRepository {
     return this.db.all(q.orderBy('id').limit(limit));
   }
 
-  insert(row: Insertable<ActorsTable>): number {
-    return this.db.run(this.db.kysely.insertInto('actors').values(row)).lastInsertRowid;
+  /** The new row, as stored. */
+  insert(row: Insertable<ActorsTable>): ActorRow {
+    return this.db.insertRow('actors', row);
   }
 
   update(id: number, row: Updateable<ActorsTable>): void {

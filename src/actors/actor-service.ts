@@ -102,8 +102,7 @@ export class ActorService {
     authorizeFieldWrites('actor', input, this.writer());
     if (input.actsForId != null) this.requireActsFor(input.actsForId, '/actsForId');
     const now = nowIso();
-    const id = this.repo.insert({ ...actorColumns(input), created_at: now, updated_at: now });
-    return this.repo.get(id)!;
+    return this.repo.insert({ ...actorColumns(input), created_at: now, updated_at: now });
   }
 
   update(id: number, patch: ActorPatch): ActorRow {
@@ -127,7 +126,7 @@ export class ActorService {
   }
 
   private requireActsFor(actsForId: number, pointer: string): void {
-    if (!this.repo.get(actsForId)) {
+    if (!this.repo.exists(actsForId)) {
       throw unprocessable(`actsForId ${actsForId} is not an actor.`, [
         { in: 'body', pointer, message: 'must be the id of an existing actor' },
       ]);

@@ -11,27 +11,33 @@ const TABLES: Record<RecordType, string> = {
   tag: 'tags',
 };
 
+/** The record a bundle key became, and the digest of the item that made it. */
+export interface KnownKey {
+  recordId: number;
+  digest: string;
+}
+
 export class BundleRepository {
   constructor(private readonly db: Db) {}
 
-  /** The record a key became, if that record still exists. */
-  lookup(namespace: string, type: RecordType, key: string): { recordId: number; digest: string } | undefined {
-    const row = this.db
+  /** The records these keys became, where those records still exist: one query for all of a bundle's keys of a type. */
+  lookupAll(namespace: string, type: RecordType, keys: Iterable<string>): Map<string, KnownKey> {
+    const rows = this.db
       .prepare(
-        `SELECT b.record_id AS recordId, b.digest FROM bundle_keys b JOIN ${TABLES[type]} t ON t.id = b.record_id
-       WHERE b.namespace = ? AND b.record_type = ? AND b.key = ?`,
+        `SELECT b.key, b.record_id AS recordId, b.digest FROM bundle_keys b JOIN ${TABLES[type]} t ON t.id = b.record_id
+         WHERE b.namespace = ? AND b.record_type = ? AND b.key IN (SELECT value FROM json_each(?))`,
       )
-      .get(namespace, type, key) as { recordId: number; digest: string } | undefined;
-    return row;
+      .all(namespace, type, JSON.stringify([...keys])) as Array<KnownKey & { key: string }>;
+    return new Map(rows.map(({ key, ...known }) => [key, known]));
   }
 
   remember(namespace: string, type: RecordType, key: string, recordId: number, digest: string): void {
-    this.db.run(
-      this.db.kysely
-        .insertInto('bundle_keys')
-        .values({ namespace, record_type: type, key, record_id: recordId, digest })
-        .onConflict((oc) => oc.columns(['namespace', 'record_type', 'key']).doUpdateSet({ record_id: recordId, digest })),
-    );
+    this.db
+      .prepare(
+        `INSERT INTO bundle_keys (namespace, record_type, key, record_id, digest) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (namespace, record_type, key) DO UPDATE SET record_id = excluded.record_id, digest = excluded.digest`,
+      )
+      .run(namespace, type, key, recordId, digest);
   }
 
   exists(type: RecordType, id: number): boolean {

@@ -3,7 +3,7 @@ import type { Bundle, BundleItemResult, BundleRef, BundleResult } from '../gener
 import { rebased, unprocessable, type InputPlace } from '../http/problem.js';
 import { canonicalize } from '../shared/canonical-json.js';
 import { hasConfidential, withoutConfidential } from '../access/field-permissions.js';
-import type { BundleRepository, RecordType } from './bundle-repository.js';
+import type { BundleRepository, KnownKey, RecordType } from './bundle-repository.js';
 
 // The digest that tells an unchanged item from a changed one on a second post.
 const digest = (item: unknown): string => createHash('sha256').update(canonicalize(item)).digest('hex');
@@ -18,6 +18,8 @@ const TYPES: RecordType[] = ['actor', 'document', 'statement', 'relay', 'claim',
 export class BundleRun {
   private readonly ids = new Map<RecordType, Map<string, number>>(TYPES.map((t) => [t, new Map()]));
   private readonly declared = new Map<RecordType, Set<string>>();
+  /** What the bundle's keys already stand for, read for a whole type at its first item. */
+  private readonly known = new Map<RecordType, Map<string, KnownKey>>();
   readonly items: BundleItemResult[] = [];
 
   constructor(
@@ -70,7 +72,7 @@ export class BundleRun {
     // Confidential fields never decide the answer, so a re-post cannot test a guess of them; an item
     // carrying any is always written, so its writer is always authorized for them.
     const d = digest(withoutConfidential(type, item));
-    const known = this.repo.lookup(this.bundle.namespace, type, item.key);
+    const known = this.knownOf(type).get(item.key);
     let id: number;
     let outcome: BundleItemResult['outcome'];
     if (known && known.digest === d && !hasConfidential(type, item)) {
@@ -84,6 +86,17 @@ export class BundleRun {
     }
     this.ids.get(type)!.set(item.key, id);
     this.items.push({ type, key: item.key, id, outcome });
+  }
+
+  // Read once per type, before its first item is written: only an item's own write changes what its
+  // key stands for (a changed tag replaces its own record), and each key is read before that write.
+  private knownOf(type: RecordType): Map<string, KnownKey> {
+    let known = this.known.get(type);
+    if (!known) {
+      known = this.repo.lookupAll(this.bundle.namespace, type, this.declared.get(type)!);
+      this.known.set(type, known);
+    }
+    return known;
   }
 
   result(): BundleResult {

@@ -15,7 +15,11 @@ export class ClaimRepository {
   constructor(private readonly db: Db) {}
 
   get(id: number): ClaimRow | undefined {
-    return this.db.first(this.db.kysely.selectFrom('claims').selectAll().where('id', '=', id));
+    return this.db.rowById('claims', id);
+  }
+
+  exists(id: number): boolean {
+    return this.db.hasId('claims', id);
   }
 
   list(f: { statementId?: number; rated?: boolean }, afterId: number, limit: number): ClaimRow[] {
@@ -36,8 +40,9 @@ export class ClaimRepository {
     return this.db.all(q.orderBy('id').limit(limit));
   }
 
-  insert(row: Insertable<ClaimsTable>): number {
-    return this.db.run(this.db.kysely.insertInto('claims').values(row)).lastInsertRowid;
+  /** The new row, as stored. */
+  insert(row: Insertable<ClaimsTable>): ClaimRow {
+    return this.db.insertRow('claims', row);
   }
 
   update(id: number, row: Updateable<ClaimsTable>): void {
@@ -60,22 +65,19 @@ export class ClaimRepository {
   }
 
   getLink(claimId: number, statementId: number): { stance: string } | undefined {
-    return this.db.first(
-      this.db.kysely
-        .selectFrom('statement_claims')
-        .select('stance')
-        .where('claim_id', '=', claimId)
-        .where('statement_id', '=', statementId),
-    );
+    return this.db.prepare('SELECT stance FROM statement_claims WHERE claim_id = ? AND statement_id = ?').get(claimId, statementId) as
+      | { stance: string }
+      | undefined;
   }
 
   upsertLink(claimId: number, statementId: number, stance: string, now: string): void {
-    this.db.run(
-      this.db.kysely
-        .insertInto('statement_claims')
-        .values({ claim_id: claimId, statement_id: statementId, stance, created_at: now })
-        .onConflict((oc) => oc.columns(['statement_id', 'claim_id']).doUpdateSet({ stance })),
-    );
+    // Plain SQL, prepared once: a bundle links thousands of statements in one go.
+    this.db
+      .prepare(
+        `INSERT INTO statement_claims (claim_id, statement_id, stance, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (statement_id, claim_id) DO UPDATE SET stance = excluded.stance`,
+      )
+      .run(claimId, statementId, stance, now);
   }
 
   deleteLink(claimId: number, statementId: number): number {

@@ -41,7 +41,7 @@ export class ClaimService {
 
   create(input: ClaimCreate): ClaimRow {
     const now = nowIso();
-    return this.repo.get(this.repo.insert({ ...claimColumns(input), created_at: now, updated_at: now }))!;
+    return this.repo.insert({ ...claimColumns(input), created_at: now, updated_at: now });
   }
 
   update(id: number, patch: ClaimPatch): ClaimRow {
@@ -73,7 +73,7 @@ export class ClaimService {
   /** Links a statement with a stance; linking again changes the stance. Returns whether it was new. */
   link(claimId: number, statementId: number, stance: string): boolean {
     this.get(claimId);
-    if (!this.statements.get(statementId)) {
+    if (!this.statements.exists(statementId)) {
       throw unprocessable(`statementId ${statementId} is not a statement.`, [
         { in: 'body', pointer: '/statementId', message: 'must be the id of an existing statement' },
       ]);

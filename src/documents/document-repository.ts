@@ -9,7 +9,11 @@ export class DocumentRepository {
   constructor(private readonly db: Db) {}
 
   get(id: number): DocumentRow | undefined {
-    return this.db.first(this.db.kysely.selectFrom('documents').selectAll().where('id', '=', id));
+    return this.db.rowById('documents', id);
+  }
+
+  exists(id: number): boolean {
+    return this.db.hasId('documents', id);
   }
 
   list(outletId: number | undefined, afterId: number, limit: number): DocumentRow[] {
@@ -18,8 +22,9 @@ export class DocumentRepository {
     return this.db.all(q.orderBy('id').limit(limit));
   }
 
-  insert(row: Insertable<DocumentsTable>): number {
-    return this.db.run(this.db.kysely.insertInto('documents').values(row)).lastInsertRowid;
+  /** The new row, as stored. */
+  insert(row: Insertable<DocumentsTable>): DocumentRow {
+    return this.db.insertRow('documents', row);
   }
 
   update(id: number, row: Updateable<DocumentsTable>): void {

@@ -68,8 +68,7 @@ export class DocumentService {
   create(input: DocumentCreate): DocumentRow {
     this.checkOutlet(input.outletId);
     const now = nowIso();
-    const id = this.repo.insert({ ...documentColumns(input), created_at: now, updated_at: now });
-    return this.repo.get(id)!;
+    return this.repo.insert({ ...documentColumns(input), created_at: now, updated_at: now });
   }
 
   /** Returns the updated row and what each body-change hook reported. */
@@ -95,7 +94,7 @@ export class DocumentService {
   }
 
   private checkOutlet(outletId: number): void {
-    if (!this.actors.get(outletId)) {
+    if (!this.actors.exists(outletId)) {
       throw unprocessable(`outletId ${outletId} is not an actor.`, [
         { in: 'body', pointer: '/outletId', message: 'must be the id of an existing actor' },
       ]);

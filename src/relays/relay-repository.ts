@@ -9,11 +9,16 @@ export class RelayRepository {
   constructor(private readonly db: Db) {}
 
   get(id: number): RelayRow | undefined {
-    return this.db.first(this.db.kysely.selectFrom('relays').selectAll().where('id', '=', id));
+    return this.db.rowById('relays', id);
   }
 
-  insert(row: Insertable<RelaysTable>): number {
-    return this.db.run(this.db.kysely.insertInto('relays').values(row)).lastInsertRowid;
+  exists(id: number): boolean {
+    return this.db.hasId('relays', id);
+  }
+
+  /** The new row, as stored. */
+  insert(row: Insertable<RelaysTable>): RelayRow {
+    return this.db.insertRow('relays', row);
   }
 
   update(id: number, row: Updateable<RelaysTable>): void {

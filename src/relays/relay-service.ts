@@ -59,11 +59,10 @@ export class RelayService {
   }
 
   create(statementId: number, input: RelayCreate): RelayRow {
-    if (!this.statements.get(statementId)) throw notFound('statement', statementId);
+    if (!this.statements.exists(statementId)) throw notFound('statement', statementId);
     this.check(statementId, null, input);
     const now = nowIso();
-    const id = this.repo.insert({ statement_id: statementId, ...relayColumns(input), created_at: now, updated_at: now });
-    return this.repo.get(id)!;
+    return this.repo.insert({ statement_id: statementId, ...relayColumns(input), created_at: now, updated_at: now });
   }
 
   update(id: number, patch: RelayPatch): RelayRow {
@@ -91,9 +90,9 @@ export class RelayService {
 
   private check(statementId: number, selfId: number | null, r: RelayCreate): void {
     const errors: FieldError[] = [];
-    if (!this.actors.get(r.relayedById))
+    if (!this.actors.exists(r.relayedById))
       errors.push({ in: 'body', pointer: '/relayedById', message: 'must be the id of an existing actor' });
-    if (r.documentId != null && !this.documents.get(r.documentId))
+    if (r.documentId != null && !this.documents.exists(r.documentId))
       errors.push({ in: 'body', pointer: '/documentId', message: 'must be the id of an existing document' });
     if (r.viaRelayId != null && r.firstHand === true)
       errors.push({ in: 'body', pointer: '/firstHand', message: 'cannot be true for a hop that came through an earlier hop' });

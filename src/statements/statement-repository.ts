@@ -19,7 +19,11 @@ export class StatementRepository {
   constructor(private readonly db: Db) {}
 
   get(id: number): StatementRow | undefined {
-    return this.db.first(this.db.kysely.selectFrom('statements').selectAll().where('id', '=', id));
+    return this.db.rowById('statements', id);
+  }
+
+  exists(id: number): boolean {
+    return this.db.hasId('statements', id);
   }
 
   list(f: StatementFilter, afterId: number, limit: number): StatementRow[] {
@@ -55,8 +59,9 @@ export class StatementRepository {
     return this.db.all(q.orderBy('id').limit(limit));
   }
 
-  insert(row: Insertable<StatementsTable>): number {
-    return this.db.run(this.db.kysely.insertInto('statements').values(row)).lastInsertRowid;
+  /** The new row, as stored. */
+  insert(row: Insertable<StatementsTable>): StatementRow {
+    return this.db.insertRow('statements', row);
   }
 
   update(id: number, row: Updateable<StatementsTable>): void {

@@ -79,8 +79,7 @@ export class StatementService {
   create(input: StatementCreate): StatementRow {
     this.checkActors(input);
     const now = nowIso();
-    const id = this.repo.insert({ ...statementColumns(input), created_at: now, updated_at: now });
-    return this.repo.get(id)!;
+    return this.repo.insert({ ...statementColumns(input), created_at: now, updated_at: now });
   }
 
   update(id: number, patch: StatementPatch): StatementRow {
@@ -102,12 +101,10 @@ export class StatementService {
   }
 
   private checkActors(s: StatementCreate): void {
-    const ids = [s.speakerId, s.mediumPublisherId].filter((x): x is number => typeof x === 'number');
-    const found = new Set(this.actors.getMany(ids).map((a) => a.id));
     const errors = [];
-    if (!found.has(s.speakerId))
+    if (!this.actors.exists(s.speakerId))
       errors.push({ in: 'body' as const, pointer: '/speakerId', message: 'must be the id of an existing actor' });
-    if (s.mediumPublisherId != null && !found.has(s.mediumPublisherId))
+    if (s.mediumPublisherId != null && !this.actors.exists(s.mediumPublisherId))
       errors.push({ in: 'body' as const, pointer: '/mediumPublisherId', message: 'must be the id of an existing actor' });
     if (errors.length) throw unprocessable('The statement refers to actors that do not exist.', errors);
   }

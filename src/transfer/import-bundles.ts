@@ -49,7 +49,7 @@ export function resolveEarlierKeys(bundle: Bundle, keys: BundleRepository): Bund
       if (typeof ref !== 'string') continue;
       if (!cache.has(type)) cache.set(type, declared(type));
       if (cache.get(type)!.has(ref)) continue;
-      const known = keys.lookup(bundle.namespace, type, ref);
+      const known = keys.lookupAll(bundle.namespace, type, [ref]).get(ref);
       if (known) item[field] = known.recordId;
     }
   }
