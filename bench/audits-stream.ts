@@ -4,9 +4,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../src/app.js';
 import { openMigrated } from '../src/db/open.js';
+import { assertServiceSettings } from '../src/db/sqlite-settings.js';
 
 const file = process.argv[2];
 const db = await openMigrated(file);
+assertServiceSettings(db.sqlite, 'the streamed audit benchmark connection');
 const count = (sql: string) => db.sqlite.prepare(sql).pluck().get() as number;
 const sizes = {
   relays: count('SELECT count(*) FROM relays'),

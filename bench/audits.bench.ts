@@ -12,6 +12,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../src/db/database.js';
 import { openMigrated } from '../src/db/open.js';
+import { assertServiceSettings } from '../src/db/sqlite-settings.js';
 import { createApp } from '../src/app.js';
 import { createRng as rng } from './synthetic.js';
 import { createSchemaRegistry } from '../src/validation/ajv.js';
@@ -297,6 +298,7 @@ async function documentAudit(runs: number): Promise<void> {
   const file = `/tmp/whosaid-bench-audit-doc.db`;
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
   const db = await openMigrated(file);
+  assertServiceSettings(db.sqlite, 'the document audit benchmark connection');
   generate(db, 20_000, 11);
   const docId = addTaggedDocument(db, 500);
   const { services } = createApp({ db, registry: createSchemaRegistry() });

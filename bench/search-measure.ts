@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../src/app.js';
 import { openDatabase } from '../src/db/database.js';
+import { assertServiceSettings, sqliteSettings } from '../src/db/sqlite-settings.js';
 import { wordTokens } from '../src/search/normalise.js';
 import { createSchemaRegistry } from '../src/validation/ajv.js';
 import { createRng, type Rng } from './synthetic.js';
@@ -19,11 +20,11 @@ const plan = JSON.parse(readFileSync(`${file}.plan.json`, 'utf8')) as {
   statements: number;
 };
 const db = openDatabase(file);
-// The service's memory: a 64 MB page cache and no memory-mapping (mapped pages of a 1.7 GB file would
-// count towards RSS); the OS file cache does the rest.
-db.sqlite.pragma('cache_size = -65536');
-db.sqlite.pragma('mmap_size = 0');
-const pragmas = `cache_size ${db.sqlite.pragma('cache_size', { simple: true })}, mmap_size ${db.sqlite.pragma('mmap_size', { simple: true })}, journal_mode ${db.sqlite.pragma('journal_mode', { simple: true })}`;
+// Measured as served: the service's SQLite settings (src/db/sqlite-settings.ts), checked, never set here.
+assertServiceSettings(db.sqlite, 'the search benchmark connection');
+const pragmas = Object.entries(sqliteSettings(db.sqlite))
+  .map(([k, v]) => `${k} ${v}`)
+  .join(', ');
 const registry = createSchemaRegistry();
 const { app, services } = createApp({
   db,

@@ -9,7 +9,11 @@
 // that remember where they came from, so every tag's true new place is known).
 import { createLogger } from '../src/logging/logger.js';
 import { performance } from 'node:perf_hooks';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { openMigrated } from '../src/db/open.js';
+import { assertServiceSettings } from '../src/db/sqlite-settings.js';
 import { createApp } from '../src/app.js';
 import type { TagChange } from '../src/generated/schema-types.js';
 import { createRng as rng } from './synthetic.js';
@@ -98,8 +102,14 @@ export async function run(args: Record<string, string>): Promise<void> {
 
   // Each measurement on a fresh database holding the article and its 300 tags.
   const registry = createSchemaRegistry();
+  // A database file opened as the service opens it (WAL, its cache; an in-memory database would measure
+  // writes the service never makes), one per fixture, removed at the end.
+  const dir = mkdtempSync(path.join(tmpdir(), 'whosaid-bench-tags-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  let fixtures = 0;
   async function fixture() {
-    const db = await openMigrated(':memory:');
+    const db = await openMigrated(path.join(dir, `fixture-${++fixtures}.db`));
+    assertServiceSettings(db.sqlite, 'the tags benchmark connection');
     const { services } = createApp({ db, registry, logger: createLogger({ level: 'silent' }) });
     const outlet = db.transaction(() => services.actors.create({ kind: 'outlet', identityStatus: 'named', name: 'The Bench Herald' })).id;
     const speaker = db.transaction(() => services.actors.create({ kind: 'person', identityStatus: 'named', name: 'A Speaker' })).id;

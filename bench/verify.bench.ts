@@ -15,6 +15,7 @@ import path from 'node:path';
 import { OPERATOR } from '../src/access/field-permissions.js';
 import { createApp } from '../src/app.js';
 import { openMigrated } from '../src/db/open.js';
+import { assertServiceSettings } from '../src/db/sqlite-settings.js';
 import { createLogger } from '../src/logging/logger.js';
 import { createSchemaRegistry } from '../src/validation/ajv.js';
 
@@ -36,6 +37,7 @@ export async function run(args: Record<string, string>): Promise<void> {
     mkdirSync(DIR, { recursive: true });
   }
   const db = await openMigrated(file);
+  assertServiceSettings(db.sqlite, 'the verify benchmark connection');
   const have = (db.sqlite.prepare('SELECT coalesce(max(seq), 0) AS n FROM changes').get() as { n: number }).n;
   if (have < size) {
     const started = performance.now();

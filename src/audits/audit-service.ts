@@ -16,6 +16,7 @@ import { immediateSource, pluralCount } from './rules/plural-count.js';
 import { SummaryBuilder } from './summary.js';
 import type { AuditData, AuditHop, Finding, Rule, Scope } from './types.js';
 import type { AuditReport, AuditScope, AuditVerification } from '../generated/schema-types.js';
+import { applySqliteSettings } from '../db/sqlite-settings.js';
 
 export const FORMAT_VERSION: AuditReport['formatVersion'] = '1.1';
 export const GENERATOR_NAME = 'whosaid';
@@ -528,7 +529,7 @@ export function assemble(
 export function openSnapshot(db: Db): Db | null {
   if (db.sqlite.memory) return null;
   const conn = new BetterSqlite3(db.sqlite.name, { readonly: true, fileMustExist: true });
-  conn.pragma('busy_timeout = 5000');
+  applySqliteSettings(conn);
   conn.exec('BEGIN');
   // A deferred transaction takes its snapshot at the first read.
   conn.prepare('SELECT count(*) FROM sqlite_master').get();

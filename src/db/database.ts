@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Compilable, type Insertable, type Selectable } from 'kysely';
 import type { Database } from './tables.js';
 import { registerFunctions, type WriteContext } from './functions.js';
+import { applySqliteSettings } from './sqlite-settings.js';
 import { OPERATOR } from '../access/field-permissions.js';
 import type { Viewer } from '../shared/viewer.js';
 
@@ -110,10 +111,7 @@ export class Db {
 
 export function openDatabase(file: string): Db {
   const sqlite = new BetterSqlite3(file);
-  if (file !== ':memory:') sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('synchronous = NORMAL');
+  applySqliteSettings(sqlite);
   return new Db(sqlite);
 }
 
