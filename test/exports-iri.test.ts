@@ -11,6 +11,10 @@ async function everyExport(t: TestApp, headers: Record<string, string>): Promise
     '/v1/exports/prov',
     `/v1/exports/prov?documentId=${doc}`,
     `/v1/exports/prov?claimId=${claim}`,
+    '/v1/exports/prov?format=provn',
+    `/v1/exports/prov?documentId=${doc}&format=provn`,
+    '/v1/exports/prov?format=provxml',
+    `/v1/exports/prov?claimId=${claim}&format=provxml`,
     `/v1/claims/${claim}/claimreview`,
     `/v1/documents/${doc}/annotations`,
     `/v1/documents/${doc}/annotations?page=0`,
@@ -73,7 +77,7 @@ describe('exported IRIs', () => {
       }
       const prov = JSON.parse(exports[0][1]);
       assert.deepEqual(prov.prefix, { whosaid: 'https://whosaid.example.org/id/' });
-      const review = JSON.parse(exports[3][1]);
+      const review = JSON.parse(exports.find(([path]) => path.endsWith('/claimreview'))![1]);
       assert.match(review['@id'], /^https:\/\/whosaid\.example\.org\/id\/claim\//);
     });
 

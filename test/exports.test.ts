@@ -38,7 +38,7 @@ describe('exports', () => {
   describe('GET /v1/exports/prov', () => {
     let t: TestApp;
     const id = (type: string, key: string) => demoId(t.db, type, key);
-    const qn = (type: string, key: string) => `whosaid:${type}/${id(type, key)}`;
+    const qn = (type: string, key: string) => `whosaid:${type}-${id(type, key)}`;
     before(async () => {
       t = await makeTestApp({ demo: true });
     });
@@ -97,7 +97,7 @@ describe('exports', () => {
       assertProv(claim);
       assert.deepEqual(
         Object.keys(claim.entity)
-          .filter((k) => k.startsWith('whosaid:statement/'))
+          .filter((k) => k.startsWith('whosaid:statement-'))
           .sort(),
         ['tipoff', 'lacked-details', 'obligation', 'peskov-no-comment'].map((k) => qn('statement', k)).sort(),
       );
@@ -106,7 +106,7 @@ describe('exports', () => {
       const all = JSON.parse(res.text);
       assertProv(all);
       assert.equal(Object.keys(all.agent).length, 16);
-      assert.equal(Object.keys(all.entity).filter((k) => k.startsWith('whosaid:statement/')).length, 13);
+      assert.equal(Object.keys(all.entity).filter((k) => k.startsWith('whosaid:statement-')).length, 13);
       assert.equal(
         Object.keys(all.wasDerivedFrom).length,
         (t.db.sqlite.prepare('SELECT count(*) AS n FROM relays').get() as { n: number }).n,

@@ -1,6 +1,7 @@
-import { route, type RouteDef } from '../http/route.js';
-import { streamJson, wantsFile } from '../http/stream.js';
-import type { ExportService } from './export-service.js';
+import { ANSWERED, route, type RouteDef } from '../http/route.js';
+import { streamText, wantsFile } from '../http/stream.js';
+import type { ExportService, ProvScope } from './export-service.js';
+import { PROV_WRITERS } from './prov-formats.js';
 
 export function exportRoutes(service: ExportService): RouteDef[] {
   return [
@@ -8,19 +9,33 @@ export function exportRoutes(service: ExportService): RouteDef[] {
       method: 'get',
       path: '/v1/exports/prov',
       tag: 'exports',
-      summary: 'PROV-JSON of a document, a claim or (with neither) everything, streamed',
+      summary:
+        'W3C PROV of a document, a claim or (with neither) everything, streamed: PROV-JSON, or PROV-N (?format=provn) or PROV-XML (?format=provxml) with the same records and identifiers',
       query: 'prov-query',
       status: 200,
       response: 'prov-document',
-      handler: ({ query, res }) => {
-        const name = query.documentId ? `document-${query.documentId}` : query.claimId ? `claim-${query.claimId}` : 'all';
-        const body = query.documentId
-          ? service.provForDocument(query.documentId)
+      responses: {
+        200: {
+          description: 'PROV-N (?format=provn) or PROV-XML (?format=provxml): the records of the PROV-JSON, as text',
+          content: { 'text/provenance-notation': null, 'application/provenance+xml': null },
+        },
+      },
+      handler: async ({ query, res }) => {
+        const format = query.format ?? 'json';
+        const writer = PROV_WRITERS[format];
+        const scope: ProvScope | null = query.documentId
+          ? { type: 'document', id: query.documentId }
           : query.claimId
-            ? service.provForClaim(query.claimId)
+            ? { type: 'claim', id: query.claimId }
             : null;
-        if (wantsFile(query)) res.attachment(`whosaid-prov-${name}.json`);
-        return body ?? streamJson(res, (sink) => service.streamProv(sink));
+        const name = scope ? `${scope.type}-${scope.id}` : 'all';
+        // Built before any header is set: an unknown record is a plain 404 problem.
+        const body = scope ? (format === 'json' ? service.provJson(scope) : service.provText(scope, writer)) : null;
+        if (wantsFile(query)) res.attachment(`whosaid-prov-${name}.${writer.extension}`);
+        if (body === null) return streamText(res, writer.contentType, (sink) => service.streamProv(sink, writer));
+        if (typeof body !== 'string') return body;
+        res.type(writer.contentType).send(body);
+        return ANSWERED;
       },
     }),
     route({

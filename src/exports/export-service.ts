@@ -1,4 +1,4 @@
-// PROV-JSON and ClaimReview exports, read through the audit repository (the same projections: no
+// PROV (JSON, PROV-N, PROV-XML) and ClaimReview exports, read through the audit repository (the same projections: no
 // confidential actor field is ever selected).
 import type { AuditRepository } from '../audits/audit-repository.js';
 import { parseStored } from '../shared/stored-json.js';
@@ -8,6 +8,8 @@ import type { JsonSink } from '../http/json-sink.js';
 import type { AuditData } from '../audits/types.js';
 import { HttpError, notFound } from '../http/problem.js';
 import { claimReview, type Verdict } from './claimreview.js';
+import { renderProv } from './prov-formats.js';
+import type { ProvWriter } from './prov-shape.js';
 import {
   addAgents,
   addDocuments,
@@ -21,6 +23,9 @@ import {
 } from './prov.js';
 
 const PAGE = 100;
+
+/** What a scoped export covers. */
+export type ProvScope = { type: 'document' | 'claim'; id: number };
 
 // Which pages feed which section of the streamed export.
 const SOURCES: Record<Section, Array<'actors' | 'documents' | 'statements'>> = {
@@ -40,17 +45,32 @@ export class ExportService {
     private readonly iriBase: string,
   ) {}
 
-  provForDocument(id: number): ProvDocument {
-    if (!this.repo.document(id)) throw notFound('document', id);
-    return this.provOf(this.audits.loadDocument(id));
+  /** One document's or one claim's records: the chains that brought its statements there. */
+  private fragment(scope: ProvScope): ProvFragment {
+    if (scope.type === 'document') {
+      if (!this.repo.document(scope.id)) throw notFound('document', scope.id);
+      return this.fragmentOf(this.audits.loadDocument(scope.id));
+    }
+    if (!this.repo.claim(scope.id)) throw notFound('claim', scope.id);
+    return this.fragmentOf(this.audits.loadClaim(scope.id));
   }
 
-  provForClaim(id: number): ProvDocument {
-    if (!this.repo.claim(id)) throw notFound('claim', id);
-    return this.provOf(this.audits.loadClaim(id));
+  /** A document's or a claim's export as PROV-JSON. */
+  provJson(scope: ProvScope): ProvDocument {
+    return provDocument(this.fragment(scope), this.iriBase);
   }
 
-  private provOf(data: AuditData): ProvDocument {
+  /** A document's or a claim's export as PROV-N or PROV-XML text: the same records as provJson. */
+  provText(scope: ProvScope, writer: ProvWriter): string {
+    const f = this.fragment(scope);
+    return renderProv(
+      writer,
+      provPrefixes(this.iriBase),
+      SECTIONS.map((s) => [s, f[s]]),
+    );
+  }
+
+  private fragmentOf(data: AuditData): ProvFragment {
     const statements = data.inScope.statements;
     const hops = data.inScope.hops;
     const docIds = new Set<number>();
@@ -79,7 +99,7 @@ export class ExportService {
       [...docIds].sort((a, b) => a - b),
     );
     addStatements(f, data, statements, hops);
-    return provDocument(f, this.iriBase);
+    return f;
   }
 
   /** Adds to `agents` everyone they act for, reading actors not loaded yet (document outlets). */
@@ -98,14 +118,14 @@ export class ExportService {
     }
   }
 
-  /** The whole database as PROV-JSON, written section by section over pages of a read snapshot. */
-  async streamProv(sink: JsonSink): Promise<void> {
+  /** The whole database in one serialisation, written section by section over pages of a read snapshot. */
+  async streamProv(sink: JsonSink, writer: ProvWriter): Promise<void> {
     const snapshot = openSnapshot(this.repo.db);
     const repo = snapshot ? this.repo.on(snapshot) : this.repo;
     try {
-      sink.write('{"prefix":' + JSON.stringify(provPrefixes(this.iriBase)));
+      sink.write(writer.open(provPrefixes(this.iriBase)));
       for (const section of SECTIONS) {
-        sink.write(`,${JSON.stringify(section)}:{`);
+        sink.write(writer.openSection(section));
         let n = 0;
         for (const source of SOURCES[section]) {
           for (let after = 0; ; ) {
@@ -118,13 +138,13 @@ export class ExportService {
             if (ids.length === 0) break;
             after = ids[ids.length - 1];
             const f = this.page(repo, source, ids);
-            for (const [key, value] of f[section]) sink.write((n++ ? ',' : '') + JSON.stringify(key) + ':' + JSON.stringify(value));
+            for (const [key, value] of f[section]) sink.write(writer.record(section, key, value, n++));
             await sink.drain();
           }
         }
-        sink.write('}');
+        sink.write(writer.closeSection(section));
       }
-      sink.write('}');
+      sink.write(writer.close());
       await sink.end();
     } finally {
       if (snapshot) closeSnapshot(snapshot);

@@ -19,10 +19,15 @@ export type ProvRecord = Record<string, unknown>;
 export type ProvFragment = Record<Section, Array<[string, ProvRecord]>>;
 
 const qn = (name: string) => ({ $: name, type: 'xsd:QName' });
-export const actorId = (id: number) => `whosaid:actor/${id}`;
-export const statementId = (id: number) => `whosaid:statement/${id}`;
-export const relayId = (id: number) => `whosaid:relay/${id}`;
-export const documentId = (id: number) => `whosaid:document/${id}`;
+// A record's identifier is its type and its id, joined by a hyphen: a valid xsd:QName (the local part
+// an NCName, so no '/'), the same in PROV-JSON, PROV-N and PROV-XML, and the same in every export.
+export const actorId = (id: number) => `whosaid:actor-${id}`;
+export const statementId = (id: number) => `whosaid:statement-${id}`;
+export const relayId = (id: number) => `whosaid:relay-${id}`;
+export const documentId = (id: number) => `whosaid:document-${id}`;
+// Relations are anonymous: PROV-JSON needs a key for each, a blank one ('_:'), which PROV-N and PROV-XML
+// leave out (a membership cannot carry an identifier there at all).
+const blank = (kind: string, id: number) => `_:${kind}-${id}`;
 
 export function emptyFragment(): ProvFragment {
   return { agent: [], actedOnBehalfOf: [], entity: [], wasAttributedTo: [], wasDerivedFrom: [], hadMember: [] };
@@ -51,7 +56,7 @@ export function addAgents(f: ProvFragment, data: AuditData, ids: Iterable<number
       }),
     ]);
     if (a.actsForId !== null) {
-      f.actedOnBehalfOf.push([`_:actsFor/${a.id}`, { 'prov:delegate': actorId(a.id), 'prov:responsible': actorId(a.actsForId) }]);
+      f.actedOnBehalfOf.push([blank('actsFor', a.id), { 'prov:delegate': actorId(a.id), 'prov:responsible': actorId(a.actsForId) }]);
     }
   }
 }
@@ -69,7 +74,7 @@ export function addDocuments(f: ProvFragment, data: AuditData, ids: Iterable<num
         'whosaid:publishedOn': d.publishedOn,
       }),
     ]);
-    f.wasAttributedTo.push([`_:published/${d.id}`, { 'prov:entity': documentId(d.id), 'prov:agent': actorId(d.outletId) }]);
+    f.wasAttributedTo.push([blank('published', d.id), { 'prov:entity': documentId(d.id), 'prov:agent': actorId(d.outletId) }]);
   }
 }
 
@@ -90,7 +95,7 @@ export function addStatements(f: ProvFragment, data: AuditData, ids: Iterable<nu
         'whosaid:circumstances': s.circumstances,
       }),
     ]);
-    f.wasAttributedTo.push([`_:said/${s.id}`, { 'prov:entity': statementId(s.id), 'prov:agent': actorId(s.speakerId) }]);
+    f.wasAttributedTo.push([blank('said', s.id), { 'prov:entity': statementId(s.id), 'prov:agent': actorId(s.speakerId) }]);
     for (const h of data.hopsByStatement.get(s.id) ?? []) if (hopIds.has(h.id)) addHop(f, data, h);
   }
 }
@@ -110,10 +115,10 @@ function addHop(f: ProvFragment, data: AuditData, h: AuditHop): void {
       'whosaid:relayedOn': h.relayedOn,
     }),
   ]);
-  f.wasAttributedTo.push([`_:relayed/${h.id}`, { 'prov:entity': relayId(h.id), 'prov:agent': actorId(h.relayedById) }]);
+  f.wasAttributedTo.push([blank('relayed', h.id), { 'prov:entity': relayId(h.id), 'prov:agent': actorId(h.relayedById) }]);
   const types = [...(h.mode === 'verbatim' ? [qn('prov:Quotation')] : []), ...(h.firstHand ? [qn('prov:PrimarySource')] : [])];
   f.wasDerivedFrom.push([
-    `_:hop/${h.id}`,
+    blank('hop', h.id),
     attrs({
       'prov:generatedEntity': relayId(h.id),
       'prov:usedEntity': h.viaRelayId !== null ? relayId(h.viaRelayId) : statementId(h.statementId),
@@ -122,7 +127,7 @@ function addHop(f: ProvFragment, data: AuditData, h: AuditHop): void {
     }),
   ]);
   if (h.documentId !== null) {
-    f.hadMember.push([`_:in/${h.id}`, { 'prov:collection': documentId(h.documentId), 'prov:entity': relayId(h.id) }]);
+    f.hadMember.push([blank('in', h.id), { 'prov:collection': documentId(h.documentId), 'prov:entity': relayId(h.id) }]);
   }
 }
 

@@ -1920,6 +1920,10 @@ export interface ProvQuery {
   documentId?: Id;
   claimId?: Id;
   /**
+   * The serialisation: json (PROV-JSON, application/json, the default), provn (PROV-N, text/provenance-notation) or provxml (PROV-XML, application/provenance+xml). The same records with the same identifiers in each.
+   */
+  format?: "json" | "provn" | "provxml";
+  /**
    * 1 or true: serve the export as a file to save.
    */
   download?: "1" | "0" | "true" | "false";

@@ -22,6 +22,15 @@ export type Answered = typeof ANSWERED;
 // A route with no response body (response: null) ends the response empty whatever its handler returns.
 type Reply<R> = R extends SchemaName ? SchemaTypes[R] | Answered : unknown;
 
+/**
+ * A response a route sends besides its success body and its problems. `content` maps each media type to
+ * the schema of its body (null: a body that is not JSON, such as text); without `content` there is no body.
+ */
+export interface ResponseSpec {
+  description: string;
+  content?: Record<string, SchemaName | null>;
+}
+
 export interface RouteContext<P = unknown, Q = unknown, B = unknown> {
   params: P;
   query: Q;
@@ -65,6 +74,12 @@ export interface RouteSpec<P extends SchemaName | undefined, Q extends SchemaNam
   rawBody?: boolean;
   /** Other statuses this route can answer with, beyond 400/401/403/404/429. */
   errors?: number[];
+  /**
+   * Every other response, by status: another success (a re-post that created nothing answers 200), or
+   * more media types of the success status (merged with it). The OpenAPI document declares exactly these,
+   * and the contract test fails any response that is not declared.
+   */
+  responses?: Record<number, ResponseSpec>;
   handler(
     ctx: RouteContext<PartOf<P, undefined>, PartOf<Q, SchemaTypes['empty-query']>, PartOf<B, undefined>>,
   ): Reply<R> | Promise<Reply<R>>;

@@ -6,11 +6,11 @@ import { ANSWERED, type Answered } from './route.js';
 export const wantsFile = (query: { download?: string }): boolean => query.download === '1' || query.download === 'true';
 
 /**
- * Streams a JSON body too big to hold, written piece by piece into a sink. Past the first byte there is
- * no status to change: a failure then cuts the body, so that it cannot pass as whole.
+ * Streams a body too big to hold, written piece by piece into a sink. Past the first byte there is no
+ * status to change: a failure then cuts the body, so that it cannot pass as whole.
  */
-export async function streamJson(res: Response, write: (sink: JsonSink) => Promise<void>): Promise<Answered> {
-  res.type('application/json');
+export async function streamText(res: Response, type: string, write: (sink: JsonSink) => Promise<void>): Promise<Answered> {
+  res.type(type);
   try {
     await write(new JsonSink(res));
   } catch (err) {
@@ -19,3 +19,7 @@ export async function streamJson(res: Response, write: (sink: JsonSink) => Promi
   }
   return ANSWERED;
 }
+
+/** Streams a JSON body too big to hold (streamText's rules). */
+export const streamJson = (res: Response, write: (sink: JsonSink) => Promise<void>): Promise<Answered> =>
+  streamText(res, 'application/json', write);

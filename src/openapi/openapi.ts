@@ -99,6 +99,13 @@ export function buildOpenApi(routes: RouteDef[], schemas: Map<string, JsonSchema
             description: 'Success',
             content: {
               [r.produces ?? 'application/json']: r.produces && !r.response ? { schema: { type: 'string' } } : { schema: ref(r.response) },
+              // More media types of the same success (PROV-N, PROV-XML): a string unless a schema is named.
+              ...Object.fromEntries(
+                Object.entries(r.responses?.[r.status]?.content ?? {}).map(([type, s]) => [
+                  type,
+                  { schema: s ? ref(s) : { type: 'string' } },
+                ]),
+              ),
             },
           };
     responses[String(r.status)] = success;
