@@ -12,6 +12,7 @@ import { wordTokens } from '../src/search/normalise.js';
 import { createSchemaRegistry } from '../src/validation/ajv.js';
 import { createRng, type Rng } from './synthetic.js';
 import type { MeasureResult } from './search.bench.js';
+import { countSql } from '../test/helpers/count-sql.js';
 
 const file = process.argv[2];
 const plan = JSON.parse(readFileSync(`${file}.plan.json`, 'utf8')) as {
@@ -74,6 +75,30 @@ function noisy(text: string, r: Rng): string {
   s = s.replace(' ', '  \n ');
   return `“${s}…”`;
 }
+// Stop words only: every word is in a large share of the statements (the known slow case).
+const stopwords = [
+  'the and been',
+  'of the',
+  'that it was',
+  'they were not',
+  'it is',
+  'to be',
+  'in the',
+  'and the',
+  'this was',
+  'we have been',
+  'there will be',
+  'as it was',
+  'for the',
+  'had been',
+  'it was not',
+  'from the',
+  'would be',
+  'they have',
+  'at the',
+  'with the',
+].map((q) => ({ q, expect: null as number | null }));
+
 const pasted = Array.from({ length: 20 }, () => {
   const s = randomStatement();
   return { q: noisy(s.text, rng), expect: s.id };
@@ -124,6 +149,13 @@ function measure(name: string, queries: Array<{ q: string; expect: number | null
       onPage,
     };
   });
+  const sql = countSql(db);
+  const perSearch = decided.map((d) => {
+    sql.reset();
+    services.search.search({ q: d.q });
+    return sql.count;
+  });
+  sql.restore();
   const service: number[] = [];
   const raw: number[] = [];
   const same: number[] = [];
@@ -164,6 +196,7 @@ function measure(name: string, queries: Array<{ q: string; expect: number | null
     samples: service.length,
     strategies: [...counts].map(([k, v]) => `${k}: ${v}`).join(', '),
     matches: `${Math.min(...m).toLocaleString('en')}–${Math.max(...m).toLocaleString('en')} (${((100 * Math.min(...m)) / plan.statements).toFixed(2)}–${((100 * Math.max(...m)) / plan.statements).toFixed(2)}%)`,
+    sqlPerSearch: `${Math.min(...perSearch)}–${Math.max(...perSearch)}`,
     top1: withExpect.length
       ? `${withExpect.filter((d) => d.first === d.expect).length}/${withExpect.length} first, ${withExpect.filter((d) => d.onPage).length}/${withExpect.length} on page 1`
       : null,
@@ -173,7 +206,12 @@ function measure(name: string, queries: Array<{ q: string; expect: number | null
   };
 }
 
-const searches = [measure('common word', common), measure('rare phrase', rare), measure('pasted sentence with typographic noise', pasted)];
+const searches = [
+  measure('rare phrase', rare),
+  measure('pasted sentence with typographic noise', pasted),
+  measure('stop words only ("the and been")', stopwords),
+  measure('common word', common),
+];
 
 // The same pasted sentences over HTTP: Express, validation, JSON.
 const server = app.listen(0, '127.0.0.1');

@@ -297,6 +297,20 @@ describe('search', () => {
         throw new Error('did not end');
       };
 
+      /** Every page of a search straight from a service, following the cursor. */
+      const walkService = (service: SearchService, q: string, limit: number) => {
+        const seen: number[] = [];
+        const pages: SearchResults[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = service.search({ q, limit, ...(cursor ? { cursor } : {}) });
+          pages.push(page);
+          seen.push(...page.items.map((i) => i.statement.id));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        return { seen, pages };
+      };
+
       it('pages through every match once, in the order of a single big page', async () => {
         const strategies: string[] = [];
         for (const q of ['the attack', 'attack', 'Moscow Tehran warned Kremlin']) {
@@ -317,15 +331,8 @@ describe('search', () => {
           .all()
           .map((r) => (r as { rowid: number }).rowid);
         assert.ok(everything.length > 5);
-        const seen: number[] = [];
-        let cursor: string | undefined;
-        let first: SearchResults | undefined;
-        do {
-          const page = narrow.search({ q: 'the', limit: 2, ...(cursor ? { cursor } : {}) });
-          first ??= page;
-          seen.push(...page.items.map((i) => i.statement.id));
-          cursor = page.nextCursor ?? undefined;
-        } while (cursor);
+        const { seen, pages } = walkService(narrow, 'the', 2);
+        const first = pages[0];
         assert.equal(first.query.rankedWithin, 3);
         assert.deepEqual(
           [...seen].sort((a, b) => a - b),
@@ -363,6 +370,28 @@ describe('search', () => {
             [...everything].sort((a, b) => a - b),
           );
         }
+      });
+
+      it('pages through stop words only: the newest matches ranked by closeness, then the rest newest first', async () => {
+        const t2 = await makeTestApp({ demo: true });
+        // probeCap 2: every word counts as common here, as "the" and "of" are in a large database.
+        const narrow = new SearchService(new SearchRepository(t2.db), t2.services.provenance, { probeCap: 2, pool: 3 });
+        const everything = t2.db.sqlite
+          .prepare(`SELECT rowid FROM statements_fts WHERE statements_fts MATCH '"the" AND "of"' ORDER BY rowid DESC`)
+          .pluck()
+          .all() as number[];
+        assert.ok(everything.length > 3, 'more match than are ranked');
+        const { seen, pages } = walkService(narrow, 'of the', 2);
+        assert.ok(pages.every((page) => page.query.rankedWithin === 3));
+        assert.deepEqual(seen.slice(0, 3).sort(), everything.slice(0, 3).sort());
+        assert.deepEqual(seen.slice(3), everything.slice(3));
+        const ranked = pages[0].items.map((i) => i.relevance!);
+        assert.ok(ranked[0] >= ranked[1], 'ranked by closeness to the pasted words');
+        // "of the" as a phrase comes before the same words apart.
+        const whole = narrow.search({ q: 'of the', limit: 3 });
+        const phrase = (text: string) => /\bof the\b/i.test(text);
+        const firstApart = whole.items.findIndex((i) => !phrase(i.statement.text));
+        if (firstApart !== -1) assert.ok(whole.items.slice(firstApart).every((i) => !phrase(i.statement.text)));
       });
 
       it('refuses a cursor from another search, or one it never issued', async () => {

@@ -122,18 +122,24 @@ export class SearchRepository {
     return (this.db.prepare(sql).get({ ...params, match, floor }) as { n: number }).n;
   }
 
-  /** Matches below `floor`, newest first: what follows the ranked window. */
-  belowFloor(index: SearchIndex, match: string, filter: SearchFilter, floor: number, offset: number, limit: number): Hit[] {
+  /**
+   * Matches newest first, below `floor` when given (what follows the ranked window). No score: FTS5 walks
+   * the lists from the newest entry and stops after `offset + limit`, however common the words are.
+   */
+  newest(index: SearchIndex, match: string, filter: SearchFilter, floor: number | null, offset: number, limit: number): Hit[] {
     if (limit <= 0) return [];
     const { where, params } = filterParts(filter);
     const from = where ? `${index} JOIN statements s ON s.id = ${index}.rowid` : index;
+    const range = floor === null ? '' : ` AND ${index}.rowid < @floor`;
     const sql = withRows(
       `SELECT ${index}.rowid AS id, NULL AS score FROM ${from}
-      WHERE ${index} MATCH @match AND ${index}.rowid < @floor${where} ORDER BY ${index}.rowid DESC LIMIT @limit OFFSET @offset`,
+      WHERE ${index} MATCH @match${range}${where} ORDER BY ${index}.rowid DESC LIMIT @limit OFFSET @offset`,
       'h.id DESC',
     );
     return toHits(
-      this.db.prepare(sql).all({ ...params, match, floor, limit, offset }) as Array<StatementRow & { hit_score: number | null }>,
+      this.db.prepare(sql).all({ ...params, match, limit, offset, ...(floor === null ? {} : { floor }) }) as Array<
+        StatementRow & { hit_score: number | null }
+      >,
     );
   }
 

@@ -31,8 +31,9 @@ export interface SearchOptions {
    * Scores computed per search, at most: when more statements match, only the newest (this / number of
    * terms) are ranked by bm25 and the rest follow newest first. 0 ranks every match.
    * This bounds the per-match part of ranking a very common word. bm25 also reads each term's whole list
-   * once per query for its document frequency, so a query made only of very common words (all stop words)
-   * still costs in proportion to how common they are.
+   * once per query for its document frequency, so a query of common stop words only is not ranked by
+   * bm25 at all (the newest `pool` matches are ranked by closeness), and neither is a multi-word search
+   * with no more matches than `pool`.
    */
   scoreBudget?: number;
   /** How many of the best bm25 candidates are re-ranked by closeness to the pasted words. */
@@ -44,7 +45,10 @@ export interface SearchOptions {
 interface Plan {
   strategy: Strategy;
   index: SearchIndex;
+  /** The expression bm25 ranks by (it may add an exact phrase that only changes the order). */
   match: string;
+  /** The expression that decides which statements match, and nothing else. */
+  members: string;
   terms: string[];
   phrases: number;
   rerank: boolean;
@@ -55,8 +59,18 @@ interface Cursor {
   strategy: Strategy;
   offset: number;
   floor: number | null;
+  /** The first page ranked the newest matches by closeness alone (common stop words only). */
+  newest: boolean;
   fingerprint: string;
 }
+
+/**
+ * How a page is ordered. bm25: ranked by FTS5 (within the window above `floor`, when there is one).
+ * few: every match is already in `rows` (no more than the re-ranking pool), ranked by closeness alone.
+ * newest: a query of common stop words only, so the newest `pool` matches are ranked by closeness and the
+ * rest follow newest first; bm25 would first read each word's whole list (most of the statements).
+ */
+type Order = { by: 'bm25'; floor: number | null; budget: number | null } | { by: 'few'; rows: Hit[] } | { by: 'newest' };
 
 const STRATEGY_CODE: Record<Strategy, string> = { 'all-words': 'w', substring: 't', 'any-words': 'o', advanced: 'a' };
 const CODE_STRATEGY = Object.fromEntries(Object.entries(STRATEGY_CODE).map(([k, v]) => [v, k])) as Record<string, Strategy>;
@@ -79,13 +93,14 @@ function fingerprint(s: string): string {
 }
 
 function encodeCursor(c: Cursor): string {
-  return encodeToken(`s1.${STRATEGY_CODE[c.strategy]}.${c.offset}.${c.floor ?? '-'}.${c.fingerprint}`);
+  return encodeToken(`s1.${STRATEGY_CODE[c.strategy]}.${c.offset}.${c.newest ? 'n' : (c.floor ?? '-')}.${c.fingerprint}`);
 }
 
 function decodeCursor(raw: string): Cursor {
-  const m = decodeToken(raw, /^s1\.([wtoa])\.(\d{1,9})\.(\d{1,16}|-)\.([0-9a-z]{1,8})$/);
+  const m = decodeToken(raw, /^s1\.([wtoa])\.(\d{1,9})\.(\d{1,16}|-|n)\.([0-9a-z]{1,8})$/);
   if (!m) throw badCursor('must be a nextCursor value from an earlier page');
-  return { strategy: CODE_STRATEGY[m[1]], offset: Number(m[2]), floor: m[3] === '-' ? null : Number(m[3]), fingerprint: m[4] };
+  const floor = m[3] === '-' || m[3] === 'n' ? null : Number(m[3]);
+  return { strategy: CODE_STRATEGY[m[1]], offset: Number(m[2]), floor, newest: m[3] === 'n', fingerprint: m[4] };
 }
 
 export class SearchService {
@@ -131,14 +146,9 @@ export class SearchService {
       if (cursor && step.strategy !== cursor.strategy) continue;
       const plan = step.make();
       if (!plan) continue;
-      const budget = this.windowFor(plan);
-      const floor = cursor
-        ? cursor.floor
-        : budget === null || !this.mayExceed(plan, budget)
-          ? null
-          : this.run(() => this.repo.windowFloor(plan.index, plan.match, filter, budget));
       const offset = cursor?.offset ?? 0;
-      const { hits, more } = this.page(plan, prepared, filter, floor, offset, limit);
+      const order = this.order(plan, prepared, filter, cursor, offset);
+      const { hits, more, rankedWithin } = this.page(plan, prepared, filter, order, offset, limit);
       answer = {
         query: {
           normalised: prepared.normalised,
@@ -146,10 +156,18 @@ export class SearchService {
           terms: plan.terms,
           expression: plan.match,
           truncated: prepared.truncated,
-          rankedWithin: floor === null ? null : budget,
+          rankedWithin,
         },
         items: this.assemble(hits, plan, prepared),
-        nextCursor: more ? encodeCursor({ strategy: plan.strategy, offset: offset + limit, floor, fingerprint: fp }) : null,
+        nextCursor: more
+          ? encodeCursor({
+              strategy: plan.strategy,
+              offset: offset + limit,
+              floor: order.by === 'bm25' ? order.floor : null,
+              newest: order.by === 'newest',
+              fingerprint: fp,
+            })
+          : null,
       };
       // Nothing with this strategy: the next one is looser. A later page stays with the first page's.
       if (answer.items.length > 0 || cursor) return answer;
@@ -190,6 +208,7 @@ export class SearchService {
             strategy: 'advanced',
             index: 'statements_fts',
             match: parsed.match,
+            members: parsed.match,
             terms: [...parsed.stems, ...parsed.prefixes.map((x) => `${x}*`)],
             phrases: parsed.terms,
             rerank: false,
@@ -203,10 +222,12 @@ export class SearchService {
     const substring = (): Plan | null => {
       const fragments = p.fragments.slice(0, MAX_SUBSTRING_FRAGMENTS);
       if (fragments.length === 0) return null;
+      const match = fragments.map(ftsString).join(' AND ');
       return {
         strategy: 'substring',
         index: 'statements_fts_trigram',
-        match: fragments.map(ftsString).join(' AND '),
+        match,
+        members: match,
         terms: fragments,
         phrases: fragments.length,
         rerank: false,
@@ -240,6 +261,7 @@ export class SearchService {
             index: 'statements_fts',
             terms: words,
             match: phrase ? `${ftsString(p.tokens.join(' '))} OR (${all})` : all,
+            members: all,
             phrases: words.length + (phrase ? 1 : 0),
             rerank: p.tokens.length > 1,
             mark: { stems },
@@ -255,10 +277,12 @@ export class SearchService {
         make: () => {
           const picked = this.rarest(words);
           if (picked.length === 0) return null;
+          const match = picked.map(ftsString).join(' OR ');
           return {
             strategy: 'any-words',
             index: 'statements_fts',
-            match: picked.map(ftsString).join(' OR '),
+            match,
+            members: match,
             terms: picked,
             phrases: picked.length,
             rerank: true,
@@ -328,41 +352,85 @@ export class SearchService {
   }
 
   /**
+   * How this page is ordered; a later page keeps the first page's choice. A multi-word search whose
+   * matches all fit in the re-ranking pool is ranked by closeness alone: bm25 would only order the pool
+   * that closeness re-ranks anyway, and it first reads the whole list of every word for its frequency
+   * (most of the time of a search with one common word). Matches are found newest first, which stops
+   * after `pool + 1` however common the words are.
+   */
+  private order(plan: Plan, p: PreparedQuery, filter: SearchFilter, cursor: Cursor | null, offset: number): Order {
+    if (cursor ? cursor.newest : this.commonStopwords(plan, p)) return { by: 'newest' };
+    if (plan.rerank && offset < this.pool) {
+      const rows = this.run(() => this.repo.newest(plan.index, plan.members, filter, null, 0, this.pool + 1));
+      if (rows.length <= this.pool) return { by: 'few', rows };
+    }
+    const budget = this.windowFor(plan);
+    const floor = cursor
+      ? cursor.floor
+      : budget === null || !this.mayExceed(plan, budget)
+        ? null
+        : this.run(() => this.repo.windowFloor(plan.index, plan.match, filter, budget));
+    return { by: 'bm25', floor, budget };
+  }
+
+  /**
+   * Whether a words search is made of stop words only, each in `probeCap` statements or more ("the and
+   * been"): nothing in it says which statement was meant, and bm25's frequency pass would read lists
+   * that hold most of the statements. Such a search ranks the newest matches by closeness instead.
+   */
+  private commonStopwords(plan: Plan, p: PreparedQuery): boolean {
+    if (this.scoreBudget <= 0 || (plan.strategy !== 'all-words' && plan.strategy !== 'any-words')) return false;
+    if (!p.retrieval.every(isStopword)) return false;
+    return plan.terms.every((t) => this.count(plan.index, t, this.probeCap) >= this.probeCap);
+  }
+
+  /**
    * One page of hits. The base order is bm25 within the window (all matches when there is none), then
-   * the matches below the window newest first; for multi-word searches the first `pool` of that order
-   * are re-ranked by closeness to the pasted words. Offsets index this final order, so pages never
-   * overlap or skip.
+   * the matches below the window newest first (or newest first throughout, or the few matches there
+   * are: see Order); for multi-word searches the first `pool` of that order are re-ranked by closeness
+   * to the pasted words. Offsets index this final order, so pages never overlap or skip.
    */
   private page(
     plan: Plan,
     p: PreparedQuery,
     filter: SearchFilter,
-    floor: number | null,
+    order: Order,
     offset: number,
     limit: number,
-  ): { hits: Array<Hit & { relevance: number | null }>; more: boolean } {
-    const pool = plan.rerank ? this.pool : 0;
-    let rankedCount: number | null = null;
-    const base = (a: number, b: number): Hit[] => {
-      const out = this.run(() => this.repo.ranked(plan.index, plan.match, filter, floor, a, b - a));
-      if (floor === null || out.length === b - a) return out;
-      rankedCount ??= out.length > 0 ? a + out.length : this.run(() => this.repo.countFrom(plan.index, plan.match, filter, floor));
-      const from = Math.max(a, rankedCount) - rankedCount;
-      return [...out, ...this.run(() => this.repo.belowFloor(plan.index, plan.match, filter, floor, from, b - rankedCount! - from))];
-    };
+  ): { hits: Array<Hit & { relevance: number | null }>; more: boolean; rankedWithin: number | null } {
+    const pool = plan.rerank || order.by === 'newest' ? this.pool : 0;
+    let base: (a: number, b: number) => Hit[];
+    let rankedWithin: number | null = null;
+    if (order.by === 'few') base = (a, b) => order.rows.slice(a, b);
+    else if (order.by === 'newest') base = (a, b) => this.run(() => this.repo.newest(plan.index, plan.members, filter, null, a, b - a));
+    else {
+      const { floor, budget } = order;
+      rankedWithin = floor === null ? null : budget;
+      let rankedCount: number | null = null;
+      base = (a, b) => {
+        const out = this.run(() => this.repo.ranked(plan.index, plan.match, filter, floor, a, b - a));
+        if (floor === null || out.length === b - a) return out;
+        rankedCount ??= out.length > 0 ? a + out.length : this.run(() => this.repo.countFrom(plan.index, plan.match, filter, floor));
+        const from = Math.max(a, rankedCount) - rankedCount;
+        return [...out, ...this.run(() => this.repo.newest(plan.index, plan.match, filter, floor, from, b - rankedCount! - from))];
+      };
+    }
     const relevanceOf = (h: Hit) => (h.score === null ? null : -h.score);
     if (offset >= pool) {
+      if (order.by === 'newest') rankedWithin = pool;
       const hits = base(offset, offset + limit + 1).map((h) => ({ ...h, relevance: relevanceOf(h) }));
-      return { hits: hits.slice(0, limit), more: hits.length > limit };
+      return { hits: hits.slice(0, limit), more: hits.length > limit, rankedWithin };
     }
-    const rows = base(0, Math.max(pool, offset + limit + 1));
+    // One past the pool: whether anything is left unranked.
+    const rows = base(0, Math.max(pool + 1, offset + limit + 1));
+    if (order.by === 'newest' && rows.length > pool) rankedWithin = pool;
     const candidates = rows.slice(0, pool);
     const queryStems = p.tokens.slice(0, MAX_RERANK_TOKENS).map(stem);
     const scored = candidates.map((h, i) => ({ ...h, relevance: Math.round(closeness(queryStems, h.row) * 1e4) / 1e4, i }));
     scored.sort((a, b) => b.relevance - a.relevance || a.i - b.i);
     const ordered = [...scored, ...rows.slice(pool).map((h) => ({ ...h, relevance: relevanceOf(h) }))];
     const hits = ordered.slice(offset, offset + limit + 1);
-    return { hits: hits.slice(0, limit), more: hits.length > limit };
+    return { hits: hits.slice(0, limit), more: hits.length > limit, rankedWithin };
   }
 
   /** Speakers, hop trees, claims and snippets for one page: a fixed number of queries whatever its size. */
@@ -399,18 +467,31 @@ export class SearchService {
   }
 }
 
+// A statement's words as stems, text and original text: closeness ranks up to `pool` statements and the
+// match class reads the same ones again for the page, so each is tokenised once per search.
+const stemsOf = new WeakMap<StatementRow, { text: string[]; original: string[] | null }>();
+const stemsOfText = (text: string) => wordTokens(dropBracketed(normaliseText(text))).map(stem);
+function rowStems(row: StatementRow): { text: string[]; original: string[] | null } {
+  let s = stemsOf.get(row);
+  if (!s) {
+    s = { text: stemsOfText(row.text), original: row.original_text ? stemsOfText(row.original_text) : null };
+    stemsOf.set(row, s);
+  }
+  return s;
+}
+
 /** Closeness of a statement (its text or its original text, whichever is closer) to the pasted words. */
 function closeness(queryStems: string[], row: StatementRow): number {
-  const of = (text: string) => wordTokens(dropBracketed(normaliseText(text))).map(stem);
-  const a = similarity(queryStems, of(row.text));
-  return row.original_text ? Math.max(a, similarity(queryStems, of(row.original_text))) : a;
+  const { text, original } = rowStems(row);
+  const a = similarity(queryStems, text);
+  return original ? Math.max(a, similarity(queryStems, original)) : a;
 }
 
 /** The surer class of the statement's text and its original text. */
 function classOf(queryStems: string[], row: StatementRow): MatchClass {
-  const of = (text: string) => matchClass(queryStems, wordTokens(dropBracketed(normaliseText(text))).map(stem));
-  const a = of(row.text);
-  const b = row.original_text ? of(row.original_text) : a;
+  const { text, original } = rowStems(row);
+  const a = matchClass(queryStems, text);
+  const b = original ? matchClass(queryStems, original) : a;
   return MATCH_CLASSES.indexOf(a) <= MATCH_CLASSES.indexOf(b) ? a : b;
 }
 

@@ -1,0 +1,87 @@
+// What one page of search costs in SQL: speakers, hop trees, claims and snippets for a page are read in
+// a fixed number of queries, so a page of 20 hits runs exactly as many statements as a page of one.
+import assert from 'node:assert/strict';
+import { generate } from '../bench/synthetic.js';
+import type { SearchResults } from '../src/generated/schema-types.js';
+import { SearchRepository } from '../src/search/search-repository.js';
+import { SearchService } from '../src/search/search-service.js';
+import { countSql } from './helpers/count-sql.js';
+import { makeTestApp, type TestApp } from './helpers/test-app.js';
+
+describe('search cost', () => {
+  let t: TestApp;
+  let texts: string[];
+  before(async function () {
+    this.timeout(20000);
+    t = await makeTestApp();
+    generate(t.db, { statements: 800 });
+    texts = t.db.sqlite.prepare('SELECT text FROM statements ORDER BY id LIMIT 40').pluck().all() as string[];
+  });
+
+  /** SQL statements run by one request, once the word counts that steer the search are remembered. */
+  const costOf = async (query: Record<string, unknown>) => {
+    await t.http.get('/v1/search').query(query).expect(200);
+    const sql = countSql(t.db);
+    try {
+      const res = await t.http.get('/v1/search').query(query).expect(200);
+      return { count: sql.count, body: res.body as SearchResults, sql: [...sql.sql] };
+    } finally {
+      sql.restore();
+    }
+  };
+
+  describe('GET /v1/search', () => {
+    describe('a page of 20 hits against a page of 1', () => {
+      const queries: Array<[string, () => string]> = [
+        ['a frequent word (ranked by bm25)', () => 'government'],
+        ['two words', () => 'government officials'],
+        ['a pasted statement with an extra word (any of its words)', () => `${texts[7]} zzyzx`],
+        ['stop words only', () => 'the and'],
+      ];
+      for (const [what, q] of queries) {
+        it(`runs the same number of SQL statements for ${what}`, async () => {
+          const one = await costOf({ q: q(), limit: 1 });
+          const twenty = await costOf({ q: q(), limit: 20 });
+          assert.equal(one.body.items.length, 1, what);
+          assert.equal(twenty.body.items.length, 20, `${what}: needs 20 matches`);
+          assert.ok(
+            twenty.body.items.every((h) => h.hops.length > 0),
+            'every hit has its hop tree (each generated statement has a hop)',
+          );
+          assert.ok(
+            twenty.body.items.some((h) => h.claims.length > 0),
+            'some hit has claims',
+          );
+          assert.equal(twenty.count, one.count, `${what}:\n${twenty.sql.join('\n')}`);
+          assert.ok(one.count <= 10, `${what}: ${one.count} statements:\n${one.sql.join('\n')}`);
+        });
+      }
+
+      it('runs as many for a statement found alone as for a page of 20 found by the same strategy', async () => {
+        const alone = await costOf({ q: texts[5] });
+        assert.equal(alone.body.items.length, 1);
+        const many = await costOf({ q: 'government officials', limit: 20 });
+        assert.equal(many.body.query.strategy, alone.body.query.strategy);
+        assert.equal(many.body.items.length, 20);
+        assert.equal(many.count, alone.count);
+      });
+    });
+  });
+
+  describe('SearchService', () => {
+    it('runs a fixed number of statements for stop words only, however many statements hold them', () => {
+      // probeCap 5: every stop word counts as common in this small database, as "the" is in a large one.
+      const service = new SearchService(new SearchRepository(t.db), t.services.provenance, { probeCap: 5 });
+      const counts = [1, 20, 120].map((limit) => {
+        service.search({ q: 'the and', limit });
+        const sql = countSql(t.db);
+        const page = service.search({ q: 'the and', limit });
+        sql.restore();
+        assert.equal(page.items.length, limit);
+        assert.equal(page.query.rankedWithin, 50, 'the newest 50 are ranked');
+        return sql.count;
+      });
+      assert.deepEqual(counts, [counts[0], counts[0], counts[0]]);
+    });
+  });
+});
