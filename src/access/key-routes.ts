@@ -30,6 +30,7 @@ export function keyRoutes(service: KeyService): RouteDef[] {
       query: 'key-list-query',
       status: 200,
       response: 'key-list',
+      csv: true,
       handler: ({ query }) => {
         const limit = query.limit ?? 50;
         const p = page(service.list(decodeCursor(query.cursor), limit, query.revoked === 'true'), limit);

@@ -28,6 +28,7 @@ export function actorRoutes(service: ActorService): RouteDef[] {
       query: 'actor-list-query',
       status: 200,
       response: 'actor-list',
+      csv: true,
       handler: ({ query, req }) => {
         const limit = query.limit ?? 50;
         const rows = service.list(query, decodeCursor(query.cursor), limit);

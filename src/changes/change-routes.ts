@@ -13,6 +13,7 @@ export function changeRoutes(service: ChangeService, jobs: JobRunner): RouteDef[
       query: 'change-list-query',
       status: 200,
       response: 'change-list',
+      csv: true,
       handler: ({ query, req }) => {
         const limit = query.limit ?? 50;
         const { rows, openings } = service.list(

@@ -26,6 +26,7 @@ export function claimRoutes(service: ClaimService): RouteDef[] {
       query: 'claim-list-query',
       status: 200,
       response: 'claim-list',
+      csv: true,
       handler: ({ query }) => {
         const limit = query.limit ?? 50;
         const rated = query.rated === undefined ? undefined : query.rated === 'true';

@@ -27,6 +27,7 @@ export function documentRoutes(service: DocumentService): RouteDef[] {
       query: 'document-list-query',
       status: 200,
       response: 'document-list',
+      csv: true,
       handler: ({ query }) => {
         const limit = query.limit ?? 50;
         const p = page(service.list(query.outletId, decodeCursor(query.cursor), limit), limit);

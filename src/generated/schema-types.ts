@@ -408,6 +408,13 @@ export interface ActorListQuery {
    * via the `definition` "cursor".
    */
   cursor?: string;
+  /**
+   * csv: the items as text/csv (RFC 4180, one row per item; see docs/api.md), as Accept: text/csv asks too; json (the default): the JSON body. Wins over Accept.
+   *
+   * This interface was referenced by `Common`'s JSON-Schema
+   * via the `definition` "listFormat".
+   */
+  format?: "json" | "csv";
 }
 /**
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
@@ -1286,6 +1293,13 @@ export interface ChangeListQuery {
    * via the `definition` "cursor".
    */
   cursor?: string;
+  /**
+   * csv: the items as text/csv (RFC 4180, one row per item; see docs/api.md), as Accept: text/csv asks too; json (the default): the JSON body. Wins over Accept.
+   *
+   * This interface was referenced by `Common`'s JSON-Schema
+   * via the `definition` "listFormat".
+   */
+  format?: "json" | "csv";
 }
 /**
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
@@ -1476,6 +1490,13 @@ export interface ClaimListQuery {
    * via the `definition` "cursor".
    */
   cursor?: string;
+  /**
+   * csv: the items as text/csv (RFC 4180, one row per item; see docs/api.md), as Accept: text/csv asks too; json (the default): the JSON body. Wins over Accept.
+   *
+   * This interface was referenced by `Common`'s JSON-Schema
+   * via the `definition` "listFormat".
+   */
+  format?: "json" | "csv";
 }
 /**
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
@@ -1643,6 +1664,13 @@ export interface DocumentListQuery {
    * via the `definition` "cursor".
    */
   cursor?: string;
+  /**
+   * csv: the items as text/csv (RFC 4180, one row per item; see docs/api.md), as Accept: text/csv asks too; json (the default): the JSON body. Wins over Accept.
+   *
+   * This interface was referenced by `Common`'s JSON-Schema
+   * via the `definition` "listFormat".
+   */
+  format?: "json" | "csv";
 }
 /**
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
@@ -1772,6 +1800,13 @@ export interface KeyListQuery {
    * via the `definition` "cursor".
    */
   cursor?: string;
+  /**
+   * csv: the items as text/csv (RFC 4180, one row per item; see docs/api.md), as Accept: text/csv asks too; json (the default): the JSON body. Wins over Accept.
+   *
+   * This interface was referenced by `Common`'s JSON-Schema
+   * via the `definition` "listFormat".
+   */
+  format?: "json" | "csv";
 }
 /**
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
@@ -2118,6 +2153,13 @@ export interface SearchQuery {
    * nextCursor of the previous page of the same search.
    */
   cursor?: string;
+  /**
+   * csv: the items as text/csv (RFC 4180, one row per item; see docs/api.md), as Accept: text/csv asks too; json (the default): the JSON body. Wins over Accept.
+   *
+   * This interface was referenced by `Common`'s JSON-Schema
+   * via the `definition` "listFormat".
+   */
+  format?: "json" | "csv";
 }
 /**
  * Statements matching a search, best first, each with its speaker, its hops down to every document it appears in, its claims and a highlighted snippet.
@@ -2290,6 +2332,13 @@ export interface StatementListQuery {
    * via the `definition` "cursor".
    */
   cursor?: string;
+  /**
+   * csv: the items as text/csv (RFC 4180, one row per item; see docs/api.md), as Accept: text/csv asks too; json (the default): the JSON body. Wins over Accept.
+   *
+   * This interface was referenced by `Common`'s JSON-Schema
+   * via the `definition` "listFormat".
+   */
+  format?: "json" | "csv";
 }
 /**
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
@@ -2402,6 +2451,13 @@ export interface TagHopInput {
  */
 export interface TagListQuery {
   status?: TagStatus1;
+  /**
+   * csv: the items as text/csv (RFC 4180, one row per item; see docs/api.md), as Accept: text/csv asks too; json (the default): the JSON body. Wins over Accept.
+   *
+   * This interface was referenced by `Common`'s JSON-Schema
+   * via the `definition` "listFormat".
+   */
+  format?: "json" | "csv";
 }
 /**
  * A document's tags in text order (by start, then end), orphaned tags last.

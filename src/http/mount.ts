@@ -5,6 +5,7 @@ import { HttpError } from './problem.js';
 import { ANSWERED, accessOf, type RouteDef } from './route.js';
 import { partValidator } from './validate.js';
 import { checkJsonBytes } from './json-input.js';
+import { csvResponder } from './csv.js';
 import type { WriteGate } from '../workers/write-gate.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
@@ -36,6 +37,7 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
     const query = partValidator(opts.registry, 'query', route.query ?? 'empty-query');
     const body = route.body && !route.rawBody ? partValidator(opts.registry, 'body', route.body) : null;
     const write = route.method !== 'get' && accessOf(route) !== 'public' && !route.ownTransaction;
+    const csv = route.csv ? csvResponder(route, opts.registry.schemas) : null;
 
     const gate: RequestHandler = (req, _res, next) => {
       authorize(req);
@@ -48,9 +50,14 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
       next();
     };
     const handle = async (req: Request, res: Response) => {
+      const p = params(req.params) as Record<string, unknown>;
+      const q = query(req.query ?? {}) as Record<string, unknown>;
+      const asCsv = csv?.wanted(req, q.format) ?? false;
+      // The format is the mount's business: the handler builds the same body either way.
+      if (csv) delete q.format;
       const ctx = {
-        params: params(req.params),
-        query: query(req.query ?? {}),
+        params: p,
+        query: q,
         body: body ? body(req.body) : route.rawBody ? req.body : undefined,
         req,
         res,
@@ -61,6 +68,8 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
       // A write is one transaction, recorded as made with the caller's key: if anything throws, nothing stays.
       const result = write ? opts.db.writeAs(req.viewer, () => route.handler(ctx)) : await route.handler(ctx);
       if (res.headersSent) return;
+      if (csv) res.vary('Accept');
+      if (asCsv) return csv?.send(req, res, p, result);
       // A text body (response null, produces a text type) goes as it is; a schema'd body as JSON.
       if (route.produces && typeof result === 'string') res.type(route.produces).send(result);
       else if (route.response === null || result === undefined || result === ANSWERED) res.end();

@@ -62,6 +62,11 @@ export interface RouteSpec<P extends SchemaName | undefined, Q extends SchemaNam
   /** Content type of the success body, when not JSON. */
   produces?: string;
   /**
+   * The route lists `items` and also answers text/csv (?format=csv or Accept: text/csv), one row per item,
+   * from the same body the JSON would carry (src/http/csv.ts). Its query schema takes `format`.
+   */
+  csv?: boolean;
+  /**
    * The handler runs its own transaction (typically a write job on a worker thread, src/workers/), so
    * mount does not wrap it in one.
    */

@@ -13,6 +13,13 @@ const ERROR_TEXT: Record<number, string> = {
   429: 'Too many requests',
 };
 
+// A list route's items as CSV (src/http/csv.ts): a string to a schema, its columns described in docs/api.md.
+const CSV_CONTENT = { 'text/csv': { schema: { type: 'string', description: 'RFC 4180 with a header row: one row per item.' } } };
+const CSV_HEADERS = {
+  Link: { description: 'CSV only: the next page, `<…&cursor=…>; rel="next"`, when there is one.', schema: { type: 'string' } },
+  'Content-Disposition': { description: 'CSV only: a file name for the download.', schema: { type: 'string' } },
+};
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 // Schema files refer to each other by file name; in OpenAPI each file and each of its $defs is a component
@@ -106,7 +113,9 @@ export function buildOpenApi(routes: RouteDef[], schemas: Map<string, JsonSchema
                   { schema: s ? ref(s) : { type: 'string' } },
                 ]),
               ),
+              ...(r.csv ? CSV_CONTENT : {}),
             },
+            ...(r.csv ? { headers: CSV_HEADERS } : {}),
           };
     responses[String(r.status)] = success;
     const statuses = new Set([400, 401, 403, 429, ...(r.params ? [404] : []), ...(r.body ? [413, 415] : []), ...(r.errors ?? [])]);

@@ -12,6 +12,7 @@ export function searchRoutes(service: SearchService): RouteDef[] {
       query: 'search-query',
       status: 200,
       response: 'search-results',
+      csv: true,
       handler: ({ query }) => service.search(query),
     }),
   ];

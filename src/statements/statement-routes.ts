@@ -28,6 +28,7 @@ export function statementRoutes(service: StatementService): RouteDef[] {
       query: 'statement-list-query',
       status: 200,
       response: 'statement-list',
+      csv: true,
       handler: ({ query }) => {
         const limit = query.limit ?? 50;
         const filter = { ...query, from: rangeOf(query.saidFrom)[0] ?? undefined, to: rangeOf(query.saidTo)[1] ?? undefined };

@@ -37,6 +37,7 @@ export function tagRoutes(service: TagService, documents: DocumentService, iriBa
       query: 'tag-list-query',
       status: 200,
       response: 'tag-list',
+      csv: true,
       handler: ({ params, query }) => service.list(params.id, query.status),
     }),
     route({
