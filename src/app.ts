@@ -63,6 +63,7 @@ import { deskRouter } from './desk/desk-routes.js';
 import { JobRunner } from './workers/job-runner.js';
 import { WriteGate } from './workers/write-gate.js';
 import { publicBase } from './exports/iri.js';
+import { organisation, type CreatorMode, type Organisation, type Publisher } from './shared/organisation.js';
 
 export const VERSION = '0.1.0';
 
@@ -86,6 +87,11 @@ export interface AppDeps {
   publicUrl?: string;
   /** The port the service listens on (default 3000): the default base of exported IRIs. */
   port?: number;
+  /** WHOSAID_ORG_NAME, WHOSAID_ORG_URL: who publishes the exports (ClaimReview author, annotation creator). */
+  orgName?: string;
+  orgUrl?: string;
+  /** WHOSAID_ANNOTATION_CREATOR: whom annotations credit, the organisation (default) or the tag's API key. */
+  annotationCreator?: CreatorMode;
   /** Log one line per request. */
   requestLog?: boolean;
   /** Reached over HTTPS: send HSTS and upgrade-insecure-requests on every response. */
@@ -126,6 +132,7 @@ export function createServices(
   registry: SchemaRegistry,
   signer: LogSigner = LogSigner.generate(DEFAULT_LOG_ORIGIN),
   iriBase: string = publicBase(undefined),
+  org: Organisation = organisation(iriBase),
 ): Services {
   const actorRepo = new ActorRepository(db);
   const statementRepo = new StatementRepository(db);
@@ -142,7 +149,7 @@ export function createServices(
   const changes = new ChangeService(new ChangeRepository(db), logRepo);
   const auditRepo = new AuditRepository(db);
   const audits = new AuditService(auditRepo, VERSION, registry.validator('audit-report'), () => log.reportCheckpoint());
-  const exports = new ExportService(audits, auditRepo, iriBase);
+  const exports = new ExportService(audits, auditRepo, iriBase, org);
   const tags = new TagService(new TagRepository(db), { documents, statements, actors, relays });
   const bundles = new BundleService(new BundleRepository(db), { actors, documents, statements, relays, claims, tags });
   const search = new SearchService(new SearchRepository(db), provenance);
@@ -168,7 +175,7 @@ export function createServices(
   };
 }
 
-export function buildRoutes(services: Services, jobs: JobRunner, iriBase: string): RouteDef[] {
+export function buildRoutes(services: Services, jobs: JobRunner, iriBase: string, publisher?: Publisher): RouteDef[] {
   return [
     ...actorRoutes(services.actors),
     ...statementRoutes(services.statements),
@@ -182,7 +189,7 @@ export function buildRoutes(services: Services, jobs: JobRunner, iriBase: string
     ...logRoutes(services.log),
     ...auditRoutes(services.audits),
     ...exportRoutes(services.exports),
-    ...tagRoutes(services.tags, services.documents, iriBase),
+    ...tagRoutes(services.tags, services.documents, iriBase, publisher),
     ...searchRoutes(services.search),
     ...attributionRoutes(services.suggestions),
   ];
@@ -193,10 +200,14 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
   const registry = deps.registry ?? createSchemaRegistry();
   const logger = deps.logger ?? createLogger();
   const iriBase = publicBase(deps.publicUrl, deps.port);
-  const services = createServices(deps.db, registry, deps.logSigner, iriBase);
+  const publisher: Publisher = {
+    org: organisation(iriBase, deps.orgName, deps.orgUrl),
+    annotationCreator: deps.annotationCreator ?? 'organisation',
+  };
+  const services = createServices(deps.db, registry, deps.logSigner, iriBase, publisher.org);
   const writeGate = new WriteGate();
   const jobs = new JobRunner({ db: deps.db, services, registry, gate: writeGate, size: deps.jobWorkers });
-  const routes = buildRoutes(services, jobs, iriBase);
+  const routes = buildRoutes(services, jobs, iriBase, publisher);
   const serviceRoutes = probeRoutes(deps, () => openapi);
   const allRoutes = [...serviceRoutes, ...routes];
   const openapi = buildOpenApi(allRoutes, registry.schemas, VERSION);

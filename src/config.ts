@@ -2,6 +2,7 @@ import path from 'node:path';
 import { isIP } from 'node:net';
 import { LOG_LEVELS, type LogLevel } from './logging/logger.js';
 import { DEFAULT_PORT } from './exports/iri.js';
+import { DEFAULT_ORG_NAME, type CreatorMode } from './shared/organisation.js';
 
 /** A start-up failure the operator can act on (a setting, a busy port): shown as its one line, never as a stack trace. */
 export class StartupError extends Error {}
@@ -24,6 +25,12 @@ export interface Config {
   logKeyFile: string;
   /** The log's name in its checkpoints and verifier key. */
   logOrigin: string;
+  /** The newsroom publishing the exports: ClaimReview author, annotation creator. */
+  orgName: string;
+  /** Its web address; unset: the public base of exported IRIs. */
+  orgUrl: string | undefined;
+  /** Who an annotation credits as its creator: the organisation, or the API key that made the tag. */
+  annotationCreator: CreatorMode;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
@@ -54,6 +61,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: logLevel(env.WHOSAID_LOG_LEVEL),
     tls: env.WHOSAID_TLS === '1',
     trustProxy: trustProxy(env.WHOSAID_TRUST_PROXY),
+    orgName: env.WHOSAID_ORG_NAME?.trim() || DEFAULT_ORG_NAME,
+    orgUrl: orgUrl(env.WHOSAID_ORG_URL),
+    annotationCreator: annotationCreator(env.WHOSAID_ANNOTATION_CREATOR),
   };
 }
 
@@ -77,6 +87,19 @@ function trustProxy(raw: string | undefined): boolean | number | string {
       );
   }
   return raw;
+}
+
+function orgUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol))
+    throw new StartupError(`WHOSAID_ORG_URL must be an http(s) URL like https://news.example.org/, not "${raw}"`);
+  return raw;
+}
+
+function annotationCreator(raw: string | undefined): CreatorMode {
+  if (!raw || raw === 'organisation' || raw === 'organization') return 'organisation';
+  if (raw === 'key') return 'key';
+  throw new StartupError(`WHOSAID_ANNOTATION_CREATOR must be organisation or key, not "${raw}"`);
 }
 
 function publicUrl(raw: string | undefined): string | undefined {

@@ -2,318 +2,17 @@ import assert from 'node:assert/strict';
 import { makeTestApp, demoId, type TestApp } from './helpers/test-app.js';
 import type { Tag, TagChange } from '../src/generated/schema-types.js';
 import type { RouteContext } from '../src/http/route.js';
-
-const ANNO = 'http://www.w3.org/ns/anno.jsonld';
-const MOTIVATIONS = [
-  'assessing',
-  'bookmarking',
-  'classifying',
-  'commenting',
-  'describing',
-  'editing',
-  'highlighting',
-  'identifying',
-  'linking',
-  'moderating',
-  'questioning',
-  'replying',
-  'tagging',
-];
-const XSD_DATETIME = /^-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
-
-/**
- * Checks a Web Annotation JSON-LD document (an Annotation, an AnnotationCollection or an
- * AnnotationPage) against the MUSTs of the W3C Web Annotation Data Model (Recommendation, 23 February
- * 2017), and returns every violation found, each prefixed by the rule it breaks. `bodyOf` gives the
- * text of a target source, to check what the selectors select. The MUSTs checked:
- *
- * 3.1    A1 an Annotation (and 5.1/5.2 a Collection, a Page) document has 1+ @context values including
- *           http://www.w3.org/ns/anno.jsonld, given as a string when it is the only one
- *        A2 an Annotation has exactly 1 id, an IRI
- *        A3 an Annotation has 1+ types, Annotation among them
- *        A4 an Annotation has 1+ targets
- * 3.2.5  A5 an Annotation has no bodyValue alongside body; a bodyValue is a single string
- * 3.2.1  B1 a body or target given by reference (a string, or an object's id) is an IRI
- * 3.2.4  B2 a TextualBody has exactly 1 value, a string
- * 3.3.1  L1 created, modified and generated occur at most once each, as xsd:dateTime
- * 3.3.6  L2 rights, canonical and via, when present, are IRIs (canonical at most once)
- * 4      S1 a SpecificResource has exactly 1 source, an IRI (or a resource identified by one)
- * 4.2.4  S2 a TextQuoteSelector has exactly 1 exact (a string), at most 1 prefix and 1 suffix (strings)
- * 4.2.5  S3 a TextPositionSelector has exactly 1 start and 1 end, non-negative integers, start <= end
- * 4.2.5  S4 positions count Unicode code points: the text at [start, end) of the source is the quote
- * 4.2    S5 several selectors of one resource all describe the same segment of it
- * 4.2.4  S6 a quote with its prefix and suffix is found in the source (the text, normalised, as selected)
- * 4.3.1  S7 a TimeState has exactly one sourceDate, or exactly one sourceDateStart and one sourceDateEnd
- *           (never both forms), each an xsd:dateTime in UTC ("Z")
- * 5.1    C1 a Collection has exactly 1 id (IRI) and 1+ types with AnnotationCollection among them
- *        C2 total, when present, is exactly 1 non-negative integer
- *        C3 first (a page IRI or an embedded AnnotationPage) is present exactly once when total > 0;
- *           last, when present, is exactly 1 IRI
- * 5.2    P1 a Page has exactly 1 id (IRI), 1+ types with AnnotationPage among them, exactly 1 items list
- *        P2 partOf (IRI or a Collection with an IRI id), next and prev (IRIs) occur at most once;
- *           startIndex is a non-negative integer
- *        P3 every item of a Page is an Annotation (IRI or object) meeting the rules above
- * Also checked, as the model recommends: motivation and purpose values come from its Motivation list.
- */
-/**
- * A JSON-LD node as the checker walks it: any member may hold anything, and the checker tests each before
- * it relies on it; the members it compares or slices are typed as what it expects once they passed.
- */
-interface LdNode {
-  exact?: string;
-  prefix?: string;
-  suffix?: string;
-  start?: number;
-  end?: number;
-  total?: number;
-  items?: LdNode[];
-  [member: string]: unknown;
-}
-
-/** An Annotation as this service serves it (what the tests read of it, once the checker passed it). */
-interface ServedAnnotation extends LdNode {
-  id: string;
-  motivation: string;
-  created: string;
-  modified: string;
-  body: Array<{ type: string; purpose: string; value?: string; format?: string; source?: { id: string } }>;
-  target: {
-    source: string;
-    selector: Array<{ type: string; exact: string; prefix?: string; suffix?: string; start?: number; end?: number }>;
-    state: { type: string; sourceDateStart: string; sourceDateEnd: string };
-  };
-}
-
-/** A collection or page as served: the checker's node, with the members the tests read. */
-type Served = LdNode & {
-  id: string;
-  type: string;
-  '@context': string;
-  first: LdNode & { items: ServedAnnotation[]; next: string };
-  last: string;
-  next: string;
-  prev: string;
-  items: ServedAnnotation[];
-  partOf: { id: string; total: number };
-};
-
-function webAnnotationViolations(doc: LdNode, bodyOf?: (source: string) => string | undefined): string[] {
-  const out: string[] = [];
-  const fail = (rule: string, where: string, what: string) => out.push(`${rule} ${where}: ${what}`);
-  const values = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-  const isIri = (v: unknown): boolean => {
-    if (typeof v !== 'string' || /\s/.test(v)) return false;
-    try {
-      return /^[a-z][a-z0-9+.-]*:/i.test(v) && Boolean(new URL(v));
-    } catch {
-      return false;
-    }
-  };
-  const types = (o: unknown) => values((o as LdNode | null)?.type);
-  const cpSlice = (s: string, a: number, b: number) => [...s].slice(a, b).join('');
-
-  const context = (o: LdNode, where: string) => {
-    const ctx = values(o['@context']);
-    if (ctx.length === 0) fail('A1', where, 'no @context');
-    else if (!ctx.includes(ANNO)) fail('A1', where, `@context lacks ${ANNO}`);
-    else if (ctx.length === 1 && typeof o['@context'] !== 'string') fail('A1', where, 'a single @context must be a string');
-  };
-  const singleDate = (o: LdNode, key: string, where: string) => {
-    const v = values(o[key]);
-    if (v.length > 1) fail('L1', where, `more than one ${key}`);
-    for (const d of v)
-      if (typeof d !== 'string' || !XSD_DATETIME.test(d)) fail('L1', where, `${key} ${JSON.stringify(d)} is not an xsd:dateTime`);
-  };
-  const iriList = (o: LdNode, key: string, where: string, max = Infinity) => {
-    const v = values(o[key]);
-    if (v.length > max) fail('L2', where, `more than ${max} ${key}`);
-    for (const x of v) if (!isIri(typeof x === 'object' ? (x as LdNode | null)?.id : x)) fail('L2', where, `${key} is not an IRI`);
-  };
-  const purposeOk = (p: unknown) => values(p).every((x) => typeof x === 'string' && MOTIVATIONS.includes(x));
-
-  const selector = (sel: LdNode, where: string, source: string | undefined) => {
-    if (typeof sel === 'string') {
-      if (!isIri(sel)) fail('B1', where, 'selector reference is not an IRI');
-      return null;
-    }
-    const t = types(sel);
-    const text = source && bodyOf ? bodyOf(source) : undefined;
-    if (t.includes('TextQuoteSelector')) {
-      if (t.length !== 1) fail('S2', where, 'a TextQuoteSelector has exactly one type');
-      const exact = values(sel.exact);
-      if (exact.length !== 1 || typeof exact[0] !== 'string') {
-        fail('S2', where, 'exact must occur exactly once, a string');
-        return null;
-      }
-      for (const k of ['prefix', 'suffix']) {
-        const v = values(sel[k]);
-        if (v.length > 1 || v.some((x) => typeof x !== 'string')) fail('S2', where, `${k} at most once, a string`);
-      }
-      if (text !== undefined) {
-        const whole = (sel.prefix ?? '') + sel.exact + (sel.suffix ?? '');
-        if (!text.includes(whole)) return { kind: 'quote' as const, sel, found: false };
-      }
-      return { kind: 'quote' as const, sel, found: true };
-    }
-    if (t.includes('TextPositionSelector')) {
-      if (t.length !== 1) fail('S3', where, 'a TextPositionSelector has exactly one type');
-      const s = values(sel.start),
-        e = values(sel.end);
-      const ok = (v: unknown[]) => v.length === 1 && Number.isInteger(v[0]) && (v[0] as number) >= 0;
-      if (!ok(s) || !ok(e)) {
-        fail('S3', where, 'start and end must each occur once, non-negative integers');
-        return null;
-      }
-      if (sel.start! > sel.end!) fail('S3', where, 'start after end');
-      if (text !== undefined && sel.end! > [...text].length)
-        fail('S4', where, `end ${sel.end} beyond the source's ${[...text].length} code points`);
-      return { kind: 'position' as const, sel, text: text === undefined ? undefined : cpSlice(text, sel.start!, sel.end!) };
-    }
-    return null;
-  };
-
-  const resource = (r: LdNode, where: string, role: 'body' | 'target') => {
-    if (typeof r === 'string') {
-      if (!isIri(r)) fail('B1', where, `${role} reference ${JSON.stringify(r)} is not an IRI`);
-      return;
-    }
-    if (!r || typeof r !== 'object') {
-      fail('B1', where, `${role} is neither an IRI nor an object`);
-      return;
-    }
-    const t = types(r);
-    if (r.id !== undefined && !isIri(r.id)) fail('B1', where, `${role} id ${JSON.stringify(r.id)} is not an IRI`);
-    if (t.includes('TextualBody')) {
-      const v = values(r.value);
-      if (v.length !== 1 || typeof v[0] !== 'string') fail('B2', where, 'a TextualBody has exactly one value, a string');
-    }
-    if (r.purpose !== undefined && !purposeOk(r.purpose)) fail('R1', where, `purpose ${JSON.stringify(r.purpose)} is not a Motivation`);
-    for (const k of ['created', 'modified', 'generated']) singleDate(r, k, where);
-    iriList(r, 'rights', where);
-    iriList(r, 'canonical', where, 1);
-    iriList(r, 'via', where);
-    if (r.source !== undefined || t.includes('SpecificResource')) {
-      const src = values(r.source);
-      const srcIri = typeof src[0] === 'object' ? (src[0] as LdNode | null)?.id : src[0];
-      if (src.length !== 1 || !isIri(srcIri)) {
-        fail('S1', where, 'a SpecificResource has exactly one source, an IRI');
-        return;
-      }
-      const sels = values(r.selector)
-        .map((s, i) => selector(s as LdNode, `${where}.selector[${i}]`, srcIri as string))
-        .filter((x) => x !== null);
-      const quotes = sels.filter((s) => s!.kind === 'quote') as Array<{ sel: LdNode; found: boolean }>;
-      const positions = sels.filter((s) => s!.kind === 'position') as Array<{ sel: LdNode; text?: string }>;
-      const stated = values(r.state);
-      const timeBound = stated.some((s) => types(s).includes('TimeState'));
-      // A selector that only held at another time is not checked against today's text.
-      for (const q of quotes)
-        if (!q.found && !timeBound) fail('S6', where, `quote ${JSON.stringify(q.sel.exact)} with its context is not in the source`);
-      for (const p of positions)
-        for (const q of quotes) {
-          if (p.text !== undefined && p.text !== q.sel.exact)
-            fail('S4', where, `[${p.sel.start}, ${p.sel.end}) holds ${JSON.stringify(p.text)}, not ${JSON.stringify(q.sel.exact)}`);
-          if (bodyOf && p.text !== undefined) {
-            const text = bodyOf(srcIri as string)!;
-            const before = cpSlice(text, Math.max(0, p.sel.start! - [...(q.sel.prefix ?? '')].length), p.sel.start!);
-            const after = cpSlice(text, p.sel.end!, p.sel.end! + [...(q.sel.suffix ?? '')].length);
-            if (before !== (q.sel.prefix ?? '') || after !== (q.sel.suffix ?? ''))
-              fail('S5', where, 'the quote selector and the position selector describe different segments');
-          }
-        }
-      for (const [i, s] of stated.entries()) {
-        if (typeof s === 'string') {
-          if (!isIri(s)) fail('B1', `${where}.state[${i}]`, 'not an IRI');
-          continue;
-        }
-        if (!types(s).includes('TimeState')) continue;
-        const date = values((s as LdNode).sourceDate),
-          start = values((s as LdNode).sourceDateStart),
-          end = values((s as LdNode).sourceDateEnd);
-        const one = date.length === 1 && start.length === 0 && end.length === 0;
-        const pair = date.length === 0 && start.length === 1 && end.length === 1;
-        if (!one && !pair)
-          fail('S7', `${where}.state[${i}]`, 'a TimeState has one sourceDate, or one sourceDateStart with one sourceDateEnd');
-        for (const d of [...date, ...start, ...end]) {
-          if (typeof d !== 'string' || !XSD_DATETIME.test(d) || !d.endsWith('Z'))
-            fail('S7', `${where}.state[${i}]`, `${JSON.stringify(d)} is not an xsd:dateTime in UTC`);
-        }
-        if (pair && (start[0] as string) > (end[0] as string)) fail('S7', `${where}.state[${i}]`, 'sourceDateStart after sourceDateEnd');
-      }
-    }
-  };
-
-  const annotation = (a: LdNode, where: string, top: boolean) => {
-    if (typeof a === 'string') {
-      if (!isIri(a)) fail('P3', where, 'an item reference is not an IRI');
-      return;
-    }
-    if (top) context(a, where);
-    const id = values(a.id);
-    if (id.length !== 1 || !isIri(id[0])) fail('A2', where, 'an Annotation has exactly one id, an IRI');
-    if (!types(a).includes('Annotation')) fail('A3', where, 'type must include Annotation');
-    const targets = values(a.target);
-    if (targets.length === 0) fail('A4', where, 'no target');
-    if (a.bodyValue !== undefined) {
-      if (a.body !== undefined) fail('A5', where, 'both body and bodyValue');
-      if (values(a.bodyValue).length !== 1 || typeof values(a.bodyValue)[0] !== 'string')
-        fail('A5', where, 'bodyValue must be a single string');
-    }
-    for (const k of ['created', 'modified', 'generated']) singleDate(a, k, where);
-    iriList(a, 'rights', where);
-    iriList(a, 'canonical', where, 1);
-    iriList(a, 'via', where);
-    if (a.motivation !== undefined && !purposeOk(a.motivation))
-      fail('R1', where, `motivation ${JSON.stringify(a.motivation)} is not a Motivation`);
-    values(a.body).forEach((b, i) => resource(b as LdNode, `${where}.body[${i}]`, 'body'));
-    targets.forEach((t, i) => resource(t as LdNode, `${where}.target[${i}]`, 'target'));
-  };
-
-  const page = (p: LdNode, where: string, top: boolean) => {
-    if (typeof p === 'string') {
-      if (!isIri(p)) fail('C3', where, 'a page reference is not an IRI');
-      return;
-    }
-    if (top) context(p, where);
-    if (values(p.id).length !== 1 || !isIri(p.id)) fail('P1', where, 'a Page has exactly one id, an IRI');
-    if (!types(p).includes('AnnotationPage')) fail('P1', where, 'type must include AnnotationPage');
-    if (!Array.isArray(p.items)) {
-      fail('P1', where, 'a Page has exactly one items list');
-      return;
-    }
-    for (const k of ['next', 'prev']) {
-      const v = values(p[k]);
-      if (v.length > 1 || v.some((x) => !isIri(x))) fail('P2', where, `${k} at most once, an IRI`);
-    }
-    const partOf = values(p.partOf);
-    if (partOf.length > 1 || partOf.some((x) => !isIri(typeof x === 'object' ? (x as LdNode | null)?.id : x)))
-      fail('P2', where, 'partOf at most once, an IRI or a Collection with an IRI id');
-    if (p.startIndex !== undefined && !(Number.isInteger(p.startIndex) && (p.startIndex as number) >= 0))
-      fail('P2', where, 'startIndex must be a non-negative integer');
-    p.items.forEach((a, i) => annotation(a, `${where}.items[${i}]`, false));
-  };
-
-  if (types(doc).includes('AnnotationCollection')) {
-    context(doc, 'collection');
-    if (values(doc.id).length !== 1 || !isIri(doc.id)) fail('C1', 'collection', 'a Collection has exactly one id, an IRI');
-    const total = values(doc.total);
-    if (total.length > 1 || total.some((x) => !(Number.isInteger(x) && (x as number) >= 0)))
-      fail('C2', 'collection', 'total must be one non-negative integer');
-    const first = values(doc.first);
-    if (first.length > 1) fail('C3', 'collection', 'more than one first');
-    if ((doc.total ?? 0) > 0 && first.length !== 1) fail('C3', 'collection', 'a Collection with Annotations has a first page');
-    const last = values(doc.last);
-    if (last.length > 1 || last.some((x) => !isIri(x))) fail('C3', 'collection', 'last at most once, an IRI');
-    first.forEach((p) => page(p as LdNode, 'collection.first', false));
-  } else if (types(doc).includes('AnnotationPage')) {
-    page(doc, 'page', true);
-  } else if (types(doc).includes('Annotation')) {
-    annotation(doc, 'annotation', true);
-  } else {
-    fail('A3', 'document', 'neither an Annotation, an AnnotationCollection nor an AnnotationPage');
-  }
-  return out;
-}
+import {
+  ANNO,
+  droppedTerms,
+  tagEveryWord,
+  wordsFor,
+  type LdNode,
+  type Served,
+  type ServedAnnotation,
+  webAnnotationShouldViolations,
+  webAnnotationViolations,
+} from './helpers/web-annotation.js';
 
 function annotationsOf(doc: Served): ServedAnnotation[] {
   const items = doc.type === 'AnnotationCollection' ? (doc.first?.items ?? []) : (doc.items ?? []);
@@ -485,7 +184,15 @@ describe('annotations', () => {
       assert.deepEqual(peskov!.target.selector[1], { type: 'TextPositionSelector', start: tag.start, end: tag.end });
       assert.deepEqual(peskov!.target.selector[0], { type: 'TextQuoteSelector', exact: tag.exact, prefix: tag.prefix, suffix: tag.suffix });
       // The body names the speaker and identifies the statement; both IRIs resolve here.
-      assert.deepEqual(peskov!.body[0], { type: 'TextualBody', purpose: 'tagging', value: 'Dmitry Peskov', format: 'text/plain' });
+      assert.deepEqual(peskov!.body[0], {
+        type: 'TextualBody',
+        purpose: 'tagging',
+        value: 'Dmitry Peskov',
+        format: 'text/plain',
+        language: 'en',
+        creator: peskov!.creator.id,
+        created: tag.createdAt,
+      });
       const statementIri = peskov!.body.find((b) => b.purpose === 'identifying')!.source!.id;
       assert.equal((await t.http.get(new URL(statementIri).pathname).expect(200)).body.text, 'I do not know anything about this.');
       const speakerIri = peskov!.body.find((b) => b.purpose === 'linking')!.source!.id;
@@ -527,15 +234,9 @@ describe('annotations', () => {
 
     it('pages a large collection: the first page embedded, the others by ?page=N, all meeting the MUSTs', async () => {
       const t = await makeTestApp();
-      const words = Array.from({ length: 250 }, (_, i) => `w${i.toString(36)}q`);
+      const words = wordsFor(250);
       const { doc, statement } = await newDoc(t, words.join(' '));
-      let at = 0;
-      for (const w of words) {
-        t.db.transaction(() =>
-          t.services.tags.create(doc, { selector: { start: at, end: at + w.length, exact: w }, statementId: statement }),
-        );
-        at += w.length + 1;
-      }
+      tagEveryWord(t, doc, statement, words);
       const coll = await getAnnotations(t, doc);
       assert.deepEqual(webAnnotationViolations(coll, bodies(t)), []);
       assert.equal(coll.total, 250);
@@ -619,6 +320,127 @@ describe('annotations', () => {
       assert.equal(annotationsOf(JSON.parse(res.text))[0].body[0].value, 'a source close to the talks');
       const tags = await t.http.get(`/v1/documents/${doc}/tags`).expect(200);
       assert.doesNotMatch(tags.text, /SECRET-NOTE|desk editor/);
+    });
+
+    describe('an article with its URL and language recorded', () => {
+      const URL_OF_ARTICLE = 'https://gazette.example/2024/04/plan';
+      async function article(t: TestApp, body: string) {
+        const { doc, statement } = await newDoc(t, body);
+        await t.http.patch(`/v1/documents/${doc}`).send({ url: URL_OF_ARTICLE, language: 'en' }).expect(200);
+        return { doc, statement };
+      }
+
+      it('targets the article itself, the API copy kept as via; creator, dates, language and format everywhere', async () => {
+        const t = await makeTestApp();
+        const { doc, statement } = await article(t, 'The minister said the plan would cut costs.');
+        const tag = (
+          await t.http
+            .post(`/v1/documents/${doc}/tags`)
+            .send({ selector: { exact: 'the plan would cut costs' }, statementId: statement })
+            .expect(201)
+        ).body as Tag;
+        const coll = await getAnnotations(t, doc);
+        assert.deepEqual(webAnnotationViolations(coll, bodies(t)), []);
+        assert.deepEqual(webAnnotationShouldViolations(coll), []);
+        assert.deepEqual(await droppedTerms(coll), [], 'JSON-LD expansion keeps every term');
+        const [a] = annotationsOf(coll);
+        assert.deepEqual(a.creator, {
+          id: 'http://localhost:3000/',
+          type: 'Organization',
+          name: 'whosaid',
+          nickname: 'whosaid',
+          homepage: 'http://localhost:3000/',
+        });
+        assert.deepEqual([a.created, a.modified], [tag.createdAt, tag.modifiedAt]);
+        assert.equal(a.target.source, URL_OF_ARTICLE);
+        assert.equal(a.target.via, `http://localhost:3000/v1/documents/${doc}`);
+        assert.deepEqual([a.target.format, a.target.language], ['text/html', 'en']);
+        for (const b of a.body) {
+          assert.ok(b.format ?? b.source?.format, `format on ${b.purpose}`);
+          assert.deepEqual([b.creator, b.created], [a.creator.id, tag.createdAt]);
+        }
+        assert.equal(a.body[0].language, 'en');
+        // The embedded first page says which collection it is part of, as every other page does.
+        assert.deepEqual(coll.first.partOf, { id: coll.id, label: coll.label, total: 1 });
+      });
+
+      it('without a URL, targets the API document, a JSON record', async () => {
+        const t = await makeTestApp();
+        const { doc, statement } = await newDoc(t, 'Critics called it vague.');
+        await t.http
+          .post(`/v1/documents/${doc}/tags`)
+          .send({ selector: { exact: 'vague' }, statementId: statement })
+          .expect(201);
+        const [a] = annotationsOf(await getAnnotations(t, doc));
+        assert.equal(a.target.source, `http://localhost:3000/v1/documents/${doc}`);
+        assert.equal(a.target.via, undefined);
+        assert.equal(a.target.format, 'application/json');
+        assert.equal(a.target.language, undefined, 'no language recorded: none claimed');
+      });
+
+      it('with WHOSAID_ANNOTATION_CREATOR=key, credits the key whose request made the tag (the organisation when none did)', async () => {
+        const t = await makeTestApp({ deps: { annotationCreator: 'key', orgName: 'Gazette Desk', orgUrl: 'https://gazette.example/' } });
+        const { doc, statement } = await article(t, 'One two three.');
+        await t
+          .as('journalist')
+          .post(`/v1/documents/${doc}/tags`)
+          .send({ selector: { exact: 'One' }, statementId: statement })
+          .expect(201);
+        t.db.transaction(() => t.services.tags.create(doc, { selector: { exact: 'three' }, statementId: statement }));
+        const coll = await getAnnotations(t, doc);
+        const [byKey, byNoKey] = annotationsOf(coll);
+        const key = t.db.sqlite.prepare(`SELECT id FROM api_keys WHERE name = 'test journalist'`).get() as { id: number };
+        assert.deepEqual(byKey.creator, {
+          id: `http://localhost:3000/v1/keys/${key.id}`,
+          type: 'Person',
+          name: 'test journalist',
+          nickname: 'test journalist',
+        });
+        assert.deepEqual(byNoKey.creator, {
+          id: 'https://gazette.example/',
+          type: 'Organization',
+          name: 'Gazette Desk',
+          nickname: 'Gazette Desk',
+          homepage: 'https://gazette.example/',
+        });
+        assert.deepEqual(webAnnotationShouldViolations(coll), []);
+      });
+
+      it('keeps orphaned tags, marked by a TimeState and a describing body; placed tags carry neither', async () => {
+        const t = await makeTestApp();
+        const { doc, statement } = await article(t, 'Keep this. Lose that.');
+        for (const exact of ['Keep this.', 'Lose that.'])
+          await t.http.post(`/v1/documents/${doc}/tags`).send({ selector: { exact }, statementId: statement }).expect(201);
+        await t.http.patch(`/v1/documents/${doc}`).send({ body: 'Keep this. Something else entirely, now.' }).expect(200);
+        const coll = await getAnnotations(t, doc);
+        assert.equal(coll.total, 2, 'the orphan is not left out');
+        assert.deepEqual(webAnnotationViolations(coll, bodies(t)), []);
+        assert.deepEqual(webAnnotationShouldViolations(coll), []);
+        assert.deepEqual(await droppedTerms(coll), []);
+        const [placed, orphan] = annotationsOf(coll);
+        assert.equal(placed.target.state, undefined);
+        assert.ok(!placed.body.some((b) => b.purpose === 'describing'));
+        assert.equal(orphan.target.state.type, 'TimeState');
+        const note = orphan.body.find((b) => b.purpose === 'describing');
+        assert.match(note!.value!, /^Orphaned: this text is no longer in the document/);
+        assert.equal(note!.created, orphan.modified);
+      });
+
+      it('pages carry partOf and keep every term through JSON-LD expansion', async () => {
+        const t = await makeTestApp();
+        const words = wordsFor(120);
+        const { doc, statement } = await article(t, words.join(' '));
+        tagEveryWord(t, doc, statement, words);
+        const coll = await getAnnotations(t, doc);
+        const page = await getAnnotations(t, doc, 1);
+        for (const d of [coll, page]) {
+          assert.deepEqual(webAnnotationViolations(d, bodies(t)), []);
+          assert.deepEqual(webAnnotationShouldViolations(d), []);
+          assert.deepEqual(await droppedTerms(d), []);
+        }
+        assert.equal(coll.first.partOf.id, coll.id);
+        assert.equal(page.partOf.id, coll.id);
+      });
     });
   });
 });

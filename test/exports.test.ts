@@ -147,7 +147,8 @@ describe('exports', () => {
       assert.equal(review['@context'], 'https://schema.org');
       assert.equal(review['@type'], 'ClaimReview');
       assert.equal(review.claimReviewed, 'Ukraine and the West organised the attack');
-      assert.deepEqual(review.author, { '@type': 'Organization', name: 'whosaid demo desk' });
+      // The desk the verdict names, at the organisation's address (WHOSAID_ORG_URL, else the public base).
+      assert.deepEqual(review.author, { '@type': 'Organization', name: 'whosaid demo desk', url: 'http://localhost:3000/' });
       assert.equal(review.datePublished, '2024-04-30');
       assert.deepEqual(review.reviewRating, {
         '@type': 'Rating',

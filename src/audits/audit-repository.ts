@@ -138,9 +138,9 @@ export class AuditRepository {
       .all(ids(list)) as DocumentRow[];
   }
 
-  claim(id: number): { id: number; text: string; verdict: string | null } | undefined {
-    return this.db.prepare('SELECT id, text, verdict FROM claims WHERE id = ?').get(id) as
-      | { id: number; text: string; verdict: string | null }
+  claim(id: number): { id: number; text: string; verdict: string | null; updatedAt: string } | undefined {
+    return this.db.prepare('SELECT id, text, verdict, updated_at AS updatedAt FROM claims WHERE id = ?').get(id) as
+      | { id: number; text: string; verdict: string | null; updatedAt: string }
       | undefined;
   }
 

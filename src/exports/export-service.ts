@@ -10,6 +10,7 @@ import { HttpError, notFound } from '../http/problem.js';
 import { claimReview, type Verdict } from './claimreview.js';
 import { renderProv } from './prov-formats.js';
 import type { ProvWriter } from './prov-shape.js';
+import type { Organisation } from '../shared/organisation.js';
 import {
   addAgents,
   addDocuments,
@@ -43,6 +44,7 @@ export class ExportService {
     private readonly repo: AuditRepository,
     /** The base of every exported IRI (src/exports/iri.ts). */
     private readonly iriBase: string,
+    private readonly org: Organisation,
   ) {}
 
   /** One document's or one claim's records: the chains that brought its statements there. */
@@ -182,6 +184,6 @@ export class ExportService {
     const data = this.audits.loadClaim(id);
     const outlets = new Set([...data.documents.values()].map((d) => d.outletId));
     this.completeActors(data, outlets);
-    return claimReview(claim, parseStored<Verdict>(claim.verdict, 'claim', id, 'verdict'), data, this.iriBase);
+    return claimReview(claim, parseStored<Verdict>(claim.verdict, 'claim', id, 'verdict'), data, this.iriBase, this.org);
   }
 }

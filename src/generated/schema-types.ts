@@ -495,32 +495,10 @@ export interface AnnotationCollection {
 export interface AnnotationPage {
   id: string;
   type: "AnnotationPage";
+  partOf: AnnotationCollectionRef;
   startIndex?: number;
   next?: string;
   items: WebAnnotation[];
-}
-/**
- * One tag: motivation tagging; the body names the speaker and identifies the statement; the target is the document with the span's TextQuoteSelector and TextPositionSelector (an orphaned tag keeps only its TextQuoteSelector, with a TimeState saying when that text was there).
- *
- * This interface was referenced by `AnnotationCollection`'s JSON-Schema
- * via the `definition` "annotation".
- */
-export interface WebAnnotation {
-  id: string;
-  type: "Annotation";
-  motivation: "tagging";
-  created: string;
-  modified: string;
-  body: {}[];
-  target: {
-    type?: "SpecificResource";
-    source: string;
-    /**
-     * @minItems 1
-     */
-    selector: [{}, ...{}[]];
-    state?: {};
-  };
 }
 /**
  * This interface was referenced by `AnnotationCollection`'s JSON-Schema
@@ -530,6 +508,79 @@ export interface AnnotationCollectionRef {
   id: string;
   label?: string;
   total?: number;
+}
+/**
+ * One tag: motivation tagging; the body names the speaker and identifies the statement; the target is the article (its own URL when the document has one, with the API document it was selected in as `via`; else the API document) with the span's TextQuoteSelector and TextPositionSelector. An orphaned tag keeps only its TextQuoteSelector, with a TimeState saying when that text was there, and a describing body saying it is orphaned.
+ *
+ * This interface was referenced by `AnnotationCollection`'s JSON-Schema
+ * via the `definition` "annotation".
+ */
+export interface WebAnnotation {
+  id: string;
+  type: "Annotation";
+  motivation: "tagging";
+  creator: AnnotationAgent;
+  created: string;
+  modified: string;
+  /**
+   * @minItems 1
+   */
+  body: [AnnotationBody, ...AnnotationBody[]];
+  target: {
+    type: "SpecificResource";
+    source: string;
+    /**
+     * The API document the text was selected in, when the source is the article's own URL.
+     */
+    via?: string;
+    /**
+     * text/html for an article URL, application/json for the API document.
+     */
+    format: string;
+    /**
+     * The document's language (BCP 47), when recorded.
+     */
+    language?: string;
+    /**
+     * @minItems 1
+     */
+    selector: [{}, ...{}[]];
+    state?: {};
+  };
+}
+/**
+ * Who made an annotation (WHOSAID_ANNOTATION_CREATOR): the organisation publishing this instance (WHOSAID_ORG_NAME, WHOSAID_ORG_URL), or the API key whose request made the tag.
+ *
+ * This interface was referenced by `AnnotationCollection`'s JSON-Schema
+ * via the `definition` "agent".
+ */
+export interface AnnotationAgent {
+  id: string;
+  type: "Organization" | "Person";
+  name: string;
+  nickname?: string;
+  homepage?: string;
+}
+/**
+ * The speaker's name or descriptor (TextualBody, tagging), the statement (identifying) and the speaker (linking) as API records, and for an orphaned tag a note saying so (TextualBody, describing).
+ *
+ * This interface was referenced by `AnnotationCollection`'s JSON-Schema
+ * via the `definition` "body".
+ */
+export interface AnnotationBody {
+  type: "TextualBody" | "SpecificResource";
+  purpose: "tagging" | "identifying" | "linking" | "describing";
+  value?: string;
+  format?: string;
+  language?: string;
+  creator: string;
+  created: string;
+  source?: {
+    id: string;
+    type: "Dataset";
+    format: string;
+    language?: string;
+  };
 }
 /**
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
@@ -1535,7 +1586,7 @@ export interface Claim {
   updatedAt: string;
 }
 /**
- * schema.org ClaimReview (JSON-LD) of a claim with a verdict. The rating is on a 1 (false) to 5 (true) scale: false 1, mostly_false 2, misleading 2, mixed 3, unproven 3 (neither shown nor refuted), mostly_true 4, true 5; alternateName carries the verdict in words.
+ * schema.org ClaimReview (JSON-LD) of a claim with a verdict. The rating is on a 1 (false) to 5 (true) scale: false 1, mostly_false 2, misleading 2, mixed 3, unproven 3 (neither shown nor refuted), mostly_true 4, true 5; alternateName carries the verdict in words. Members the records cannot fill are left out, never empty: a bare verdict still has url, datePublished, author and itemReviewed. An anonymous or unidentified speaker is named only by the descriptor the reporting gives.
  *
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
  * via the `definition` "claim-review".
@@ -1543,13 +1594,23 @@ export interface Claim {
 export interface ClaimReviewJsonLd {
   "@context": "https://schema.org";
   "@type": "ClaimReview";
-  "@id"?: string;
-  url?: string;
+  "@id": string;
+  /**
+   * The verdict's article when it names one, else this review as this service serves it.
+   */
+  url: string;
   claimReviewed: string;
-  datePublished?: string;
-  author?: {
-    "@type": string;
+  /**
+   * The verdict's reviewedOn, else the day it was recorded.
+   */
+  datePublished: string;
+  /**
+   * The desk the verdict names (reviewedBy), else WHOSAID_ORG_NAME; at WHOSAID_ORG_URL, else the public base.
+   */
+  author: {
+    "@type": "Organization";
     name: string;
+    url: string;
   };
   reviewBody?: string;
   reviewRating: {
@@ -1562,12 +1623,33 @@ export interface ClaimReviewJsonLd {
   };
   itemReviewed: {
     "@type": "Claim";
-    "@id"?: string;
-    text?: string;
-    author?: {}[];
-    appearance: ClaimAppearance[];
+    "@id": string;
+    text: string;
+    /**
+     * When the claim was made: its earliest supporting statement, else its first appearance.
+     */
+    datePublished?: string;
+    /**
+     * The speakers of the statements supporting the claim.
+     *
+     * @minItems 1
+     */
+    author?: [ClaimAuthor, ...ClaimAuthor[]];
+    /**
+     * @minItems 1
+     */
+    appearance?: [ClaimAppearance, ...ClaimAppearance[]];
     firstAppearance?: ClaimAppearance;
   };
+}
+/**
+ * This interface was referenced by `ClaimReviewJsonLd`'s JSON-Schema
+ * via the `definition` "claimAuthor".
+ */
+export interface ClaimAuthor {
+  "@type": "Person" | "Organization";
+  name: string;
+  description?: string;
 }
 /**
  * This interface was referenced by `ClaimReviewJsonLd`'s JSON-Schema
@@ -1578,8 +1660,17 @@ export interface ClaimAppearance {
   "@id"?: string;
   url?: string;
   headline: string;
+  /**
+   * ISO 8601 at the precision recorded: a year, a month or a day.
+   *
+   * This interface was referenced by `ClaimReviewJsonLd`'s JSON-Schema
+   * via the `definition` "date".
+   */
   datePublished?: string;
-  publisher?: {};
+  publisher?: {
+    "@type": "Organization";
+    name: string;
+  };
 }
 /**
  * Shapes shared by several resources.

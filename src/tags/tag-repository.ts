@@ -8,6 +8,14 @@ export type TagRow = Row<'tags'>;
 /** A tag with its speaker's summary, never the speaker's confidential columns. */
 export type TagView = TagRow & ActorSummaryColumns<'speaker_'>;
 
+/** A tag as the Web Annotation export reads it: with its statement's language and who created it. */
+export type AnnotationView = TagView & {
+  statement_language: string | null;
+  /** The API key whose request created the tag (null: the CLI, the demo, or history switched off). */
+  creator_key_id: number | null;
+  creator_key_name: string | null;
+};
+
 /** One re-anchored tag, as written back. */
 export interface TagAnchorUpdate {
   id: number;
@@ -45,6 +53,25 @@ export class TagRepository {
         ? this.db.prepare(`${VIEW_SQL} WHERE t.document_id = ? AND t.status = ? ORDER BY ${TEXT_ORDER}`).all(documentId, status)
         : this.db.prepare(`${VIEW_SQL} WHERE t.document_id = ? ORDER BY ${TEXT_ORDER}`).all(documentId)
     ) as TagView[];
+  }
+
+  /**
+   * A document's tags for its annotations, in text order. The creating key is the one that wrote the
+   * tag's latest insert in the history (a deleted tag's id can be reused).
+   */
+  annotationViews(documentId: number): AnnotationView[] {
+    return this.db
+      .prepare(`
+      SELECT v.*, k.id AS creator_key_id, k.name AS creator_key_name
+      FROM (SELECT t.*, ${actorSummaryColumns('a', 'speaker_')}, s.language AS statement_language,
+                   (SELECT c.key_id FROM changes c
+                    WHERE c.record_type = 'tag' AND c.record_id = CAST(t.id AS TEXT) AND c.action = 'insert'
+                    ORDER BY c.seq DESC LIMIT 1) AS key_id
+            FROM tags t JOIN statements s ON s.id = t.statement_id JOIN actors a ON a.id = s.speaker_id
+            WHERE t.document_id = ?) v
+      LEFT JOIN api_keys k ON k.id = v.key_id
+      ORDER BY v."start" IS NULL, v."start", v."end", v.id`)
+      .all(documentId) as AnnotationView[];
   }
 
   countsForDocument(documentId: number): Record<string, number> {

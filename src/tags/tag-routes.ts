@@ -1,15 +1,20 @@
 import { route, type RouteDef } from '../http/route.js';
 import { notFound } from '../http/problem.js';
 import type { DocumentService } from '../documents/document-service.js';
-import { ANNO_MEDIA_TYPE, annotationCollection, annotationPage, irisFrom } from './annotations.js';
+import { organisation, type Publisher } from '../shared/organisation.js';
+import { ANNO_MEDIA_TYPE, annotationCollection, annotationPage, irisFrom, type AnnotationOptions } from './annotations.js';
 import { tagToApi, type TagService } from './tag-service.js';
 
 /**
  * Annotation ids and sources are absolute IRIs under `iriBase` (src/exports/iri.ts: configuration only,
  * never the Host a client sent), so they are the same whichever host name a client used.
  */
-export function tagRoutes(service: TagService, documents: DocumentService, iriBase: string): RouteDef[] {
-  const iris = irisFrom(iriBase);
+export function tagRoutes(service: TagService, documents: DocumentService, iriBase: string, publisher?: Publisher): RouteDef[] {
+  const anno: AnnotationOptions = {
+    iris: irisFrom(iriBase),
+    org: publisher?.org ?? organisation(iriBase),
+    creator: publisher?.annotationCreator ?? 'organisation',
+  };
   return [
     route({
       method: 'post',
@@ -86,9 +91,9 @@ export function tagRoutes(service: TagService, documents: DocumentService, iriBa
       produces: ANNO_MEDIA_TYPE,
       handler: ({ params, query }) => {
         const doc = documents.get(params.id);
-        const tags = service.views(doc.id);
-        if (query.page === undefined) return annotationCollection(doc, tags, iris);
-        const page = annotationPage(doc, tags, query.page, iris);
+        const tags = service.annotationViews(doc.id);
+        if (query.page === undefined) return annotationCollection(doc, tags, anno);
+        const page = annotationPage(doc, tags, query.page, anno);
         if (!page) throw notFound('annotation page', `${query.page} of document ${doc.id}`);
         return page;
       },

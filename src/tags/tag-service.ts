@@ -15,7 +15,7 @@ import type { DocumentService } from '../documents/document-service.js';
 import type { RelayService } from '../relays/relay-service.js';
 import type { StatementService } from '../statements/statement-service.js';
 import { CodePointText, describeSpan, reanchorAll, resolveSelector, type ResolveResult, type TextAnchor } from './anchoring.js';
-import type { TagRepository, TagView, TagAnchorUpdate } from './tag-repository.js';
+import type { AnnotationView, TagRepository, TagView, TagAnchorUpdate } from './tag-repository.js';
 import { actorSummaryToApi } from '../actors/actor-service.js';
 
 export type TagStatus = Tag['status'];
@@ -71,6 +71,11 @@ export class TagService {
   /** A document's tags as stored, with speakers, in text order (orphans last). */
   views(documentId: number): TagView[] {
     return this.repo.listForDocument(documentId);
+  }
+
+  /** A document's tags as its annotations read them (statement language, creating key). */
+  annotationViews(documentId: number): AnnotationView[] {
+    return this.repo.annotationViews(documentId);
   }
 
   list(documentId: number, status?: TagStatus): TagList {
