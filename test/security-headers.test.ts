@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { loadConfig, StartupError } from '../src/config.js';
+import express from 'express';
+import request from 'supertest';
+import { helmetPlain, helmetSecure } from '../src/http/security-headers.js';
 import { makeTestApp } from './helpers/test-app.js';
 
 const httpsOnly = (res: { headers: Record<string, string> }) => ({
@@ -48,5 +51,29 @@ describe('security headers', () => {
       assert.throws(() => loadConfig({ WHOSAID_TRUST_PROXY: 'yes please' }), StartupError);
       assert.equal(loadConfig({ WHOSAID_TLS: '1' }).tls, true);
     });
+  });
+
+  describe('recorded once at start', () => {
+    // Every header helmet itself sets (or removes), with the same value, on the app's responses.
+    const helmetOnly = (res: { headers: Record<string, string> }) =>
+      Object.fromEntries(
+        Object.entries(res.headers).filter(([name]) => !['date', 'connection', 'content-length', 'keep-alive'].includes(name)),
+      );
+    for (const [variant, options, make] of [
+      ['plain HTTP', {}, helmetPlain],
+      ['WHOSAID_TLS=1', { tls: true }, helmetSecure],
+    ] as const) {
+      it(`are exactly helmet's own headers (${variant})`, async () => {
+        const bare = express().use(make());
+        bare.get('/x', (_req, res) => {
+          res.end();
+        });
+        const expected = helmetOnly(await request(bare).get('/x').set('X-Powered-By', 'x'));
+        const t = await makeTestApp({ deps: options });
+        const res = await t.anon.get('/healthz');
+        for (const [name, value] of Object.entries(expected)) assert.equal(res.headers[name], value, name);
+        assert.equal(res.headers['x-powered-by'], undefined);
+      });
+    }
   });
 });

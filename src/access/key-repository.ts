@@ -5,8 +5,9 @@ export type KeyRow = Row<'api_keys'>;
 export class KeyRepository {
   constructor(private readonly db: Db) {}
 
+  /** Read on every request that carries a key: one statement prepared once, no query built per call. */
   get(id: number): KeyRow | undefined {
-    return this.db.first(this.db.kysely.selectFrom('api_keys').selectAll().where('id', '=', id));
+    return this.db.rowById('api_keys', id);
   }
 
   list(afterId: number, limit: number, includeRevoked: boolean): KeyRow[] {

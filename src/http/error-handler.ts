@@ -36,9 +36,14 @@ export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const httpError = toHttpError(err);
     if (httpError.status >= 500) {
-      // req.log carries the request id; the route pattern, never the path, which may hold a quote.
-      (req.log ?? logger).error(
-        { method: req.method, route: routeOf(req), error: err instanceof Error ? err.name + ': ' + err.message : 'unknown' },
+      // The request id (as in the request's line); the route pattern, never the path, which may hold a quote.
+      logger.error(
+        {
+          reqId: req.requestId,
+          method: req.method,
+          route: routeOf(req),
+          error: err instanceof Error ? err.name + ': ' + err.message : 'unknown',
+        },
         'unhandled error',
       );
     }
