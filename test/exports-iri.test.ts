@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { makeTestApp, type TestApp } from './helpers/test-app.js';
 import type { AppDeps } from '../src/app.js';
+import { asText } from './helpers/text-body.js';
 
 // Every export a client can fetch, as the text another system would store.
 async function everyExport(t: TestApp, headers: Record<string, string>): Promise<Array<[string, string]>> {
@@ -23,12 +24,7 @@ async function everyExport(t: TestApp, headers: Record<string, string>): Promise
   for (const path of paths) {
     const req = t.http.get(path);
     for (const [k, v] of Object.entries(headers)) req.set(k, v);
-    const res = await req.buffer(true).parse((r, cb) => {
-      let s = '';
-      r.setEncoding('utf8');
-      r.on('data', (c: string) => (s += c));
-      r.on('end', () => cb(null, s));
-    });
+    const res = await asText(req);
     assert.equal(res.status, 200, `${path}: ${res.body}`);
     out.push([path, res.body as string]);
   }

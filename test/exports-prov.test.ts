@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { demoId, makeTestApp, type TestApp } from './helpers/test-app.js';
 import { expectProblem } from './helpers/problems.js';
+import { asText } from './helpers/text-body.js';
 
 // PROV-N and PROV-XML beside PROV-JSON: the same records, the same identifiers, text escaped for each.
 // The W3C schemas and an independent PROV library check them in `npm run test:conformance`.
@@ -21,16 +22,7 @@ async function text(
   path: string,
   role: 'admin' | 'reader' = 'admin',
 ): Promise<{ body: string; type: string; disposition?: string }> {
-  const res = await t
-    .as(role)
-    .get(path)
-    .buffer(true)
-    .parse((r, cb) => {
-      let s = '';
-      r.setEncoding('utf8');
-      r.on('data', (c: string) => (s += c));
-      r.on('end', () => cb(null, s));
-    });
+  const res = await asText(t.as(role).get(path));
   assert.equal(res.status, 200, `${path}: ${res.body}`);
   return { body: res.body as string, type: res.headers['content-type'], disposition: res.headers['content-disposition'] };
 }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import Ajv04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import { demoId, makeTestApp, type TestApp } from '../helpers/test-app.js';
+import { exportText, generatedApp } from './prov-sources.js';
 
 // Optional runner: official schemas live beside the checkout in ../shared/conformance (development and
 // CI only); they are never copied into the project. WHOSAID_CONFORMANCE_DIR points elsewhere.
@@ -41,6 +42,12 @@ describe('conformance: PROV-JSON against the W3C schema', () => {
     it('the everything export validates', async () => {
       const res = await t.http.get('/v1/exports/prov').expect(200);
       assertProv(res.body);
+    });
+    it('the everything export of a larger generated database, hostile text included, validates', async function () {
+      this.timeout(120000);
+      const doc = JSON.parse(await exportText(await generatedApp(500), '/v1/exports/prov'));
+      assert.ok(Object.keys(doc.entity).length > 1000);
+      assertProv(doc);
     });
   });
 });
