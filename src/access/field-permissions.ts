@@ -39,8 +39,12 @@ export const OPERATOR: Viewer = { role: 'admin', keyId: null };
 export const confidentialFields = (type: string): string[] => Object.keys(CONFIDENTIAL_FIELDS[type] ?? {});
 
 /** The item without its confidential fields: what may decide an answer anyone can see. */
-export const withoutConfidential = <T extends object>(type: string, item: T): Partial<T> =>
-  Object.fromEntries(Object.entries(item).filter(([k]) => !(k in (CONFIDENTIAL_FIELDS[type] ?? {})))) as Partial<T>;
+export const withoutConfidential = <T extends object>(type: string, item: T): Partial<T> => {
+  const fields = CONFIDENTIAL_FIELDS[type];
+  // Most types have none: the item itself, not a copy (a bundle digests thousands of items).
+  if (!fields) return item;
+  return Object.fromEntries(Object.entries(item).filter(([k]) => !(k in fields))) as Partial<T>;
+};
 
 export const hasConfidential = (type: string, item: object): boolean =>
   confidentialFields(type).some((f) => (item as Record<string, unknown>)[f] !== undefined);

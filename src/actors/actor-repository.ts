@@ -1,5 +1,5 @@
-import type { Insertable, Updateable } from 'kysely';
-import type { Db, Row } from '../db/database.js';
+import type { Updateable } from 'kysely';
+import type { Db, NewRow, Row } from '../db/database.js';
 import type { ActorsTable } from '../db/tables.js';
 import { selectReferences, type Reference } from '../db/references.js';
 
@@ -47,7 +47,7 @@ export class ActorRepository {
   }
 
   /** The new row, as stored. */
-  insert(row: Insertable<ActorsTable>): ActorRow {
+  insert(row: NewRow<'actors'>): ActorRow {
     return this.db.insertRow('actors', row);
   }
 

@@ -31,13 +31,17 @@ export class BundleRepository {
     return new Map(rows.map(({ key, ...known }) => [key, known]));
   }
 
-  remember(namespace: string, type: RecordType, key: string, recordId: number, digest: string): void {
+  /** Remembers what each key became, all in one statement (a bundle has thousands). */
+  rememberAll(namespace: string, keys: Array<[type: RecordType, key: string, recordId: number, digest: string]>): void {
+    if (keys.length === 0) return;
+    // WHERE true: without it SQLite would read ON CONFLICT as a join constraint of the SELECT.
     this.db
       .prepare(
-        `INSERT INTO bundle_keys (namespace, record_type, key, record_id, digest) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO bundle_keys (namespace, record_type, key, record_id, digest)
+         SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?) WHERE true
          ON CONFLICT (namespace, record_type, key) DO UPDATE SET record_id = excluded.record_id, digest = excluded.digest`,
       )
-      .run(namespace, type, key, recordId, digest);
+      .run(namespace, JSON.stringify(keys));
   }
 
   exists(type: RecordType, id: number): boolean {

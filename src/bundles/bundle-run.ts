@@ -21,6 +21,8 @@ export class BundleRun {
   /** What the bundle's keys already stand for, read for a whole type at its first item. */
   private readonly known = new Map<RecordType, Map<string, KnownKey>>();
   readonly items: BundleItemResult[] = [];
+  /** Keys written by this run, stored together at the end (no item of this run reads them back). */
+  private readonly written: Array<[type: RecordType, key: string, recordId: number, digest: string]> = [];
 
   constructor(
     private readonly repo: BundleRepository,
@@ -82,7 +84,7 @@ export class BundleRun {
       const existing = known ? known.recordId : null;
       id = at ? rebased(() => write(existing), at) : write(existing);
       outcome = known ? 'updated' : 'created';
-      this.repo.remember(this.bundle.namespace, type, item.key, id, d);
+      this.written.push([type, item.key, id, d]);
     }
     this.ids.get(type)!.set(item.key, id);
     this.items.push({ type, key: item.key, id, outcome });
@@ -99,7 +101,9 @@ export class BundleRun {
     return known;
   }
 
-  result(): BundleResult {
+  /** Stores what the keys became, then the outcome of the whole bundle. */
+  finish(): BundleResult {
+    this.repo.rememberAll(this.bundle.namespace, this.written);
     const count = (o: string) => this.items.filter((x) => x.outcome === o).length;
     const { namespace } = this.bundle;
     return { namespace, created: count('created'), updated: count('updated'), existing: count('existing'), items: this.items };

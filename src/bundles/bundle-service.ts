@@ -18,6 +18,6 @@ export class BundleService {
   apply(bundle: Bundle): BundleResult {
     const run = new BundleRun(this.repo, bundle);
     for (const apply of APPLIERS) apply(run, this.s);
-    return run.result();
+    return run.finish();
   }
 }

@@ -1,5 +1,5 @@
-import type { Insertable, Updateable } from 'kysely';
-import type { Db, Row } from '../db/database.js';
+import type { Updateable } from 'kysely';
+import type { Db, NewRow, Row } from '../db/database.js';
 import type { ClaimsTable } from '../db/tables.js';
 
 export type ClaimRow = Row<'claims'>;
@@ -41,7 +41,7 @@ export class ClaimRepository {
   }
 
   /** The new row, as stored. */
-  insert(row: Insertable<ClaimsTable>): ClaimRow {
+  insert(row: NewRow<'claims'>): ClaimRow {
     return this.db.insertRow('claims', row);
   }
 

@@ -72,7 +72,7 @@ export class ClaimService {
 
   /** Links a statement with a stance; linking again changes the stance. Returns whether it was new. */
   link(claimId: number, statementId: number, stance: string): boolean {
-    this.get(claimId);
+    if (!this.repo.exists(claimId)) throw notFound('claim', claimId);
     if (!this.statements.exists(statementId)) {
       throw unprocessable(`statementId ${statementId} is not a statement.`, [
         { in: 'body', pointer: '/statementId', message: 'must be the id of an existing statement' },

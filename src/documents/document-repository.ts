@@ -1,5 +1,5 @@
-import type { Insertable, Updateable } from 'kysely';
-import type { Db, Row } from '../db/database.js';
+import type { Updateable } from 'kysely';
+import type { Db, NewRow, Row } from '../db/database.js';
 import type { DocumentsTable } from '../db/tables.js';
 import { selectReferences, type Reference } from '../db/references.js';
 
@@ -23,7 +23,7 @@ export class DocumentRepository {
   }
 
   /** The new row, as stored. */
-  insert(row: Insertable<DocumentsTable>): DocumentRow {
+  insert(row: NewRow<'documents'>): DocumentRow {
     return this.db.insertRow('documents', row);
   }
 

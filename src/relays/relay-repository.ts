@@ -1,5 +1,5 @@
-import type { Insertable, Updateable } from 'kysely';
-import type { Db, Row } from '../db/database.js';
+import type { Updateable } from 'kysely';
+import type { Db, NewRow, Row } from '../db/database.js';
 import type { RelaysTable } from '../db/tables.js';
 import { selectReferences, type Reference } from '../db/references.js';
 
@@ -17,7 +17,7 @@ export class RelayRepository {
   }
 
   /** The new row, as stored. */
-  insert(row: Insertable<RelaysTable>): RelayRow {
+  insert(row: NewRow<'relays'>): RelayRow {
     return this.db.insertRow('relays', row);
   }
 

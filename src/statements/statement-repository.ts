@@ -1,5 +1,5 @@
-import type { Insertable, Updateable } from 'kysely';
-import type { Db, Row } from '../db/database.js';
+import type { Updateable } from 'kysely';
+import type { Db, NewRow, Row } from '../db/database.js';
 import type { StatementsTable } from '../db/tables.js';
 import { selectReferences, type Reference } from '../db/references.js';
 
@@ -60,7 +60,7 @@ export class StatementRepository {
   }
 
   /** The new row, as stored. */
-  insert(row: Insertable<StatementsTable>): StatementRow {
+  insert(row: NewRow<'statements'>): StatementRow {
     return this.db.insertRow('statements', row);
   }
 
