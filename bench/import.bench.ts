@@ -1,4 +1,4 @@
-// npm run bench -- --only=import [--import-statements=1000] [--import-rounds=9]
+// npm run bench -- --only=import [--import-statements=1000] [--import-rounds=9] [--import-warmup=6]
 //
 // Importing one bundle of 1,000 statements (with their speakers, outlets, documents, hops, claims and
 // links) the way POST /v1/bundles does it, in-process: the bundles.apply job on the request's bytes
@@ -12,7 +12,8 @@
 // "Rows" are the records written: one change record each. The service also writes its bundle keys (the
 // bookkeeping that makes a second post idempotent); the raw baselines do not, so they are not handicapped.
 // Each measurement gets a fresh copy of one migrated database; the three are interleaved round by round
-// and medians reported. Every connection is opened as the service opens SQLite, and checked.
+// and medians reported, after warm-up rounds. Every connection, service and raw alike, is opened as the
+// service opens SQLite (openDatabase, src/db/sqlite-settings.ts), and checked.
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { createApp } from '../src/app.js';
 import { openDatabase, type Db } from '../src/db/database.js';
 import { openMigrated } from '../src/db/open.js';
+import { assertServiceSettings } from '../src/db/sqlite-settings.js';
 import { OPERATOR } from '../src/access/field-permissions.js';
 import { createLogger } from '../src/logging/logger.js';
 import { createSchemaRegistry } from '../src/validation/ajv.js';
@@ -182,6 +184,7 @@ function sameRecords(a: Db, b: Db): void {
 export async function run(args: Record<string, string>): Promise<void> {
   const n = Number(args['import-statements'] ?? 1000);
   const rounds = Number(args['import-rounds'] ?? 9);
+  const warmup = Number(args['import-warmup'] ?? 6);
   const bundle = importBundle(n);
   const body = new TextEncoder().encode(JSON.stringify(bundle));
 
@@ -192,10 +195,14 @@ export async function run(args: Record<string, string>): Promise<void> {
   migrated.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   migrated.close();
   let copies = 0;
-  const fresh = (): Db => {
+  const fresh = (what: string): Db => {
     const file = path.join(dir, `run-${copies++}.db`);
     copyFileSync(template, file);
-    return openDatabase(file);
+    // openDatabase is how the service opens SQLite (src/db/sqlite-settings.ts): the raw baselines get the
+    // same connection settings, and the same registered functions, which the history triggers call.
+    const db = openDatabase(file);
+    assertServiceSettings(db.sqlite, `the import benchmark's ${what} connection`);
+    return db;
   };
   const discard = (db: Db) => {
     const file = db.sqlite.name;
@@ -215,10 +222,10 @@ export async function run(args: Record<string, string>): Promise<void> {
   };
 
   // The rows the service writes, captured once, for the raw baselines to write the same.
-  const probe = fresh();
+  const probe = fresh('service');
   service(probe);
   const rows = rowsWritten(probe);
-  const check = fresh();
+  const check = fresh('raw');
   rawInsert(check, rows);
   sameRecords(probe, check);
   discard(check);
@@ -230,21 +237,24 @@ export async function run(args: Record<string, string>): Promise<void> {
     return performance.now() - t0;
   };
   const times = { service: [] as number[], raw: [] as number[], bare: [] as number[] };
-  const measure = (fn: (db: Db) => number) => {
-    const db = fresh();
+  const measure = (what: string, fn: (db: Db) => number) => {
+    const db = fresh(what);
     try {
       return fn(db);
     } finally {
       discard(db);
     }
   };
-  // A warm-up round, not counted: the first import also compiles the validators and warms the JIT.
-  measure(service);
-  measure((db) => raw(db, true));
+  // Warm-up rounds, not counted: the first imports compile the validators, and V8 takes several to
+  // optimise the service's code (a server imports warm); measured: the first ~5 imports run 1.5–3× slower.
+  for (let i = 0; i < warmup; i++) {
+    measure('service', service);
+    measure('raw', (db) => raw(db, true));
+  }
   for (let i = 0; i < rounds; i++) {
-    times.service.push(measure(service));
-    times.raw.push(measure((db) => raw(db, true)));
-    times.bare.push(measure((db) => raw(db, false)));
+    times.service.push(measure('service', service));
+    times.raw.push(measure('raw', (db) => raw(db, true)));
+    times.bare.push(measure('raw', (db) => raw(db, false)));
   }
   discard(probe);
   rmSync(dir, { recursive: true, force: true });
@@ -253,7 +263,7 @@ export async function run(args: Record<string, string>): Promise<void> {
   const rate = (ms: number) => Math.round((rows.length / ms) * 1000).toLocaleString('en');
   const [s, w, b] = [median(times.service), median(times.raw), median(times.bare)];
   console.log(
-    `bundle of ${n.toLocaleString('en')} statements, ${(body.length / 1024).toFixed(0)} KiB: ${rows.length.toLocaleString('en')} rows (${count('actors')} actors, ${count('documents')} documents, ${count('statements')} statements, ${count('relays')} relays, ${count('claims')} claims, ${count('statement_claims')} links); ${result.created} created; median of ${rounds} interleaved rounds\n`,
+    `bundle of ${n.toLocaleString('en')} statements, ${(body.length / 1024).toFixed(0)} KiB: ${rows.length.toLocaleString('en')} rows (${count('actors')} actors, ${count('documents')} documents, ${count('statements')} statements, ${count('relays')} relays, ${count('claims')} claims, ${count('statement_claims')} links); ${result.created} created; median of ${rounds} interleaved rounds after ${warmup} warm-up rounds\n`,
   );
   console.log('| import | median ms | rows/s | service ÷ this (rows/s) |');
   console.log('|---|---:|---:|---:|');
