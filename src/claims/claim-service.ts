@@ -2,6 +2,7 @@ import type { Claim, ClaimCreate, ClaimPatch } from '../generated/schema-types.j
 import { parseStored } from '../shared/stored-json.js';
 import { conflict, notFound, unprocessable } from '../http/problem.js';
 import { nowIso } from '../shared/partial-date.js';
+import { writeThenExplain } from '../shared/records.js';
 import type { StatementRepository } from '../statements/statement-repository.js';
 import type { ClaimRepository, ClaimRow } from './claim-repository.js';
 
@@ -72,14 +73,18 @@ export class ClaimService {
 
   /** Links a statement with a stance; linking again changes the stance. Returns whether it was new. */
   link(claimId: number, statementId: number, stance: string): boolean {
-    if (!this.repo.exists(claimId)) throw notFound('claim', claimId);
-    if (!this.statements.exists(statementId)) {
-      throw unprocessable(`statementId ${statementId} is not a statement.`, [
-        { in: 'body', pointer: '/statementId', message: 'must be the id of an existing statement' },
-      ]);
-    }
     const existed = this.repo.getLink(claimId, statementId) !== undefined;
-    this.repo.upsertLink(claimId, statementId, stance, nowIso());
+    writeThenExplain(
+      () => this.repo.upsertLink(claimId, statementId, stance, nowIso()),
+      () => {
+        if (!this.repo.exists(claimId)) throw notFound('claim', claimId);
+        if (!this.statements.exists(statementId)) {
+          throw unprocessable(`statementId ${statementId} is not a statement.`, [
+            { in: 'body', pointer: '/statementId', message: 'must be the id of an existing statement' },
+          ]);
+        }
+      },
+    );
     return !existed;
   }
 

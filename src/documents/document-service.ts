@@ -3,7 +3,7 @@ import type { Document, DocumentCreate, DocumentPatch } from '../generated/schem
 import { notFound, unprocessable } from '../http/problem.js';
 import { nowIso, precisionOf } from '../shared/partial-date.js';
 import type { ActorRepository } from '../actors/actor-repository.js';
-import { mergePatch, refuseIfReferenced } from '../shared/records.js';
+import { mergePatch, refuseIfReferenced, writeThenExplain } from '../shared/records.js';
 import type { DocumentRepository, DocumentRow } from './document-repository.js';
 
 export function documentToApi(row: DocumentRow, withBody: boolean): Document {
@@ -66,9 +66,11 @@ export class DocumentService {
   }
 
   create(input: DocumentCreate): DocumentRow {
-    this.checkOutlet(input.outletId);
     const now = nowIso();
-    return this.repo.insert({ ...documentColumns(input), created_at: now, updated_at: now });
+    return writeThenExplain(
+      () => this.repo.insert({ ...documentColumns(input), created_at: now, updated_at: now }),
+      () => this.checkOutlet(input.outletId),
+    );
   }
 
   /** Returns the updated row and what each body-change hook reported. */

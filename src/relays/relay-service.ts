@@ -2,7 +2,7 @@ import type { Relay, RelayCreate, RelayPatch } from '../generated/schema-types.j
 import { conflict, notFound, unprocessable, type FieldError } from '../http/problem.js';
 import { nowIso, precisionOf } from '../shared/partial-date.js';
 import type { ActorRepository } from '../actors/actor-repository.js';
-import { refuseIfReferenced } from '../shared/records.js';
+import { refuseIfReferenced, writeThenExplain } from '../shared/records.js';
 import type { DocumentRepository } from '../documents/document-repository.js';
 import type { StatementRepository } from '../statements/statement-repository.js';
 import type { RelayRepository, RelayRow } from './relay-repository.js';
@@ -59,10 +59,18 @@ export class RelayService {
   }
 
   create(statementId: number, input: RelayCreate): RelayRow {
-    if (!this.statements.exists(statementId)) throw notFound('statement', statementId);
-    this.check(statementId, null, input);
+    const explain = () => {
+      if (!this.statements.exists(statementId)) throw notFound('statement', statementId);
+      this.check(statementId, null, input);
+    };
+    // The one rule the database does not hold: refused before writing, with every other reason found.
+    if (input.viaRelayId != null && input.firstHand === true) explain();
     const now = nowIso();
-    return this.repo.insert({ statement_id: statementId, ...relayColumns(input), created_at: now, updated_at: now });
+    // The foreign keys and the same-statement trigger refuse the rest (migrations/2026-11-27T0800-records.ts).
+    return writeThenExplain(
+      () => this.repo.insert({ statement_id: statementId, ...relayColumns(input), created_at: now, updated_at: now }),
+      explain,
+    );
   }
 
   update(id: number, patch: RelayPatch): RelayRow {

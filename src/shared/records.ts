@@ -12,6 +12,22 @@ export function describeRefs(refs: Array<{ type: string }>): string {
   return [...counts].map(([t, n]) => `${n} ${t}${n === 1 ? '' : 's'}`).join(', ');
 }
 
+/**
+ * Writes first and looks references up only when the database refuses the write. Its foreign keys (on
+ * for every connection: src/db/sqlite-settings.ts) are checked at the end of every statement, so a row naming a missing record is refused and nothing of that
+ * statement (history and log entries included) stays written; `explain` then does the lookups that say
+ * which field was wrong, as the 4xx the caller would have had from checking first. A write that goes
+ * through, the usual case, costs no lookup per reference: a bundle of thousands of records saves thousands.
+ */
+export function writeThenExplain<T>(write: () => T, explain: () => void): T {
+  try {
+    return write();
+  } catch (err) {
+    if (err instanceof Error && err.name === 'SqliteError' && (err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) explain();
+    throw err;
+  }
+}
+
 /** A delete without cascade stops here while anything still points at the record. */
 export function refuseIfReferenced(what: string, refs: Reference[], cascadeHint: string): void {
   if (refs.length > 0) {

@@ -4,7 +4,7 @@ import type { Statement, StatementCreate, StatementPatch } from '../generated/sc
 import { notFound, unprocessable } from '../http/problem.js';
 import { nowIso, precisionOf, rangeOf } from '../shared/partial-date.js';
 import type { ActorRepository } from '../actors/actor-repository.js';
-import { mergePatch, refuseIfReferenced } from '../shared/records.js';
+import { mergePatch, refuseIfReferenced, writeThenExplain } from '../shared/records.js';
 import type { StatementFilter, StatementRepository, StatementRow } from './statement-repository.js';
 
 export function statementToApi(row: StatementRow): Statement {
@@ -77,9 +77,11 @@ export class StatementService {
   }
 
   create(input: StatementCreate): StatementRow {
-    this.checkActors(input);
     const now = nowIso();
-    return this.repo.insert({ ...statementColumns(input), created_at: now, updated_at: now });
+    return writeThenExplain(
+      () => this.repo.insert({ ...statementColumns(input), created_at: now, updated_at: now }),
+      () => this.checkActors(input),
+    );
   }
 
   update(id: number, patch: StatementPatch): StatementRow {
