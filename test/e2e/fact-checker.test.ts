@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { atEachHost, shot, signIn, watchErrors, withBrowser } from './desk.js';
 
 // The fact-checker: pastes a quote as seen, learns who said it, how identifiable they are and how the
@@ -11,7 +12,7 @@ describe('journey: fact-checker', () => {
       this.timeout(60000);
       const desk = getDesk();
       const browser = getBrowser();
-      const context = await browser.newContext();
+      const context = await browser.newContext({ acceptDownloads: true });
       const page = await context.newPage();
       const errors = watchErrors(page);
       await signIn(page, desk, 'reader', { remember: true });
@@ -63,6 +64,15 @@ describe('journey: fact-checker', () => {
       await page.getByRole('button', { name: 'Who said this?' }).click();
       await page.waitForURL(/identityStatus=unidentified/);
       await page.locator('.hit').first().waitFor();
+
+      // The results as a file for a spreadsheet: one row per hit, the speaker as columns.
+      const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download as CSV' }).click()]);
+      assert.equal(csv.suggestedFilename(), 'search.csv');
+      const csvText = readFileSync((await csv.path()) ?? '', 'utf8');
+      assert.match(csvText.split('\r\n')[0], /^statement\.id,.*,speaker\.description,/);
+      assert.ok(csvText.includes(',a detained man shown in an FSB video,'));
+      await page.getByRole('status').filter({ hasText: 'Saved search.csv.' }).waitFor();
+      await shot(page, `fact-checker-csv-${host}`);
 
       await first.getByRole('link', { name: 'Statement and provenance diagram' }).click();
       await page.locator('.diagram .node').first().waitFor();

@@ -61,3 +61,18 @@ export function qs(params: Record<string, string | number | undefined | null>): 
   const s = q.toString();
   return s ? `?${s}` : '';
 }
+
+/** Fetches a file with the signed-in key and hands it to the browser to save under the name the server gives. */
+export async function saveFile(path: string, fallbackName: string): Promise<string> {
+  const res = await call(path);
+  const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return name;
+}

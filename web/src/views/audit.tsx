@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, call } from '../api.js';
+import { api, saveFile } from '../api.js';
 import type { AuditFinding, AuditReport, AuditVerification } from '../types.js';
 import { Badge, ErrorNote, Show, useLoad, useTitle } from '../ui.js';
 
@@ -7,20 +7,7 @@ const SEVERITIES = ['error', 'warning', 'info'] as const;
 const SCOPES: Record<string, string> = { documents: 'document', claims: 'claim', actors: 'actor' };
 
 /** Fetches a report as the file the server names, and hands it to the browser to save. */
-async function download(path: string): Promise<string> {
-  const res = await call(`${path}${path.includes('?') ? '&' : '?'}download=1`);
-  const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'whosaid-audit.json';
-  const blob = await res.blob();
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  return name;
-}
+const download = (path: string): Promise<string> => saveFile(`${path}${path.includes('?') ? '&' : '?'}download=1`, 'whosaid-audit.json');
 
 function RecordLink({ r, f }: { r: AuditFinding['records'][number]; f: AuditFinding }) {
   const text = `${r.type} ${r.id}`;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, qs } from '../api.js';
+import { api, qs, saveFile } from '../api.js';
 import { location, navigate } from '../router.js';
 import type { ProvenanceHop, SearchHit, SearchResults } from '../types.js';
 import { ActorLink, Badge, ErrorNote, label, Loading, useTitle, words } from '../ui.js';
@@ -180,11 +180,40 @@ function Results({ query }: { query: URLSearchParams }) {
           <Hit hit={hit} key={hit.statement.id} />
         ))}
       </ol>
-      {next && (
-        <button type="button" disabled={busy} onClick={() => void load(next)}>
-          More results
-        </button>
-      )}
+      <div class="buttons">
+        {next && (
+          <button type="button" disabled={busy} onClick={() => void load(next)}>
+            More results
+          </button>
+        )}
+        {items.length > 0 && <CsvDownload query={query} />}
+      </div>
+    </>
+  );
+}
+
+/** The best 200 results as a CSV file for a spreadsheet: the columns the signed-in role may read. */
+function CsvDownload({ query }: { query: URLSearchParams }) {
+  const [saved, setSaved] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const save = () => {
+    setError(null);
+    const params: Record<string, string> = {};
+    for (const k of ['q', ...FILTERS]) params[k] = query.get(k) ?? '';
+    saveFile(`/v1/search${qs({ ...params, limit: 200, format: 'csv' })}`, 'search.csv').then(
+      (name) => setSaved(`Saved ${name}.`),
+      setError,
+    );
+  };
+  return (
+    <>
+      <button type="button" onClick={save}>
+        Download as CSV
+      </button>
+      <span role="status" class="note">
+        {saved}
+      </span>
+      {error !== null && <ErrorNote error={error} />}
     </>
   );
 }
