@@ -1,53 +1,13 @@
 import assert from 'node:assert/strict';
 import { demoId, makeTestApp, schemaRegistry, type TestApp } from './helpers/test-app.js';
 import { RATINGS } from '../src/exports/claimreview.js';
+import { emptyMembers, googleGaps, type JsonNode } from './helpers/claim-review.js';
 import { loadConfig, StartupError } from '../src/config.js';
 
-// Google's fact-check markup (developers.google.com/search/docs/appearance/structured-data/factcheck):
-// required claimReviewed, reviewRating (with alternateName, and ratingValue on its scale) and url;
-// recommended author (name, url), datePublished and itemReviewed, a Claim with author, datePublished and
-// appearance or firstAppearance. Every vocabulary term's domain and range is checked by the conformance
-// runner (test/conformance/claimreview.test.ts).
+// The fields Google's fact-check markup requires and recommends are checked by test/helpers/claim-review.ts;
+// every vocabulary term's domain and range by the conformance runner (test/conformance/claimreview.test.ts).
 
-type Node = Record<string, unknown>;
-
-/** What Google requires or recommends that the review lacks, as JSON paths. */
-function googleGaps(review: Node, level: 'required' | 'recommended'): string[] {
-  const gaps: string[] = [];
-  const need = (ok: unknown, path: string) => {
-    if (!ok) gaps.push(path);
-  };
-  const rating = review.reviewRating as Node | undefined;
-  need(typeof review.claimReviewed === 'string' && review.claimReviewed, 'claimReviewed');
-  need(typeof review.url === 'string' && URL.canParse(review.url), 'url');
-  need(rating?.['@type'] === 'Rating', 'reviewRating');
-  need(typeof rating?.alternateName === 'string', 'reviewRating.alternateName');
-  const [value, best, worst] = [rating?.ratingValue, rating?.bestRating, rating?.worstRating] as number[];
-  need(Number.isInteger(value) && worst <= value && value <= best, 'reviewRating.ratingValue within worstRating..bestRating');
-  if (level === 'required') return gaps;
-  const author = review.author as Node | undefined;
-  need(['Organization', 'Person'].includes(author?.['@type'] as string), 'author');
-  need(typeof author?.name === 'string', 'author.name');
-  need(typeof author?.url === 'string', 'author.url');
-  need(/^\d{4}(-\d{2}(-\d{2})?)?$/.test(review.datePublished as string), 'datePublished');
-  const claim = review.itemReviewed as Node | undefined;
-  need(claim?.['@type'] === 'Claim', 'itemReviewed');
-  const claimAuthors = [claim?.author ?? []].flat() as Node[];
-  need(claimAuthors.length > 0 && claimAuthors.every((a) => typeof a.name === 'string'), 'itemReviewed.author');
-  need(/^\d{4}(-\d{2}(-\d{2})?)?$/.test(claim?.datePublished as string), 'itemReviewed.datePublished');
-  need(claim?.appearance ?? claim?.firstAppearance, 'itemReviewed.appearance or firstAppearance');
-  return gaps;
-}
-
-/** Paths of every empty array and empty object in a JSON value. */
-function empties(value: unknown, path = '$'): string[] {
-  if (Array.isArray(value)) return value.length === 0 ? [path] : value.flatMap((v, i) => empties(v, `${path}[${i}]`));
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value);
-    return entries.length === 0 ? [path] : entries.flatMap(([k, v]) => empties(v, `${path}.${k}`));
-  }
-  return value === null ? [path] : [];
-}
+type Node = JsonNode;
 
 function assertShape(review: unknown): void {
   const v = schemaRegistry().validator('claim-review');
@@ -59,7 +19,7 @@ async function review(t: TestApp, claim: number, role: 'reader' | 'admin' = 'adm
   assert.match(res.headers['content-type'], /^application\/ld\+json/);
   const body = JSON.parse(res.text);
   assertShape(body);
-  assert.deepEqual(empties(body), [], 'no empty array, empty object or null anywhere');
+  assert.deepEqual(emptyMembers(body), [], 'no empty array, empty object or null anywhere');
   return body;
 }
 
