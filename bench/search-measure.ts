@@ -122,96 +122,113 @@ const time = (fn: () => unknown) => {
   return performance.now() - t;
 };
 
-const ROUNDS = 5;
-function measure(name: string, queries: Array<{ q: string; expect: number | null }>): MeasureResult['searches'][number] {
-  // Warm-up, and what the service decided for each query: its strategy and MATCH expression.
-  const decided = queries.map(({ q, expect }) => {
-    const r = services.search.search({ q });
-    const index = r.query.strategy === 'substring' ? 'statements_fts_trigram' : 'statements_fts';
-    const match = r.query.expression ?? '""';
-    const matches = (db.sqlite.prepare(`SELECT count(*) AS n FROM ${index} WHERE ${index} MATCH ?`).get(match) as { n: number }).n;
-    const onPage = expect !== null && r.items.some((i) => i.statement.id === expect);
-    if (expect !== null && r.items[0]?.statement.id !== expect) {
-      const textOfId = (id: number | undefined) => (id === undefined ? null : (textOf.get(id) as { text: string }).text);
-      process.stderr.write(
-        `  ${name}: not first: ${JSON.stringify(q)} (${r.query.strategy}: ${r.query.terms.join(' ')})\n    wanted ${expect} at position ${r.items.findIndex((i) => i.statement.id === expect) + 1 || 'beyond page 1'}: ${JSON.stringify(textOfId(expect))}\n    first  ${r.items[0]?.statement.id} (relevance ${r.items[0]?.relevance}): ${JSON.stringify(textOfId(r.items[0]?.statement.id))}\n`,
-      );
-    }
-    return {
-      q,
-      expect,
-      strategy: r.query.strategy,
-      window: r.query.rankedWithin,
-      index,
-      match,
-      matches,
-      first: r.items[0]?.statement.id ?? null,
-      onPage,
-    };
-  });
+const ROUNDS = Number(process.argv[3] ?? 7);
+const median = (xs: number[]) => percentile(xs, 0.5);
+
+type Decided = ReturnType<typeof decide>[number];
+
+/** Warm-up, and what the service decided for each query: its strategy, MATCH expression and SQL count. */
+function decide(name: string, queries: Array<{ q: string; expect: number | null }>) {
   const sql = countSql(db);
-  const perSearch = decided.map((d) => {
-    sql.reset();
-    services.search.search({ q: d.q });
-    return sql.count;
-  });
-  sql.restore();
-  const service: number[] = [];
-  const raw: number[] = [];
-  const same: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const d of shuffle(decided)) {
-      service.push(time(() => services.search.search({ q: d.q })));
+  try {
+    return queries.map(({ q, expect }) => {
+      const r = services.search.search({ q });
+      sql.reset();
+      services.search.search({ q });
+      const statements = sql.count;
+      const index = r.query.strategy === 'substring' ? 'statements_fts_trigram' : 'statements_fts';
+      const match = r.query.expression ?? '""';
+      const matches = (db.sqlite.prepare(`SELECT count(*) AS n FROM ${index} WHERE ${index} MATCH ?`).get(match) as { n: number }).n;
+      const onPage = expect !== null && r.items.some((i) => i.statement.id === expect);
+      if (expect !== null && r.items[0]?.statement.id !== expect) {
+        const textOfId = (id: number | undefined) => (id === undefined ? null : (textOf.get(id) as { text: string }).text);
+        process.stderr.write(
+          `  ${name}: not first: ${JSON.stringify(q)} (${r.query.strategy}: ${r.query.terms.join(' ')})\n    wanted ${expect} at position ${r.items.findIndex((i) => i.statement.id === expect) + 1 || 'beyond page 1'}: ${JSON.stringify(textOfId(expect))}\n    first  ${r.items[0]?.statement.id} (relevance ${r.items[0]?.relevance}): ${JSON.stringify(textOfId(r.items[0]?.statement.id))}\n`,
+        );
+      }
       const natural = db.prepare(
-        `SELECT s.* FROM ${d.index} JOIN statements s ON s.id = ${d.index}.rowid WHERE ${d.index} MATCH ? ORDER BY rank LIMIT 20`,
+        `SELECT s.* FROM ${index} JOIN statements s ON s.id = ${index}.rowid WHERE ${index} MATCH ? ORDER BY rank LIMIT 20`,
       );
-      raw.push(time(() => natural.all(d.match)));
-      same.push(
-        time(() => {
-          let floor: number | null = null;
-          if (d.window !== null) {
-            const f = db
-              .prepare(`SELECT rowid AS id FROM ${d.index} WHERE ${d.index} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`)
-              .get(d.match, d.window - 1) as { id: number } | undefined;
-            floor = f ? f.id : null;
-          }
-          const ranked = db.prepare(
-            `SELECT s.* FROM (SELECT rowid AS id, bm25(${d.index}) AS score FROM ${d.index} WHERE ${d.index} MATCH @m${floor === null ? '' : ` AND rowid >= @floor`} ORDER BY score LIMIT 20) h JOIN statements s ON s.id = h.id ORDER BY h.score`,
-          );
-          ranked.all(floor === null ? { m: d.match } : { m: d.match, floor });
-        }),
-      );
-    }
+      return {
+        q,
+        expect,
+        strategy: r.query.strategy,
+        window: r.query.rankedWithin,
+        natural,
+        match,
+        matches,
+        statements,
+        first: r.items[0]?.statement.id ?? null,
+        onPage,
+      };
+    });
+  } finally {
+    sql.restore();
   }
-  const counts = new Map<string, number>();
-  for (const d of decided) {
-    const key = d.window === null ? d.strategy : `${d.strategy} (window ${d.window})`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  const m = decided.map((d) => d.matches);
-  const withExpect = decided.filter((d) => d.expect !== null);
-  return {
-    name,
-    queries: queries.length,
-    samples: service.length,
-    strategies: [...counts].map(([k, v]) => `${k}: ${v}`).join(', '),
-    matches: `${Math.min(...m).toLocaleString('en')}–${Math.max(...m).toLocaleString('en')} (${((100 * Math.min(...m)) / plan.statements).toFixed(2)}–${((100 * Math.max(...m)) / plan.statements).toFixed(2)}%)`,
-    sqlPerSearch: `${Math.min(...perSearch)}–${Math.max(...perSearch)}`,
-    top1: withExpect.length
-      ? `${withExpect.filter((d) => d.first === d.expect).length}/${withExpect.length} first, ${withExpect.filter((d) => d.onPage).length}/${withExpect.length} on page 1`
-      : null,
-    service: { p50: percentile(service, 0.5), p95: percentile(service, 0.95) },
-    raw: { p50: percentile(raw, 0.5), p95: percentile(raw, 0.95) },
-    rawSamePlan: { p50: percentile(same, 0.5), p95: percentile(same, 0.95) },
-  };
 }
 
-const searches = [
-  measure('rare phrase', rare),
-  measure('pasted sentence with typographic noise', pasted),
-  measure('stop words only ("the and been")', stopwords),
-  measure('common word', common),
-];
+/**
+ * Every query of every set, each round in a new random order, once through the service and once raw
+ * (the natural FTS5 query for the same MATCH expression), so load on the shared machine falls on all
+ * alike. Ratios are taken within each round (medians of that round) and the median round reported.
+ */
+function measureAll(sets: Array<{ name: string; queries: Array<{ q: string; expect: number | null }> }>) {
+  const decided = sets.map((set) => decide(set.name, set.queries));
+  const all = decided.flatMap((ds, set) => ds.map((d) => ({ set, d })));
+  const service = sets.map(() => [] as number[][]);
+  const raw = sets.map(() => [] as number[][]);
+  for (let round = 0; round < ROUNDS; round++) {
+    sets.forEach((_, i) => {
+      service[i].push([]);
+      raw[i].push([]);
+    });
+    for (const { set, d } of shuffle(all)) {
+      service[set][round].push(time(() => services.search.search({ q: d.q })));
+      raw[set][round].push(time(() => d.natural.all(d.match)));
+    }
+  }
+  const roundMedians = (xs: number[][]) => xs.map(median);
+  const results: MeasureResult['searches'] = sets.map((set, i) => {
+    const ds: Decided[] = decided[i];
+    const counts = new Map<string, number>();
+    for (const d of ds) {
+      const key = d.window === null ? d.strategy : `${d.strategy} (window ${d.window})`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const m = ds.map((d) => d.matches);
+    const sqlCounts = ds.map((d) => d.statements);
+    const withExpect = ds.filter((d) => d.expect !== null);
+    const svc = service[i].flat();
+    const rw = raw[i].flat();
+    const s50 = roundMedians(service[i]);
+    const r50 = roundMedians(raw[i]);
+    return {
+      name: set.name,
+      queries: ds.length,
+      samples: svc.length,
+      strategies: [...counts].map(([k, v]) => `${k}: ${v}`).join(', '),
+      matches: `${Math.min(...m).toLocaleString('en')}–${Math.max(...m).toLocaleString('en')} (${((100 * Math.min(...m)) / plan.statements).toFixed(2)}–${((100 * Math.max(...m)) / plan.statements).toFixed(2)}%)`,
+      sqlPerSearch: `${Math.min(...sqlCounts)}–${Math.max(...sqlCounts)}`,
+      top1: withExpect.length
+        ? `${withExpect.filter((d) => d.first === d.expect).length}/${withExpect.length} first, ${withExpect.filter((d) => d.onPage).length}/${withExpect.length} on page 1`
+        : null,
+      service: { p50: median(svc), p95: percentile(svc, 0.95) },
+      raw: { p50: median(rw), p95: percentile(rw, 0.95) },
+      serviceOverRaw: median(s50.map((x, r) => x / r50[r])),
+      roundMedians: s50,
+    };
+  });
+  return results;
+}
+
+const searches = measureAll([
+  { name: 'rare phrase', queries: rare },
+  { name: 'pasted sentence with typographic noise', queries: pasted },
+  { name: 'stop words only ("the and been")', queries: stopwords },
+  { name: 'common word', queries: common },
+]);
+const rareRounds = searches[0].roundMedians;
+const stopOverRare = median(searches[2].roundMedians.map((x, r) => x / rareRounds[r]));
 
 // The same pasted sentences over HTTP: Express, validation, JSON.
 const server = app.listen(0, '127.0.0.1');
@@ -257,6 +274,7 @@ const provenance = [1, 5, 20].map((depth) => {
 
 const result: MeasureResult = {
   searches,
+  stopOverRare,
   http: { p50: percentile(httpTimes, 0.5), p95: percentile(httpTimes, 0.95), samples: httpTimes.length },
   provenance,
   rss: { startMb, peakMb: process.resourceUsage().maxRSS / 1024 },

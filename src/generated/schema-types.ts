@@ -2272,7 +2272,7 @@ export interface SearchInterpretation {
    */
   normalised: string;
   /**
-   * all-words: statements with every word (stop words aside), re-ranked by how closely they match the words in order. substring: statements containing every fragment. any-words: statements with the rarest words, re-ranked the same way (used when no statement has them all). advanced: the parsed expression.
+   * all-words: statements with every word (stop words aside; a paste of more than six words also leaves aside words no statement has and, when rarer words are there, words found in 2,000 statements or more), re-ranked by how closely they match all the words in order. substring: statements containing every fragment. any-words: statements with the rarest words, re-ranked the same way (used when no statement has them all). advanced: the parsed expression.
    */
   strategy: "all-words" | "substring" | "any-words" | "advanced";
   /**
@@ -2311,7 +2311,7 @@ export interface SearchHit {
    */
   matchClass: "verbatim" | "near" | "partial" | "weak";
   /**
-   * Higher is better: closeness of the match (0–1) where re-ranked, otherwise the negated bm25 score; null for matches beyond the ranked window.
+   * Higher is better: closeness of the match (0–1) where re-ranked, otherwise the search's own score (the negated bm25 score, or for any-words the rarity-weighted count of the words held); null for matches beyond the ranked window.
    */
   relevance: number | null;
 }

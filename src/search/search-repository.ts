@@ -143,6 +143,46 @@ export class SearchRepository {
     );
   }
 
+  /**
+   * Up to `limit` matches, newest first, for telling whether few match and which. They are found oldest
+   * first: FTS5 starts each word's list at its head, where newest first must find each list's end.
+   */
+  some(index: SearchIndex, match: string, filter: SearchFilter, limit: number): Hit[] {
+    const { where, params } = filterParts(filter);
+    const from = where ? `${index} JOIN statements s ON s.id = ${index}.rowid` : index;
+    const sql = withRows(
+      `SELECT ${index}.rowid AS id, NULL AS score FROM ${from} WHERE ${index} MATCH @match${where} ORDER BY ${index}.rowid LIMIT @limit`,
+      'h.id DESC',
+    );
+    return toHits(this.db.prepare(sql).all({ ...params, match, limit }) as Array<StatementRow & { hit_score: number | null }>);
+  }
+
+  /**
+   * Which of `terms` each matching statement holds, as [id, term index] pairs: one walk of each term's
+   * list, with no score computed. For terms with short lists only (the rarest words of a paste).
+   */
+  termHits(index: SearchIndex, terms: string[], filter: SearchFilter): Array<[number, number]> {
+    if (terms.length === 0) return [];
+    const { where, params } = filterParts(filter);
+    const from = where ? `${index} JOIN statements s ON s.id = ${index}.rowid` : index;
+    const sql = terms.map((_, i) => `SELECT ${index}.rowid, ${i} FROM ${from} WHERE ${index} MATCH @t${i}${where}`).join(' UNION ALL ');
+    const named = Object.fromEntries(terms.map((t, i) => [`t${i}`, t]));
+    return this.db
+      .prepare(sql)
+      .raw(true)
+      .all({ ...params, ...named }) as Array<[number, number]>;
+  }
+
+  /** These statements, in this order. */
+  rows(ids: number[]): StatementRow[] {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare('SELECT s.* FROM statements s WHERE s.id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(ids)) as StatementRow[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
   claims(statementIds: number[]): ClaimOfStatement[] {
     if (statementIds.length === 0) return [];
     return this.db

@@ -49,6 +49,8 @@ interface Plan {
   match: string;
   /** The expression that decides which statements match, and nothing else. */
   members: string;
+  /** Whether a statement matches with any one of `terms` (else it needs all of them). */
+  any: boolean;
   terms: string[];
   phrases: number;
   rerank: boolean;
@@ -56,7 +58,8 @@ interface Plan {
 }
 
 interface Cursor {
-  strategy: Strategy;
+  /** Which step of the search answered the first page (STEP_CODES). */
+  step: StepCode;
   offset: number;
   floor: number | null;
   /** The first page ranked the newest matches by closeness alone (common stop words only). */
@@ -69,11 +72,20 @@ interface Cursor {
  * few: every match is already in `rows` (no more than the re-ranking pool), ranked by closeness alone.
  * newest: a query of common stop words only, so the newest `pool` matches are ranked by closeness and the
  * rest follow newest first; bm25 would first read each word's whole list (most of the statements).
+ * coverage: any of a few rare words, ranked by which of them a statement holds (see coverage()).
  */
-type Order = { by: 'bm25'; floor: number | null; budget: number | null } | { by: 'few'; rows: Hit[] } | { by: 'newest' };
+type Order =
+  | { by: 'bm25'; floor: number | null; budget: number | null }
+  | { by: 'few'; rows: Hit[] }
+  | { by: 'newest' }
+  | { by: 'coverage'; take: (a: number, b: number) => Array<{ id: number; score: number }> };
 
-const STRATEGY_CODE: Record<Strategy, string> = { 'all-words': 'w', substring: 't', 'any-words': 'o', advanced: 'a' };
-const CODE_STRATEGY = Object.fromEntries(Object.entries(STRATEGY_CODE).map(([k, v]) => [v, k])) as Record<string, Strategy>;
+/** The steps a search tries, as a cursor names them: all words (w), substring (t), any words (o), advanced (a). */
+type StepCode = 'w' | 't' | 'o' | 'a';
+interface Step {
+  code: StepCode;
+  make: () => Plan | null;
+}
 const MAX_OR_TERMS = 8;
 const MAX_SUBSTRING_FRAGMENTS = 6;
 const MAX_PHRASE_TOKENS = 8;
@@ -93,14 +105,14 @@ function fingerprint(s: string): string {
 }
 
 function encodeCursor(c: Cursor): string {
-  return encodeToken(`s1.${STRATEGY_CODE[c.strategy]}.${c.offset}.${c.newest ? 'n' : (c.floor ?? '-')}.${c.fingerprint}`);
+  return encodeToken(`s1.${c.step}.${c.offset}.${c.newest ? 'n' : (c.floor ?? '-')}.${c.fingerprint}`);
 }
 
 function decodeCursor(raw: string): Cursor {
   const m = decodeToken(raw, /^s1\.([wtoa])\.(\d{1,9})\.(\d{1,16}|-|n)\.([0-9a-z]{1,8})$/);
   if (!m) throw badCursor('must be a nextCursor value from an earlier page');
   const floor = m[3] === '-' || m[3] === 'n' ? null : Number(m[3]);
-  return { strategy: CODE_STRATEGY[m[1]], offset: Number(m[2]), floor, newest: m[3] === 'n', fingerprint: m[4] };
+  return { step: m[1] as StepCode, offset: Number(m[2]), floor, newest: m[3] === 'n', fingerprint: m[4] };
 }
 
 export class SearchService {
@@ -143,7 +155,7 @@ export class SearchService {
 
     let answer: SearchResults | null = null;
     for (const step of this.plans(mode, input.q, prepared)) {
-      if (cursor && step.strategy !== cursor.strategy) continue;
+      if (cursor && step.code !== cursor.step) continue;
       const plan = step.make();
       if (!plan) continue;
       const offset = cursor?.offset ?? 0;
@@ -161,7 +173,7 @@ export class SearchService {
         items: this.assemble(hits, plan, prepared),
         nextCursor: more
           ? encodeCursor({
-              strategy: plan.strategy,
+              step: step.code,
               offset: offset + limit,
               floor: order.by === 'bm25' ? order.floor : null,
               newest: order.by === 'newest',
@@ -192,7 +204,7 @@ export class SearchService {
    * The strategies to try, in order. Each is built only when reached: the loosest one costs frequency
    * probes, and a query the words strategy answers never pays for them.
    */
-  private plans(mode: Mode, q: string, p: PreparedQuery): Array<{ strategy: Strategy; make: () => Plan | null }> {
+  private plans(mode: Mode, q: string, p: PreparedQuery): Step[] {
     if (mode === 'advanced') {
       let parsed: ReturnType<typeof parseAdvanced>;
       try {
@@ -203,12 +215,13 @@ export class SearchService {
       }
       return [
         {
-          strategy: 'advanced',
+          code: 'a',
           make: () => ({
             strategy: 'advanced',
             index: 'statements_fts',
             match: parsed.match,
             members: parsed.match,
+            any: false,
             terms: [...parsed.stems, ...parsed.prefixes.map((x) => `${x}*`)],
             phrases: parsed.terms,
             rerank: false,
@@ -228,6 +241,7 @@ export class SearchService {
         index: 'statements_fts_trigram',
         match,
         members: match,
+        any: false,
         terms: fragments,
         phrases: fragments.length,
         rerank: false,
@@ -236,7 +250,7 @@ export class SearchService {
     };
     if (mode === 'substring') {
       if (p.fragments.length === 0) throw badQuery('needs at least 3 letters or digits in a row for a substring search');
-      return [{ strategy: 'substring', make: substring }];
+      return [{ code: 't', make: substring }];
     }
 
     const stems = new Set(p.tokens.map(stem));
@@ -244,25 +258,40 @@ export class SearchService {
     // count in re-ranking, unless the query has nothing else.
     const content = p.retrieval.filter((t) => !isStopword(t));
     const words = content.length > 0 ? content : p.retrieval;
-    const steps: Array<{ strategy: Strategy; make: () => Plan | null }> = [
+    // Word counts for this search: a word found nowhere is not remembered between searches (count), but
+    // two steps of one search need not look twice.
+    const seen = new Map<string, number>();
+    const df = (w: string) => {
+      let n = seen.get(w);
+      if (n === undefined) seen.set(w, (n = this.count('statements_fts', w, this.probeCap)));
+      return n;
+    };
+    const steps: Step[] = [
       {
-        strategy: 'all-words',
+        code: 'w',
         make: () => {
-          const all = words.map(ftsString).join(' AND ');
+          // A long paste (more than MAX_SUBSTRING_FRAGMENTS words) is matched by its rarer words: words in
+          // `probeCap` statements or more are treated like stop words when rarer ones are there (they
+          // hardly narrow the match, and each costs FTS5 a walk of a long list; they count in re-ranking),
+          // and words no statement has (a reporter's "the official added", a typo) are left out, as they
+          // could only make it find nothing. A short query keeps every word: each narrows it, and a word
+          // found nowhere is left to the substring search that follows ("Makhach").
+          const long = p.retrieval.length > MAX_SUBSTRING_FRAGMENTS;
+          const rare = long ? words.filter((w) => df(w) > 0 && df(w) < this.probeCap) : [];
+          const needed = rare.length > 0 ? rare : words;
+          const all = needed.map(ftsString).join(' AND ');
           // A short query also as one exact phrase, stop words included: it matches no statement the words
           // alone would not, but bm25 puts the statements that have it verbatim first. Only when one word is
           // rare: the phrase's own frequency costs a pass over every word's list.
-          const phrase =
-            p.tokens.length >= 2 &&
-            p.tokens.length <= MAX_PHRASE_TOKENS &&
-            words.some((w) => this.count('statements_fts', w, this.probeCap) < this.probeCap);
+          const phrase = p.tokens.length >= 2 && p.tokens.length <= MAX_PHRASE_TOKENS && words.some((w) => df(w) < this.probeCap);
           return {
             strategy: 'all-words',
             index: 'statements_fts',
-            terms: words,
+            terms: needed,
             match: phrase ? `${ftsString(p.tokens.join(' '))} OR (${all})` : all,
             members: all,
-            phrases: words.length + (phrase ? 1 : 0),
+            any: false,
+            phrases: needed.length + (phrase ? 1 : 0),
             rerank: p.tokens.length > 1,
             mark: { stems },
           };
@@ -270,12 +299,12 @@ export class SearchService {
       },
     ];
     // Fragments of words ("Makhach") for short queries; a long paste that misses is better served by its rarest words.
-    if (p.retrieval.length <= MAX_SUBSTRING_FRAGMENTS) steps.push({ strategy: 'substring', make: substring });
+    if (p.retrieval.length <= MAX_SUBSTRING_FRAGMENTS) steps.push({ code: 't', make: substring });
     if (words.length > 1) {
       steps.push({
-        strategy: 'any-words',
+        code: 'o',
         make: () => {
-          const picked = this.rarest(words);
+          const picked = this.rarest(words, df);
           if (picked.length === 0) return null;
           const match = picked.map(ftsString).join(' OR ');
           return {
@@ -283,6 +312,7 @@ export class SearchService {
             index: 'statements_fts',
             match,
             members: match,
+            any: true,
             terms: picked,
             phrases: picked.length,
             rerank: true,
@@ -295,9 +325,9 @@ export class SearchService {
   }
 
   /** Up to MAX_OR_TERMS of the words, rarest first; common words only when there is nothing rarer. */
-  private rarest(words: string[]): string[] {
+  private rarest(words: string[], count: (w: string) => number): string[] {
     const df = words
-      .map((w) => ({ w, n: this.count('statements_fts', w, this.probeCap) }))
+      .map((w) => ({ w, n: count(w) }))
       .filter((x) => x.n > 0)
       .sort((a, b) => a.n - b.n);
     const rare = df.filter((x) => x.n < this.probeCap).slice(0, MAX_OR_TERMS);
@@ -360,8 +390,10 @@ export class SearchService {
    */
   private order(plan: Plan, p: PreparedQuery, filter: SearchFilter, cursor: Cursor | null, offset: number): Order {
     if (cursor ? cursor.newest : this.commonStopwords(plan, p)) return { by: 'newest' };
-    if (plan.rerank && offset < this.pool) {
-      const rows = this.run(() => this.repo.newest(plan.index, plan.members, filter, null, 0, this.pool + 1));
+    const coverage = this.coverage(plan, filter);
+    if (coverage) return coverage;
+    if (plan.rerank && offset < this.pool && !this.surelyMany(plan)) {
+      const rows = this.run(() => this.repo.some(plan.index, plan.members, filter, this.pool + 1));
       if (rows.length <= this.pool) return { by: 'few', rows };
     }
     const budget = this.windowFor(plan);
@@ -371,6 +403,50 @@ export class SearchService {
         ? null
         : this.run(() => this.repo.windowFloor(plan.index, plan.match, filter, budget));
     return { by: 'bm25', floor, budget };
+  }
+
+  /**
+   * Any of a few rare words (the rarest of a paste that no statement holds whole): every statement with
+   * any of them, ranked by the words it holds, each weighing more the rarer it is (ties: newest first).
+   * The lists are short (each word is in fewer than `probeCap` statements), and walking them costs less
+   * than bm25, which scores every match; the best `pool` are then re-ranked by closeness as usual.
+   */
+  private coverage(plan: Plan, filter: SearchFilter): Order | null {
+    if (!plan.any || this.scoreBudget <= 0) return null;
+    const counts = plan.terms.map((t) => this.count(plan.index, t, this.probeCap));
+    if (counts.some((n) => n >= this.probeCap)) return null;
+    const weights = counts.map((n) => Math.log(1 + this.probeCap / Math.max(1, n)));
+    const score = new Map<number, number>();
+    // Pairs come term by term, so a statement's weights always add up in the same order.
+    for (const [id, t] of this.run(() => this.repo.termHits(plan.index, plan.terms.map(ftsString), filter))) {
+      score.set(id, (score.get(id) ?? 0) + weights[t]);
+    }
+    // Few distinct scores (one per set of words held): bucket by score, sort a bucket only when reached.
+    const buckets = new Map<number, number[]>();
+    for (const [id, sc] of score) {
+      const b = buckets.get(sc);
+      if (b) b.push(id);
+      else buckets.set(sc, [id]);
+    }
+    const levels = [...buckets.keys()].sort((a, b) => b - a);
+    const ordered: number[] = [];
+    let next = 0;
+    const take = (a: number, b: number) => {
+      while (ordered.length < b && next < levels.length) {
+        for (const id of buckets.get(levels[next++])!.sort((x, y) => y - x)) ordered.push(id);
+      }
+      return ordered.slice(a, b).map((id) => ({ id, score: score.get(id)! }));
+    };
+    return { by: 'coverage', take };
+  }
+
+  /**
+   * Whether more statements match than the pool, judged from word counts already known (any one of the
+   * words matches, so one word in more than `pool` statements settles it; filters are not counted). It
+   * only saves the look for a few matches: a wrong guess changes no result.
+   */
+  private surelyMany(plan: Plan): boolean {
+    return plan.any && plan.terms.some((t) => this.count(plan.index, t, this.probeCap) > this.pool);
   }
 
   /**
@@ -402,7 +478,14 @@ export class SearchService {
     let base: (a: number, b: number) => Hit[];
     let rankedWithin: number | null = null;
     if (order.by === 'few') base = (a, b) => order.rows.slice(a, b);
-    else if (order.by === 'newest') base = (a, b) => this.run(() => this.repo.newest(plan.index, plan.members, filter, null, a, b - a));
+    else if (order.by === 'coverage') {
+      base = (a, b) => {
+        const picked = order.take(a, b);
+        const score = new Map(picked.map((x) => [x.id, x.score]));
+        // Hit.score is lower-is-better, as bm25's.
+        return this.repo.rows(picked.map((x) => x.id)).map((row) => ({ id: row.id, score: -score.get(row.id)!, row }));
+      };
+    } else if (order.by === 'newest') base = (a, b) => this.run(() => this.repo.newest(plan.index, plan.members, filter, null, a, b - a));
     else {
       const { floor, budget } = order;
       rankedWithin = floor === null ? null : budget;
@@ -470,7 +553,22 @@ export class SearchService {
 // A statement's words as stems, text and original text: closeness ranks up to `pool` statements and the
 // match class reads the same ones again for the page, so each is tokenised once per search.
 const stemsOf = new WeakMap<StatementRow, { text: string[]; original: string[] | null }>();
-const stemsOfText = (text: string) => wordTokens(dropBracketed(normaliseText(text))).map(stem);
+// ASCII text needs no typographic folding to be split into words: wordTokens only keeps letters and digits.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: any ASCII, control characters included
+const ASCII_TEXT = /^[\x00-\x7f]*$/;
+const stemsOfText = (text: string) => wordTokens(dropBracketed(ASCII_TEXT.test(text) ? text : normaliseText(text))).map(stemOf);
+
+// Statements repeat a small vocabulary: a word's stem is worked out once (bounded, cleared when full).
+const stems = new Map<string, string>();
+function stemOf(token: string): string {
+  let s = stems.get(token);
+  if (s === undefined) {
+    if (stems.size >= 50_000) stems.clear();
+    s = stem(token);
+    stems.set(token, s);
+  }
+  return s;
+}
 function rowStems(row: StatementRow): { text: string[]; original: string[] | null } {
   let s = stemsOf.get(row);
   if (!s) {

@@ -11,7 +11,7 @@ export function countSql(db: Db): { readonly count: number; reset(): void; resto
   const state = { count: 0, sql: [] as string[] };
   db.prepare = (sql: string) => {
     const stmt = original.call(db, sql);
-    return new Proxy(stmt, {
+    const proxy: typeof stmt = new Proxy(stmt, {
       get(target, key) {
         const value = Reflect.get(target, key, target);
         if (RUNS.has(key) && typeof value === 'function') {
@@ -21,9 +21,15 @@ export function countSql(db: Db): { readonly count: number; reset(): void; resto
             return value.apply(target, args);
           };
         }
-        return typeof value === 'function' ? value.bind(target) : value;
+        if (typeof value !== 'function') return value;
+        // pluck(), raw() and the like return the statement itself: keep counting through what they return.
+        return (...args: unknown[]) => {
+          const out = value.apply(target, args);
+          return out === target ? proxy : out;
+        };
       },
     });
+    return proxy;
   };
   return {
     get count() {
