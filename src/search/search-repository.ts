@@ -144,17 +144,20 @@ export class SearchRepository {
   }
 
   /**
-   * Up to `limit` matches, newest first, for telling whether few match and which. They are found oldest
-   * first: FTS5 starts each word's list at its head, where newest first must find each list's end.
+   * Up to `limit` matching ids, newest first, for telling whether few match and which (their rows are read
+   * only if so). They are found oldest first: FTS5 starts each word's list at its head, where newest first
+   * must find each list's end.
    */
-  some(index: SearchIndex, match: string, filter: SearchFilter, limit: number): Hit[] {
+  some(index: SearchIndex, match: string, filter: SearchFilter, limit: number): number[] {
     const { where, params } = filterParts(filter);
     const from = where ? `${index} JOIN statements s ON s.id = ${index}.rowid` : index;
-    const sql = withRows(
-      `SELECT ${index}.rowid AS id, NULL AS score FROM ${from} WHERE ${index} MATCH @match${where} ORDER BY ${index}.rowid LIMIT @limit`,
-      'h.id DESC',
-    );
-    return toHits(this.db.prepare(sql).all({ ...params, match, limit }) as Array<StatementRow & { hit_score: number | null }>);
+    const sql = `SELECT ${index}.rowid FROM ${from} WHERE ${index} MATCH @match${where} ORDER BY ${index}.rowid LIMIT @limit`;
+    return (
+      this.db
+        .prepare(sql)
+        .pluck()
+        .all({ ...params, match, limit }) as number[]
+    ).reverse();
   }
 
   /**

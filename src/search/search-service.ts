@@ -393,8 +393,8 @@ export class SearchService {
     const coverage = this.coverage(plan, filter);
     if (coverage) return coverage;
     if (plan.rerank && offset < this.pool && !this.surelyMany(plan)) {
-      const rows = this.run(() => this.repo.some(plan.index, plan.members, filter, this.pool + 1));
-      if (rows.length <= this.pool) return { by: 'few', rows };
+      const ids = this.run(() => this.repo.some(plan.index, plan.members, filter, this.pool + 1));
+      if (ids.length <= this.pool) return { by: 'few', rows: this.repo.rows(ids).map((row) => ({ id: row.id, score: null, row })) };
     }
     const budget = this.windowFor(plan);
     const floor = cursor
