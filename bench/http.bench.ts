@@ -9,14 +9,14 @@
 // the same run. Databases: the demo story, and generated databases of N statements (bench/synthetic.ts,
 // cached under the temp dir; the server gets a copy, since it writes its first admin key).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import BetterSqlite3 from 'better-sqlite3';
-import { syntheticDatabase } from './synthetic-db.js';
+import { copySyntheticDatabase, syntheticDatabase } from './synthetic-db.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ENTRY = path.join(root, 'scripts/start.mjs');
@@ -228,8 +228,7 @@ export async function run(args: Record<string, string>): Promise<void> {
         continue;
       }
       const cached = await syntheticDatabase(Number(label));
-      const copy = path.join(dir, `synthetic-${label}.db`);
-      copyFileSync(cached.file, copy);
+      const copy = copySyntheticDatabase(cached, path.join(dir, `synthetic-${label}.db`));
       await measureDb(label, copy, cached.info.chainSamples[5][0], dir, opts);
     }
   } finally {

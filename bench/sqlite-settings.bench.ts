@@ -5,13 +5,15 @@
 // services on connections opened with the service's settings and with a few alternatives, all to the same
 // generated database (bench/synthetic-db.ts), in one process. Rounds alternate between the connections so a
 // slow moment of the shared machine falls on all of them; each figure is the median round.
-import os from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createServices } from '../src/app.js';
 import { openDatabase } from '../src/db/database.js';
 import { assertServiceSettings, SQLITE_SETTINGS } from '../src/db/sqlite-settings.js';
 import { createSchemaRegistry } from '../src/validation/ajv.js';
 import { createRng } from './synthetic.js';
-import { syntheticDatabase } from './synthetic-db.js';
+import { copySyntheticDatabase, syntheticDatabase } from './synthetic-db.js';
 
 const VARIANTS: Array<{ name: string; pragmas: Record<string, number> }> = [
   { name: 'service (src/db/sqlite-settings.ts)', pragmas: {} },
@@ -26,10 +28,12 @@ export async function run(args: Record<string, string>): Promise<void> {
   const n = Number(args['settings-size'] ?? 100_000);
   const rounds = Number(args['settings-rounds'] ?? 7);
   const cached = await syntheticDatabase(n);
+  const dir = mkdtempSync(path.join(tmpdir(), 'whosaid-bench-settings-'));
+  const file = copySyntheticDatabase(cached, path.join(dir, 'synthetic.db'));
   const registry = createSchemaRegistry();
   const connections = VARIANTS.map((v) => {
-    // Read-only work on the cached file; each connection has its own page cache, the OS file cache is shared.
-    const db = openDatabase(cached.file);
+    // Each connection has its own page cache; the OS file cache is shared.
+    const db = openDatabase(file);
     if (v.name.startsWith('service (')) assertServiceSettings(db.sqlite, 'the service variant');
     for (const [k, val] of Object.entries(v.pragmas)) db.sqlite.pragma(`${k} = ${val}`);
     return { ...v, db, services: createServices(db, registry) };
@@ -87,4 +91,5 @@ export async function run(args: Record<string, string>): Promise<void> {
     console.log(`| ${c.name} | ${cells.join(' | ')} |`);
   }
   for (const c of connections) c.db.close();
+  rmSync(dir, { recursive: true, force: true });
 }

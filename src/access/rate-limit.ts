@@ -12,6 +12,11 @@ export class RateLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** False when configured with no limit: callers then skip building the bucket name. */
+  get enabled(): boolean {
+    return this.perMinute > 0;
+  }
+
   hit(bucket: string): void {
     if (this.perMinute <= 0) return;
     const now = this.now();

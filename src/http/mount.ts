@@ -2,7 +2,7 @@ import express, { type Express, type NextFunction, type Request, type RequestHan
 import type { Db } from '../db/database.js';
 import type { SchemaRegistry } from '../validation/ajv.js';
 import { HttpError } from './problem.js';
-import { ANSWERED, accessOf, type RouteDef } from './route.js';
+import { ANSWERED, accessOf, type RouteContext, type RouteDef } from './route.js';
 import { partValidator } from './validate.js';
 import { checkJsonBytes } from './json-input.js';
 import { csvResponder } from './csv.js';
@@ -39,7 +39,8 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
     const write = route.method !== 'get' && accessOf(route) !== 'public' && !route.ownTransaction;
     const csv = route.csv ? csvResponder(route, opts.registry.schemas) : null;
 
-    const gate: RequestHandler = (req, _res, next) => {
+    // Access, then the body's media type (or its absence): before any body is read or validated.
+    const check = (req: Request) => {
       authorize(req);
       if (route.body && !JSON_TYPE.test(req.get('content-type') ?? '')) {
         throw new HttpError(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as application/json.');
@@ -47,26 +48,8 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
       if (!route.body && hasBody(req)) {
         throw new HttpError(400, 'unexpected-body', 'Unexpected body', `${route.method.toUpperCase()} ${route.path} takes no body.`);
       }
-      next();
     };
-    const handle = async (req: Request, res: Response) => {
-      const p = params(req.params) as Record<string, unknown>;
-      const q = query(req.query ?? {}) as Record<string, unknown>;
-      const asCsv = csv?.wanted(req, q.format) ?? false;
-      // The format is the mount's business: the handler builds the same body either way.
-      if (csv) delete q.format;
-      const ctx = {
-        params: p,
-        query: q,
-        body: body ? body(req.body) : route.rawBody ? req.body : undefined,
-        req,
-        res,
-      };
-      res.status(route.status);
-      // Never wait for the database lock on the event loop: if a worker is writing, wait here instead.
-      if (write && opts.writeGate?.busy) await opts.writeGate.idle();
-      // A write is one transaction, recorded as made with the caller's key: if anything throws, nothing stays.
-      const result = write ? opts.db.writeAs(req.viewer, () => route.handler(ctx)) : await route.handler(ctx);
+    const reply = (req: Request, res: Response, p: Record<string, unknown>, asCsv: boolean, result: unknown) => {
       if (res.headersSent) return;
       if (csv) res.vary('Accept');
       if (asCsv) return csv?.send(req, res, p, result);
@@ -78,8 +61,42 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
         res.json(result);
       }
     };
-    if (route.body) app[route.method](route.path, gate, route.rawBody ? raw : json, handle);
-    else app[route.method](route.path, gate, handle);
+    // A write is one transaction, recorded as made with the caller's key: if anything throws, nothing stays.
+    const run = (req: Request, ctx: RouteContext) => (write ? opts.db.writeAs(req.viewer, () => route.handler(ctx)) : route.handler(ctx));
+    // Synchronous unless the handler or the write gate is not: a read costs no promise and no extra tick.
+    const handle = (req: Request, res: Response): unknown => {
+      const p = params(req.params) as Record<string, unknown>;
+      const q = query(req.query ?? {}) as Record<string, unknown>;
+      const asCsv = csv?.wanted(req, q.format) ?? false;
+      // The format is the mount's business: the handler builds the same body either way.
+      if (csv) delete q.format;
+      const ctx: RouteContext = {
+        params: p,
+        query: q,
+        body: body ? body(req.body) : route.rawBody ? req.body : undefined,
+        req,
+        res,
+      };
+      res.status(route.status);
+      const settle = (result: unknown) =>
+        result instanceof Promise ? result.then((r) => reply(req, res, p, asCsv, r)) : reply(req, res, p, asCsv, result);
+      // Never wait for the database lock on the event loop: if a worker is writing, wait here instead.
+      if (write && opts.writeGate?.busy) return opts.writeGate.idle().then(() => settle(run(req, ctx)));
+      return settle(run(req, ctx));
+    };
+    if (route.body) {
+      const gate: RequestHandler = (req, _res, next) => {
+        check(req);
+        next();
+      };
+      app[route.method](route.path, gate, route.rawBody ? raw : json, handle);
+    } else {
+      // No body to parse: the checks and the handler in one step.
+      app[route.method](route.path, (req: Request, res: Response) => {
+        check(req);
+        return handle(req, res);
+      });
+    }
   }
 }
 
