@@ -1,4 +1,4 @@
-// npm run bench -- --only=import [--import-statements=1000] [--import-rounds=9] [--import-warmup=6]
+// npm run bench -- --only=import [--import-statements=1000] [--import-rounds=15] [--import-warmup=6]
 //
 // Importing one bundle of 1,000 statements (with their speakers, outlets, documents, hops, claims and
 // links) the way POST /v1/bundles does it, in-process: the bundles.apply job on the request's bytes
@@ -183,7 +183,7 @@ function sameRecords(a: Db, b: Db): void {
 
 export async function run(args: Record<string, string>): Promise<void> {
   const n = Number(args['import-statements'] ?? 1000);
-  const rounds = Number(args['import-rounds'] ?? 9);
+  const rounds = Number(args['import-rounds'] ?? 15);
   const warmup = Number(args['import-warmup'] ?? 6);
   const bundle = importBundle(n);
   const body = new TextEncoder().encode(JSON.stringify(bundle));
