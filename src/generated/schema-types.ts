@@ -2020,7 +2020,7 @@ export interface FieldError {
   expected?: unknown;
 }
 /**
- * A W3C PROV-JSON document (https://www.w3.org/submissions/prov-json/): actors as agents, statements, their appearances and documents as entities, speaking as wasAttributedTo, acting for as actedOnBehalfOf, hops as wasDerivedFrom (prov:Quotation when verbatim, prov:PrimarySource when first-hand), appearances in a document as hadMember. Identifiers are qualified names under the whosaid prefix (<WHOSAID_PUBLIC_URL>/id/, default http://localhost:<PORT>/id/). The full shape is the W3C schema's; this one names the sections.
+ * A W3C PROV-JSON document (https://www.w3.org/submissions/prov-json/): actors as agents, statements, their appearances and documents as entities, speaking as wasAttributedTo, acting for as actedOnBehalfOf, hops as wasDerivedFrom (prov:Quotation when verbatim, prov:PrimarySource when first-hand), appearances in a document as hadMember. Identifiers are xsd:QNames under the whosaid prefix (<WHOSAID_PUBLIC_URL>/id/, default http://localhost:<PORT>/id/), derived from the record's type and id only (whosaid:actor-1, whosaid:statement-2, whosaid:relay-3, whosaid:document-4), so the same in every export and every serialisation (?format=provn, ?format=provxml); relations are anonymous (blank _: keys). The full shape is the W3C schema's; this one names the sections.
  *
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
  * via the `definition` "prov-document".
