@@ -225,11 +225,13 @@ describe('CSV', () => {
       }
     });
 
-    it('refuses a reader the admin-only key list in CSV too', async () => {
+    it('refuses the admin-only key list in CSV to every other role, with a problem', async () => {
       const t = await makeTestApp();
-      const res = await t.as('editor').get('/v1/keys?format=csv');
-      assert.equal(res.status, 403);
-      assert.match(res.headers['content-type'], /^application\/problem\+json/);
+      for (const role of ['reader', 'journalist', 'editor'] as Role[]) {
+        const res = await t.as(role).get('/v1/keys?format=csv');
+        assert.equal(res.status, 403, role);
+        assert.match(res.headers['content-type'], /^application\/problem\+json/);
+      }
     });
   });
 
