@@ -59,8 +59,9 @@ import { searchRoutes } from './search/search-routes.js';
 import { attributionRoutes } from './attributions/attribution-routes.js';
 import { SuggestionRepository } from './attributions/suggestion-repository.js';
 import { SuggestionService } from './attributions/suggestion-service.js';
-import { deskRouter } from './desk/desk-routes.js';
+import { DESK_PAGES, deskRouter } from './desk/desk-routes.js';
 import { JobRunner } from './workers/job-runner.js';
+import type { OpenApiDocument } from './generated/schema-types.js';
 import { WriteGate } from './workers/write-gate.js';
 import { publicBase } from './exports/iri.js';
 import { organisation, type CreatorMode, type Organisation, type Publisher } from './shared/organisation.js';
@@ -196,7 +197,7 @@ export function buildRoutes(services: Services, jobs: JobRunner, iriBase: string
 }
 
 /** Builds the app; never listens (src/index.ts does). */
-export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; services: Services; jobs: JobRunner } {
+export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; services: Services; jobs: JobRunner; openapi: object } {
   const registry = deps.registry ?? createSchemaRegistry();
   const logger = deps.logger ?? createLogger();
   const iriBase = publicBase(deps.publicUrl, deps.port);
@@ -210,9 +211,11 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
   const routes = buildRoutes(services, jobs, iriBase, publisher);
   const serviceRoutes = probeRoutes(deps, () => openapi);
   const allRoutes = [...serviceRoutes, ...routes];
-  const openapi = buildOpenApi(allRoutes, registry.schemas, VERSION);
+  const openapi = buildOpenApi(allRoutes, registry.schemas, VERSION, DESK_PAGES);
 
   const app = express();
+  // The document this app serves, for what checks its responses against it (test/helpers/contract.ts).
+  app.locals.openapi = openapi;
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.trustProxy ?? false);
@@ -242,7 +245,7 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
   app.use(deskRouter(publicDir));
   app.use(fallbackHandler(allRoutes));
   app.use(errorHandler(logger));
-  return { app, routes: allRoutes, services, jobs };
+  return { app, routes: allRoutes, services, jobs, openapi };
 }
 
 /** Liveness (the process answers), readiness (it can reach its database) and the OpenAPI document. */
@@ -255,10 +258,8 @@ function probeRoutes(deps: AppDeps, openapi: () => unknown): RouteDef[] {
       access: 'public',
       summary: 'Liveness: the process answers (touches nothing else)',
       status: 200,
-      response: null,
-      handler: ({ res }) => {
-        res.json({ status: 'ok', version: VERSION });
-      },
+      response: 'health',
+      handler: () => ({ status: 'ok' as const, version: VERSION }),
     }),
     route({
       method: 'get',
@@ -267,16 +268,16 @@ function probeRoutes(deps: AppDeps, openapi: () => unknown): RouteDef[] {
       access: 'public',
       summary: 'Readiness: the database answers and the server is not shutting down',
       status: 200,
-      response: null,
+      response: 'health',
       errors: [503],
-      handler: ({ res }) => {
+      handler: () => {
         if (deps.draining?.()) throw new HttpError(503, 'shutting-down', 'Shutting down', 'This server is stopping; send work elsewhere.');
         try {
           deps.db.prepare('SELECT 1').get();
         } catch {
           throw new HttpError(503, 'database-unavailable', 'Database unavailable', 'The database does not answer.');
         }
-        res.json({ status: 'ready', version: VERSION });
+        return { status: 'ready' as const, version: VERSION };
       },
     }),
     route({
@@ -286,10 +287,8 @@ function probeRoutes(deps: AppDeps, openapi: () => unknown): RouteDef[] {
       access: 'public',
       summary: 'This OpenAPI document',
       status: 200,
-      response: null,
-      handler: ({ res }) => {
-        res.json(openapi());
-      },
+      response: 'openapi-document',
+      handler: () => openapi() as OpenApiDocument,
     }),
   ];
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { createApp } from './app.js';
 import { createHttpServer } from './http/server.js';
+import { HttpError } from './http/problem.js';
 import { ensureAdminKey } from './access/bootstrap.js';
 import { StartupError, type Config } from './config.js';
 import type { Db } from './db/database.js';
@@ -59,7 +60,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
   // Until the app is built (milliseconds), a request that slips in is told to come back.
   let handler: RequestListener = (_req: IncomingMessage, res: ServerResponse) => {
-    res.writeHead(503, { 'Retry-After': '1', 'Content-Length': '0' }).end();
+    const body = JSON.stringify(new HttpError(503, 'starting', 'Starting', 'The server is starting; retry in a second.').toProblem());
+    res
+      .writeHead(503, { 'Retry-After': '1', 'Content-Type': 'application/problem+json', 'Content-Length': Buffer.byteLength(body) })
+      .end(body);
   };
   const server = createHttpServer((req, res) => handler(req, res));
   await listen(server, config.port);

@@ -13,6 +13,12 @@ export function bundleRoutes(jobs: JobRunner): RouteDef[] {
       status: 201,
       response: 'bundle-result',
       errors: [409, 422],
+      responses: {
+        200: {
+          description: 'Nothing was created: every item existed already (or was only updated)',
+          content: { 'application/json': 'bundle-result' },
+        },
+      },
       // A 2 MiB bundle takes seconds to parse, validate and apply: a worker does all of it, in its own
       // transaction (src/workers/jobs.ts), while this thread goes on answering.
       ownTransaction: true,

@@ -77,6 +77,9 @@ export function claimRoutes(service: ClaimService): RouteDef[] {
       status: 201,
       response: 'claim-link',
       errors: [422],
+      responses: {
+        200: { description: 'The statement was linked already: its stance is now this one', content: { 'application/json': 'claim-link' } },
+      },
       handler: ({ params, body, res }) => {
         if (!service.link(params.id, body.statementId, body.stance)) res.status(200);
         return { claimId: params.id, statementId: body.statementId, stance: body.stance };

@@ -14,6 +14,8 @@ export function exportRoutes(service: ExportService): RouteDef[] {
       query: 'prov-query',
       status: 200,
       response: 'prov-document',
+      // documentId or claimId that names no record
+      errors: [404],
       responses: {
         200: {
           description: 'PROV-N (?format=provn) or PROV-XML (?format=provxml): the records of the PROV-JSON, as text',

@@ -1834,6 +1834,22 @@ export interface TagChange {
  */
 export interface EmptyQuery {}
 /**
+ * What /healthz (the process answers) and /readyz (it can do work) say: the state and the service's version.
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "health".
+ */
+export interface Health {
+  /**
+   * ok from /healthz, ready from /readyz.
+   */
+  status: "ok" | "ready";
+  /**
+   * The service's version.
+   */
+  version: string;
+}
+/**
  * A path with one record id.
  *
  * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
@@ -1981,6 +1997,21 @@ export interface LogInclusion {
    * via the `definition` "hash".
    */
   proof: string[];
+}
+/**
+ * This service's OpenAPI 3.1 document (the full shape is the OpenAPI specification's own schema).
+ *
+ * This interface was referenced by `WhosaidSchemas`'s JSON-Schema
+ * via the `definition` "openapi-document".
+ */
+export interface OpenApiDocument {
+  openapi: string;
+  info: {
+    title: string;
+    version: string;
+  };
+  paths: {};
+  components: {};
 }
 /**
  * An RFC 9457 problem details object.
@@ -2827,6 +2858,7 @@ export interface SchemaTypes {
   "document-list": DocumentList;
   "document": Document;
   "empty-query": EmptyQuery;
+  "health": Health;
   "id-params": IdParams;
   "key-create": KeyCreate;
   "key-created": KeyCreated;
@@ -2836,6 +2868,7 @@ export interface SchemaTypes {
   "log-consistency": LogConsistency;
   "log-inclusion-query": LogInclusionQuery;
   "log-inclusion": LogInclusion;
+  "openapi-document": OpenApiDocument;
   "problem": Problem;
   "prov-document": ProvDocument;
   "prov-query": ProvQuery;

@@ -31,6 +31,17 @@ export interface ResponseSpec {
   content?: Record<string, SchemaName | null>;
 }
 
+/**
+ * A URL served beside the API's routes (the desk's pages and files, src/desk/): not mounted from here, but
+ * declared with what it answers so the OpenAPI document covers everything the service sends.
+ */
+export interface PageSpec {
+  /** Express syntax: /documents/:id */
+  path: string;
+  summary: string;
+  responses: Record<number, ResponseSpec>;
+}
+
 export interface RouteContext<P = unknown, Q = unknown, B = unknown> {
   params: P;
   query: Q;
@@ -77,7 +88,7 @@ export interface RouteSpec<P extends SchemaName | undefined, Q extends SchemaNam
    * and validate than the event loop may be held.
    */
   rawBody?: boolean;
-  /** Other statuses this route can answer with, beyond 400/401/403/404/429. */
+  /** Other statuses this route can answer with a problem, beyond 400/401/403/404/429. */
   errors?: number[];
   /**
    * Every other response, by status: another success (a re-post that created nothing answers 200), or

@@ -34,7 +34,8 @@ export function logRoutes(service: LogService): RouteDef[] {
       query: 'log-inclusion-query',
       status: 200,
       response: 'log-inclusion',
-      errors: [422],
+      // seq that names no change
+      errors: [404, 422],
       handler: ({ query, req }) => {
         if (service.recordTypeOf(query.seq) === 'key') requireRole(req.viewer, 'admin', 'A proof for a key change record');
         return service.inclusion(query.seq, query.treeSize);

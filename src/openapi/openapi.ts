@@ -1,5 +1,5 @@
 import type { JsonSchema } from '../validation/schema-files.js';
-import { openApiPath, type RouteDef } from '../http/route.js';
+import { accessOf, openApiPath, type PageSpec, type ResponseSpec, type RouteDef } from '../http/route.js';
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'Invalid request (validation-failed, malformed-json, …)',
@@ -7,10 +7,12 @@ const ERROR_TEXT: Record<number, string> = {
   403: 'The key lacks the role this route needs',
   404: 'No such record or route',
   409: 'Conflict with the stored records',
+  412: 'A precondition of the request (If-Match, If-Unmodified-Since) does not hold',
   413: 'Body too large',
   415: 'Body is not JSON',
   422: 'The request refers to records that do not exist or breaks a rule of the data',
   429: 'Too many requests',
+  503: 'Not able to serve this now',
 };
 
 // A list route's items as CSV (src/http/csv.ts): a string to a schema, its columns described in docs/api.md.
@@ -44,6 +46,13 @@ function rewriteRefs(node: unknown, self: string): unknown {
       out.format = v;
       out.pattern = '^\\d{4}(-\\d{2}(-\\d{2})?)?$';
     } else out[k] = rewriteRefs(v, self);
+  }
+  // JSON Schema 2020-12 lets $ref stand beside other keywords, but tools that resolve a $ref by replacing
+  // its object (@seriousme/openapi-schema-validator, many generators) would drop them: the same meaning,
+  // spelt so that nothing is lost, is the $ref inside allOf.
+  if (typeof out.$ref === 'string' && Object.keys(out).length > 1) {
+    const { $ref, allOf, ...rest } = out;
+    return { ...rest, allOf: [{ $ref }, ...((allOf as unknown[] | undefined) ?? [])] };
   }
   return out;
 }
@@ -94,48 +103,109 @@ function parameters(schemas: Map<string, JsonSchema>, name: string | undefined, 
   }));
 }
 
-export function buildOpenApi(routes: RouteDef[], schemas: Map<string, JsonSchema>, version: string): object {
+/** A body the route sends: its schema (null: not JSON, so a string as far as the document can say). */
+const bodySchema = (schema: string | null) => (schema === null ? { schema: { type: 'string' } } : { schema: ref(schema) });
+
+const contentOf = (types: Record<string, string | null>) =>
+  Object.fromEntries(Object.entries(types).map(([type, schema]) => [type, bodySchema(schema)]));
+
+/** What the route's success status sends, by media type (empty: no body). */
+function successContent(r: RouteDef): Record<string, string | null> {
+  if (r.response === null) return r.produces ? { [r.produces]: null } : {};
+  return { [r.produces ?? 'application/json']: r.response };
+}
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ref('problem') } },
+});
+
+/**
+ * Responses any operation can get, whatever the route: declared once here and referred to from every
+ * operation, so that a client generated from the document knows them too.
+ */
+const SHARED_RESPONSES = {
+  NotModified: { description: 'The representation the client holds (If-None-Match) is still current' },
+  HeadersTooLarge: problem('The request line and headers are too large (sent by the HTTP server before any route runs)'),
+  InternalError: problem('An unexpected failure on the server (logged; never carries input or internals)'),
+  Unavailable: problem("The server is starting or stopping; retry after the Retry-After header's seconds"),
+  UnreadableRecord: problem(
+    'A stored record this answer needs cannot be read (unreadable-record: it was written around the service and an operator has to repair it)',
+  ),
+};
+const shared = (name: keyof typeof SHARED_RESPONSES) => ({ $ref: `#/components/responses/${name}` });
+
+/** A route's responses: success, other declared responses, its problems, then those every operation can get. */
+function responsesOf(r: RouteDef): Record<string, unknown> {
+  const responses: Record<string, { description: string; content?: Record<string, unknown> } | { $ref: string }> = {};
+  const extra = r.responses ?? {};
+  const success = { ...successContent(r), ...(extra[r.status]?.content ?? {}) };
+  responses[String(r.status)] = {
+    description: r.status === 204 ? 'Done' : 'Success',
+    ...(Object.keys(success).length ? { content: { ...contentOf(success), ...(r.csv ? CSV_CONTENT : {}) } } : {}),
+    ...(r.csv ? { headers: CSV_HEADERS } : {}),
+  };
+  for (const [status, spec] of Object.entries(extra)) if (Number(status) !== r.status) responses[status] = declared(spec);
+  const isPublic = accessOf(r) === 'public';
+  const statuses = new Set([
+    400,
+    ...(isPublic ? [] : [401, 403]),
+    // The per-address limit covers every /v1 request; the per-key one every keyed route.
+    ...(r.path.startsWith('/v1/') ? [429] : []),
+    ...(r.params ? [404] : []),
+    ...(r.body ? [413, 415] : []),
+    ...(r.errors ?? []),
+  ]);
+  for (const st of [...statuses].sort()) responses[String(st)] ??= problem(ERROR_TEXT[st] ?? 'Error');
+  return withShared(responses, r.method === 'get', r.path.startsWith('/v1/'));
+}
+
+const declared = (spec: ResponseSpec) => ({ description: spec.description, ...(spec.content ? { content: contentOf(spec.content) } : {}) });
+
+function withShared(responses: Record<string, unknown>, get: boolean, api: boolean): Record<string, unknown> {
+  if (get) responses['304'] ??= shared('NotModified');
+  // Every API route reads stored records; a route's own 409 (a conflict) carries the same problem shape.
+  if (api) responses['409'] ??= shared('UnreadableRecord');
+  responses['431'] ??= shared('HeadersTooLarge');
+  responses['500'] ??= shared('InternalError');
+  responses['503'] ??= shared('Unavailable');
+  return Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b)));
+}
+
+/** A page (src/desk/): public, any query (the desk reads its own), path segments as strings. */
+function pageOperation(page: PageSpec) {
+  return {
+    operationId: operationId({ method: 'page', path: page.path === '/' ? '/home' : page.path }),
+    summary: page.summary,
+    tags: ['desk'],
+    security: [],
+    parameters: [...page.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    })),
+    responses: withShared(Object.fromEntries(Object.entries(page.responses).map(([st, spec]) => [st, declared(spec)])), true, false),
+  };
+}
+
+export function buildOpenApi(routes: RouteDef[], schemas: Map<string, JsonSchema>, version: string, pages: PageSpec[] = []): object {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const p = (paths[openApiPath(r.path)] ??= {});
-    const responses: Record<string, unknown> = {};
-    const success =
-      r.response === null
-        ? { description: 'Done' }
-        : {
-            description: 'Success',
-            content: {
-              [r.produces ?? 'application/json']: r.produces && !r.response ? { schema: { type: 'string' } } : { schema: ref(r.response) },
-              // More media types of the same success (PROV-N, PROV-XML): a string unless a schema is named.
-              ...Object.fromEntries(
-                Object.entries(r.responses?.[r.status]?.content ?? {}).map(([type, s]) => [
-                  type,
-                  { schema: s ? ref(s) : { type: 'string' } },
-                ]),
-              ),
-              ...(r.csv ? CSV_CONTENT : {}),
-            },
-            ...(r.csv ? { headers: CSV_HEADERS } : {}),
-          };
-    responses[String(r.status)] = success;
-    const statuses = new Set([400, 401, 403, 429, ...(r.params ? [404] : []), ...(r.body ? [413, 415] : []), ...(r.errors ?? [])]);
-    for (const st of [...statuses].sort()) {
-      responses[String(st)] = {
-        description: ERROR_TEXT[st] ?? 'Error',
-        content: { 'application/problem+json': { schema: ref('problem') } },
-      };
-    }
     p[r.method] = {
       operationId: operationId(r),
       summary: r.summary,
       tags: [r.tag],
+      ...(accessOf(r) === 'public' ? { security: [] } : {}),
       parameters: [...parameters(schemas, r.params, 'path'), ...parameters(schemas, r.query, 'query')],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(r.body) } } } } : {}),
-      responses,
+      responses: responsesOf(r),
     };
   }
+  for (const page of pages) (paths[openApiPath(page.path)] ??= {}).get = pageOperation(page);
   const components = reachable([paths, { problem: ref('problem') }], allComponents(schemas));
-  const tags = [...new Set(routes.map((r) => r.tag))].map((name) => ({
+  const tags = [...new Set([...routes.map((r) => r.tag), ...(pages.length ? ['desk'] : [])])].map((name) => ({
     name,
     description: `${name[0].toUpperCase()}${name.slice(1)} routes.`,
   }));
@@ -154,12 +224,13 @@ export function buildOpenApi(routes: RouteDef[], schemas: Map<string, JsonSchema
     paths,
     components: {
       schemas: components,
+      responses: SHARED_RESPONSES,
       securitySchemes: { bearerKey: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer <key>.' } },
     },
   };
 }
 
-function operationId(r: RouteDef): string {
+function operationId(r: { method: string; path: string }): string {
   const parts = r.path
     .replace(/^\/v1\//, '')
     .split('/')
