@@ -84,7 +84,7 @@ describe('search cost', () => {
         const page = service.search({ q: 'the and', limit });
         sql.restore();
         assert.equal(page.items.length, limit);
-        assert.equal(page.query.rankedWithin, 50, 'the newest 50 are ranked');
+        assert.equal(page.query.rankedWithin, 20, 'the newest 20 are ranked');
         return sql.count;
       });
       assert.deepEqual(counts, [counts[0], counts[0], counts[0]]);

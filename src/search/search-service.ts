@@ -32,7 +32,7 @@ export interface SearchOptions {
    * terms) are ranked by bm25 and the rest follow newest first. 0 ranks every match.
    * This bounds the per-match part of ranking a very common word. bm25 also reads each term's whole list
    * once per query for its document frequency, so a query of common stop words only is not ranked by
-   * bm25 at all (the newest `pool` matches are ranked by closeness), and neither is a multi-word search
+   * bm25 at all (the newest 20 matches are ranked by closeness), and neither is a multi-word search
    * with no more matches than `pool`.
    */
   scoreBudget?: number;
@@ -70,7 +70,7 @@ interface Cursor {
 /**
  * How a page is ordered. bm25: ranked by FTS5 (within the window above `floor`, when there is one).
  * few: every match is already in `rows` (no more than the re-ranking pool), ranked by closeness alone.
- * newest: a query of common stop words only, so the newest `pool` matches are ranked by closeness and the
+ * newest: a query of common stop words only, so the newest STOPWORD_POOL matches are ranked by closeness and the
  * rest follow newest first; bm25 would first read each word's whole list (most of the statements).
  * coverage: any of a few rare words, ranked by which of them a statement holds (see coverage()).
  */
@@ -87,6 +87,8 @@ interface Step {
   make: () => Plan | null;
 }
 const MAX_OR_TERMS = 8;
+/** Stop words only name no statement: the newest this-many matches are ranked, a page's worth. */
+const STOPWORD_POOL = 20;
 const MAX_SUBSTRING_FRAGMENTS = 6;
 const MAX_PHRASE_TOKENS = 8;
 const MAX_RERANK_TOKENS = 200;
@@ -474,7 +476,7 @@ export class SearchService {
     offset: number,
     limit: number,
   ): { hits: Array<Hit & { relevance: number | null }>; more: boolean; rankedWithin: number | null } {
-    const pool = plan.rerank || order.by === 'newest' ? this.pool : 0;
+    const pool = order.by === 'newest' ? Math.min(this.pool, STOPWORD_POOL) : plan.rerank ? this.pool : 0;
     let base: (a: number, b: number) => Hit[];
     let rankedWithin: number | null = null;
     if (order.by === 'few') base = (a, b) => order.rows.slice(a, b);
