@@ -284,14 +284,16 @@ describe('annotations', () => {
       assert.deepEqual(webAnnotationViolations(coll), []);
     });
 
-    it('an untagged document: total 0, no pages linked; unknown documents are 404', async () => {
+    it('an untagged document: total 0, no pages linked, no page 0; unknown documents are 404', async () => {
       const t = await makeTestApp();
       const { doc } = await newDoc(t, 'Nothing tagged here.');
       const coll = await getAnnotations(t, doc);
       assert.deepEqual(webAnnotationViolations(coll, bodies(t)), []);
       assert.deepEqual([coll.total, coll.first, coll.last], [0, undefined, undefined]);
-      const page = await getAnnotations(t, doc, 0);
-      assert.deepEqual(page.items, []);
+      // A page holds at least one annotation (§5.2): an empty collection has no page 0.
+      const page = await t.http.get(`/v1/documents/${doc}/annotations?page=0`);
+      assert.equal(page.status, 404);
+      assert.equal(page.type, 'application/problem+json');
       assert.equal((await t.http.get('/v1/documents/9999/annotations')).status, 404);
     });
 

@@ -94,7 +94,7 @@ describe('ClaimReview export', () => {
         assert.deepEqual(r.reviewRating, { '@type': 'Rating', ratingValue: 1, bestRating: 5, worstRating: 1, alternateName: 'False' });
         assert.deepEqual(r.itemReviewed, {
           '@type': 'Claim',
-          '@id': `http://localhost:3000/id/claim/${claim.id}`,
+          '@id': `http://localhost:3000/id/claim-${claim.id}`,
           text: 'The bridge was closed for a week',
         });
       });

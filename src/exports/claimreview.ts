@@ -32,8 +32,9 @@ export interface Verdict {
 function irisOf(iriBase: string) {
   const ns = idNamespace(iriBase);
   return {
-    claim: (id: number) => `${ns}claim/${id}`,
-    review: (claimId: number) => `${ns}claim/${claimId}/review`,
+    // Named like the PROV identifiers (type-N), so every record has one IRI shape in every export.
+    claim: (id: number) => `${ns}claim-${id}`,
+    review: (claimId: number) => `${ns}claim-${claimId}-review`,
     // The IRI the PROV export gives the same document (whosaid:document-N): one record, one IRI.
     document: (id: number) => documentId(id).replace(/^whosaid:/, ns),
     /** The review's `url` when the verdict names no published article. */

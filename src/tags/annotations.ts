@@ -174,8 +174,9 @@ export function annotationPage(
 ): AnnotationCollection | null {
   const { iris } = o;
   const pages = Math.ceil(tags.length / size);
-  // An empty collection still answers for its first page, with no items.
-  if (page >= Math.max(pages, 1)) return null;
+  // A page holds at least one annotation (Web Annotation Data Model §5.2), so an empty collection has no
+  // pages at all: its collection answers with total 0 and no `first`, and page 0 is not found.
+  if (page >= pages) return null;
   const out: AnnotationCollection = {
     '@context': ANNO_CONTEXT,
     id: iris.annotations(doc.id, page),
