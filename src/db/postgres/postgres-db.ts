@@ -1,0 +1,249 @@
+// PostgreSQL's side of the Db (src/db/db.ts): a pool of connections, and transactions found through the
+// async context rather than passed around.
+//
+// Settings the history triggers read (agreed with the migrations, migrations/ on PostgreSQL). Both are
+// transaction-local (set_config(name, value, true)), set only inside a transaction and only when they
+// differ from the default, so nothing leaks to the next user of a pooled connection:
+//   whosaid.key_id   the writing API key's id as text; '' or unset (NULL) for the operator (no key).
+//                    Read: nullif(current_setting('whosaid.key_id', true), '')::bigint
+//   whosaid.history  'off' inside withoutHistory; '' or unset means on.
+//                    Read: coalesce(current_setting('whosaid.history', true), '') <> 'off'
+// A setting once set on a connection reads '' (not NULL) after its transaction ends: read both as above.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Kysely, PostgresDialect, type Compilable } from 'kysely';
+import type pg from 'pg';
+import { OPERATOR } from '../../access/field-permissions.js';
+import type { Viewer } from '../../shared/viewer.js';
+import type { Db, IdTable, NewRow, Row } from '../db.js';
+import type { Database } from '../tables.js';
+import { numberPlaceholders } from './placeholders.js';
+import { createPool, type PoolOptions } from './pool.js';
+
+export const KEY_ID_SETTING = 'whosaid.key_id';
+export const HISTORY_SETTING = 'whosaid.history';
+
+/** Rows a stream fetches per round trip. */
+const STREAM_BATCH = 500;
+
+/** One transaction: its connection, and counters naming its savepoints and cursors. */
+interface Transaction {
+  client: pg.PoolClient;
+  names: number;
+}
+
+/** What the async context carries: who writes, whether history is on, and the transaction if inside one. */
+interface Scope {
+  tx?: Transaction;
+  writer: Viewer;
+  history: boolean;
+}
+
+type Settings = Omit<Scope, 'tx'>;
+
+const DEFAULTS: Settings = { writer: OPERATOR, history: true };
+const isDefault = (s: Settings) => s.writer.keyId === null && s.history;
+const sameSettings = (a: Settings, b: Settings) => a.writer.keyId === b.writer.keyId && a.history === b.history;
+
+export class PostgresDb implements Db {
+  readonly dialect = 'postgres' as const;
+  readonly kysely: Kysely<Database>;
+  readonly pool: pg.Pool;
+  private readonly context = new AsyncLocalStorage<Scope>();
+  private readonly insertSql = new Map<string, string>();
+  private closed = false;
+
+  constructor(url: string, options: PoolOptions) {
+    this.pool = createPool(url, options);
+    // Kysely's own PostgresDialect, over a pool that hands out the current transaction's connection when
+    // there is one: a query run with Kysely's execute() joins the transaction like one run with `all`.
+    const pool = this.pool;
+    const context = this.context;
+    this.kysely = new Kysely<Database>({
+      dialect: new PostgresDialect({
+        pool: {
+          async connect() {
+            const tx = context.getStore()?.tx;
+            if (!tx) return pool.connect();
+            return { query: tx.client.query.bind(tx.client), release() {} } as unknown as pg.PoolClient;
+          },
+          // close() ends the pool itself: Kysely ends its driver only if it ever ran a query.
+          end: async () => {},
+        },
+      }),
+    });
+  }
+
+  get writer(): Viewer {
+    return this.context.getStore()?.writer ?? OPERATOR;
+  }
+
+  async all<R>(query: Compilable<R>): Promise<R[]> {
+    const { sql, parameters } = query.compile();
+    return (await this.exec(sql, parameters)).rows as R[];
+  }
+
+  async first<R>(query: Compilable<R>): Promise<R | undefined> {
+    return (await this.all(query))[0];
+  }
+
+  async run<R>(query: Compilable<R>): Promise<{ changes: number; row?: R }> {
+    const { sql, parameters } = query.compile();
+    const result = await this.exec(sql, parameters);
+    const changes = result.rowCount ?? 0;
+    return result.rows.length ? { changes, row: result.rows[0] as R } : { changes };
+  }
+
+  async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    return (await this.exec(numberPlaceholders(sql), params)).rows as R[];
+  }
+
+  async queryFirst<R>(sql: string, params: readonly unknown[] = []): Promise<R | undefined> {
+    return (await this.query<R>(sql, params))[0];
+  }
+
+  async execute(sql: string, params: readonly unknown[] = []): Promise<number> {
+    return (await this.exec(numberPlaceholders(sql), params)).rowCount ?? 0;
+  }
+
+  stream<R>(sql: string, params: readonly unknown[] = []): AsyncIterable<R> {
+    // The scope is taken when the stream is asked for, not when it is first read.
+    const scope = this.context.getStore();
+    const text = numberPlaceholders(sql);
+    return { [Symbol.asyncIterator]: () => this.cursor<R>(scope, text, params) };
+  }
+
+  async insertRow<T extends IdTable>(table: T, row: NewRow<T>): Promise<Row<T>> {
+    const values = row as Record<string, unknown>;
+    const columns = Object.keys(values);
+    const key = `${table}\0${columns.join('\0')}`;
+    let sql = this.insertSql.get(key);
+    if (!sql) {
+      const names = columns.map((c) => `"${c}"`).join(', ');
+      sql = `INSERT INTO ${table} (${names}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`;
+      this.insertSql.set(key, sql);
+    }
+    const { rows } = await this.exec(
+      sql,
+      columns.map((c) => values[c]),
+    );
+    return { id: rows[0].id, ...row } as unknown as Row<T>;
+  }
+
+  async rowById<T extends IdTable>(table: T, id: number): Promise<Row<T> | undefined> {
+    return (await this.exec(`SELECT * FROM ${table} WHERE id = $1`, [id])).rows[0] as Row<T> | undefined;
+  }
+
+  async hasId(table: IdTable, id: number): Promise<boolean> {
+    return (await this.exec(`SELECT 1 FROM ${table} WHERE id = $1`, [id])).rows.length > 0;
+  }
+
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    const scope = this.context.getStore();
+    return this.within(scope, scope ?? DEFAULTS, fn);
+  }
+
+  writeAs<T>(writer: Viewer, fn: () => Promise<T>): Promise<T> {
+    const scope = this.context.getStore();
+    return this.within(scope, { writer, history: scope?.history ?? true }, fn);
+  }
+
+  withoutHistory<T>(fn: () => Promise<T>): Promise<T> {
+    const scope = this.context.getStore();
+    const settings = { writer: scope?.writer ?? OPERATOR, history: false };
+    // Outside a transaction no connection is held: each statement inside gets the setting (see exec).
+    if (!scope?.tx) return this.context.run(settings, fn);
+    return this.within(scope, settings, fn);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.kysely.destroy();
+    await this.pool.end();
+  }
+
+  /** Runs numbered SQL on the current transaction's connection, or on any pooled one. */
+  private exec(sql: string, params: readonly unknown[]): Promise<pg.QueryResult> {
+    const scope = this.context.getStore();
+    if (scope?.tx) return scope.tx.client.query(sql, params as unknown[]);
+    // A lone statement that must carry a setting (withoutHistory outside a transaction) runs in its own.
+    if (scope && !isDefault(scope)) return this.within(undefined, scope, () => this.exec(sql, params));
+    return this.pool.query(sql, params as unknown[]);
+  }
+
+  /** A transaction with these settings: a new one on a pooled connection, or a savepoint inside the current one. */
+  private async within<T>(outer: Scope | undefined, settings: Settings, fn: () => Promise<T>): Promise<T> {
+    if (outer?.tx) return this.savepoint(outer, outer.tx, settings, fn);
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      try {
+        if (!isDefault(settings)) await applySettings(client, settings);
+        const result = await this.context.run({ ...settings, tx: { client, names: 0 } }, fn);
+        const commit = await client.query('COMMIT');
+        // PostgreSQL answers COMMIT with ROLLBACK when a statement inside failed and the callback went on.
+        if (commit.command === 'ROLLBACK') throw new Error('transaction rolled back: a statement inside it failed');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch((err: Error) => (broken = err));
+        throw e;
+      }
+    } finally {
+      // A connection whose state is unknown is closed, never handed to the next caller.
+      client.release(broken);
+    }
+  }
+
+  private async savepoint<T>(outer: Scope, tx: Transaction, settings: Settings, fn: () => Promise<T>): Promise<T> {
+    const name = `ws_sp_${++tx.names}`;
+    const changed = !sameSettings(outer, settings);
+    await tx.client.query(`SAVEPOINT ${name}`);
+    try {
+      if (changed) await applySettings(tx.client, settings);
+      const result = await this.context.run({ ...settings, tx }, fn);
+      await tx.client.query(`RELEASE SAVEPOINT ${name}`);
+      // Released, the savepoint's settings stay in force for the rest of the transaction: put back the outer ones.
+      if (changed) await applySettings(tx.client, outer);
+      return result;
+    } catch (e) {
+      // Rolling back to the savepoint also restores the settings it changed.
+      await tx.client.query(`ROLLBACK TO SAVEPOINT ${name}`).catch(() => {});
+      throw e;
+    }
+  }
+
+  /** Reads a query through a server-side cursor, a batch per round trip, inside the current or a new transaction. */
+  private async *cursor<R>(scope: Scope | undefined, sql: string, params: readonly unknown[]): AsyncGenerator<R> {
+    const tx = scope?.tx;
+    const client = tx ? tx.client : await this.pool.connect();
+    const name = tx ? `ws_cursor_${++tx.names}` : 'ws_cursor';
+    let broken: Error | undefined;
+    try {
+      if (!tx) {
+        await client.query('BEGIN');
+        if (scope && !isDefault(scope)) await applySettings(client, scope);
+      }
+      await client.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`, params as unknown[]);
+      for (;;) {
+        const { rows } = await client.query(`FETCH ${STREAM_BATCH} FROM ${name}`);
+        for (const row of rows) yield row as R;
+        if (rows.length < STREAM_BATCH) break;
+      }
+    } finally {
+      // Also when the reader stops early (break) or fails: the cursor and its transaction end here.
+      if (tx) await client.query(`CLOSE ${name}`).catch(() => {});
+      else {
+        await client.query('ROLLBACK').catch((err: Error) => (broken = err));
+        client.release(broken);
+      }
+    }
+  }
+}
+
+function applySettings(client: pg.PoolClient, { writer, history }: Settings): Promise<unknown> {
+  return client.query(`SELECT set_config('${KEY_ID_SETTING}', $1, true), set_config('${HISTORY_SETTING}', $2, true)`, [
+    writer.keyId === null ? '' : String(writer.keyId),
+    history ? 'on' : 'off',
+  ]);
+}
