@@ -6,11 +6,15 @@
 // for cascaded deletes too.
 //   statements_fts          words: Porter stems over unicode61 with diacritics folded ("café" = "cafe").
 //   statements_fts_trigram  substrings of three characters or more, case and diacritics folded.
+// PostgreSQL: migrations/postgres/2026-11-27T0900-search.ts (tsvector and pg_trgm over a side table).
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './lib/dialect.js';
+import * as postgres from './postgres/2026-11-27T0900-search.js';
 
 const INDEXES = ['statements_fts', 'statements_fts_trigram'];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  if (isPostgres(db)) return postgres.up(db);
   await sql`
     CREATE VIRTUAL TABLE statements_fts USING fts5(
       text, original_text,
@@ -44,6 +48,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  if (isPostgres(db)) return postgres.down(db);
   for (const t of ['statements_fts_insert', 'statements_fts_delete', 'statements_fts_update'])
     await sql.raw(`DROP TRIGGER IF EXISTS ${t}`).execute(db);
   for (const t of INDEXES) await sql.raw(`DROP TABLE IF EXISTS ${t}`).execute(db);
