@@ -355,7 +355,12 @@ describe('search', () => {
           [0, 2, 3],
           [2, 5, 1],
         ]) {
-          const narrow = new SearchService(new SearchRepository(t2.db), t2.services.provenance, { scoreBudget, pool });
+          // closenessLimit = pool: the few matches here would otherwise all be ranked by closeness, not by bm25.
+          const narrow = new SearchService(new SearchRepository(t2.db), t2.services.provenance, {
+            scoreBudget,
+            pool,
+            closenessLimit: pool,
+          });
           const whole = narrow.search({ q: 'the attack', limit: 200 }).items.map((i) => i.statement.id);
           const seen: number[] = [];
           let cursor: string | undefined;
@@ -370,6 +375,32 @@ describe('search', () => {
             [...everything].sort((a, b) => a - b),
           );
         }
+      });
+
+      it('ranks every match by closeness when there are more than the pool but no more than closenessLimit, page after page', async () => {
+        const t2 = await makeTestApp({ demo: true });
+        const narrow = new SearchService(new SearchRepository(t2.db), t2.services.provenance, { pool: 2, closenessLimit: 50 });
+        const everything = t2.db.sqlite
+          .prepare(`SELECT rowid FROM statements_fts WHERE statements_fts MATCH '"attack"'`)
+          .pluck()
+          .all() as number[];
+        assert.ok(everything.length > 2 && everything.length <= 50, `${everything.length} matches`);
+        const { seen, pages } = walkService(narrow, 'the attack', 2);
+        assert.deepEqual(
+          [...seen].sort((a, b) => a - b),
+          [...everything].sort((a, b) => a - b),
+        );
+        const relevance = pages.flatMap((page) => page.items.map((i) => i.relevance));
+        assert.ok(
+          relevance.every((r, i) => r !== null && (i === 0 || r <= relevance[i - 1]!)),
+          `closeness, best first, across pages: ${relevance.join(' ')}`,
+        );
+        assert.ok(pages.every((page) => page.query.rankedWithin === null));
+        // The same order as a single page.
+        assert.deepEqual(
+          seen,
+          narrow.search({ q: 'the attack', limit: 200 }).items.map((i) => i.statement.id),
+        );
       });
 
       it('pages through stop words only: the newest matches ranked by closeness, then the rest newest first', async () => {

@@ -33,11 +33,18 @@ export interface SearchOptions {
    * This bounds the per-match part of ranking a very common word. bm25 also reads each term's whole list
    * once per query for its document frequency, so a query of common stop words only is not ranked by
    * bm25 at all (the newest 20 matches are ranked by closeness), and neither is a multi-word search
-   * with no more matches than `pool`.
+   * with no more matches than `closenessLimit`.
    */
   scoreBudget?: number;
   /** How many of the best bm25 candidates are re-ranked by closeness to the pasted words. */
   pool?: number;
+  /**
+   * A multi-word search with no more matches than this is ranked by closeness alone, every match of it:
+   * bm25 would first read the whole list of each word of the query, stop words of a phrase included,
+   * which costs more than reading and comparing this many statements (measured at 1M statements:
+   * bench/search.bench.ts). At least `pool`.
+   */
+  closenessLimit?: number;
   /** Probes of word frequency stop counting here: a word seen this often is "common". */
   probeCap?: number;
 }
@@ -69,7 +76,7 @@ interface Cursor {
 
 /**
  * How a page is ordered. bm25: ranked by FTS5 (within the window above `floor`, when there is one).
- * few: every match is already in `rows` (no more than the re-ranking pool), ranked by closeness alone.
+ * few: every match is already in `rows` (no more than `closenessLimit`), ranked by closeness alone.
  * newest: a query of common stop words only, so the newest STOPWORD_POOL matches are ranked by closeness and the
  * rest follow newest first; bm25 would first read each word's whole list (most of the statements).
  * coverage: any of a few rare words, ranked by which of them a statement holds (see coverage()).
@@ -120,6 +127,7 @@ function decodeCursor(raw: string): Cursor {
 export class SearchService {
   private readonly scoreBudget: number;
   private readonly pool: number;
+  private readonly closenessLimit: number;
   private readonly probeCap: number;
   // Capped match counts per term. They only steer the work (which words the loosest strategy uses,
   // whether a ranked window is needed), never which statements match; entries expire, so a word that
@@ -133,6 +141,7 @@ export class SearchService {
   ) {
     this.scoreBudget = options.scoreBudget ?? 20_000;
     this.pool = options.pool ?? 50;
+    this.closenessLimit = Math.max(this.pool, options.closenessLimit ?? 200);
     this.probeCap = options.probeCap ?? 2_000;
   }
 
@@ -384,19 +393,21 @@ export class SearchService {
   }
 
   /**
-   * How this page is ordered; a later page keeps the first page's choice. A multi-word search whose
-   * matches all fit in the re-ranking pool is ranked by closeness alone: bm25 would only order the pool
-   * that closeness re-ranks anyway, and it first reads the whole list of every word for its frequency
-   * (most of the time of a search with one common word). Matches are found newest first, which stops
-   * after `pool + 1` however common the words are.
+   * How this page is ordered; a later page keeps the first page's choice. A multi-word search with no
+   * more than `closenessLimit` matches is ranked by closeness alone, every match of it: bm25 first reads
+   * the whole list of every word of the expression for its frequency, stop words of the exact phrase
+   * included (most of the time of a rare phrase such as "in there tankaba" at 1M statements), where
+   * reading and comparing a few hundred statements costs less. The look for them reads ids only and
+   * stops after `closenessLimit + 1` however common the words are.
    */
   private order(plan: Plan, p: PreparedQuery, filter: SearchFilter, cursor: Cursor | null, offset: number): Order {
     if (cursor ? cursor.newest : this.commonStopwords(plan, p)) return { by: 'newest' };
     const coverage = this.coverage(plan, filter);
     if (coverage) return coverage;
-    if (plan.rerank && offset < this.pool && !this.surelyMany(plan)) {
-      const ids = this.run(() => this.repo.some(plan.index, plan.members, filter, this.pool + 1));
-      if (ids.length <= this.pool) return { by: 'few', rows: this.repo.rows(ids).map((row) => ({ id: row.id, score: null, row })) };
+    if (plan.rerank && offset < this.closenessLimit && !this.surelyMany(plan)) {
+      const ids = this.run(() => this.repo.some(plan.index, plan.members, filter, this.closenessLimit + 1));
+      if (ids.length <= this.closenessLimit)
+        return { by: 'few', rows: this.repo.rows(ids).map((row) => ({ id: row.id, score: null, row })) };
     }
     const budget = this.windowFor(plan);
     const floor = cursor
@@ -443,12 +454,13 @@ export class SearchService {
   }
 
   /**
-   * Whether more statements match than the pool, judged from word counts already known (any one of the
-   * words matches, so one word in more than `pool` statements settles it; filters are not counted). It
-   * only saves the look for a few matches: a wrong guess changes no result.
+   * Whether more statements match than `closenessLimit`, judged from word counts already known (any one
+   * of the words matches, so one word in more statements settles it). It saves the look for a few
+   * matches; filters are not counted, so a filtered search that it judges many is ranked by bm25 as a
+   * larger one is, its best `pool` re-ranked by closeness.
    */
   private surelyMany(plan: Plan): boolean {
-    return plan.any && plan.terms.some((t) => this.count(plan.index, t, this.probeCap) > this.pool);
+    return plan.any && plan.terms.some((t) => this.count(plan.index, t, this.probeCap) > this.closenessLimit);
   }
 
   /**
@@ -476,7 +488,9 @@ export class SearchService {
     offset: number,
     limit: number,
   ): { hits: Array<Hit & { relevance: number | null }>; more: boolean; rankedWithin: number | null } {
-    const pool = order.by === 'newest' ? Math.min(this.pool, STOPWORD_POOL) : plan.rerank ? this.pool : 0;
+    // The few matches are all ranked by closeness; otherwise the first `pool` of the base order.
+    const pool =
+      order.by === 'newest' ? Math.min(this.pool, STOPWORD_POOL) : order.by === 'few' ? order.rows.length : plan.rerank ? this.pool : 0;
     let base: (a: number, b: number) => Hit[];
     let rankedWithin: number | null = null;
     if (order.by === 'few') base = (a, b) => order.rows.slice(a, b);
