@@ -1,7 +1,10 @@
 // Frozen: a migration never changes once it has shipped. Imports nothing from src/.
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './lib/dialect.js';
+import * as postgres from './postgres/2026-11-27T0800-records.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  if (isPostgres(db)) return postgres.up(db);
   await sql`
     CREATE TABLE actors (
       id INTEGER PRIMARY KEY,
@@ -128,6 +131,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  if (isPostgres(db)) return postgres.down(db);
   for (const t of ['bundle_keys', 'statement_claims', 'claims', 'relays', 'statements', 'documents', 'actors']) {
     await sql.raw(`DROP TABLE IF EXISTS ${t}`).execute(db);
   }

@@ -1,7 +1,10 @@
 // Frozen: a migration never changes once it has shipped. Imports nothing from src/.
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './lib/dialect.js';
+import * as postgres from './postgres/2026-11-27T0901-tags.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  if (isPostgres(db)) return postgres.up(db);
   // A span of a document's body marked as a statement appearing there, W3C Web Annotation style:
   // code point offsets (TextPositionSelector) plus the text there with its context (TextQuoteSelector).
   // "start"/"end" are null once the text is orphaned; exact/prefix/suffix then keep the last
@@ -47,5 +50,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  if (isPostgres(db)) return postgres.down(db);
   await sql`DROP TABLE IF EXISTS tags`.execute(db);
 }

@@ -4,6 +4,8 @@
 // The triggers call functions the application registers on its connection (src/db/functions.ts):
 // ws_now(), ws_key_id(), ws_history_enabled(), ws_chain_hash(...).
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './lib/dialect.js';
+import * as postgres from './postgres/2026-11-27T1000-access-and-history.js';
 
 // Tables whose rows are records, with the type name the history uses and the SQL of a row's id.
 const RECORDED: Array<{ table: string; type: string; id: string; exclude?: string[] }> = [
@@ -18,6 +20,7 @@ const RECORDED: Array<{ table: string; type: string; id: string; exclude?: strin
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  if (isPostgres(db)) return postgres.up(db, RECORDED);
   await sql`
     CREATE TABLE api_keys (
       id INTEGER PRIMARY KEY,
@@ -78,6 +81,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  if (isPostgres(db)) return postgres.down(db);
   const triggers = (
     await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'history_%'`.execute(db)
   ).rows;

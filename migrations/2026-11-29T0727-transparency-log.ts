@@ -12,6 +12,8 @@
 // commitments; chain and leaves recomputed): there was no signed checkpoint before, so this is the log's
 // first state, not a rewrite anyone could have pinned.
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './lib/dialect.js';
+import * as postgres from './postgres/2026-11-29T0727-transparency-log.js';
 import { type HistoryTable, installHistoryTriggers } from './lib/history-triggers-v1.js';
 
 const STAMPS = ['created_at', 'updated_at'];
@@ -125,6 +127,7 @@ export const HISTORY_V2: HistoryTable[] = [
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  if (isPostgres(db)) return postgres.up(db, HISTORY_V2, rewriteHistory);
   await sql`
     CREATE TABLE merkle_nodes (
       level INTEGER NOT NULL,
