@@ -1,11 +1,17 @@
 // A fresh database per test, of the dialect under test. With WHOSAID_TEST_DATABASE_URL (npm run test:pg
-// sets it to a throwaway cluster, scripts/pg-cluster.mjs) each test gets its own PostgreSQL database,
-// copied from a template migrated once per run, and dropped after the test. Without it, nothing here
-// connects anywhere. Mocha root hooks (.mocharc.json "require") close and drop what a test opened.
+// sets it to a throwaway cluster, scripts/pg-cluster.mjs) each test gets a PostgreSQL database of its own;
+// without it, nothing here connects anywhere. Mocha root hooks (.mocharc.json "require") clean up.
+//
+// Copying a migrated template per test (CREATE DATABASE … TEMPLATE) costs hundreds of milliseconds (the
+// copy forces a checkpoint), so databases are kept between tests and put back as they were instead: the
+// rows the migrations wrote are restored, every other row deleted, every sequence reset, with triggers off.
+// A test that changed the schema itself (its catalog rows differ from the template's) gets its database
+// dropped, and the next test a new copy.
 import pg from 'pg';
 import type { Dialect } from '../../src/db/db.js';
 import { openPostgres } from '../../src/db/postgres/open.js';
 import { PostgresDb } from '../../src/db/postgres/postgres-db.js';
+import { fingerprint, keepSeedRows } from './pg-reset.js';
 
 const clusterUrl = process.env.WHOSAID_TEST_DATABASE_URL || undefined;
 
@@ -14,11 +20,26 @@ export const testDialect: Dialect = clusterUrl ? 'postgres' : 'sqlite';
 
 /** Connections each test's database pool may open. */
 const POOL_SIZE = 10;
+type Kind = 'migrated' | 'empty';
+
+/** A database kept between tests, with the connection that puts it back. */
+interface Kept {
+  name: string;
+  client: pg.Client;
+}
+
+/** The migrated template: its name, how to reset a copy, and its catalog's fingerprint. */
+interface Template {
+  name: string;
+  reset: string;
+  fingerprint: string;
+}
 
 let admin: pg.Client | undefined;
-let template: Promise<string> | undefined;
+let template: Promise<Template> | undefined;
 let made = 0;
-const toDrop: string[] = [];
+const kept: Record<Kind, Kept[]> = { migrated: [], empty: [] };
+const lent: Array<{ kind: Kind; db: Kept }> = [];
 const toClose: Array<{ close(): Promise<void> }> = [];
 
 function requireCluster(): string {
@@ -33,61 +54,105 @@ export function databaseUrl(name: string): string {
   return url.toString();
 }
 
-/** Runs SQL on the cluster's maintenance database (CREATE/DROP DATABASE cannot run in a pool's transaction). */
+async function connect(name?: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: name ? databaseUrl(name) : requireCluster(), application_name: 'whosaid tests' });
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
+
+/** SQL on the cluster's maintenance database (CREATE and DROP DATABASE). */
 async function adminQuery(sql: string): Promise<void> {
-  if (!admin) {
-    admin = new pg.Client({ connectionString: requireCluster(), application_name: 'whosaid tests' });
-    await admin.connect();
-  }
+  admin ??= await connect();
   await admin.query(sql);
 }
 
 const newName = (what: string) => `whosaid_${process.pid}_${what}_${++made}`;
 
-/** A new, empty PostgreSQL database (no migration), dropped after the current test; its URL. */
+/** A new, empty PostgreSQL database (no migration), emptied after the current test; its URL. */
 export async function emptyPostgresDatabase(): Promise<string> {
-  const name = newName('empty');
-  await adminQuery(`CREATE DATABASE ${name}`);
-  toDrop.push(name);
-  return databaseUrl(name);
+  return databaseUrl(await lend('empty'));
 }
 
-/** A new PostgreSQL database with every migration applied, dropped after the current test; its URL. */
+/** A PostgreSQL database with every migration applied, as the migrations left it; its URL. */
 export async function migratedPostgresDatabase(): Promise<string> {
-  const from = await (template ??= makeTemplate());
-  const name = newName('test');
-  // A file copy of a small template is the fastest way to a migrated database (measured against WAL_LOG
-  // and against migrating each database).
-  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${from} STRATEGY FILE_COPY`);
-  toDrop.push(name);
-  return databaseUrl(name);
+  return databaseUrl(await lend('migrated'));
 }
 
-async function makeTemplate(): Promise<string> {
-  const name = `whosaid_${process.pid}_template`;
-  await adminQuery(`DROP DATABASE IF EXISTS ${name}`);
-  await adminQuery(`CREATE DATABASE ${name}`);
-  const db = await openPostgres(databaseUrl(name), { size: 1 });
-  await db.close();
-  return name;
-}
-
-/** A PostgresDb on a fresh migrated database, closed and dropped after the current test. */
+/** A PostgresDb on a fresh migrated database, closed after the current test. */
 export async function openTestPostgres(): Promise<PostgresDb> {
   return closeAfterTest(new PostgresDb(await migratedPostgresDatabase(), { size: POOL_SIZE }));
 }
 
-/** Closes `db` after the current test (before its database is dropped). */
+/** Closes `db` after the current test (before its database is put back). */
 export function closeAfterTest<T extends { close(): Promise<void> }>(db: T): T {
   toClose.push(db);
   return db;
 }
 
+async function lend(kind: Kind): Promise<string> {
+  let db = kept[kind].pop();
+  if (!db) {
+    const name = newName(kind);
+    if (kind === 'migrated')
+      await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${(await (template ??= makeTemplate())).name} STRATEGY FILE_COPY`);
+    else await adminQuery(`CREATE DATABASE ${name}`);
+    db = { name, client: await connect(name) };
+  }
+  lent.push({ kind, db });
+  return db.name;
+}
+
+async function makeTemplate(): Promise<Template> {
+  const name = `whosaid_${process.pid}_template`;
+  await adminQuery(`DROP DATABASE IF EXISTS ${name}`);
+  await adminQuery(`CREATE DATABASE ${name}`);
+  await (await openPostgres(databaseUrl(name), { size: 1 })).close();
+  const client = await connect(name);
+  try {
+    const reset = await keepSeedRows(client);
+    return { name, reset, fingerprint: await fingerprint(client) };
+  } finally {
+    await client.end();
+  }
+}
+
+/** Puts a database a test used back as it was lent, or drops it when that cannot be done. */
+async function putBack(kind: Kind, db: Kept): Promise<void> {
+  try {
+    // A connection the test left open (a server it started) must not hold a lock or see the reset.
+    await db.client.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    if (kind === 'migrated') {
+      const { reset, fingerprint: expected } = await template!;
+      if ((await fingerprint(db.client)) !== expected) throw new Error('schema changed');
+      await db.client.query(reset);
+    } else {
+      await db.client.query(`DO $$ DECLARE s text; BEGIN
+        FOR s IN SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' LOOP
+          EXECUTE format('DROP SCHEMA %I CASCADE', s);
+        END LOOP;
+        CREATE SCHEMA public; END $$`);
+    }
+    kept[kind].push(db);
+  } catch {
+    await db.client.end().catch(() => {});
+    await adminQuery(`DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
+  }
+}
+
 async function cleanUp(): Promise<void> {
-  const closing = toClose.splice(0);
-  await Promise.all(closing.map((db) => db.close().catch(() => {})));
-  // FORCE: a connection a test left open (a server it started) must not keep its database alive.
-  for (const name of toDrop.splice(0)) await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await Promise.all(toClose.splice(0).map((db) => db.close().catch(() => {})));
+  for (const { kind, db } of lent.splice(0)) await putBack(kind, db);
+}
+
+async function dropAll(): Promise<void> {
+  for (const db of [...kept.migrated.splice(0), ...kept.empty.splice(0)]) {
+    await db.client.end().catch(() => {});
+    await adminQuery(`DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
+  }
+  if (template) await adminQuery(`DROP DATABASE IF EXISTS ${(await template).name} WITH (FORCE)`);
 }
 
 export const mochaHooks = {
@@ -97,7 +162,7 @@ export const mochaHooks = {
   async afterAll() {
     if (!clusterUrl) return;
     await cleanUp();
-    if (template) await adminQuery(`DROP DATABASE IF EXISTS ${await template} WITH (FORCE)`).catch(() => {});
+    await dropAll().catch(() => {});
     await admin?.end();
     admin = undefined;
   },
