@@ -3,6 +3,7 @@
 // and provenance of chains 1, 5 and 20 deep; prints one JSON line. Not a benchmark file by itself.
 import { createLogger } from '../src/logging/logger.js';
 import { readFileSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../src/app.js';
@@ -38,29 +39,52 @@ const { app, services } = createApp({
 });
 const startMb = process.memoryUsage().rss / 2 ** 20;
 
+const ROUNDS = Number(process.argv[3] ?? 7);
+/** Queries of each kind per round. */
+const PER_ROUND = 20;
+/**
+ * Untimed searches of each kind first: a running service has answered others before, so its compiled
+ * code, the upper pages of the indexes in its page cache and the counts of common words are warm.
+ */
+const WARM_UP = 100;
+
+// The queries are drawn through a connection of their own, closed before anything is timed: reading a
+// statement to make a query of it would leave its pages in the measured connection's cache.
 const rng = createRng(7);
-const pick = <T>(r: Rng, xs: T[]) => xs[Math.floor(r() * xs.length)];
-const textOf = db.sqlite.prepare('SELECT text FROM statements WHERE id = ?');
+const draw = new BetterSqlite3(file, { readonly: true });
+const textOf = draw.prepare('SELECT text FROM statements WHERE id = ?');
 const randomStatement = () => {
   const id = 1 + Math.floor(rng() * plan.statements);
   return { id, text: (textOf.get(id) as { text: string }).text };
 };
+interface Query {
+  q: string;
+  /** The statement the query was made from, which should come first. */
+  expect: number | null;
+}
+const fresh = (n: number, make: () => Query | null): Query[] => {
+  const out: Query[] = [];
+  for (let tries = 0; out.length < n && tries < 200 * n; tries++) {
+    const x = make();
+    if (x) out.push(x);
+  }
+  return out;
+};
 
 // Common words: the most frequent content words of the generator's vocabulary.
-const common = plan.vocabulary.slice(0, 20).map((q) => ({ q, expect: null as number | null }));
+const common = plan.vocabulary.slice(0, PER_ROUND).map((q) => ({ q, expect: null }));
 
 // Rare phrases: three consecutive words of a statement, one of them from the rare end of the vocabulary.
 const rank = new Map(plan.vocabulary.map((w, i) => [w, i]));
 const rareFrom = Math.floor(plan.vocabulary.length / 3);
-const rare: Array<{ q: string; expect: number | null }> = [];
-for (let tries = 0; rare.length < 20 && tries < 5000; tries++) {
+const rarePhrase = (): Query | null => {
   const s = randomStatement();
   const words = s.text.split(/\s+/);
   const at = words.findIndex(
     (w, i) => i + 2 < words.length && words.slice(i, i + 3).some((x) => (rank.get(wordTokens(x)[0] ?? '') ?? 0) >= rareFrom),
   );
-  if (at >= 0) rare.push({ q: words.slice(at, at + 3).join(' '), expect: s.id });
-}
+  return at >= 0 ? { q: words.slice(at, at + 3).join(' '), expect: s.id } : null;
+};
 
 // Pasted sentences: a statement as a reader might paste it from a page.
 function noisy(text: string, r: Rng): string {
@@ -75,6 +99,10 @@ function noisy(text: string, r: Rng): string {
   s = s.replace(' ', '  \n ');
   return `“${s}…”`;
 }
+const pastedSentence = (): Query => {
+  const s = randomStatement();
+  return { q: noisy(s.text, rng), expect: s.id };
+};
 // Stop words only: every word is in a large share of the statements (the known slow case).
 const stopwords = [
   'the and been',
@@ -97,12 +125,28 @@ const stopwords = [
   'they have',
   'at the',
   'with the',
-].map((q) => ({ q, expect: null as number | null }));
+].map((q) => ({ q, expect: null }));
 
-const pasted = Array.from({ length: 20 }, () => {
-  const s = randomStatement();
-  return { q: noisy(s.text, rng), expect: s.id };
-});
+/**
+ * What is timed. A searcher pastes a quote the service has not seen: each round has its own rare phrases
+ * and pasted sentences, and the warm-up others again, so no timed search of those kinds repeats an
+ * earlier one. Stop words and common words are a fixed 20 each, as the same few words do recur.
+ */
+interface Kind {
+  name: string;
+  warm: Query[];
+  rounds: Query[][];
+}
+const perRound = (make: () => Query | null) => Array.from({ length: ROUNDS }, () => fresh(PER_ROUND, make));
+const kinds: Kind[] = [
+  { name: 'rare phrase', warm: fresh(WARM_UP, rarePhrase), rounds: perRound(rarePhrase) },
+  { name: 'pasted sentence with typographic noise', warm: fresh(WARM_UP, pastedSentence), rounds: perRound(pastedSentence) },
+  { name: 'stop words only ("the and been")', warm: stopwords, rounds: Array.from({ length: ROUNDS }, () => stopwords) },
+  { name: 'common word', warm: common, rounds: Array.from({ length: ROUNDS }, () => common) },
+];
+const httpWarm = fresh(PER_ROUND, pastedSentence);
+const httpRounds = perRound(pastedSentence);
+draw.close();
 
 const percentile = (xs: number[], p: number) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -116,95 +160,114 @@ const shuffle = <T>(xs: T[]) => {
   }
   return a;
 };
+const median = (xs: number[]) => percentile(xs, 0.5);
 const time = (fn: () => unknown) => {
   const t = performance.now();
   fn();
   return performance.now() - t;
 };
 
-const ROUNDS = Number(process.argv[3] ?? 7);
-const median = (xs: number[]) => percentile(xs, 0.5);
+// The raw FTS5 query runs on a connection of its own, opened the same way, so neither side reads pages
+// the other has just cached: each sees the query as new.
+const rawDb = openDatabase(file);
+assertServiceSettings(rawDb.sqlite, 'the raw FTS5 connection');
+const natural = (index: string) =>
+  rawDb.sqlite.prepare(`SELECT s.* FROM ${index} JOIN statements s ON s.id = ${index}.rowid WHERE ${index} MATCH ? ORDER BY rank LIMIT 20`);
+const naturalOf = { statements_fts: natural('statements_fts'), statements_fts_trigram: natural('statements_fts_trigram') };
 
-type Decided = ReturnType<typeof decide>[number];
-
-/** Warm-up, and what the service decided for each query: its strategy, MATCH expression and SQL count. */
-function decide(name: string, queries: Array<{ q: string; expect: number | null }>) {
-  const sql = countSql(db);
-  try {
-    return queries.map(({ q, expect }) => {
-      const r = services.search.search({ q });
-      sql.reset();
-      services.search.search({ q });
-      const statements = sql.count;
-      const index = r.query.strategy === 'substring' ? 'statements_fts_trigram' : 'statements_fts';
-      const match = r.query.expression ?? '""';
-      const matches = (db.sqlite.prepare(`SELECT count(*) AS n FROM ${index} WHERE ${index} MATCH ?`).get(match) as { n: number }).n;
-      const onPage = expect !== null && r.items.some((i) => i.statement.id === expect);
-      if (expect !== null && r.items[0]?.statement.id !== expect) {
-        const textOfId = (id: number | undefined) => (id === undefined ? null : (textOf.get(id) as { text: string }).text);
-        process.stderr.write(
-          `  ${name}: not first: ${JSON.stringify(q)} (${r.query.strategy}: ${r.query.terms.join(' ')})\n    wanted ${expect} at position ${r.items.findIndex((i) => i.statement.id === expect) + 1 || 'beyond page 1'}: ${JSON.stringify(textOfId(expect))}\n    first  ${r.items[0]?.statement.id} (relevance ${r.items[0]?.relevance}): ${JSON.stringify(textOfId(r.items[0]?.statement.id))}\n`,
-        );
-      }
-      const natural = db.prepare(
-        `SELECT s.* FROM ${index} JOIN statements s ON s.id = ${index}.rowid WHERE ${index} MATCH ? ORDER BY rank LIMIT 20`,
-      );
-      return {
-        q,
-        expect,
-        strategy: r.query.strategy,
-        window: r.query.rankedWithin,
-        natural,
-        match,
-        matches,
-        statements,
-        first: r.items[0]?.statement.id ?? null,
-        onPage,
-      };
-    });
-  } finally {
-    sql.restore();
-  }
+interface Seen {
+  q: string;
+  expect: number | null;
+  strategy: string;
+  window: number | null;
+  index: keyof typeof naturalOf;
+  match: string;
+  first: number | null;
+  onPage: boolean;
 }
+const search = (q: Query): Seen => {
+  const r = services.search.search({ q: q.q });
+  return {
+    q: q.q,
+    expect: q.expect,
+    strategy: r.query.strategy,
+    window: r.query.rankedWithin,
+    index: r.query.strategy === 'substring' ? 'statements_fts_trigram' : 'statements_fts',
+    match: r.query.expression ?? '""',
+    first: r.items[0]?.statement.id ?? null,
+    onPage: q.expect !== null && r.items.some((i) => i.statement.id === q.expect),
+  };
+};
 
 /**
- * Every query of every set, each round in a new random order, once through the service and once raw
- * (the natural FTS5 query for the same MATCH expression), so load on the shared machine falls on all
- * alike. Ratios are taken within each round (medians of that round) and the median round reported.
+ * The service warmed up as a running one is (WARM_UP), on queries that are not timed; then every kind
+ * interleaved, each round in a new random
+ * order, each query once through the service and once raw (the natural FTS5 query for the MATCH
+ * expression the service ran). Ratios are taken within each round (medians of that round) and the
+ * median round reported; p95 is over every timed search of a kind.
  */
-function measureAll(sets: Array<{ name: string; queries: Array<{ q: string; expect: number | null }> }>) {
-  const decided = sets.map((set) => decide(set.name, set.queries));
-  const all = decided.flatMap((ds, set) => ds.map((d) => ({ set, d })));
-  const service = sets.map(() => [] as number[][]);
-  const raw = sets.map(() => [] as number[][]);
-  for (let round = 0; round < ROUNDS; round++) {
-    sets.forEach((_, i) => {
-      service[i].push([]);
-      raw[i].push([]);
-    });
-    for (const { set, d } of shuffle(all)) {
-      service[set][round].push(time(() => services.search.search({ q: d.q })));
-      raw[set][round].push(time(() => d.natural.all(d.match)));
+function measureAll(sets: Kind[]): MeasureResult['searches'] {
+  for (const set of sets) {
+    for (const q of set.warm) {
+      const s = search(q);
+      naturalOf[s.index].all(s.match);
     }
   }
-  const roundMedians = (xs: number[][]) => xs.map(median);
-  const results: MeasureResult['searches'] = sets.map((set, i) => {
-    const ds: Decided[] = decided[i];
+  const service = sets.map(() => [] as number[][]);
+  const raw = sets.map(() => [] as number[][]);
+  const serviceCpu = sets.map(() => [] as number[]);
+  const seen = sets.map(() => [] as Seen[]);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i] of sets.entries()) {
+      service[i].push([]);
+      raw[i].push([]);
+    }
+    for (const { set, q } of shuffle(sets.flatMap((k, set) => k.rounds[round].map((q) => ({ set, q }))))) {
+      const cpu = process.cpuUsage();
+      let t = performance.now();
+      const s = search(q);
+      service[set][round].push(performance.now() - t);
+      const used = process.cpuUsage(cpu);
+      serviceCpu[set].push((used.user + used.system) / 1000);
+      const stmt = naturalOf[s.index];
+      t = performance.now();
+      stmt.all(s.match);
+      raw[set][round].push(performance.now() - t);
+      seen[set].push(s);
+    }
+  }
+  return sets.map((set, i) => {
+    const ds = seen[i];
     const counts = new Map<string, number>();
     for (const d of ds) {
       const key = d.window === null ? d.strategy : `${d.strategy} (window ${d.window})`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
-    const m = ds.map((d) => d.matches);
-    const sqlCounts = ds.map((d) => d.statements);
+    const distinct = [...new Map(ds.map((d) => [d.q, d])).values()];
+    // Matching statements and SQL per search, once the timing is done (each search runs again, now warm).
+    const m = distinct.map(
+      (d) => (rawDb.sqlite.prepare(`SELECT count(*) AS n FROM ${d.index} WHERE ${d.index} MATCH ?`).get(d.match) as { n: number }).n,
+    );
+    const sql = countSql(db);
+    const sqlCounts = distinct.map((d) => {
+      sql.reset();
+      services.search.search({ q: d.q });
+      return sql.count;
+    });
+    sql.restore();
     const withExpect = ds.filter((d) => d.expect !== null);
+    for (const d of withExpect.filter((d) => d.first !== d.expect)) {
+      process.stderr.write(
+        `  ${set.name}: not first: ${JSON.stringify(d.q)} (${d.strategy}: ${d.match}): wanted ${d.expect}, first ${d.first}\n`,
+      );
+    }
     const svc = service[i].flat();
     const rw = raw[i].flat();
-    const s50 = roundMedians(service[i]);
-    const r50 = roundMedians(raw[i]);
+    const s50 = service[i].map(median);
+    const r50 = raw[i].map(median);
     return {
       name: set.name,
-      queries: ds.length,
+      queries: distinct.length,
       samples: svc.length,
       strategies: [...counts].map(([k, v]) => `${k}: ${v}`).join(', '),
       matches: `${Math.min(...m).toLocaleString('en')}–${Math.max(...m).toLocaleString('en')} (${((100 * Math.min(...m)) / plan.statements).toFixed(2)}–${((100 * Math.max(...m)) / plan.statements).toFixed(2)}%)`,
@@ -213,24 +276,19 @@ function measureAll(sets: Array<{ name: string; queries: Array<{ q: string; expe
         ? `${withExpect.filter((d) => d.first === d.expect).length}/${withExpect.length} first, ${withExpect.filter((d) => d.onPage).length}/${withExpect.length} on page 1`
         : null,
       service: { p50: median(svc), p95: percentile(svc, 0.95) },
+      serviceCpu: { p50: median(serviceCpu[i]), p95: percentile(serviceCpu[i], 0.95) },
       raw: { p50: median(rw), p95: percentile(rw, 0.95) },
       serviceOverRaw: median(s50.map((x, r) => x / r50[r])),
       roundMedians: s50,
     };
   });
-  return results;
 }
 
-const searches = measureAll([
-  { name: 'rare phrase', queries: rare },
-  { name: 'pasted sentence with typographic noise', queries: pasted },
-  { name: 'stop words only ("the and been")', queries: stopwords },
-  { name: 'common word', queries: common },
-]);
+const searches = measureAll(kinds);
 const rareRounds = searches[0].roundMedians;
 const stopOverRare = median(searches[2].roundMedians.map((x, r) => x / rareRounds[r]));
 
-// The same pasted sentences over HTTP: Express, validation, JSON.
+// Pasted sentences over HTTP (Express, validation, JSON), new ones as above.
 const server = app.listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
 const port = (server.address() as AddressInfo).port;
@@ -245,9 +303,9 @@ const get = (q: string) =>
       })
       .on('error', reject);
   });
-for (const p of pasted) await get(p.q);
+for (const p of httpWarm) await get(p.q);
 const httpTimes: number[] = [];
-for (let round = 0; round < ROUNDS; round++) for (const p of shuffle(pasted)) httpTimes.push(await get(p.q));
+for (const round of httpRounds) for (const p of round) httpTimes.push(await get(p.q));
 server.close();
 agent.destroy();
 
