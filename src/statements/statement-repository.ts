@@ -15,6 +15,17 @@ export interface StatementFilter {
   to?: string;
 }
 
+export interface ClaimLink {
+  claimId: number;
+  stance: string;
+}
+
+// One row per claim link (one row with NULL link columns when there is none), in claim order.
+const STATEMENT_WITH_CLAIMS = `
+  SELECT s.*, sc.claim_id AS link_claim_id, sc.stance AS link_stance
+  FROM statements s LEFT JOIN statement_claims sc ON sc.statement_id = s.id
+  WHERE s.id = ? ORDER BY sc.claim_id`;
+
 export class StatementRepository {
   constructor(private readonly db: Db) {}
 
@@ -72,11 +83,19 @@ export class StatementRepository {
     return this.db.run(this.db.kysely.deleteFrom('statements').where('id', '=', id)).changes;
   }
 
-  /** Read with every statement served: plain SQL prepared once rather than a query built and compiled per call. */
-  claimsOf(id: number): Array<{ claimId: number; stance: string }> {
-    return this.db
-      .prepare('SELECT claim_id AS claimId, stance FROM statement_claims WHERE statement_id = ? ORDER BY claim_id')
-      .all(id) as Array<{ claimId: number; stance: string }>;
+  /**
+   * A statement and its claim links, in one query: the read behind every statement served. A second
+   * query for the links cost a read transaction of its own, and `statement_id = ?` on their composite
+   * key is re-planned at every call once ANALYZE has run (SQLite's STAT4 re-prepares a statement whose
+   * plan may depend on a bound value); joined on s.id it is not.
+   */
+  getWithClaims(id: number): { row: StatementRow; claims: ClaimLink[] } | undefined {
+    const rows = this.db.prepare(STATEMENT_WITH_CLAIMS).all(id) as Array<
+      StatementRow & { link_claim_id: number | null; link_stance: string | null }
+    >;
+    if (rows.length === 0) return undefined;
+    const claims = rows[0].link_claim_id === null ? [] : rows.map((r) => ({ claimId: r.link_claim_id!, stance: r.link_stance! }));
+    return { row: rows[0], claims };
   }
 
   references(id: number, perKind = 20): Reference[] {

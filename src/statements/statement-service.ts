@@ -67,8 +67,10 @@ export class StatementService {
   }
 
   getWithClaims(id: number): Statement {
-    const s = statementToApi(this.get(id));
-    s.claims = this.repo.claimsOf(id) as Statement['claims'];
+    const found = this.repo.getWithClaims(id);
+    if (!found) throw notFound('statement', id);
+    const s = statementToApi(found.row);
+    s.claims = found.claims as Statement['claims'];
     return s;
   }
 
