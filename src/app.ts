@@ -7,6 +7,7 @@ import { fallbackHandler, mountRoutes } from './http/mount.js';
 import { errorHandler } from './http/error-handler.js';
 import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
+import { sequence } from './http/sequence.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { HttpError } from './http/problem.js';
 import { createSchemaRegistry, type SchemaRegistry } from './validation/ajv.js';
@@ -219,10 +220,17 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.trustProxy ?? false);
-  if (deps.requestLog) app.use(requestLog(logger));
-  app.use(securityHeaders(deps.tls ?? false));
-  if (deps.corsOrigins?.length) app.use(cors(deps.corsOrigins));
   const keyLimit = new RateLimiter(deps.rateLimitPerKey ?? 0);
+  // Probes and the OpenAPI document are not under /v1, so they are never throttled by the per-address
+  // limit nor wait for a key lookup: an orchestrator's liveness check must never be throttled into a restart.
+  app.use(
+    sequence([
+      ...(deps.requestLog ? [requestLog(logger)] : []),
+      securityHeaders(deps.tls ?? false),
+      ...(deps.corsOrigins?.length ? [cors(deps.corsOrigins)] : []),
+      identify('/v1', services.keys, new RateLimiter(deps.rateLimitPerAddress ?? 0)),
+    ]),
+  );
   const mount = {
     db: deps.db,
     writeGate,
@@ -230,10 +238,7 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
     bodyLimit: deps.bodyLimit ?? 2 * 1024 * 1024,
     authorize: (route: RouteDef) => authorize(accessOf(route), deps.publicReads ?? false, keyLimit),
   };
-  // Probes and the OpenAPI document come before the key lookup and the per-address limit: an
-  // orchestrator's liveness check must never be throttled into a restart.
   mountRoutes(app, serviceRoutes, mount);
-  app.use('/v1', identify(services.keys, new RateLimiter(deps.rateLimitPerAddress ?? 0)));
   // An export says which state of the change log it was computed from: the signed checkpoint, base64.
   app.get(['/v1/exports/*path', '/v1/claims/:id/claimreview', '/v1/documents/:id/annotations'], (req, res, next) => {
     if (req.viewer.role !== 'public' || deps.publicReads)

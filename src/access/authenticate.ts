@@ -21,9 +21,14 @@ const PUBLIC: Viewer = { role: 'public', keyId: null };
 export const unauthorized = (detail: string, error?: string) =>
   new HttpError(401, 'unauthorized', 'Unauthorized', detail, { wwwAuthenticate: error ? `Bearer error="${error}"` : 'Bearer' });
 
-/** Works out who is asking; never fails by itself: each route decides what it needs (authorize). */
-export function identify(keys: KeyService, addressLimit: RateLimiter) {
+/**
+ * Works out who is asking, for requests under `prefix` (Express's matching: case-insensitive, whole
+ * segments); never fails by itself: each route decides what it needs (authorize).
+ */
+export function identify(prefix: string, keys: KeyService, addressLimit: RateLimiter) {
+  const under = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:/|$)`, 'i');
   return (req: Request, _res: Response, next: NextFunction) => {
+    if (!under.test(req.path)) return next();
     // req.ip reads the forwarding headers Express trusts: worth it only when there is a limit to count.
     if (addressLimit.enabled) addressLimit.hit(`addr:${req.ip}`);
     req.viewer = PUBLIC;
