@@ -6,6 +6,7 @@ import { ANSWERED, accessOf, type RouteContext, type RouteDef } from './route.js
 import { partValidator } from './validate.js';
 import { checkJsonBytes } from './json-input.js';
 import { csvResponder } from './csv.js';
+import { jsonSender } from './send-json.js';
 import type { WriteGate } from '../workers/write-gate.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
@@ -30,6 +31,7 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
   // Bytes that are not UTF-8 are refused before decoding (a decoder would store them altered); depth and
   // lone surrogates are checked by the body validator (validate.ts), whoever parsed the body.
   const json = express.json({ limit: opts.bodyLimit, type: () => true, verify: (_req, _res, raw) => checkJsonBytes(raw) });
+  const sendJson = jsonSender(app);
   const raw = express.raw({ limit: opts.bodyLimit, type: () => true, verify: (_req, _res, body) => checkJsonBytes(body) });
   for (const route of routes) {
     const authorize = opts.authorize(route);
@@ -56,10 +58,8 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
       // A text body (response null, produces a text type) goes as it is; a schema'd body as JSON.
       if (route.produces && typeof result === 'string') res.type(route.produces).send(result);
       else if (route.response === null || result === undefined || result === ANSWERED) res.end();
-      else {
-        if (route.produces) res.type(route.produces);
-        res.json(result);
-      }
+      else if (route.produces) res.type(route.produces).json(result);
+      else sendJson(req, res, result);
     };
     // A write is one transaction, recorded as made with the caller's key: if anything throws, nothing stays.
     const run = (req: Request, ctx: RouteContext) => (write ? opts.db.writeAs(req.viewer, () => route.handler(ctx)) : route.handler(ctx));
