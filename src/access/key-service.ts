@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ApiKey } from '../generated/schema-types.js';
 import { conflict, notFound } from '../http/problem.js';
 import { nowIso } from '../shared/partial-date.js';
@@ -9,7 +9,8 @@ import type { KeyRepository, KeyRow } from './key-repository.js';
 // by hash in constant time, so neither a lookup nor a comparison leaks how much of a guess was right.
 const KEY_FORMAT = /^wsk_([1-9][0-9]{0,15})_([A-Za-z0-9_-]{43})$/;
 
-const hashSecret = (secret: string) => createHash('sha256').update(secret).digest();
+// One-shot: no Hash object for the digest every authenticated request computes.
+const hashSecret = (secret: string) => hash('sha256', secret, 'buffer');
 
 export function keyToApi(row: KeyRow): ApiKey {
   return {
