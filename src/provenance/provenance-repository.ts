@@ -19,22 +19,14 @@ export interface HopRow {
   doc_published_on: string | null;
 }
 
-// The one hop query (provenance trees, audits and exports all read hops through selectHops).
-// Hops of many statements in one recursive walk from their roots; depth 1 is the hop nearest the speaker.
-// The walk starts from the given ids (json_each joined to relays by statement_id, an indexed lookup), and
-// CROSS JOIN pins the walk's rows as the outer loop: with some table statistics (seen at 100k statements)
-// the planner otherwise scans every relay in statement order to save the final sort.
+// The one hop query (provenance trees, audits and exports all read hops through selectHops): every hop of
+// the statements, through the relays_statement index, with its document. Depth (1: the hop nearest the
+// speaker) and order are worked out in selectHops, which costs less than a recursive walk in SQL did.
 const HOPS_SQL = `
-  WITH RECURSIVE tree(id, depth) AS (
-    SELECT r.id, 1 FROM relays r JOIN json_each(?) j ON r.statement_id = j.value WHERE r.via_relay_id IS NULL
-    UNION ALL
-    SELECT r.id, t.depth + 1 FROM relays r JOIN tree t ON r.via_relay_id = t.id
-  )
-  SELECT r.id, r.statement_id, r.via_relay_id, t.depth, r.first_hand, r.mode, r.cue, r.hedge, r.relayed_on,
+  SELECT r.id, r.statement_id, r.via_relay_id, 0 AS depth, r.first_hand, r.mode, r.cue, r.hedge, r.relayed_on,
          r.relayed_by_id, r.document_id, d.title AS doc_title, d.url AS doc_url, d.outlet_id AS doc_outlet_id,
          d.published_on AS doc_published_on
-  FROM tree t CROSS JOIN relays r ON r.id = t.id LEFT JOIN documents d ON d.id = r.document_id
-  ORDER BY r.statement_id, t.depth, r.id`;
+  FROM json_each(?) j CROSS JOIN relays r ON r.statement_id = j.value LEFT JOIN documents d ON d.id = r.document_id`;
 
 // Actors and whom they act for, one level up, in one query.
 const ACTORS_SQL = `
@@ -44,11 +36,42 @@ const ACTORS_SQL = `
   SELECT ${actorSummaryColumns('p')}, p.acts_for_id
   FROM actors a JOIN actors p ON p.id = a.acts_for_id WHERE a.id IN (SELECT value FROM json_each(?))`;
 
-/** Hops of these statements, ordered by statement, depth (1: nearest the speaker) and id. */
+/**
+ * Hops of these statements, ordered by statement, depth (1: nearest the speaker) and id: those whose chain
+ * of via hops reaches a first hop. The service refuses a hop that would close a cycle; one on a cycle
+ * anyway (written around the service) is left out, as the recursive query this replaced left it out.
+ */
 export function selectHops(db: Db, statementIds: Iterable<number>): HopRow[] {
   const list = [...new Set(statementIds)];
   if (list.length === 0) return [];
-  return db.prepare(HOPS_SQL).all(JSON.stringify(list)) as HopRow[];
+  const rows = db.prepare(HOPS_SQL).all(JSON.stringify(list)) as HopRow[];
+  setDepths(rows);
+  return rows.filter((r) => r.depth > 0).sort((a, b) => a.statement_id - b.statement_id || a.depth - b.depth || a.id - b.id);
+}
+
+/** Each row's depth from 0 (not known yet) to its place in its chain, or -1 when the chain never reaches a first hop. */
+function setDepths(rows: HopRow[]): void {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const path: HopRow[] = [];
+  for (const row of rows) {
+    // Walk towards the speaker until a first hop or a hop whose depth is known, then number the way back.
+    let at: HopRow | undefined = row;
+    let base = -1;
+    while (at !== undefined && at.depth === 0 && !path.includes(at)) {
+      path.push(at);
+      if (at.via_relay_id === null) {
+        base = 0;
+        break;
+      }
+      at = byId.get(at.via_relay_id);
+    }
+    if (base === -1 && at !== undefined && at.depth !== 0) base = at.depth;
+    for (let i = path.length - 1, depth = base; i >= 0; i--) {
+      if (depth !== -1) depth++;
+      path[i].depth = depth;
+    }
+    path.length = 0;
+  }
 }
 
 export class ProvenanceRepository {
