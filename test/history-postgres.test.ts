@@ -8,12 +8,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { FileMigrationProvider, Kysely, Migrator, PostgresDialect, type Selectable, SqliteDialect, sql, type Transaction } from 'kysely';
-import pg from 'pg';
 import { OPERATOR } from '../src/access/field-permissions.js';
+import { createPool } from '../src/db/postgres/pool.js';
 import { chainHash, changeEntry, commitment, registerFunctions, type WriteContext } from '../src/db/functions.js';
 import type { ChangesTable, HistoryOpeningsTable, MerkleNodesTable } from '../src/db/tables.js';
 import { leafHash, MemoryTree, rootOf, subtreeFrom } from '../src/log/merkle.js';
-import { emptyPostgresDatabase, testDialect } from './helpers/test-db.js';
+import { closeAfterTest, emptyPostgresDatabase, testDialect } from './helpers/test-db.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the script writes the same SQL to both dialects, untyped
 type Any = any;
@@ -36,16 +36,13 @@ async function migrate(db: Kysely<Any>, to?: string): Promise<void> {
   if (error) throw error;
 }
 
-/** Databases a test opened, closed after it (before the test helpers drop its PostgreSQL database). */
-const closing: Array<() => Promise<void>> = [];
-
 function sqliteSide(): Side {
   const sqlite = new BetterSqlite3(':memory:');
   sqlite.pragma('foreign_keys = ON');
   const ctx: WriteContext = { keyId: null, history: true, writer: OPERATOR };
   registerFunctions(sqlite, ctx);
   const db = new Kysely<Any>({ dialect: new SqliteDialect({ database: sqlite }) });
-  closing.push(() => db.destroy());
+  closeAfterTest({ close: () => db.destroy() });
   return {
     db,
     async write(keyId, fn, history = true) {
@@ -59,19 +56,10 @@ function sqliteSide(): Side {
   };
 }
 
-// As the service reads them: int8 as numbers (src/db/postgres/pool.ts does the same).
-const types = {
-  getTypeParser: ((oid: number, format?: string) =>
-    oid === pg.types.builtins.INT8
-      ? (v: string) => Number(v)
-      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-};
-
 async function postgresSide(url?: string): Promise<Side> {
-  const db = new Kysely<Any>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url ?? (await emptyPostgresDatabase()), max: 4, types }) }),
-  });
-  closing.push(() => db.destroy());
+  // The service's pool: int8 read as numbers, as SQLite gives them.
+  const db = new Kysely<Any>({ dialect: new PostgresDialect({ pool: createPool(url ?? (await emptyPostgresDatabase()), { size: 4 }) }) });
+  closeAfterTest({ close: () => db.destroy() });
   return {
     db,
     write: (keyId, fn, history = true) =>
@@ -237,9 +225,6 @@ const sorted = (changes: unknown[][]) => changes.map((c) => JSON.stringify(c)).s
 describe(testDialect === 'postgres' ? 'history on PostgreSQL' : 'history on PostgreSQL (pending: needs npm run test:pg)', () => {
   before(function () {
     if (testDialect !== 'postgres') this.skip();
-  });
-  afterEach(async () => {
-    for (const close of closing.splice(0)) await close();
   });
 
   describe('the triggers', () => {
