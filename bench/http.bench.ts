@@ -8,6 +8,11 @@
 // of them; each figure is the median over the rounds. Ratios are taken against the bare servers measured in
 // the same run. Databases: the demo story, and generated databases of N statements (bench/synthetic.ts,
 // cached under the temp dir; the server gets a copy, since it writes its first admin key).
+//
+// Beside req/s, each run reads the server process's CPU time (Linux /proc) and reports CPU per request:
+// on a busy machine req/s moves with whatever else runs, CPU per request much less, so its ratio says
+// what the service costs even when the req/s ratio is noisy. The run ends with the issue's targets
+// checked against the req/s ratios, and the load average and commit measured, for the README.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -36,7 +41,10 @@ http.createServer((req, res) => {
 
 interface Target {
   name: string;
+  /** The short name --routes takes. */
+  short: string;
   port: number;
+  pid: number | undefined;
   path: string;
   /** Counted against the targets, but not shown as a row of its own (the bare servers' one route). */
   baseline?: 'express' | 'node';
@@ -45,9 +53,24 @@ interface Target {
 interface Run {
   rps: number;
   p99: number;
+  /** Server CPU time per request, µs (NaN where /proc is not there to read). */
+  cpu: number;
   non2xx: number;
   errors: number;
 }
+
+/** A process's user + system CPU time so far, µs, from /proc (clock ticks of 10 ms); NaN elsewhere. */
+function cpuTime(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The issue's targets (issue 15): at least this fraction of bare Express's req/s. */
+const TARGETS: Record<string, number> = { healthz: 0.8, statement: 0.6, provenance: 0.5 };
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -96,10 +119,12 @@ async function stop(s: Started): Promise<void> {
 }
 
 function drive(t: Target, headers: Record<string, string>, connections: number, seconds: number): Promise<Run> {
+  const cpuBefore = cpuTime(t.pid);
   return new Promise((resolve, reject) => {
     autocannon({ url: `http://127.0.0.1:${t.port}${t.path}`, connections, duration: seconds, headers }, (err, r) => {
       if (err) return reject(err);
-      resolve({ rps: r.requests.mean, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts });
+      const cpu = (cpuTime(t.pid) - cpuBefore) / r.requests.total;
+      resolve({ rps: r.requests.mean, p99: r.latency.p99, cpu, non2xx: r.non2xx, errors: r.errors + r.timeouts });
     });
   });
 }
@@ -132,7 +157,16 @@ function pickRequests(dbFile: string, deep?: number): { statementId: number; phr
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const dbName = (label: string) => (label === 'demo' ? 'demo story' : `${Number(label).toLocaleString('en')} statements`);
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 const int = (x: number) => Math.round(x).toLocaleString('en');
+
+/** Each route's median req/s as a fraction of bare Express's, by database label. */
+type Ratios = Map<string, Map<string, number>>;
 
 async function measureDb(
   label: string,
@@ -140,6 +174,7 @@ async function measureDb(
   deep: number | undefined,
   dir: string,
   opts: { seconds: number; rounds: number; connections: number; routes: string[] | null },
+  ratios: Ratios,
 ): Promise<void> {
   const log = path.join(dir, `whosaid-${label}.log`);
   const whosaid = await start(
@@ -162,16 +197,26 @@ async function measureDb(
   const node = await start(['--input-type=module', '-e', BARE_NODE], {}, path.join(dir, 'node.log'), '/healthz');
   try {
     const { statementId, phrase } = pickRequests(dbFile, deep);
+    const on = (s: Started) => ({ port: s.port, pid: s.child.pid });
     const all: Target[] = [
-      { name: 'bare Express 5 (one JSON route)', port: express.port, path: '/healthz', baseline: 'express' },
-      { name: 'bare node:http (the same JSON)', port: node.port, path: '/healthz', baseline: 'node' },
-      { name: '`GET /healthz`', port: whosaid.port, path: '/healthz' },
-      { name: '`GET /v1/statements/{id}`', port: whosaid.port, path: `/v1/statements/${statementId}` },
-      { name: '`GET /v1/statements/{id}/provenance`', port: whosaid.port, path: `/v1/statements/${statementId}/provenance` },
-      { name: '`GET /v1/search?q=<rare phrase>`', port: whosaid.port, path: `/v1/search?q=${encodeURIComponent(phrase)}` },
+      { name: 'bare Express 5 (one JSON route)', short: 'express', ...on(express), path: '/healthz', baseline: 'express' },
+      { name: 'bare node:http (the same JSON)', short: 'node', ...on(node), path: '/healthz', baseline: 'node' },
+      { name: '`GET /healthz`', short: 'healthz', ...on(whosaid), path: '/healthz' },
+      { name: '`GET /v1/statements/{id}`', short: 'statement', ...on(whosaid), path: `/v1/statements/${statementId}` },
+      {
+        name: '`GET /v1/statements/{id}/provenance`',
+        short: 'provenance',
+        ...on(whosaid),
+        path: `/v1/statements/${statementId}/provenance`,
+      },
+      {
+        name: '`GET /v1/search?q=<rare phrase>`',
+        short: 'search',
+        ...on(whosaid),
+        path: `/v1/search?q=${encodeURIComponent(phrase)}`,
+      },
     ];
-    const short = ['express', 'node', 'healthz', 'statement', 'provenance', 'search'];
-    const targets = all.filter((t, i) => t.baseline || !opts.routes || opts.routes.includes(short[i]));
+    const targets = all.filter((t) => t.baseline || !opts.routes || opts.routes.includes(t.short));
     const headers = { authorization: `Bearer ${key}` };
     for (const t of targets) {
       const res = await fetch(`http://127.0.0.1:${t.port}${t.path}`, { headers });
@@ -188,16 +233,28 @@ async function measureDb(
         runs.get(t)!.push(run);
       }
     }
-    const med = (t: Target) => ({ rps: median(runs.get(t)!.map((x) => x.rps)), p99: median(runs.get(t)!.map((x) => x.p99)) });
-    const expressRps = med(targets[0]).rps;
+    const med = (t: Target) => {
+      const rs = runs.get(t)!;
+      return { rps: median(rs.map((x) => x.rps)), p99: median(rs.map((x) => x.p99)), cpu: median(rs.map((x) => x.cpu)) };
+    };
+    const bare = med(targets[0]);
     const nodeRps = med(targets[1]).rps;
-    console.log(`\n### ${label === 'demo' ? 'demo story' : `${Number(label).toLocaleString('en')} statements`}\n`);
+    const byRoute = new Map<string, number>();
+    ratios.set(label, byRoute);
+    console.log(`\n### ${dbName(label)}\n`);
     console.log(`statement ${statementId}; rare phrase "${phrase}"\n`);
-    console.log('| request | req/s (median) | p99 latency | × bare Express | × bare node:http |');
-    console.log('|---|---:|---:|---:|---:|');
+    console.log(
+      '| request | req/s (median) | p99 latency | × bare Express | × bare node:http | server CPU per request | CPU: bare Express ÷ this |',
+    );
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
     for (const t of targets) {
       const m = med(t);
-      console.log(`| ${t.name} | ${int(m.rps)} | ${m.p99} ms | ${(m.rps / expressRps).toFixed(2)}× | ${(m.rps / nodeRps).toFixed(2)}× |`);
+      byRoute.set(t.short, m.rps / bare.rps);
+      const cpu = Number.isNaN(m.cpu) ? '–' : `${Math.round(m.cpu)} µs`;
+      const cpuRatio = Number.isNaN(m.cpu) ? '–' : `${(bare.cpu / m.cpu).toFixed(2)}×`;
+      console.log(
+        `| ${t.name} | ${int(m.rps)} | ${m.p99} ms | ${(m.rps / bare.rps).toFixed(2)}× | ${(m.rps / nodeRps).toFixed(2)}× | ${cpu} | ${cpuRatio} |`,
+      );
     }
   } finally {
     await Promise.all([stop(whosaid), stop(express), stop(node)]);
@@ -214,24 +271,35 @@ export async function run(args: Record<string, string>): Promise<void> {
   const dbs = (args.dbs ?? 'demo,100000').split(',');
   // Build now if needed, so no measurement pays for it.
   if (spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' }).status !== 0) throw new Error('the build failed');
+  const commit = spawnSync('git', ['describe', '--always', '--dirty'], { cwd: root, encoding: 'utf8' }).stdout.trim() || 'unknown';
   console.log(
-    `autocannon -c ${opts.connections}, ${opts.seconds} s per run, ${opts.rounds} interleaved rounds, medians; load average at start ${os
-      .loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')} (${os.cpus().length} cores shared with the load generator and anything else running)`,
+    `commit ${commit}; autocannon -c ${opts.connections}, ${opts.seconds} s per run, ${opts.rounds} interleaved rounds, medians; load average at start ${loadAverage()} (${os.cpus().length} cores shared with the load generator and anything else running)`,
   );
   const dir = mkdtempSync(path.join(tmpdir(), 'whosaid-bench-http-'));
+  const ratios: Ratios = new Map();
   try {
     for (const label of dbs) {
       if (label === 'demo') {
-        await measureDb('demo', path.join(dir, 'demo.db'), undefined, dir, opts);
+        await measureDb('demo', path.join(dir, 'demo.db'), undefined, dir, opts, ratios);
         continue;
       }
       const cached = await syntheticDatabase(Number(label));
       const copy = copySyntheticDatabase(cached, path.join(dir, `synthetic-${label}.db`));
-      await measureDb(label, copy, cached.info.chainSamples[5][0], dir, opts);
+      await measureDb(label, copy, cached.info.chainSamples[5][0], dir, opts, ratios);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  console.log('\n### targets (issue 15: × bare Express req/s, medians)\n');
+  console.log(`| request | target | ${dbs.map(dbName).join(' | ')} |`);
+  console.log(`|---|---:|${dbs.map(() => '---:|').join('')}`);
+  for (const [route, target] of Object.entries(TARGETS)) {
+    if (opts.routes && !opts.routes.includes(route)) continue;
+    const cells = dbs.map((label) => {
+      const r = ratios.get(label)?.get(route);
+      return r === undefined ? '–' : `${r.toFixed(2)}× ${r >= target ? 'met' : 'not met'}`;
+    });
+    console.log(`| ${route} | ≥ ${target.toFixed(2)}× | ${cells.join(' | ')} |`);
+  }
+  console.log(`\nload average at end ${loadAverage()}`);
 }
