@@ -29,7 +29,7 @@ for (const _ of db.sqlite
 const baselineMs = Number(process.hrtime.bigint() - t0) / 1e6;
 
 const { app, services } = createApp({ db });
-const key = services.keys.create('bench', 'reader', null).secret;
+const key = (await services.keys.create('bench', 'reader', null)).secret;
 const server = http.createServer(app).listen(0);
 await new Promise((resolve) => server.once('listening', resolve));
 const port = (server.address() as AddressInfo).port;
@@ -57,7 +57,7 @@ const m = /,"summary":(\{.*\}),"digest":\{"algorithm":"sha-256","value":"[0-9a-f
 const summary = m ? JSON.parse(m[1]) : null;
 const totalMs = Number(process.hrtime.bigint() - t0) / 1e6;
 server.close();
-db.close();
+await db.close();
 console.log(
   JSON.stringify({
     ...sizes,

@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createApp } from '../src/app.js';
-import { openDatabase, type Db } from '../src/db/database.js';
+import { openDatabase, type SqliteDb } from '../src/db/database.js';
 import { openMigrated } from '../src/db/open.js';
 import { assertServiceSettings } from '../src/db/sqlite-settings.js';
 import { OPERATOR } from '../src/access/field-permissions.js';
@@ -130,7 +130,7 @@ interface RawRow {
 }
 
 /** The rows an import wrote, in the order the history recorded them (which is the order they were written). */
-function rowsWritten(db: Db): RawRow[] {
+function rowsWritten(db: SqliteDb): RawRow[] {
   const changes = db.sqlite.prepare('SELECT action, record_type AS type, record_id AS id FROM changes ORDER BY seq').all() as Array<{
     action: string;
     type: string;
@@ -149,8 +149,8 @@ function rowsWritten(db: Db): RawRow[] {
 }
 
 /** Raw prepared INSERTs of `rows` in one transaction: the floor a bulk import could reach. */
-function rawInsert(db: Db, rows: RawRow[]): void {
-  const stmts = new Map<string, ReturnType<Db['sqlite']['prepare']>>();
+function rawInsert(db: SqliteDb, rows: RawRow[]): void {
+  const stmts = new Map<string, ReturnType<SqliteDb['sqlite']['prepare']>>();
   for (const table of new Set(rows.map((r) => r.table))) {
     const cols = db.sqlite.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
     stmts.set(
@@ -163,7 +163,7 @@ function rawInsert(db: Db, rows: RawRow[]): void {
   })();
 }
 
-const dropHistoryTriggers = (db: Db) => {
+const dropHistoryTriggers = (db: SqliteDb) => {
   for (const name of db.sqlite
     .prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'history\\_%' ESCAPE '\\'`)
     .pluck()
@@ -172,7 +172,7 @@ const dropHistoryTriggers = (db: Db) => {
 };
 
 /** What differs between two databases' records (timestamps aside): the raw rows must be the service's. */
-function sameRecords(a: Db, b: Db): void {
+function sameRecords(a: SqliteDb, b: SqliteDb): void {
   for (const table of Object.values(TABLES)) {
     const q = `SELECT * FROM ${table} ORDER BY 1, 2`;
     const strip = (rows: Array<Record<string, unknown>>) => JSON.stringify(rows.map(({ created_at: _c, updated_at: _u, ...rest }) => rest));
@@ -193,9 +193,9 @@ export async function run(args: Record<string, string>): Promise<void> {
   const template = path.join(dir, 'template.db');
   const migrated = await openMigrated(template);
   migrated.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  migrated.close();
+  await migrated.close();
   let copies = 0;
-  const fresh = (what: string): Db => {
+  const fresh = (what: string): SqliteDb => {
     const file = path.join(dir, `run-${copies++}.db`);
     copyFileSync(template, file);
     // openDatabase is how the service opens SQLite (src/db/sqlite-settings.ts): the raw baselines get the
@@ -204,59 +204,59 @@ export async function run(args: Record<string, string>): Promise<void> {
     assertServiceSettings(db.sqlite, `the import benchmark's ${what} connection`);
     return db;
   };
-  const discard = (db: Db) => {
+  const discard = async (db: SqliteDb) => {
     const file = db.sqlite.name;
-    db.close();
+    await db.close();
     for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
   };
 
   const registry = createSchemaRegistry();
   const logger = createLogger({ level: 'silent' });
   let result = { created: 0, json: '' };
-  const service = (db: Db) => {
+  const service = async (db: SqliteDb) => {
     const { services } = createApp({ db, registry, logger });
     const ctx = { db, services: () => services, registry: () => registry };
     const t0 = performance.now();
-    result = JOBS['bundles.apply'].run(ctx, { body, viewer: OPERATOR }) as typeof result;
+    result = await JOBS['bundles.apply'].run(ctx, { body, viewer: OPERATOR });
     return performance.now() - t0;
   };
 
   // The rows the service writes, captured once, for the raw baselines to write the same.
   const probe = fresh('service');
-  service(probe);
+  await service(probe);
   const rows = rowsWritten(probe);
   const check = fresh('raw');
   rawInsert(check, rows);
   sameRecords(probe, check);
-  discard(check);
+  await discard(check);
 
-  const raw = (db: Db, withHistory: boolean) => {
+  const raw = (db: SqliteDb, withHistory: boolean) => {
     if (!withHistory) dropHistoryTriggers(db);
     const t0 = performance.now();
     rawInsert(db, rows);
     return performance.now() - t0;
   };
   const times = { service: [] as number[], raw: [] as number[], bare: [] as number[] };
-  const measure = (what: string, fn: (db: Db) => number) => {
+  const measure = async (what: string, fn: (db: SqliteDb) => number | Promise<number>) => {
     const db = fresh(what);
     try {
-      return fn(db);
+      return await fn(db);
     } finally {
-      discard(db);
+      await discard(db);
     }
   };
   // Warm-up rounds, not counted: the first imports compile the validators, and V8 takes several to
   // optimise the service's code (a server imports warm); measured: the first ~5 imports run 1.5–3× slower.
   for (let i = 0; i < warmup; i++) {
-    measure('service', service);
-    measure('raw', (db) => raw(db, true));
+    await measure('service', service);
+    await measure('raw', (db) => raw(db, true));
   }
   for (let i = 0; i < rounds; i++) {
-    times.service.push(measure('service', service));
-    times.raw.push(measure('raw', (db) => raw(db, true)));
-    times.bare.push(measure('raw', (db) => raw(db, false)));
+    times.service.push(await measure('service', service));
+    times.raw.push(await measure('raw', (db) => raw(db, true)));
+    times.bare.push(await measure('raw', (db) => raw(db, false)));
   }
-  discard(probe);
+  await discard(probe);
   rmSync(dir, { recursive: true, force: true });
 
   const count = (t: string) => rows.filter((r) => r.table === t).length;

@@ -161,9 +161,9 @@ const shuffle = <T>(xs: T[]) => {
   return a;
 };
 const median = (xs: number[]) => percentile(xs, 0.5);
-const time = (fn: () => unknown) => {
+const time = async (fn: () => unknown) => {
   const t = performance.now();
-  fn();
+  await fn();
   return performance.now() - t;
 };
 
@@ -185,8 +185,8 @@ interface Seen {
   first: number | null;
   onPage: boolean;
 }
-const search = (q: Query): Seen => {
-  const r = services.search.search({ q: q.q });
+const search = async (q: Query): Promise<Seen> => {
+  const r = await services.search.search({ q: q.q });
   return {
     q: q.q,
     expect: q.expect,
@@ -206,10 +206,10 @@ const search = (q: Query): Seen => {
  * expression the service ran). Ratios are taken within each round (medians of that round) and the
  * median round reported; p95 is over every timed search of a kind.
  */
-function measureAll(sets: Kind[]): MeasureResult['searches'] {
+async function measureAll(sets: Kind[]): Promise<MeasureResult['searches']> {
   for (const set of sets) {
     for (const q of set.warm) {
-      const s = search(q);
+      const s = await search(q);
       naturalOf[s.index].all(s.match);
     }
   }
@@ -225,7 +225,7 @@ function measureAll(sets: Kind[]): MeasureResult['searches'] {
     for (const { set, q } of shuffle(sets.flatMap((k, set) => k.rounds[round].map((q) => ({ set, q }))))) {
       const cpu = process.cpuUsage();
       let t = performance.now();
-      const s = search(q);
+      const s = await search(q);
       service[set][round].push(performance.now() - t);
       const used = process.cpuUsage(cpu);
       serviceCpu[set].push((used.user + used.system) / 1000);
@@ -236,7 +236,8 @@ function measureAll(sets: Kind[]): MeasureResult['searches'] {
       seen[set].push(s);
     }
   }
-  return sets.map((set, i) => {
+  const results: MeasureResult['searches'] = [];
+  for (const [i, set] of sets.entries()) {
     const ds = seen[i];
     const counts = new Map<string, number>();
     for (const d of ds) {
@@ -249,11 +250,12 @@ function measureAll(sets: Kind[]): MeasureResult['searches'] {
       (d) => (rawDb.sqlite.prepare(`SELECT count(*) AS n FROM ${d.index} WHERE ${d.index} MATCH ?`).get(d.match) as { n: number }).n,
     );
     const sql = countSql(db);
-    const sqlCounts = distinct.map((d) => {
+    const sqlCounts: number[] = [];
+    for (const d of distinct) {
       sql.reset();
-      services.search.search({ q: d.q });
-      return sql.count;
-    });
+      await services.search.search({ q: d.q });
+      sqlCounts.push(sql.count);
+    }
     sql.restore();
     const withExpect = ds.filter((d) => d.expect !== null);
     for (const d of withExpect.filter((d) => d.first !== d.expect)) {
@@ -265,7 +267,7 @@ function measureAll(sets: Kind[]): MeasureResult['searches'] {
     const rw = raw[i].flat();
     const s50 = service[i].map(median);
     const r50 = raw[i].map(median);
-    return {
+    results.push({
       name: set.name,
       queries: distinct.length,
       samples: svc.length,
@@ -280,11 +282,12 @@ function measureAll(sets: Kind[]): MeasureResult['searches'] {
       raw: { p50: median(rw), p95: percentile(rw, 0.95) },
       serviceOverRaw: median(s50.map((x, r) => x / r50[r])),
       roundMedians: s50,
-    };
-  });
+    });
+  }
+  return results;
 }
 
-const searches = measureAll(kinds);
+const searches = await measureAll(kinds);
 const rareRounds = searches[0].roundMedians;
 const stopOverRare = median(searches[2].roundMedians.map((x, r) => x / rareRounds[r]));
 
@@ -310,25 +313,26 @@ server.close();
 agent.destroy();
 
 // Provenance of one statement, as GET /v1/statements/:id/provenance computes it.
-const provenance = [1, 5, 20].map((depth) => {
+const provenance = [];
+for (const depth of [1, 5, 20]) {
   const ids = (plan.chainSamples[String(depth)] ?? []).slice(0, 50);
   const times: number[] = [];
   let hops = 0;
   const countHops = (hs: Array<{ hops: unknown[] }>): number =>
     hs.reduce((n, h) => n + 1 + countHops(h.hops as Array<{ hops: unknown[] }>), 0);
-  for (const id of ids) services.provenance.forStatements([services.statements.get(id)]);
+  for (const id of ids) await services.provenance.forStatements([await services.statements.get(id)]);
   for (let round = 0; round < ROUNDS; round++) {
     for (const id of shuffle(ids)) {
       times.push(
-        time(() => {
-          const p = services.provenance.forStatements([services.statements.get(id)]).get(id)!;
+        await time(async () => {
+          const p = (await services.provenance.forStatements([await services.statements.get(id)])).get(id)!;
           hops = countHops(p.hops);
         }),
       );
     }
   }
-  return { depth, samples: times.length, hops, p50: percentile(times, 0.5), p95: percentile(times, 0.95) };
-});
+  provenance.push({ depth, samples: times.length, hops, p50: percentile(times, 0.5), p95: percentile(times, 0.95) });
+}
 
 const result: MeasureResult = {
   searches,
@@ -338,5 +342,5 @@ const result: MeasureResult = {
   rss: { startMb, peakMb: process.resourceUsage().maxRSS / 1024 },
   pragmas,
 };
-db.close();
+await db.close();
 process.stdout.write(JSON.stringify(result) + '\n');

@@ -50,7 +50,10 @@ export async function run(args: Record<string, string>): Promise<void> {
   // connections see the same moments of the machine, not the same few seconds each.
   const work: Record<string, { items: unknown[]; op: (c: Conn, item: never) => void }> = {
     'statement with claims × 400': { items: ids, op: (c, id: number) => c.services.statements.getWithClaims(id) },
-    'provenance × 400': { items: ids, op: (c, id: number) => c.services.provenance.forStatement(c.services.statements.get(id)) },
+    'provenance × 400': {
+      items: ids,
+      op: async (c, id: number) => c.services.provenance.forStatement(await c.services.statements.get(id)),
+    },
     'three-word phrase search × 40': { items: rare, op: (c, q: string) => c.services.search.search({ q }) },
     'common-word search × 10': { items: common, op: (c, q: string) => c.services.search.search({ q }) },
   };
@@ -90,6 +93,6 @@ export async function run(args: Record<string, string>): Promise<void> {
     });
     console.log(`| ${c.name} | ${cells.join(' | ')} |`);
   }
-  for (const c of connections) c.db.close();
+  for (const c of connections) await c.db.close();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -59,9 +59,9 @@ export async function syntheticDatabase(
       db.sqlite.pragma('journal_mode = OFF');
       db.sqlite.pragma('synchronous = OFF');
       db.sqlite.pragma('cache_size = -262144');
-      const info = generate(db, { statements: n, log });
+      const info = await generate(db, { statements: n, log });
       db.sqlite.pragma('journal_mode = DELETE');
-      db.close();
+      await db.close();
       writeFileSync(planFile, JSON.stringify({ statements: n, chainSamples: info.chainSamples, vocabulary: info.vocabulary }));
       renameSync(partial, file);
     } finally {

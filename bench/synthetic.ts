@@ -12,7 +12,7 @@
 //   claims, with ~15% of statements linked to one with a stance.
 // Rows go in through raw prepared inserts in large transactions with FTS triggers set aside; every FTS5
 // table is rebuilt once at the end, which is far faster than maintaining it row by row.
-import type { Db } from '../src/db/database.js';
+import type { SqliteDb } from '../src/db/database.js';
 
 export type Rng = () => number;
 
@@ -340,20 +340,12 @@ function chainDepth(rng: Rng): number {
  * Fills an empty, migrated database. FTS triggers are set aside during the load and restored after, and
  * every FTS5 table is rebuilt, so the result is exactly what row-by-row writes would have produced.
  */
-export function generate(db: Db, opts: SyntheticOptions): SyntheticInfo {
-  const sqlite = db.sqlite;
-  // Synthetic rows are not edits anyone made: keep them out of the change history, where there is one.
-  const writeContext = (db as { writeContext?: { history: boolean } }).writeContext;
-  const historyWas = writeContext?.history;
-  if (writeContext) writeContext.history = false;
-  try {
-    return load(sqlite, opts);
-  } finally {
-    if (writeContext) writeContext.history = historyWas!;
-  }
+export function generate(db: SqliteDb, opts: SyntheticOptions): Promise<SyntheticInfo> {
+  // Synthetic rows are not edits anyone made: keep them out of the change history.
+  return db.withoutHistory(async () => load(db.sqlite, opts));
 }
 
-function load(sqlite: Db['sqlite'], opts: SyntheticOptions): SyntheticInfo {
+function load(sqlite: SqliteDb['sqlite'], opts: SyntheticOptions): SyntheticInfo {
   const log = opts.log ?? (() => {});
   const N = opts.statements;
   const rng = createRng(opts.seed ?? 20240322);

@@ -111,12 +111,14 @@ export async function run(args: Record<string, string>): Promise<void> {
     const db = await openMigrated(path.join(dir, `fixture-${++fixtures}.db`));
     assertServiceSettings(db.sqlite, 'the tags benchmark connection');
     const { services } = createApp({ db, registry, logger: createLogger({ level: 'silent' }) });
-    const outlet = db.transaction(() => services.actors.create({ kind: 'outlet', identityStatus: 'named', name: 'The Bench Herald' })).id;
-    const speaker = db.transaction(() => services.actors.create({ kind: 'person', identityStatus: 'named', name: 'A Speaker' })).id;
-    const statement = db.transaction(() =>
-      services.statements.create({ speakerId: speaker, text: 'x', textForm: 'quote', kind: 'assertion' }),
+    const outlet = (
+      await db.transaction(() => services.actors.create({ kind: 'outlet', identityStatus: 'named', name: 'The Bench Herald' }))
     ).id;
-    const doc = db.transaction(() => services.documents.create({ outletId: outlet, title: 'Bench article', body })).id;
+    const speaker = (await db.transaction(() => services.actors.create({ kind: 'person', identityStatus: 'named', name: 'A Speaker' }))).id;
+    const statement = (
+      await db.transaction(() => services.statements.create({ speakerId: speaker, text: 'x', textForm: 'quote', kind: 'assertion' }))
+    ).id;
+    const doc = (await db.transaction(() => services.documents.create({ outletId: outlet, title: 'Bench article', body }))).id;
     return { db, services, statement, doc };
   }
 
@@ -132,9 +134,9 @@ export async function run(args: Record<string, string>): Promise<void> {
     const f = await fixture();
     // Tagging 300 spans through the service (offsets with their quote, as a client sends them).
     let t0 = performance.now();
-    f.db.transaction(() => {
+    await f.db.transaction(async () => {
       for (const a of anchors)
-        f.services.tags.create(f.doc, { selector: { start: a.start, end: a.end, exact: a.exact }, statementId: f.statement });
+        await f.services.tags.create(f.doc, { selector: { start: a.start, end: a.end, exact: a.exact }, statementId: f.statement });
     });
     tagTimes.push(performance.now() - t0);
     t0 = performance.now();
@@ -156,21 +158,21 @@ export async function run(args: Record<string, string>): Promise<void> {
 
     // The body-change hook as PATCH runs it: load 300 tags, re-anchor, write back, in one transaction.
     t0 = performance.now();
-    f.db.transaction(() => f.services.tags.reanchorDocument(f.doc, body, edited));
+    await f.db.transaction(() => f.services.tags.reanchorDocument(f.doc, body, edited));
     hookTimes.push(performance.now() - t0);
-    f.db.close();
+    await f.db.close();
 
     // The whole document update on a fresh fixture: validation, the write, change history, the hook.
     const g = await fixture();
-    g.db.transaction(() => {
+    await g.db.transaction(async () => {
       for (const a of anchors)
-        g.services.tags.create(g.doc, { selector: { start: a.start, end: a.end, exact: a.exact }, statementId: g.statement });
+        await g.services.tags.create(g.doc, { selector: { start: a.start, end: a.end, exact: a.exact }, statementId: g.statement });
     });
     t0 = performance.now();
-    const res = g.db.transaction(() => g.services.documents.update(g.doc, { body: edited }));
+    const res = await g.db.transaction(() => g.services.documents.update(g.doc, { body: edited }));
     patchTimes.push(performance.now() - t0);
     report = (res.effects[0] as { tags: TagChange[] }).tags;
-    g.db.close();
+    await g.db.close();
     void found;
   }
 

@@ -41,12 +41,12 @@ export async function run(args: Record<string, string>): Promise<void> {
   const have = (db.sqlite.prepare('SELECT coalesce(max(seq), 0) AS n FROM changes').get() as { n: number }).n;
   if (have < size) {
     const started = performance.now();
-    db.writeAs(OPERATOR, () =>
+    await db.writeAs(OPERATOR, async () => {
       db.sqlite.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${size - have})
         INSERT INTO claims (text, verdict, created_at, updated_at)
         SELECT 'Generated claim number ' || i, CASE i % 3 WHEN 0 THEN 'false' ELSE NULL END,
-               '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z' FROM n`),
-    );
+               '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z' FROM n`);
+    });
     console.log(`built ${size - have} changes in ${((performance.now() - started) / 1000).toFixed(1)} s (${file})`);
   }
   const { app, services, jobs } = createApp({
@@ -54,7 +54,7 @@ export async function run(args: Record<string, string>): Promise<void> {
     registry: createSchemaRegistry(),
     logger: createLogger({ level: 'silent' }),
   }) as ReturnType<typeof createApp> & { jobs?: { close(): Promise<void> } };
-  const editor = db.writeAs(OPERATOR, () => services.keys.create('bench editor', 'editor', null).secret);
+  const editor = await db.writeAs(OPERATOR, async () => (await services.keys.create('bench editor', 'editor', null)).secret);
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const port = (server.address() as AddressInfo).port;
@@ -115,19 +115,19 @@ export async function run(args: Record<string, string>): Promise<void> {
 
     // Proof cost at this size and at 1/100 of it, interleaved rounds, medians.
     const small = Math.max(2, Math.floor(size / 100));
-    const timeProofs = (n: number) => {
+    const timeProofs = async (n: number) => {
       const t = performance.now();
       for (let i = 0; i < 200; i++) {
-        services.log.inclusion(1 + ((i * 7919) % n), n);
-        services.log.consistency(1 + ((i * 104729) % (n - 1)), n);
+        await services.log.inclusion(1 + ((i * 7919) % n), n);
+        await services.log.consistency(1 + ((i * 104729) % (n - 1)), n);
       }
       return (performance.now() - t) / 400;
     };
     const big: number[] = [];
     const little: number[] = [];
     for (let r = 0; r < 5; r++) {
-      little.push(timeProofs(small));
-      big.push(timeProofs(size));
+      little.push(await timeProofs(small));
+      big.push(await timeProofs(size));
     }
     console.log(
       `\nproofs: ${(median(big) * 1000).toFixed(0)} µs each at ${size.toLocaleString('en')} changes, ${(median(little) * 1000).toFixed(0)} µs at ${small.toLocaleString('en')} (100× fewer): ratio ${(median(big) / median(little)).toFixed(2)}`,
@@ -136,6 +136,6 @@ export async function run(args: Record<string, string>): Promise<void> {
     agent.destroy();
     await new Promise((r) => server.close(r));
     await jobs?.close();
-    db.close();
+    await db.close();
   }
 }

@@ -11,4 +11,4 @@ const doc = JSON.stringify(openapi, null, 2);
 if (process.argv[2]) writeFileSync(process.argv[2], doc);
 else process.stdout.write(doc);
 await jobs.close();
-db.close();
+await db.close();

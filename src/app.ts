@@ -139,7 +139,7 @@ export function createServices(
   const actorRepo = new ActorRepository(db);
   const statementRepo = new StatementRepository(db);
   const documentRepo = new DocumentRepository(db);
-  const actors = new ActorService(actorRepo, registry.validator('actor-create'), () => db.writeContext.writer);
+  const actors = new ActorService(actorRepo, registry.validator('actor-create'), () => db.writer);
   const statements = new StatementService(statementRepo, actorRepo, registry.validator('statement-create'));
   const documents = new DocumentService(documentRepo, actorRepo, registry.validator('document-create'));
   const relays = new RelayService(new RelayRepository(db), statementRepo, actorRepo, documentRepo);
@@ -240,9 +240,9 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
   };
   mountRoutes(app, serviceRoutes, mount);
   // An export says which state of the change log it was computed from: the signed checkpoint, base64.
-  app.get(['/v1/exports/*path', '/v1/claims/:id/claimreview', '/v1/documents/:id/annotations'], (req, res, next) => {
+  app.get(['/v1/exports/*path', '/v1/claims/:id/claimreview', '/v1/documents/:id/annotations'], async (req, res, next) => {
     if (req.viewer.role !== 'public' || deps.publicReads)
-      res.set(CHECKPOINT_HEADER, Buffer.from(services.log.checkpoint().note, 'utf8').toString('base64'));
+      res.set(CHECKPOINT_HEADER, Buffer.from((await services.log.checkpoint()).note, 'utf8').toString('base64'));
     next();
   });
   mountRoutes(app, routes, mount);
@@ -275,10 +275,10 @@ function probeRoutes(deps: AppDeps, openapi: () => unknown): RouteDef[] {
       status: 200,
       response: 'health',
       errors: [503],
-      handler: () => {
+      handler: async () => {
         if (deps.draining?.()) throw new HttpError(503, 'shutting-down', 'Shutting down', 'This server is stopping; send work elsewhere.');
         try {
-          deps.db.prepare('SELECT 1').get();
+          await deps.db.queryFirst('SELECT 1');
         } catch {
           throw new HttpError(503, 'database-unavailable', 'Database unavailable', 'The database does not answer.');
         }

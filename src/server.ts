@@ -4,7 +4,7 @@ import { createHttpServer } from './http/server.js';
 import { HttpError } from './http/problem.js';
 import { ensureAdminKey } from './access/bootstrap.js';
 import { StartupError, type Config } from './config.js';
-import type { Db } from './db/database.js';
+import type { Db, SqliteDb } from './db/database.js';
 import { openMigrated } from './db/open.js';
 import { isEmpty, loadDemo } from './demo/load-demo.js';
 import { createLogger, type Logger } from './logging/logger.js';
@@ -101,9 +101,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   handler = app;
 
   // Shown this once, to whoever started the service; only its hash is stored.
-  ensureAdminKey(db, services.keys, opts.showAdminKey ?? showOnStdout);
-  if (config.loadDemo && isEmpty(db)) {
-    const result = loadDemo(db, services, registry);
+  await ensureAdminKey(db, services.keys, opts.showAdminKey ?? showOnStdout);
+  if (config.loadDemo && (await isEmpty(db))) {
+    const result = await loadDemo(db, services, registry);
     logger.info({ records: result.created }, 'empty database: loaded the demo story');
   }
   logger.info({ port: config.port, db: config.dbFile }, `listening on http://localhost:${config.port}`);
@@ -130,9 +130,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await jobs.close();
       try {
         // Folds the WAL into the database file, so a copy of the .db file alone is whole.
-        db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+        if (db.dialect === 'sqlite') (db as SqliteDb).sqlite.pragma('wal_checkpoint(TRUNCATE)');
       } finally {
-        db.close();
+        await db.close();
       }
       logger.info('stopped');
     })());

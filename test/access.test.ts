@@ -1,3 +1,4 @@
+import type { SqliteDb } from '../src/db/database.js';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { makeTestApp, snapshot } from './helpers/test-app.js';
@@ -101,8 +102,8 @@ describe('access', () => {
       for (const route of probe.routes) {
         const need = MATRIX[routeKey(route)];
         const t = await makeTestApp({ demo: true });
-        const revoked = t.services.keys.create('gone', 'admin', null);
-        t.services.keys.revoke(revoked.key.id, null);
+        const revoked = await t.services.keys.create('gone', 'admin', null);
+        await t.services.keys.revoke(revoked.key.id, null);
         // Key 1 is the reader's own key: revoke the spare key instead of locking a role out.
         const path = route.path
           .replace(':id', route.path.startsWith('/v1/keys') ? String(revoked.key.id + 100) : '1')
@@ -156,7 +157,7 @@ describe('access', () => {
       const res = await t.http.post('/v1/keys').send({ name: 'desk', role: 'editor' }).expect(201);
       assert.match(res.body.key, /^wsk_\d+_[A-Za-z0-9_-]{43}$/);
       assert.equal(res.headers['cache-control'], 'no-store');
-      const row = t.db.sqlite.prepare('SELECT * FROM api_keys WHERE id = ?').get(res.body.id) as KeyRow;
+      const row = (await t.db.queryFirst('SELECT * FROM api_keys WHERE id = ?', [res.body.id])) as KeyRow;
       assert.equal(row.role, 'editor');
       assert.ok(!JSON.stringify(row).includes(res.body.key.replace(/^wsk_\d+_/, '')));
       assert.equal(row.hash.length, 64);
@@ -204,19 +205,13 @@ describe('access', () => {
   describe('first start', () => {
     it('creates one admin key when there is none, and shows it once', async () => {
       const t = await makeTestApp();
-      t.db.sqlite.exec('DELETE FROM api_keys');
+      (t.db as SqliteDb).sqlite.exec('DELETE FROM api_keys');
       const shown: string[] = [];
-      assert.equal(
-        ensureAdminKey(t.db, t.services.keys, (s) => shown.push(s)),
-        true,
-      );
-      assert.equal(
-        ensureAdminKey(t.db, t.services.keys, (s) => shown.push(s)),
-        false,
-      );
+      assert.equal(await ensureAdminKey(t.db, t.services.keys, (s) => shown.push(s)), true);
+      assert.equal(await ensureAdminKey(t.db, t.services.keys, (s) => shown.push(s)), false);
       assert.equal(shown.length, 1);
       await request(t.app).get('/v1/keys').set('Authorization', `Bearer ${shown[0]}`).expect(200);
-      const row = t.db.sqlite.prepare('SELECT role, hash FROM api_keys').get() as KeyRow;
+      const row = (await t.db.queryFirst('SELECT role, hash FROM api_keys')) as KeyRow;
       assert.equal(row.role, 'admin');
       assert.ok(!row.hash.includes(shown[0].replace(/^wsk_\d+_/, '')));
     });
@@ -226,7 +221,7 @@ describe('access', () => {
     it('needs an editor, through the actor routes and through bundles', async () => {
       const t = await makeTestApp();
       const anon = { kind: 'person', identityStatus: 'anonymous', description: 'an official', attestation: { by: 'desk editor' } };
-      const before = snapshot(t.db);
+      const before = await snapshot(t.db);
       expectProblem(await t.as('journalist').post('/v1/actors').send(anon), 403, 'forbidden');
       expectProblem(
         await t
@@ -235,7 +230,7 @@ describe('access', () => {
           .send({ namespace: 'n', actors: [{ key: 'a', ...anon }] }),
         403,
       );
-      assert.deepEqual(snapshot(t.db), before);
+      assert.deepEqual(await snapshot(t.db), before);
       const created = await t.as('editor').post('/v1/actors').send(anon).expect(201);
       assert.equal(created.body.attested, true);
       expectProblem(await t.as('journalist').patch(`/v1/actors/${created.body.id}`).send({ attestation: null }), 403);

@@ -23,7 +23,7 @@ describe('actors', () => {
       const res = await t.http.post('/v1/actors').send(named).expect(201);
       assert.equal(res.headers.location, `/v1/actors/${res.body.id}`);
       assert.equal(res.body.name, 'Dmitry Peskov');
-      const row = t.db.sqlite.prepare('SELECT * FROM actors WHERE id = ?').get(res.body.id) as Row;
+      const row = (await t.db.queryFirst('SELECT * FROM actors WHERE id = ?', [res.body.id])) as Row;
       assert.equal(row.identity_status, 'named');
       assert.equal(row.name, 'Dmitry Peskov');
     });
@@ -52,12 +52,12 @@ describe('actors', () => {
 
     describe('when invalid', () => {
       it('refuses an anonymous actor with a name or without a description', async () => {
-        const before = snapshot(t.db);
+        const before = await snapshot(t.db);
         expectFieldErrors(await t.http.post('/v1/actors').send({ kind: 'person', identityStatus: 'anonymous', name: 'Ali' }), [
           '/description',
           '/name',
         ]);
-        assert.deepEqual(snapshot(t.db), before);
+        assert.deepEqual(await snapshot(t.db), before);
       });
       it('refuses a named actor without a name', async () => {
         expectFieldErrors(await t.http.post('/v1/actors').send({ kind: 'person', identityStatus: 'named' }), ['/name']);
@@ -128,15 +128,15 @@ describe('actors', () => {
       assert.equal(res.body.anonymityReason, 'fear of reprisal');
       assert.equal(res.body.description, 'a senior security official');
       assert.equal(
-        (t.db.sqlite.prepare('SELECT anonymity_reason FROM actors WHERE id = ?').get(body.id) as Row).anonymity_reason,
+        ((await t.db.queryFirst('SELECT anonymity_reason FROM actors WHERE id = ?', [body.id])) as Row).anonymity_reason,
         'fear of reprisal',
       );
     });
     it('checks the identity rules on the merged actor (422)', async () => {
       const { body } = await t.http.post('/v1/actors').send(named).expect(201);
-      const before = snapshot(t.db);
+      const before = await snapshot(t.db);
       expectProblem(await t.http.patch(`/v1/actors/${body.id}`).send({ identityStatus: 'anonymous' }), 422);
-      assert.deepEqual(snapshot(t.db), before);
+      assert.deepEqual(await snapshot(t.db), before);
       const ok = await t.http
         .patch(`/v1/actors/${body.id}`)
         .send({ identityStatus: 'anonymous', name: null, description: 'an official' })
@@ -163,18 +163,18 @@ describe('actors', () => {
     it('deletes an unreferenced actor', async () => {
       const { body } = await t.http.post('/v1/actors').send(named).expect(201);
       await t.http.delete(`/v1/actors/${body.id}`).expect(204);
-      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM actors').get() as { n: number }).n, 0);
+      assert.equal(((await t.db.queryFirst('SELECT count(*) AS n FROM actors')) as { n: number }).n, 0);
     });
     it('refuses while referenced, naming the references, and cascades on request', async () => {
       const a = (await t.http.post('/v1/actors').send(named)).body;
       const s = (await t.http.post('/v1/statements').send({ speakerId: a.id, text: 'No comment.', textForm: 'quote', kind: 'no_comment' }))
         .body;
-      const before = snapshot(t.db);
+      const before = await snapshot(t.db);
       const body = expectProblem(await t.http.delete(`/v1/actors/${a.id}`), 409, 'conflict');
       assert.deepEqual(body.references, [{ type: 'statement', id: s.id, field: 'speakerId' }]);
-      assert.deepEqual(snapshot(t.db), before);
+      assert.deepEqual(await snapshot(t.db), before);
       await t.http.delete(`/v1/actors/${a.id}?cascade=true`).expect(204);
-      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM statements').get() as { n: number }).n, 0);
+      assert.equal(((await t.db.queryFirst('SELECT count(*) AS n FROM statements')) as { n: number }).n, 0);
     });
     it('404s for an unknown actor and 400s for a bad cascade value', async () => {
       expectProblem(await t.http.delete('/v1/actors/999'), 404);

@@ -26,13 +26,13 @@ async function getAnnotations(t: TestApp, docId: number, page?: number): Promise
   return JSON.parse(res.text);
 }
 
-/** Dereferences our own IRIs back to bodies, for the checker's selector checks. */
-function bodies(t: TestApp) {
+/** Dereferences our own IRIs back to bodies, for the checker's selector checks (the bodies as they are now). */
+async function bodies(t: TestApp): Promise<(iri: string) => string | undefined> {
+  const rows = await t.db.query<{ id: number; body: string | null }>('SELECT id, body FROM documents');
+  const byId = new Map(rows.map((r) => [r.id, r.body ?? undefined]));
   return (iri: string) => {
     const m = /\/v1\/documents\/(\d+)$/.exec(new URL(iri).pathname);
-    if (!m) return undefined;
-    const row = t.db.sqlite.prepare('SELECT body FROM documents WHERE id = ?').get(Number(m[1])) as { body: string | null } | undefined;
-    return row?.body ?? undefined;
+    return m ? byId.get(Number(m[1])) : undefined;
   };
 }
 
@@ -143,9 +143,9 @@ describe('annotations', () => {
   describe('GET /v1/documents/:id/annotations', () => {
     it('exports the tagged demo article as an AnnotationCollection meeting every MUST', async () => {
       const t = await makeTestApp({ demo: true });
-      const doc = demoId(t.db, 'document', 'telegraph-article');
+      const doc = await demoId(t.db, 'document', 'telegraph-article');
       // Start from the article untagged: the demo's own tags would stand beside the ones made here.
-      for (const { id } of t.db.sqlite.prepare('SELECT id FROM tags').all() as Array<{ id: number }>)
+      for (const { id } of (await t.db.query('SELECT id FROM tags')) as Array<{ id: number }>)
         await t.http.delete(`/v1/tags/${id}`).expect(204);
       const spans: Array<[string, string]> = [
         ['peskov-no-comment', 'I do not know anything about this.'],
@@ -162,13 +162,13 @@ describe('annotations', () => {
           (
             await t.http
               .post(`/v1/documents/${doc}/tags`)
-              .send({ selector: { exact }, statementId: demoId(t.db, 'statement', key) })
+              .send({ selector: { exact }, statementId: await demoId(t.db, 'statement', key) })
               .expect(201)
           ).body,
         );
       }
       const coll = await getAnnotations(t, doc);
-      assert.deepEqual(webAnnotationViolations(coll, bodies(t)), []);
+      assert.deepEqual(webAnnotationViolations(coll, await bodies(t)), []);
       assert.equal(coll['@context'], ANNO);
       assert.equal(coll.type, 'AnnotationCollection');
       assert.equal(coll.total, 4);
@@ -217,7 +217,7 @@ describe('annotations', () => {
         ['fuzzy', 'moved', 'orphaned'],
       );
       const coll = await getAnnotations(t, doc);
-      assert.deepEqual(webAnnotationViolations(coll, bodies(t)), []);
+      assert.deepEqual(webAnnotationViolations(coll, await bodies(t)), []);
       const [fuzzy, moved, orphan] = annotationsOf(coll);
       assert.equal(fuzzy.target.selector[0].exact, 'the plan would reduce costs');
       assert.deepEqual(moved.target.selector[1], { type: 'TextPositionSelector', start: report[1].start, end: report[1].end });
@@ -236,9 +236,9 @@ describe('annotations', () => {
       const t = await makeTestApp();
       const words = wordsFor(250);
       const { doc, statement } = await newDoc(t, words.join(' '));
-      tagEveryWord(t, doc, statement, words);
+      await tagEveryWord(t, doc, statement, words);
       const coll = await getAnnotations(t, doc);
-      assert.deepEqual(webAnnotationViolations(coll, bodies(t)), []);
+      assert.deepEqual(webAnnotationViolations(coll, await bodies(t)), []);
       assert.equal(coll.total, 250);
       assert.equal(coll.first!.items.length, 100);
       assert.equal(coll.first!.startIndex, 0);
@@ -248,7 +248,7 @@ describe('annotations', () => {
       for (let n = 1, next = coll.first!.next; next; n++) {
         assert.equal(new URL(next).search, `?page=${n}`);
         const page = await getAnnotations(t, doc, n);
-        assert.deepEqual(webAnnotationViolations(page, bodies(t)), []);
+        assert.deepEqual(webAnnotationViolations(page, await bodies(t)), []);
         assert.equal(page['@context'], ANNO);
         assert.equal(new URL(page.partOf.id).pathname, new URL(coll.id).pathname);
         assert.equal(page.partOf.total, 250);
@@ -272,13 +272,13 @@ describe('annotations', () => {
       const { tagRoutes } = await import('../src/tags/tag-routes.js');
       const t = await makeTestApp();
       const { doc, statement } = await newDoc(t, 'Words to tag.');
-      t.db.transaction(() => t.services.tags.create(doc, { selector: { exact: 'Words' }, statementId: statement }));
+      await t.db.transaction(() => t.services.tags.create(doc, { selector: { exact: 'Words' }, statementId: statement }));
       const route = tagRoutes(t.services.tags, t.services.documents, 'https://whosaid.example.org/').find((r) =>
         r.path.endsWith('/annotations'),
       )!;
       const req = { protocol: 'http', get: () => 'internal:8080' };
       const ctx = { params: { id: doc }, query: {}, req, res: {} } as unknown as RouteContext;
-      const coll = route.handler(ctx) as Served;
+      const coll = (await route.handler(ctx)) as Served;
       assert.equal(coll.id, `https://whosaid.example.org/v1/documents/${doc}/annotations`);
       assert.equal(coll.first.items[0].target.source, `https://whosaid.example.org/v1/documents/${doc}`);
       assert.deepEqual(webAnnotationViolations(coll), []);
@@ -288,7 +288,7 @@ describe('annotations', () => {
       const t = await makeTestApp();
       const { doc } = await newDoc(t, 'Nothing tagged here.');
       const coll = await getAnnotations(t, doc);
-      assert.deepEqual(webAnnotationViolations(coll, bodies(t)), []);
+      assert.deepEqual(webAnnotationViolations(coll, await bodies(t)), []);
       assert.deepEqual([coll.total, coll.first, coll.last], [0, undefined, undefined]);
       // A page holds at least one annotation (§5.2): an empty collection has no page 0.
       const page = await t.http.get(`/v1/documents/${doc}/annotations?page=0`);
@@ -342,7 +342,7 @@ describe('annotations', () => {
             .expect(201)
         ).body as Tag;
         const coll = await getAnnotations(t, doc);
-        assert.deepEqual(webAnnotationViolations(coll, bodies(t)), []);
+        assert.deepEqual(webAnnotationViolations(coll, await bodies(t)), []);
         assert.deepEqual(webAnnotationShouldViolations(coll), []);
         assert.deepEqual(await droppedTerms(coll), [], 'JSON-LD expansion keeps every term');
         const [a] = annotationsOf(coll);
@@ -388,10 +388,10 @@ describe('annotations', () => {
           .post(`/v1/documents/${doc}/tags`)
           .send({ selector: { exact: 'One' }, statementId: statement })
           .expect(201);
-        t.db.transaction(() => t.services.tags.create(doc, { selector: { exact: 'three' }, statementId: statement }));
+        await t.db.transaction(() => t.services.tags.create(doc, { selector: { exact: 'three' }, statementId: statement }));
         const coll = await getAnnotations(t, doc);
         const [byKey, byNoKey] = annotationsOf(coll);
-        const key = t.db.sqlite.prepare(`SELECT id FROM api_keys WHERE name = 'test journalist'`).get() as { id: number };
+        const key = (await t.db.queryFirst(`SELECT id FROM api_keys WHERE name = 'test journalist'`)) as { id: number };
         assert.deepEqual(byKey.creator, {
           id: `http://localhost:3000/v1/keys/${key.id}`,
           type: 'Person',
@@ -416,7 +416,7 @@ describe('annotations', () => {
         await t.http.patch(`/v1/documents/${doc}`).send({ body: 'Keep this. Something else entirely, now.' }).expect(200);
         const coll = await getAnnotations(t, doc);
         assert.equal(coll.total, 2, 'the orphan is not left out');
-        assert.deepEqual(webAnnotationViolations(coll, bodies(t)), []);
+        assert.deepEqual(webAnnotationViolations(coll, await bodies(t)), []);
         assert.deepEqual(webAnnotationShouldViolations(coll), []);
         assert.deepEqual(await droppedTerms(coll), []);
         const [placed, orphan] = annotationsOf(coll);
@@ -432,11 +432,11 @@ describe('annotations', () => {
         const t = await makeTestApp();
         const words = wordsFor(120);
         const { doc, statement } = await article(t, words.join(' '));
-        tagEveryWord(t, doc, statement, words);
+        await tagEveryWord(t, doc, statement, words);
         const coll = await getAnnotations(t, doc);
         const page = await getAnnotations(t, doc, 1);
         for (const d of [coll, page]) {
-          assert.deepEqual(webAnnotationViolations(d, bodies(t)), []);
+          assert.deepEqual(webAnnotationViolations(d, await bodies(t)), []);
           assert.deepEqual(webAnnotationShouldViolations(d), []);
           assert.deepEqual(await droppedTerms(d), []);
         }

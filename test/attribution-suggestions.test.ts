@@ -7,7 +7,7 @@ const validSuggestions = schemaRegistry().validator('attribution-suggestions');
 const validAcceptResult = schemaRegistry().validator('suggestion-accept-result');
 const demoBody = (demoBundle().documents as { body?: string }[]).find((d) => d.body)!.body!;
 
-const count = (t: TestApp, table: string) => (t.db.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = async (t: TestApp, table: string) => ((await t.db.queryFirst(`SELECT count(*) AS n FROM ${table}`)) as { n: number }).n;
 
 /** An empty database with one outlet and the demo article's text as a new document. */
 async function newDocument(t: TestApp): Promise<number> {
@@ -47,9 +47,9 @@ describe('attribution suggestions', () => {
       it('proposes tags, statements, speakers and hops, all new, writing nothing', async () => {
         const t = await makeTestApp();
         const id = await newDocument(t);
-        const before = snapshot(t.db);
+        const before = await snapshot(t.db);
         const list = await suggestionsFor(t, id);
-        assert.deepEqual(snapshot(t.db), before);
+        assert.deepEqual(await snapshot(t.db), before);
         const travelled = carrying(list, 'already travelled to Russia');
         assert.equal(travelled.status, 'new');
         assert.equal(travelled.tag.selector.exact, 'some members of the group had already travelled to Russia');
@@ -71,13 +71,13 @@ describe('attribution suggestions', () => {
     describe('on the demo document', () => {
       it('reports what the demo tagged, and matches speakers to existing actors by name', async () => {
         const t = await makeTestApp({ demo: true });
-        const list = await suggestionsFor(t, demoId(t.db, 'document', 'telegraph-article'));
+        const list = await suggestionsFor(t, await demoId(t.db, 'document', 'telegraph-article'));
         const peskov = carrying(list, 'I do not know anything about this.');
         assert.equal(peskov.status, 'tagged');
-        assert.equal(peskov.tag.existingTagId, demoId(t.db, 'tag', 'tag-peskov-no-comment'));
-        assert.equal(peskov.speaker.match?.id, demoId(t.db, 'actor', 'peskov'));
+        assert.equal(peskov.tag.existingTagId, await demoId(t.db, 'tag', 'tag-peskov-no-comment'));
+        assert.equal(peskov.speaker.match?.id, await demoId(t.db, 'actor', 'peskov'));
         assert.equal(peskov.speaker.match?.by, 'name');
-        assert.equal(peskov.statement.match?.id, demoId(t.db, 'statement', 'peskov-no-comment'));
+        assert.equal(peskov.statement.match?.id, await demoId(t.db, 'statement', 'peskov-no-comment'));
       });
     });
 
@@ -98,10 +98,10 @@ describe('attribution suggestions', () => {
         const list = await suggestionsFor(t, id);
         const chosen = STORY.map((f) => carrying(list, f));
         const before = {
-          tags: count(t, 'tags'),
-          statements: count(t, 'statements'),
-          actors: count(t, 'actors'),
-          relays: count(t, 'relays'),
+          tags: await count(t, 'tags'),
+          statements: await count(t, 'statements'),
+          actors: await count(t, 'actors'),
+          relays: await count(t, 'relays'),
         };
         const peskovIndex = STORY.indexOf('I do not know anything');
         const accept = chosen.map((s, i) =>
@@ -111,11 +111,11 @@ describe('attribution suggestions', () => {
         const result = res.body as SuggestionAcceptResult;
         assert.ok(validAcceptResult(result), JSON.stringify(validAcceptResult.errors));
         assert.equal(result.accepted.length, STORY.length);
-        assert.equal(count(t, 'tags') - before.tags, STORY.length);
-        assert.equal(count(t, 'statements') - before.statements, STORY.length);
+        assert.equal((await count(t, 'tags')) - before.tags, STORY.length);
+        assert.equal((await count(t, 'statements')) - before.statements, STORY.length);
         // Three anonymous sources (the second twice), Peskov, the detained man, the IS member, Reuters, the FSB.
-        assert.equal(count(t, 'actors') - before.actors, 8);
-        assert.ok(count(t, 'relays') - before.relays >= STORY.length * 2);
+        assert.equal((await count(t, 'actors')) - before.actors, 8);
+        assert.ok((await count(t, 'relays')) - before.relays >= STORY.length * 2);
 
         // The nested chain reads back through provenance: IS member → source 2 → Reuters → The Telegraph.
         const travelledTag = result.result.items.find(
@@ -138,37 +138,37 @@ describe('attribution suggestions', () => {
         assert.equal(peskovRelay.body.cue, 'Dmitry Peskov, the Kremlin spokesman, said');
 
         // Both anonymous quotes of the second source are one actor.
-        const second = t.db.sqlite.prepare(`SELECT count(*) AS n FROM actors WHERE description = 'a second source'`).get() as { n: number };
+        const second = (await t.db.queryFirst(`SELECT count(*) AS n FROM actors WHERE description = 'a second source'`)) as { n: number };
         assert.equal(second.n, 1);
 
-        const after = snapshot(t.db);
+        const after = await snapshot(t.db);
         const again = await t.as('journalist').post(`/v1/documents/${id}/suggestions/accept`).send({ accept }).expect(200);
         assert.equal((again.body as SuggestionAcceptResult).result.created, 0);
         assert.equal((again.body as SuggestionAcceptResult).result.updated, 0);
-        assert.deepEqual(snapshot(t.db), after);
+        assert.deepEqual(await snapshot(t.db), after);
       });
 
       it('writes nothing when one chosen suggestion is unknown', async () => {
         const t = await makeTestApp();
         const id = await newDocument(t);
         const list = await suggestionsFor(t, id);
-        const before = snapshot(t.db);
+        const before = await snapshot(t.db);
         const res = await t
           .as('journalist')
           .post(`/v1/documents/${id}/suggestions/accept`)
           .send({ accept: [{ id: list[0].id }, { id: 'sg_0000000000000000' }] });
         expectProblem(res, 422);
-        assert.deepEqual(snapshot(t.db), before);
+        assert.deepEqual(await snapshot(t.db), before);
       });
     });
 
     describe('on the demo document', () => {
       it('skips what the demo already tagged', async () => {
         const t = await makeTestApp({ demo: true });
-        const id = demoId(t.db, 'document', 'telegraph-article');
+        const id = await demoId(t.db, 'document', 'telegraph-article');
         const list = await suggestionsFor(t, id);
         const peskov = carrying(list, 'I do not know anything about this.');
-        const before = snapshot(t.db);
+        const before = await snapshot(t.db);
         const res = await t
           .as('journalist')
           .post(`/v1/documents/${id}/suggestions/accept`)
@@ -179,7 +179,7 @@ describe('attribution suggestions', () => {
           [peskov.id],
         );
         assert.equal((res.body as SuggestionAcceptResult).result.created, 0);
-        assert.deepEqual(snapshot(t.db).tags, before.tags);
+        assert.deepEqual((await snapshot(t.db)).tags, before.tags);
       });
     });
 

@@ -1,3 +1,4 @@
+import type { SqliteDb } from '../src/db/database.js';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,9 +38,9 @@ const about = (r: Report, rule: string, type: string, id: number) =>
  * A tag row as the tags issue stores it (its migration, 2026-11-27T0901-tags). Columns this test does not
  * know of, required and without a default, get a plausible value, so the test follows that table's changes.
  */
-function insertTag(db: Db, documentId: number, relayId: number, exact: string, status = 'anchored'): number {
-  const relay = db.sqlite.prepare('SELECT statement_id FROM relays WHERE id = ?').get(relayId) as { statement_id: number };
-  const body = (db.sqlite.prepare('SELECT body FROM documents WHERE id = ?').get(documentId) as { body: string }).body;
+async function insertTag(db: Db, documentId: number, relayId: number, exact: string, status = 'anchored'): Promise<number> {
+  const relay = (await db.queryFirst('SELECT statement_id FROM relays WHERE id = ?', [relayId])) as { statement_id: number };
+  const body = ((await db.queryFirst('SELECT body FROM documents WHERE id = ?', [documentId])) as { body: string }).body;
   const start = status === 'orphaned' ? null : [...body.slice(0, body.indexOf(exact))].length;
   const now = new Date().toISOString();
   const row: Record<string, unknown> = {
@@ -55,7 +56,7 @@ function insertTag(db: Db, documentId: number, relayId: number, exact: string, s
     status,
     score: status === 'orphaned' ? 0 : 1,
   };
-  const columns = db.sqlite
+  const columns = (db as SqliteDb).sqlite
     .prepare(`SELECT name, type, "notnull" AS nn, dflt_value AS dflt FROM pragma_table_info('tags')`)
     .all() as Array<{ name: string; type: string; nn: number; dflt: unknown }>;
   for (const c of columns) {
@@ -64,7 +65,10 @@ function insertTag(db: Db, documentId: number, relayId: number, exact: string, s
   }
   const names = Object.keys(row).filter((k) => columns.some((c) => c.name === k));
   const sql = `INSERT INTO tags (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
-  return Number(db.sqlite.prepare(sql).run(...names.map((n) => row[n])).lastInsertRowid);
+  return (await db.queryFirst<{ id: number }>(
+    `${sql} RETURNING id`,
+    names.map((n) => row[n]),
+  ))!.id;
 }
 
 describe('audits', () => {
@@ -75,49 +79,49 @@ describe('audits', () => {
       const id = (type: string, key: string) => demoId(t.db, type, key);
       before(async () => {
         t = await makeTestApp({ demo: true });
-        report = (await t.http.get(`/v1/audits/documents/${id('document', 'telegraph-article')}`).expect(200)).body;
+        report = (await t.http.get(`/v1/audits/documents/${await id('document', 'telegraph-article')}`).expect(200)).body;
       });
 
-      it('validates against the report schema and carries the digest of its canonical content', () => {
+      it('validates against the report schema and carries the digest of its canonical content', async () => {
         assertValid(report);
         assert.equal(report.digest.value, digestOf(report as unknown as Record<string, unknown>));
         assert.deepEqual(report.scope, {
           type: 'document',
-          id: id('document', 'telegraph-article'),
+          id: await id('document', 'telegraph-article'),
           label: 'Iran ‘warned Russia about terror threat’ before Crocus City massacre',
         });
       });
 
-      it('finds ANON-NO-DESCRIPTION for anonymous source 1, not for the senior security official nor named actors', () => {
-        const [f] = about(report, 'ANON-NO-DESCRIPTION', 'actor', id('actor', 'source-1'));
+      it('finds ANON-NO-DESCRIPTION for anonymous source 1, not for the senior security official nor named actors', async () => {
+        const [f] = about(report, 'ANON-NO-DESCRIPTION', 'actor', await id('actor', 'source-1'));
         assert.ok(f, 'source 1 flagged');
         assert.equal(f.evidence.description, 'one of three sources cited by Reuters');
         assert.deepEqual(
           f.records.filter((r) => r.type === 'statement').map((r) => r.id),
-          [id('statement', 'tipoff')],
+          [await id('statement', 'tipoff')],
         );
         assert.equal(f.policy.url, 'https://blog.ap.org/behind-the-news/when-is-it-ok-to-use-anonymous-sources');
-        assert.deepEqual(about(report, 'ANON-NO-DESCRIPTION', 'actor', id('actor', 'source-3')), []);
+        assert.deepEqual(about(report, 'ANON-NO-DESCRIPTION', 'actor', await id('actor', 'source-3')), []);
         for (const named of ['reuters', 'telegraph', 'peskov', 'united-states'])
-          assert.deepEqual(about(report, 'ANON-NO-DESCRIPTION', 'actor', id('actor', named)), []);
+          assert.deepEqual(about(report, 'ANON-NO-DESCRIPTION', 'actor', await id('actor', named)), []);
       });
 
-      it('finds ANON-BOILERPLATE-REASON for source 2 ("requested anonymity") only', () => {
+      it('finds ANON-BOILERPLATE-REASON for source 2 ("requested anonymity") only', async () => {
         const found = of(report, 'ANON-BOILERPLATE-REASON');
         assert.equal(found.length, 1);
-        assert.equal(found[0].records[0].id, id('actor', 'source-2'));
+        assert.equal(found[0].records[0].id, await id('actor', 'source-2'));
         assert.equal(found[0].evidence.anonymityReason, 'requested anonymity');
         // Sources 1 and 3 have no reason at all: that is ANON-NO-REASON, not boilerplate.
         assert.deepEqual(
           of(report, 'ANON-NO-REASON')
             .map((f) => f.records[0].id)
             .sort(),
-          [id('actor', 'source-1'), id('actor', 'source-3')].sort(),
+          [await id('actor', 'source-1'), await id('actor', 'source-3')].sort(),
         );
       });
 
-      it('finds ANON-SOLE-SUPPORT and INDEPENDENT-ROUTES (three speakers, one route) for "Iran warned Russia before the attack"', () => {
-        const iran = id('claim', 'iran-warned-russia');
+      it('finds ANON-SOLE-SUPPORT and INDEPENDENT-ROUTES (three speakers, one route) for "Iran warned Russia before the attack"', async () => {
+        const iran = await id('claim', 'iran-warned-russia');
         const sole = of(report, 'ANON-SOLE-SUPPORT');
         assert.deepEqual(
           sole.map((f) => f.records[0]),
@@ -125,7 +129,7 @@ describe('audits', () => {
         );
         assert.equal(sole[0].severity, 'warning', 'three sources: not the single-source error');
         // Issue 11: Putin and Russia, both first-hand in the Telegraph article, are that article's one route too.
-        const ukraine = id('claim', 'ukraine-west-organised');
+        const ukraine = await id('claim', 'ukraine-west-organised');
         const routes = of(report, 'INDEPENDENT-ROUTES');
         assert.deepEqual(
           routes.map((f) => f.records[0]),
@@ -136,50 +140,51 @@ describe('audits', () => {
         );
         assert.equal(routes[0].evidence.speakers, 3);
         assert.equal(routes[0].evidence.independentRoutes, 1);
-        const three = ['tipoff', 'lacked-details', 'obligation'].map((k) => id('statement', k)).sort((a, b) => a - b);
+        const three = (await Promise.all(['tipoff', 'lacked-details', 'obligation'].map((k) => id('statement', k)))).sort((a, b) => a - b);
         assert.deepEqual(routes[0].evidence.routes[0].statementIds, three);
         assert.deepEqual(
           routes[0].evidence.routes[0].sharedUpstream.map((u) => [u.type, u.id]),
-          [['document', id('document', 'reuters-report')]],
+          [['document', await id('document', 'reuters-report')]],
         );
         assert.match(routes[0].message, /3 speakers but only 1 independent route/);
         const ind = report.independence.find((c) => c.claimId === iran);
         assert.deepEqual([ind!.speakers, ind!.independentRoutes], [3, 1]);
-        const is = report.independence.find((c) => c.claimId === id('claim', 'is-carried-out-attack'));
+        const isClaim = await id('claim', 'is-carried-out-attack');
+        const is = report.independence.find((c) => c.claimId === isClaim);
         assert.equal(is!.independentRoutes, is!.supportingStatements);
         const ukr = report.independence.find((c) => c.claimId === ukraine);
         assert.deepEqual([ukr!.supportingStatements, ukr!.independentRoutes], [2, 1]);
         assert.deepEqual(
           ukr!.routes[0].grouping.map((g) => [g.reason, g.on.type, g.on.id]),
-          [['sameDocument', 'document', id('document', 'telegraph-article')]],
+          [['sameDocument', 'document', await id('document', 'telegraph-article')]],
         );
       });
 
-      it('finds CONTEXT-CUSTODY for the detained man (and the IS member under interrogation), not for free statements', () => {
+      it('finds CONTEXT-CUSTODY for the detained man (and the IS member under interrogation), not for free statements', async () => {
         const flagged = of(report, 'CONTEXT-CUSTODY')
           .map((f) => f.records[0].id)
           .sort((a, b) => a - b);
         assert.deepEqual(
           flagged,
-          [id('statement', 'already-travelled'), id('statement', 'took-weapons')].sort((a, b) => a - b),
+          [await id('statement', 'already-travelled'), await id('statement', 'took-weapons')].sort((a, b) => a - b),
         );
-        const weapons = about(report, 'CONTEXT-CUSTODY', 'statement', id('statement', 'took-weapons'))[0];
+        const weapons = about(report, 'CONTEXT-CUSTODY', 'statement', await id('statement', 'took-weapons'))[0];
         assert.deepEqual(weapons.evidence.circumstances, ['in_custody']);
         assert.match(weapons.message, /in custody, published by Federal Security Service/);
       });
 
-      it('finds CONTEXT-OWN-CHANNEL for the Amaq claim, not for the FSB video of a detainee', () => {
+      it('finds CONTEXT-OWN-CHANNEL for the Amaq claim, not for the FSB video of a detainee', async () => {
         const found = of(report, 'CONTEXT-OWN-CHANNEL');
         assert.deepEqual(
           found.map((f) => f.records[0].id),
-          [id('statement', 'is-claim')],
+          [await id('statement', 'is-claim')],
         );
         assert.deepEqual(found[0].evidence.reasons, ['own_channel', 'publisher-acts-for-speaker']);
         assert.match(found[0].message, /Amaq news agency/);
       });
 
-      it('finds RELAY-UNATTRIBUTED for the US warning, not for attributed hops', () => {
-        const warning = about(report, 'RELAY-UNATTRIBUTED', 'relay', id('relay', 'us-warning-telegraph'));
+      it('finds RELAY-UNATTRIBUTED for the US warning, not for attributed hops', async () => {
+        const warning = about(report, 'RELAY-UNATTRIBUTED', 'relay', await id('relay', 'us-warning-telegraph'));
         assert.equal(warning.length, 1);
         assert.deepEqual(warning[0].evidence.reasons, ['no-cue', 'earlier-hop-unknown']);
         const flaggedRelays = of(report, 'RELAY-UNATTRIBUTED').map((f) => f.records[0].id);
@@ -191,7 +196,7 @@ describe('audits', () => {
           'weapons-telegraph',
           'is-claim-telegraph',
         ]) {
-          assert.ok(!flaggedRelays.includes(id('relay', ok)), `${ok} is attributed`);
+          assert.ok(!flaggedRelays.includes(await id('relay', ok)), `${ok} is attributed`);
         }
       });
 
@@ -231,14 +236,16 @@ describe('audits', () => {
       it('never carries attestation content or confidential notes', async () => {
         const secret = 'Ahmad R., met in Vienna';
         await t.http
-          .patch(`/v1/actors/${id('actor', 'source-1')}`)
+          .patch(`/v1/actors/${await id('actor', 'source-1')}`)
           .send({ attestation: { by: 'night editor', note: secret }, confidentialNotes: `${secret} (notes)` })
           .expect(200);
-        const docId = id('document', 'telegraph-article');
+        const docId = await id('document', 'telegraph-article');
+        const actorId = await id('actor', 'source-1');
+        const claimId = await id('claim', 'iran-warned-russia');
         const bodies = await Promise.all([
           t.http.get(`/v1/audits/documents/${docId}`),
-          t.http.get(`/v1/audits/actors/${id('actor', 'source-1')}`),
-          t.http.get(`/v1/audits/claims/${id('claim', 'iran-warned-russia')}`),
+          t.http.get(`/v1/audits/actors/${actorId}`),
+          t.http.get(`/v1/audits/claims/${claimId}`),
           t.http.get('/v1/audits'),
         ]);
         for (const res of bodies) {
@@ -246,15 +253,16 @@ describe('audits', () => {
           assert.ok(!res.text.includes('Ahmad') && !res.text.includes('night editor'), 'confidential text leaked');
         }
         // Reuters had the sources first-hand: its report is where their attestation counts (issue 11).
-        const after = (await t.http.get(`/v1/audits/documents/${id('document', 'reuters-report')}`).expect(200)).body as Report;
-        assert.deepEqual(about(after, 'ANON-NOT-ATTESTED', 'actor', id('actor', 'source-1')), [], 'attested now');
-        assert.equal(about(after, 'ANON-NOT-ATTESTED', 'actor', id('actor', 'source-2')).length, 1);
+        const after = (await t.http.get(`/v1/audits/documents/${await id('document', 'reuters-report')}`).expect(200)).body as Report;
+        assert.deepEqual(about(after, 'ANON-NOT-ATTESTED', 'actor', await id('actor', 'source-1')), [], 'attested now');
+        assert.equal(about(after, 'ANON-NOT-ATTESTED', 'actor', await id('actor', 'source-2')).length, 1);
       });
     });
 
     it('judges only the chains that reached the document: the Reuters report', async () => {
       const t = await makeTestApp({ demo: true });
-      const report: Report = (await t.http.get(`/v1/audits/documents/${demoId(t.db, 'document', 'reuters-report')}`).expect(200)).body;
+      const report: Report = (await t.http.get(`/v1/audits/documents/${await demoId(t.db, 'document', 'reuters-report')}`).expect(200))
+        .body;
       assertValid(report);
       assert.equal(report.summary.statements.total, 5);
       assert.deepEqual(of(report, 'RELAY-UNATTRIBUTED'), []);
@@ -264,20 +272,20 @@ describe('audits', () => {
 
     it('points findings at tagged text, and reports tags orphaned by an edit', async () => {
       const t = await makeTestApp({ demo: true });
-      const doc = demoId(t.db, 'document', 'telegraph-article');
-      const tag = insertTag(
+      const doc = await demoId(t.db, 'document', 'telegraph-article');
+      const tag = await insertTag(
         t.db,
         doc,
-        demoId(t.db, 'relay', 'weapons-telegraph'),
+        await demoId(t.db, 'relay', 'weapons-telegraph'),
         'I took weapons to them, these guys who attacked Crocus City Hall.',
       );
-      const orphan = insertTag(t.db, doc, demoId(t.db, 'relay', 'is-claim-telegraph'), 'IS claimed responsibility', 'orphaned');
+      const orphan = await insertTag(t.db, doc, await demoId(t.db, 'relay', 'is-claim-telegraph'), 'IS claimed responsibility', 'orphaned');
       const report: Report = (await t.http.get(`/v1/audits/documents/${doc}`).expect(200)).body;
       assertValid(report);
-      const [custody] = about(report, 'CONTEXT-CUSTODY', 'statement', demoId(t.db, 'statement', 'took-weapons'));
+      const [custody] = about(report, 'CONTEXT-CUSTODY', 'statement', await demoId(t.db, 'statement', 'took-weapons'));
       const span = custody.spans.find((x) => x.tagId === tag);
       assert.ok(span, 'the span of the new tag');
-      const body = (t.db.sqlite.prepare('SELECT body FROM documents WHERE id = ?').get(doc) as { body: string }).body;
+      const body = ((await t.db.queryFirst('SELECT body FROM documents WHERE id = ?', [doc])) as { body: string }).body;
       assert.equal([...body].slice(span.start!, span.end!).join(''), span.exact);
       const orphaned = of(report, 'TAG-ORPHANED');
       assert.deepEqual(
@@ -292,11 +300,11 @@ describe('audits', () => {
 
     it('finds QUOTE-ALTERED when an edit rewrites a verbatim quote, showing what was said and what is printed', async () => {
       const t = await makeTestApp({ demo: true });
-      const doc = demoId(t.db, 'document', 'telegraph-article');
+      const doc = await demoId(t.db, 'document', 'telegraph-article');
       const before: Report = (await t.http.get(`/v1/audits/documents/${doc}`).expect(200)).body;
-      const hop = demoId(t.db, 'relay', 'tipoff-telegraph');
+      const hop = await demoId(t.db, 'relay', 'tipoff-telegraph');
       assert.deepEqual(about(before, 'QUOTE-ALTERED', 'relay', hop), []);
-      const body = (t.db.sqlite.prepare('SELECT body FROM documents WHERE id = ?').get(doc) as { body: string }).body;
+      const body = ((await t.db.queryFirst('SELECT body FROM documents WHERE id = ?', [doc])) as { body: string }).body;
       const edited = body.replace('Tehran shared information with Moscow', 'Tehran passed information to Moscow');
       assert.notEqual(edited, body);
       await t.http.patch(`/v1/documents/${doc}`).send({ body: edited }).expect(200);
@@ -311,7 +319,7 @@ describe('audits', () => {
 
     it('serves the report as a file with ?download=1', async () => {
       const t = await makeTestApp({ demo: true });
-      const doc = demoId(t.db, 'document', 'telegraph-article');
+      const doc = await demoId(t.db, 'document', 'telegraph-article');
       const res = await t.http.get(`/v1/audits/documents/${doc}?download=1`).expect(200);
       assert.match(
         res.headers['content-disposition'],
@@ -333,7 +341,7 @@ describe('audits', () => {
   describe('GET /v1/audits/claims/:id', () => {
     it('audits a claim: its statements, their chains and its independent routes', async () => {
       const t = await makeTestApp({ demo: true });
-      const iran = demoId(t.db, 'claim', 'iran-warned-russia');
+      const iran = await demoId(t.db, 'claim', 'iran-warned-russia');
       const report: Report = (await t.http.get(`/v1/audits/claims/${iran}`).expect(200)).body;
       assertValid(report);
       assert.deepEqual(report.scope, { type: 'claim', id: iran, label: 'Iran warned Russia before the attack' });
@@ -351,7 +359,7 @@ describe('audits', () => {
   describe('GET /v1/audits/actors/:id', () => {
     it('audits an anonymous source: the actor, what it said and what it passed on', async () => {
       const t = await makeTestApp({ demo: true });
-      const source2 = demoId(t.db, 'actor', 'source-2');
+      const source2 = await demoId(t.db, 'actor', 'source-2');
       const report: Report = (await t.http.get(`/v1/audits/actors/${source2}`).expect(200)).body;
       assertValid(report);
       assert.deepEqual(report.scope, { type: 'actor', id: source2, label: 'a second source' });
@@ -364,14 +372,16 @@ describe('audits', () => {
         .sort((a: number, b: number) => a - b);
       assert.deepEqual(
         statements,
-        ['lacked-details', 'instructed', 'already-travelled'].map((k) => demoId(t.db, 'statement', k)).sort((a, b) => a - b),
+        (await Promise.all(['lacked-details', 'instructed', 'already-travelled'].map((k) => demoId(t.db, 'statement', k)))).sort(
+          (a, b) => a - b,
+        ),
       );
       assert.equal(of(report, 'CONTEXT-CUSTODY').length, 1, 'the IS member it passed on spoke under interrogation');
     });
 
     it('audits an outlet by what it relayed, and 404s for an unknown actor', async () => {
       const t = await makeTestApp({ demo: true });
-      const report: Report = (await t.http.get(`/v1/audits/actors/${demoId(t.db, 'actor', 'telegraph')}`).expect(200)).body;
+      const report: Report = (await t.http.get(`/v1/audits/actors/${await demoId(t.db, 'actor', 'telegraph')}`).expect(200)).body;
       assertValid(report);
       assert.equal(of(report, 'RELAY-UNATTRIBUTED').length, 2);
       expectProblem(await t.http.get('/v1/audits/actors/999'), 404);
@@ -390,7 +400,7 @@ describe('audits', () => {
       assert.deepEqual(report.scope, { type: 'all', id: null, label: 'everything' });
       assert.equal(report.digest.value, digestOf(report as unknown as Record<string, unknown>));
       // Everything in the demo is in one article or behind it: the same findings as the Telegraph audit.
-      const doc: Report = (await t.http.get(`/v1/audits/documents/${demoId(t.db, 'document', 'telegraph-article')}`)).body;
+      const doc: Report = (await t.http.get(`/v1/audits/documents/${await demoId(t.db, 'document', 'telegraph-article')}`)).body;
       assert.deepEqual(report.findings.map((f) => f.id).sort(), doc.findings.map((f) => f.id).sort());
       assert.deepEqual(report.summary, doc.summary);
       assert.deepEqual(report.independence, doc.independence);
@@ -398,14 +408,15 @@ describe('audits', () => {
 
     it('pages through more rows than one page and keeps the digest right', async () => {
       const t = await makeTestApp({ demo: true });
-      const speaker = demoId(t.db, 'actor', 'putin');
-      const insert = t.db.sqlite.prepare(
+      const speaker = await demoId(t.db, 'actor', 'putin');
+      const insert = (t.db as SqliteDb).sqlite.prepare(
         `INSERT INTO statements (speaker_id, text, text_form, kind, circumstances, created_at, updated_at) VALUES (?, ?, 'quote', 'assertion', '["in_custody"]', 'now', 'now')`,
       );
-      t.db.writeContext.history = false;
-      t.db.transaction(() => {
-        for (let i = 0; i < 2500; i++) insert.run(speaker, `filler ${i}`);
-      });
+      await t.db.withoutHistory(() =>
+        t.db.transaction(async () => {
+          for (let i = 0; i < 2500; i++) insert.run(speaker, `filler ${i}`);
+        }),
+      );
       const res = await t.http.get('/v1/audits').expect(200);
       const report: Report = JSON.parse(res.text);
       assertValid(report);
@@ -421,7 +432,7 @@ describe('audits', () => {
       const db = await openMigrated(path.join(dir, 'w.db'));
       try {
         const { app, services } = createApp({ db, registry: schemaRegistry() });
-        const key = services.keys.create('t', 'admin', null).secret;
+        const key = (await services.keys.create('t', 'admin', null)).secret;
         const http = () => request(app);
         await http().post('/v1/bundles').set('Authorization', `Bearer ${key}`).send(demoBundle()).expect(201);
         const res = await http().get('/v1/audits?download=1').set('Authorization', `Bearer ${key}`).expect(200);
@@ -431,7 +442,7 @@ describe('audits', () => {
         assert.equal(report.summary.statements.total, 13);
         assert.equal(services.audits.verify(report).intact, true);
       } finally {
-        db.close();
+        await db.close();
         rmSync(dir, { recursive: true, force: true });
       }
     });
@@ -442,7 +453,7 @@ describe('audits', () => {
     let saved: string;
     before(async () => {
       t = await makeTestApp({ demo: true });
-      saved = (await t.http.get(`/v1/audits/documents/${demoId(t.db, 'document', 'telegraph-article')}?download=1`)).text;
+      saved = (await t.http.get(`/v1/audits/documents/${await demoId(t.db, 'document', 'telegraph-article')}?download=1`)).text;
     });
     const post = (text: string) => t.http.post('/v1/audits/verify').set('Content-Type', 'application/json').send(text);
 

@@ -48,7 +48,7 @@ describe('production build', () => {
     it('serves the page, its assets and the demo from compiled JS, on a database the tsx build migrated', async function () {
       this.timeout(60000);
       const dbFile = path.join(dir, 'tsx-migrated.db');
-      (await openMigrated(dbFile)).close();
+      await (await openMigrated(dbFile)).close();
       const port = await freePort();
       const server = await startProcess(['scripts/start.mjs'], { WHOSAID_DB: dbFile }, port);
       try {

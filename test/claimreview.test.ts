@@ -28,7 +28,7 @@ describe('ClaimReview export', () => {
     describe('a claim made in the reporting, with a verdict', () => {
       it("has every field Google's fact-check markup requires and recommends, from the records", async () => {
         const t = await makeTestApp({ demo: true });
-        const claim = demoId(t.db, 'claim', 'ukraine-west-organised');
+        const claim = await demoId(t.db, 'claim', 'ukraine-west-organised');
         const r = await review(t, claim);
         assert.deepEqual(googleGaps(r, 'recommended'), []);
         // The verdict names no article: the review's url is where this service serves it.
@@ -50,7 +50,7 @@ describe('ClaimReview export', () => {
 
       it('gives the verdict url as the review url when the verdict has one', async () => {
         const t = await makeTestApp({ demo: true });
-        const claim = demoId(t.db, 'claim', 'is-carried-out-attack');
+        const claim = await demoId(t.db, 'claim', 'is-carried-out-attack');
         await t.http
           .patch(`/v1/claims/${claim}`)
           .send({ verdict: { rating: 'true', url: 'https://news.example.org/fact-checks/crocus' } })
@@ -62,7 +62,7 @@ describe('ClaimReview export', () => {
 
       it('dates the claim by its earliest statement, else by where it first appeared', async () => {
         const t = await makeTestApp({ demo: true });
-        const claim = demoId(t.db, 'claim', 'is-carried-out-attack');
+        const claim = await demoId(t.db, 'claim', 'is-carried-out-attack');
         await t.http
           .patch(`/v1/claims/${claim}`)
           .send({ verdict: { rating: 'true' } })
@@ -70,7 +70,7 @@ describe('ClaimReview export', () => {
         assert.equal(((await review(t, claim)).itemReviewed as Node).datePublished, '2024-03', 'Islamic State, in March');
         for (const key of ['is-claim', 'us-attribution'])
           await t.http
-            .patch(`/v1/statements/${demoId(t.db, 'statement', key)}`)
+            .patch(`/v1/statements/${await demoId(t.db, 'statement', key)}`)
             .send({ saidOn: null })
             .expect(200);
         assert.equal(((await review(t, claim)).itemReviewed as Node).datePublished, '2024-04', 'the first appearance');
@@ -134,9 +134,9 @@ describe('ClaimReview export', () => {
     describe('an anonymous source makes the claim', () => {
       it('names it only by its descriptor: no identifying or confidential field reaches a reader', async () => {
         const t = await makeTestApp({ demo: true });
-        const claim = demoId(t.db, 'claim', 'iran-warned-russia');
+        const claim = await demoId(t.db, 'claim', 'iran-warned-russia');
         await t.http
-          .patch(`/v1/actors/${demoId(t.db, 'actor', 'source-3')}`)
+          .patch(`/v1/actors/${await demoId(t.db, 'actor', 'source-3')}`)
           .send({ attestation: { by: 'SECRET desk chief', note: 'SECRET Colonel K.' }, confidentialNotes: 'SECRET meets at the café' })
           .expect(200);
         await t.http

@@ -24,7 +24,7 @@ describe('claims', () => {
         .expect(201);
       assert.equal(res.body.verdict.rating, 'unproven');
       assert.ok(
-        (t.db.sqlite.prepare('SELECT verdict FROM claims WHERE id = ?').get(res.body.id) as { verdict: string }).verdict.includes(
+        ((await t.db.queryFirst('SELECT verdict FROM claims WHERE id = ?', [res.body.id])) as { verdict: string }).verdict.includes(
           'unproven',
         ),
       );
@@ -85,11 +85,11 @@ describe('claims', () => {
     it('refuses while linked; cascades the links', async () => {
       const c = (await t.http.post('/v1/claims').send({ text: 'A' })).body.id;
       await t.http.post(`/v1/claims/${c}/statements`).send({ statementId: statement, stance: 'supports' });
-      const before = snapshot(t.db);
+      const before = await snapshot(t.db);
       expectProblem(await t.http.delete(`/v1/claims/${c}`), 409);
-      assert.deepEqual(snapshot(t.db), before);
+      assert.deepEqual(await snapshot(t.db), before);
       await t.http.delete(`/v1/claims/${c}?cascade=true`).expect(204);
-      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM statement_claims').get() as { n: number }).n, 0);
+      assert.equal(((await t.db.queryFirst('SELECT count(*) AS n FROM statement_claims')) as { n: number }).n, 0);
     });
   });
 
@@ -98,7 +98,7 @@ describe('claims', () => {
       const c = (await t.http.post('/v1/claims').send({ text: 'A' })).body.id;
       await t.http.post(`/v1/claims/${c}/statements`).send({ statementId: statement, stance: 'supports' }).expect(201);
       await t.http.post(`/v1/claims/${c}/statements`).send({ statementId: statement, stance: 'disputes' }).expect(200);
-      assert.deepEqual(t.db.sqlite.prepare('SELECT stance FROM statement_claims').all(), [{ stance: 'disputes' }]);
+      assert.deepEqual(await t.db.query('SELECT stance FROM statement_claims'), [{ stance: 'disputes' }]);
     });
     it('refuses a bad stance, an unknown statement and an unknown claim', async () => {
       const c = (await t.http.post('/v1/claims').send({ text: 'A' })).body.id;

@@ -1,3 +1,4 @@
+import { firstValue } from './helpers/rows.js';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,10 +61,10 @@ async function reports(file: string): Promise<Map<string, string>> {
     out.set(scope, JSON.stringify(rest));
   };
   try {
-    const ids = (table: string) => db.sqlite.prepare(`SELECT id FROM ${table} ORDER BY id`).pluck().all() as number[];
-    for (const id of ids('documents')) keep(`document ${id}`, audits.documentReport(id) as never);
-    for (const id of ids('claims')) keep(`claim ${id}`, audits.claimReport(id) as never);
-    for (const id of ids('actors')) keep(`actor ${id}`, audits.actorReport(id) as never);
+    const ids = async (table: string) => (await db.query(`SELECT id FROM ${table} ORDER BY id`)).map(firstValue) as number[];
+    for (const id of await ids('documents')) keep(`document ${id}`, (await audits.documentReport(id)) as never);
+    for (const id of await ids('claims')) keep(`claim ${id}`, (await audits.claimReport(id)) as never);
+    for (const id of await ids('actors')) keep(`actor ${id}`, (await audits.actorReport(id)) as never);
     let all = '';
     await audits.streamAll(
       new JsonSink(
@@ -77,7 +78,7 @@ async function reports(file: string): Promise<Map<string, string>> {
     );
     keep('everything', JSON.parse(all));
   } finally {
-    db.close();
+    await db.close();
   }
   return out;
 }
@@ -221,7 +222,7 @@ describe('whosaid CLI', () => {
       const source = file('source.db');
       const db = await openMigrated(source);
       generate(db, { statements: 400, documentBodies: true });
-      db.close();
+      await db.close();
       ok(['--db', source, 'demo']); // tags, claims with verdicts, acting-for, attestations
       ok(['--db', source, 'export', '--out', file('all.ndjson')]);
       ok(['--db', file('copy.db'), 'import', file('all.ndjson')]);

@@ -91,7 +91,7 @@ describe('response contract', () => {
   describe('responses the issue found undeclared', () => {
     it('are declared: a PROV export of a missing record, re-posts that create nothing, the probes', async () => {
       const t = await makeTestApp({ demo: true });
-      const claim = demoId(t.db, 'claim', demoBundle().claims[0].key);
+      const claim = await demoId(t.db, 'claim', demoBundle().claims[0].key);
       await t.http.get('/v1/exports/prov?documentId=9999').expect(404);
       await t.http.post('/v1/bundles').send(demoBundle()).expect(200);
       const { body: link } = await t.http.get(`/v1/claims/${claim}`).expect(200);

@@ -60,13 +60,13 @@ const csvGet = (t: TestApp, role: Role, url: string) => t.as(role).get(url).set(
 /** The demo, with the identifying details of its first anonymous source recorded by an editor. */
 async function demoWithSecrets() {
   const t = await makeTestApp({ demo: true });
-  const sourceId = demoId(t.db, 'actor', 'source-1');
+  const sourceId = await demoId(t.db, 'actor', 'source-1');
   await t
     .as('editor')
     .patch(`/v1/actors/${sourceId}`)
     .send({ confidentialNotes: `real name ${CANARY}`, attestation: { by: `editor ${CANARY}`, note: `met in person ${CANARY}` } })
     .expect(200);
-  return { t, sourceId, documentId: demoId(t.db, 'document', 'telegraph-article') };
+  return { t, sourceId, documentId: await demoId(t.db, 'document', 'telegraph-article') };
 }
 
 describe('CSV', () => {

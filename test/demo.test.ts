@@ -5,7 +5,7 @@ describe('demo story', () => {
   describe('GET /v1/statements/:id/provenance', () => {
     it('reads the nested chain: IS member in custody → source 2 → Reuters → The Telegraph', async () => {
       const t = await makeTestApp({ demo: true });
-      const id = demoId(t.db, 'statement', 'already-travelled');
+      const id = await demoId(t.db, 'statement', 'already-travelled');
       const res = await t.http.get(`/v1/statements/${id}/provenance`).expect(200);
       assert.equal(res.body.speaker.identityStatus, 'unidentified');
       assert.equal(res.body.speaker.description, 'an IS member arrested in Iran');
@@ -22,7 +22,7 @@ describe('demo story', () => {
 
     it('names whom the speaker acts for', async () => {
       const t = await makeTestApp({ demo: true });
-      const res = await t.http.get(`/v1/statements/${demoId(t.db, 'statement', 'peskov-no-comment')}/provenance`).expect(200);
+      const res = await t.http.get(`/v1/statements/${await demoId(t.db, 'statement', 'peskov-no-comment')}/provenance`).expect(200);
       assert.equal(res.body.speaker.name, 'Dmitry Peskov');
       assert.equal(res.body.speaker.actsFor.name, 'The Kremlin');
       assert.equal(res.body.hops[0].relayedBy.name, 'The Telegraph');

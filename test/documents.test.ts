@@ -20,13 +20,13 @@ describe('documents', () => {
         .expect(201);
       assert.equal(res.body.publishedOnPrecision, 'month');
       assert.equal(res.body.body, 'Text.');
-      assert.equal((t.db.sqlite.prepare('SELECT outlet_id FROM documents WHERE id = ?').get(res.body.id) as Row).outlet_id, outlet);
+      assert.equal(((await t.db.queryFirst('SELECT outlet_id FROM documents WHERE id = ?', [res.body.id])) as Row).outlet_id, outlet);
     });
     it('validates url, title and outlet', async () => {
-      const before = snapshot(t.db);
+      const before = await snapshot(t.db);
       expectFieldErrors(await t.http.post('/v1/documents').send({ ...doc, url: 'not a url', title: '' }), ['/url', '/title', '/outletId']);
       expectProblem(await t.http.post('/v1/documents').send({ ...doc, outletId: 999 }), 422);
-      assert.deepEqual(snapshot(t.db), before);
+      assert.deepEqual(await snapshot(t.db), before);
     });
   });
 
@@ -81,8 +81,8 @@ describe('documents', () => {
       const body = expectProblem(await t.http.delete(`/v1/documents/${d.id}`), 409);
       assert.deepEqual(body.references, [{ type: 'relay', id: r.id, field: 'documentId' }]);
       await t.http.delete(`/v1/documents/${d.id}?cascade=true`).expect(204);
-      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM relays').get() as { n: number }).n, 0);
-      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM statements').get() as { n: number }).n, 1);
+      assert.equal(((await t.db.queryFirst('SELECT count(*) AS n FROM relays')) as { n: number }).n, 0);
+      assert.equal(((await t.db.queryFirst('SELECT count(*) AS n FROM statements')) as { n: number }).n, 1);
     });
     it('404s', async () => {
       expectProblem(await t.http.delete('/v1/documents/999'), 404);

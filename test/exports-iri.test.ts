@@ -1,3 +1,4 @@
+import { firstValue } from './helpers/rows.js';
 import assert from 'node:assert/strict';
 import { makeTestApp, type TestApp } from './helpers/test-app.js';
 import type { AppDeps } from '../src/app.js';
@@ -5,9 +6,9 @@ import { asText } from './helpers/text-body.js';
 
 // Every export a client can fetch, as the text another system would store.
 async function everyExport(t: TestApp, headers: Record<string, string>): Promise<Array<[string, string]>> {
-  const one = (sql: string) => t.db.sqlite.prepare(sql).pluck().get() as number;
-  const doc = one('SELECT document_id FROM tags ORDER BY id LIMIT 1');
-  const claim = one('SELECT id FROM claims WHERE verdict IS NOT NULL ORDER BY id LIMIT 1');
+  const one = async (sql: string) => firstValue(await t.db.queryFirst(sql)) as number;
+  const doc = await one('SELECT document_id FROM tags ORDER BY id LIMIT 1');
+  const claim = await one('SELECT id FROM claims WHERE verdict IS NOT NULL ORDER BY id LIMIT 1');
   const paths = [
     '/v1/exports/prov',
     `/v1/exports/prov?documentId=${doc}`,

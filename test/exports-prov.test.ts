@@ -1,3 +1,4 @@
+import { firstValue } from './helpers/rows.js';
 import assert from 'node:assert/strict';
 import { demoId, makeTestApp, type TestApp } from './helpers/test-app.js';
 import { expectProblem } from './helpers/problems.js';
@@ -101,8 +102,8 @@ describe('PROV exports in three serialisations', () => {
 
   before(async () => {
     t = await makeTestApp({ demo: true });
-    doc = demoId(t.db, 'document', 'telegraph-article');
-    claim = demoId(t.db, 'claim', 'iran-warned-russia');
+    doc = await demoId(t.db, 'document', 'telegraph-article');
+    claim = await demoId(t.db, 'claim', 'iran-warned-russia');
   });
 
   describe('GET /v1/exports/prov?format=', () => {
@@ -134,7 +135,7 @@ describe('PROV exports in three serialisations', () => {
         assert.deepEqual(xml, json, `${path}: PROV-XML`);
       }
       const all = JSON.parse((await text(t, '/v1/exports/prov')).body);
-      const statement = demoId(t.db, 'statement', 'peskov-no-comment');
+      const statement = await demoId(t.db, 'statement', 'peskov-no-comment');
       const provn = (await text(t, '/v1/exports/prov?format=provn')).body;
       assert.ok(all.entity[`whosaid:statement-${statement}`]);
       assert.match(
@@ -151,7 +152,7 @@ describe('PROV exports in three serialisations', () => {
         ),
       );
       // A verbatim, first-hand hop: a derivation typed as both, in each serialisation.
-      const reuters = demoId(t.db, 'relay', 'tipoff-reuters');
+      const reuters = await demoId(t.db, 'relay', 'tipoff-reuters');
       assert.match(
         provn,
         new RegExp(
@@ -180,15 +181,10 @@ describe('PROV exports in three serialisations', () => {
           }
         }
       const json = JSON.parse((await text(t, '/v1/exports/prov')).body);
-      const ids = (table: string) => t.db.sqlite.prepare(`SELECT id FROM ${table} ORDER BY id`).pluck().all() as number[];
-      assert.deepEqual(
-        Object.keys(json.agent).sort(),
-        ids('actors')
-          .map((id) => `whosaid:actor-${id}`)
-          .sort(),
-      );
-      for (const id of ids('documents')) assert.ok(json.entity[`whosaid:document-${id}`]);
-      for (const id of ids('relays')) assert.ok(json.entity[`whosaid:relay-${id}`]);
+      const ids = async (table: string) => (await t.db.query(`SELECT id FROM ${table} ORDER BY id`)).map(firstValue) as number[];
+      assert.deepEqual(Object.keys(json.agent).sort(), (await ids('actors')).map((id) => `whosaid:actor-${id}`).sort());
+      for (const id of await ids('documents')) assert.ok(json.entity[`whosaid:document-${id}`]);
+      for (const id of await ids('relays')) assert.ok(json.entity[`whosaid:relay-${id}`]);
     });
 
     it('keeps every identifier across exports, whatever was added in between', async () => {
@@ -263,17 +259,17 @@ describe('PROV exports in three serialisations', () => {
 
     it('never writes an anonymous source’s confidential fields, in any format, to a reader or an admin', async () => {
       const t2 = await makeTestApp({ demo: true });
-      const source = demoId(t2.db, 'actor', 'source-3');
+      const source = await demoId(t2.db, 'actor', 'source-3');
       await t2.http
         .patch(`/v1/actors/${source}`)
         .send({ attestation: { by: 'desk chief', note: 'Colonel K. of the IRGC' }, confidentialNotes: 'meets at the café on Mondays' })
         .expect(200);
-      const d = demoId(t2.db, 'document', 'telegraph-article');
+      const d = await demoId(t2.db, 'document', 'telegraph-article');
       for (const role of ['reader', 'admin'] as const)
         for (const path of [
           '/v1/exports/prov',
           `/v1/exports/prov?documentId=${d}`,
-          `/v1/exports/prov?claimId=${demoId(t2.db, 'claim', 'iran-warned-russia')}`,
+          `/v1/exports/prov?claimId=${await demoId(t2.db, 'claim', 'iran-warned-russia')}`,
         ])
           for (const format of Object.keys(FORMATS) as Format[]) {
             const { body } = await text(t2, withFormat(path, format), role);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { demoId, makeTestApp, schemaRegistry, type TestApp } from './helpers/test-app.js';
+import { demoId, demoIds, makeTestApp, schemaRegistry, type TestApp } from './helpers/test-app.js';
 import { expectProblem } from './helpers/problems.js';
 /** A PROV-JSON record: its attributes by qualified name. */
 type ProvRecord = Record<string, unknown>;
@@ -37,10 +37,11 @@ function assertClaimReview(review: unknown): void {
 describe('exports', () => {
   describe('GET /v1/exports/prov', () => {
     let t: TestApp;
-    const id = (type: string, key: string) => demoId(t.db, type, key);
+    let id: (type: string, key: string) => number;
     const qn = (type: string, key: string) => `whosaid:${type}-${id(type, key)}`;
     before(async () => {
       t = await makeTestApp({ demo: true });
+      id = await demoIds(t.db);
     });
     const assertProv = (doc: Record<string, unknown>) => {
       for (const key of Object.keys(doc)) assert.ok(PROV_KEYS.has(key), `not a PROV-JSON key: ${key}`);
@@ -109,17 +110,17 @@ describe('exports', () => {
       assert.equal(Object.keys(all.entity).filter((k) => k.startsWith('whosaid:statement-')).length, 13);
       assert.equal(
         Object.keys(all.wasDerivedFrom).length,
-        (t.db.sqlite.prepare('SELECT count(*) AS n FROM relays').get() as { n: number }).n,
+        ((await t.db.queryFirst('SELECT count(*) AS n FROM relays')) as { n: number }).n,
       );
     });
 
     it('never carries attestation content or confidential notes', async () => {
       const t2 = await makeTestApp({ demo: true });
       await t2.http
-        .patch(`/v1/actors/${demoId(t2.db, 'actor', 'source-3')}`)
+        .patch(`/v1/actors/${await demoId(t2.db, 'actor', 'source-3')}`)
         .send({ attestation: { by: 'desk chief', note: 'Colonel K.' }, confidentialNotes: 'meets at the café' })
         .expect(200);
-      for (const url of ['/v1/exports/prov', `/v1/exports/prov?documentId=${demoId(t2.db, 'document', 'telegraph-article')}`]) {
+      for (const url of ['/v1/exports/prov', `/v1/exports/prov?documentId=${await demoId(t2.db, 'document', 'telegraph-article')}`]) {
         const text = (await t2.http.get(url).expect(200)).text;
         for (const secret of ['Colonel K.', 'desk chief', 'café']) assert.ok(!text.includes(secret), `${url} leaks ${secret}`);
       }
@@ -139,7 +140,7 @@ describe('exports', () => {
   describe('GET /v1/claims/:id/claimreview', () => {
     it('gives schema.org ClaimReview JSON-LD for a claim with a verdict', async () => {
       const t = await makeTestApp({ demo: true });
-      const claim = demoId(t.db, 'claim', 'ukraine-west-organised');
+      const claim = await demoId(t.db, 'claim', 'ukraine-west-organised');
       const res = await t.http.get(`/v1/claims/${claim}/claimreview`).expect(200);
       assert.match(res.headers['content-type'], /^application\/ld\+json/);
       const review = res.body;
@@ -174,17 +175,17 @@ describe('exports', () => {
 
     it('lists appearances earliest first, and names anonymous speakers by their description', async () => {
       const t = await makeTestApp({ demo: true });
-      const claim = demoId(t.db, 'claim', 'iran-warned-russia');
+      const claim = await demoId(t.db, 'claim', 'iran-warned-russia');
       await t.http
         .patch(`/v1/claims/${claim}`)
         .send({ verdict: { rating: 'mostly_true', reviewedBy: 'desk', reviewedOn: '2024-05-01' } })
         .expect(200);
       await t.http
-        .patch(`/v1/documents/${demoId(t.db, 'document', 'reuters-report')}`)
+        .patch(`/v1/documents/${await demoId(t.db, 'document', 'reuters-report')}`)
         .send({ publishedOn: '2024-04-03' })
         .expect(200);
       await t.http
-        .patch(`/v1/documents/${demoId(t.db, 'document', 'telegraph-article')}`)
+        .patch(`/v1/documents/${await demoId(t.db, 'document', 'telegraph-article')}`)
         .send({ publishedOn: '2024-04-02' })
         .expect(200);
       const review = (await t.http.get(`/v1/claims/${claim}/claimreview`).expect(200)).body;
@@ -201,7 +202,7 @@ describe('exports', () => {
 
     it('409s (no-verdict) for a claim without a verdict, 404s for an unknown one', async () => {
       const t = await makeTestApp({ demo: true });
-      expectProblem(await t.http.get(`/v1/claims/${demoId(t.db, 'claim', 'iran-warned-russia')}/claimreview`), 409, 'no-verdict');
+      expectProblem(await t.http.get(`/v1/claims/${await demoId(t.db, 'claim', 'iran-warned-russia')}/claimreview`), 409, 'no-verdict');
       expectProblem(await t.http.get('/v1/claims/999/claimreview'), 404);
     });
   });

@@ -21,8 +21,8 @@ const VALUES: Record<string, unknown> = {
   attestation: { by: 'desk editor', note: 'met in person' },
   confidentialNotes: 'met at the embassy',
 };
-const stored = (t: TestApp, id: number) =>
-  t.db.sqlite.prepare('SELECT attestation, confidential_notes FROM actors WHERE id = ?').get(id) as Record<string, string | null>;
+const stored = async (t: TestApp, id: number) =>
+  (await t.db.queryFirst('SELECT attestation, confidential_notes FROM actors WHERE id = ?', [id])) as Record<string, string | null>;
 const column = (field: string) => CONFIDENTIAL_FIELDS.actor[field].column;
 
 const ANON = { kind: 'person', identityStatus: 'anonymous', description: 'a senior official' };
@@ -117,7 +117,7 @@ const WRITE_PATHS: Record<string, WritePath> = {
           selector: { exact: 'the hall was full' },
           statement: { textForm: 'paraphrase', kind: 'assertion', speaker: { ...ANON, [field]: value } },
         });
-      const newest = t.db.sqlite.prepare('SELECT max(id) AS id FROM actors').get() as { id: number };
+      const newest = (await t.db.queryFirst('SELECT max(id) AS id FROM actors')) as { id: number };
       return { status: res.status, body: res.body, actorId: newest.id };
     },
   },
@@ -126,7 +126,7 @@ const WRITE_PATHS: Record<string, WritePath> = {
     async write(t, as, _s, field, value) {
       const writer: Viewer = as === 'operator' ? OPERATOR : { role: as, keyId: null };
       try {
-        const result = t.db.writeAs(writer, () =>
+        const result = await t.db.writeAs(writer, () =>
           t.services.bundles.apply({
             namespace: `cli-${as}-${field.toLowerCase()}`,
             actors: [{ key: 'a', ...ANON, [field]: value }],
@@ -189,7 +189,7 @@ describe('field permissions', () => {
           it(`${name} × ${as} × ${field}: ${allowed ? 'written' : '403 naming the field, nothing written'}`, async () => {
             const t = await makeTestApp();
             const s = await setup(t);
-            const before = snapshot(t.db);
+            const before = await snapshot(t.db);
             const erase = name.includes('erase');
             const res = await path.write(t, as, s, field, VALUES[field]);
             if (!allowed) {
@@ -199,11 +199,11 @@ describe('field permissions', () => {
                 res.body.errors.some((e: FieldError) => e.pointer.endsWith(`/${field}`)),
                 JSON.stringify(res.body.errors),
               );
-              assert.deepEqual(snapshot(t.db), before, 'a refused write leaves the database as it was');
+              assert.deepEqual(await snapshot(t.db), before, 'a refused write leaves the database as it was');
               return;
             }
             assert.ok(res.status < 300, `${res.status} ${JSON.stringify(res.body)}`);
-            const value = stored(t, res.actorId!)[column(field)];
+            const value = (await stored(t, res.actorId!))[column(field)];
             if (erase) assert.equal(value, null);
             else if (field === 'attestation') assert.equal(JSON.parse(value!).by, 'desk editor');
             else assert.equal(value, VALUES[field]);
@@ -286,7 +286,7 @@ describe('commitments', () => {
     assert.ok(!JSON.stringify(seen).includes(truth));
 
     const mine = seen.filter((c) => c.recordType === 'actor' && c.recordId === String(actor.id));
-    const raw = t.db.sqlite.prepare('SELECT * FROM changes WHERE seq = ?').get(mine[0].seq) as ChangeRow;
+    const raw = (await t.db.queryFirst('SELECT * FROM changes WHERE seq = ?', [mine[0].seq])) as ChangeRow;
     const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
     const guesses = (candidate: string) => {
       const row = JSON.parse(raw.after);
@@ -304,9 +304,10 @@ describe('commitments', () => {
     assert.deepEqual(hits, [], 'a candidate reproduced a hash a reader can see');
 
     // The control: with the salt that only editors can read, the true value does reproduce the commitment.
-    const opening = t.db.sqlite
-      .prepare(`SELECT salt FROM history_openings WHERE seq = ? AND side = 'after' AND column_name = 'confidential_notes'`)
-      .get(raw.seq) as { salt: Buffer };
+    const opening = (await t.db.queryFirst(
+      `SELECT salt FROM history_openings WHERE seq = ? AND side = 'after' AND column_name = 'confidential_notes'`,
+      [raw.seq],
+    )) as { salt: Buffer };
     assert.ok(opening.salt.length >= 16);
     const commitment = createHash('sha256').update(opening.salt).update(JSON.stringify(truth)).digest('hex');
     assert.equal(mine[0].after.confidentialNotes.commitment, commitment);

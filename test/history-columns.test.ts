@@ -1,3 +1,4 @@
+import type { SqliteDb } from '../src/db/database.js';
 import { OPERATOR } from '../src/access/field-permissions.js';
 import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
@@ -18,7 +19,7 @@ async function addRatingAndRecordIt<DB>(db: Kysely<DB>) {
 
 async function claimWithRating(t: TestApp) {
   const claim = (await t.http.post('/v1/claims').send({ text: 'The hall held 6,200 people' }).expect(201)).body;
-  t.db.writeAs(OPERATOR, () => t.db.sqlite.prepare(`UPDATE claims SET rating = 'mostly true' WHERE id = ?`).run(claim.id));
+  await t.db.writeAs(OPERATOR, async () => await t.db.execute(`UPDATE claims SET rating = 'mostly true' WHERE id = ?`, [claim.id]));
   const changes = await t.as('editor').get(`/v1/changes?recordType=claim&recordId=${claim.id}`).expect(200);
   return changes.body.items.at(-1);
 }
@@ -26,9 +27,11 @@ async function claimWithRating(t: TestApp) {
 describe('history column list', () => {
   it('records every live column of every recorded table', async () => {
     const t = await makeTestApp({ demo: true });
-    const listed = t.db.sqlite.prepare('SELECT table_name, column_name FROM history_columns').all() as Row[];
+    const listed = (await t.db.query('SELECT table_name, column_name FROM history_columns')) as Row[];
     for (const table of new Set(listed.map((r) => r.table_name))) {
-      const live = (t.db.sqlite.prepare('SELECT name FROM pragma_table_info(?)').all(table) as Row[]).map((r) => r.name).sort();
+      const live = ((t.db as SqliteDb).sqlite.prepare('SELECT name FROM pragma_table_info(?)').all(table) as Row[])
+        .map((r) => r.name)
+        .sort();
       const recorded = listed
         .filter((r) => r.table_name === table)
         .map((r) => r.column_name)
@@ -79,17 +82,16 @@ describe('upgrading a database with history to the transparency log', () => {
     const migrator = new Migrator({ db: db.kysely, provider: new FileMigrationProvider({ fs, path, migrationFolder }) });
     assert.equal((await migrator.migrateTo('2026-11-27T1000-access-and-history')).error, undefined);
     const now = new Date().toISOString();
-    db.sqlite
-      .prepare(
-        `INSERT INTO actors (kind, identity_status, description, confidential_notes, created_at, updated_at) VALUES ('person','anonymous','an official','met at the embassy',?,?)`,
-      )
-      .run(now, now);
-    db.sqlite.prepare(`UPDATE actors SET confidential_notes = 'met twice' WHERE id = 1`).run();
+    await db.execute(
+      `INSERT INTO actors (kind, identity_status, description, confidential_notes, created_at, updated_at) VALUES ('person','anonymous','an official','met at the embassy',?,?)`,
+      [now, now],
+    );
+    await db.execute(`UPDATE actors SET confidential_notes = 'met twice' WHERE id = 1`);
     assert.equal((await migrator.migrateToLatest()).error, undefined);
-    const history = JSON.stringify(db.sqlite.prepare('SELECT before, after FROM changes').all());
+    const history = JSON.stringify(await db.query('SELECT before, after FROM changes'));
     assert.ok(!history.includes('embassy') && !history.includes('met twice'), history);
     const { services } = createApp({ db, registry: schemaRegistry() });
-    const v = services.changes.verify();
+    const v = await services.changes.verify();
     assert.deepEqual(v.problems, []);
     assert.equal(v.treeSize, 2);
   });

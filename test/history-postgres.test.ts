@@ -39,18 +39,18 @@ async function migrate(db: Kysely<Any>, to?: string): Promise<void> {
 function sqliteSide(): Side {
   const sqlite = new BetterSqlite3(':memory:');
   sqlite.pragma('foreign_keys = ON');
-  const ctx: WriteContext = { keyId: null, history: true, writer: OPERATOR };
-  registerFunctions(sqlite, ctx);
+  const ctx: WriteContext = { history: true, writer: OPERATOR };
+  registerFunctions(sqlite, () => ctx);
   const db = new Kysely<Any>({ dialect: new SqliteDialect({ database: sqlite }) });
   closeAfterTest({ close: () => db.destroy() });
   return {
     db,
     async write(keyId, fn, history = true) {
-      Object.assign(ctx, { keyId, history });
+      Object.assign(ctx, { writer: { ...OPERATOR, keyId }, history });
       try {
         await db.transaction().execute(fn);
       } finally {
-        Object.assign(ctx, { keyId: null, history: true });
+        Object.assign(ctx, { writer: OPERATOR, history: true });
       }
     },
   };

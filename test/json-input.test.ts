@@ -14,7 +14,7 @@ describe('bad JSON input', () => {
     it('is a 400 naming the depth limit on every route with a body, audits/verify included, for 10,000 levels', async function () {
       this.timeout(60000);
       const t = await makeTestApp({ demo: true });
-      const before = snapshot(t.db);
+      const before = await snapshot(t.db);
       const routes = writeRoutes(t);
       assert.ok(routes.some((r) => r.path === '/v1/audits/verify'));
       for (const route of routes) {
@@ -24,7 +24,7 @@ describe('bad JSON input', () => {
           assert.match(res.body.detail, new RegExp(`${MAX_JSON_DEPTH}`), `${route.method} ${route.path}`);
         }
       }
-      assert.deepEqual(snapshot(t.db), before);
+      assert.deepEqual(await snapshot(t.db), before);
     });
 
     it('accepts nesting up to the limit where the schema allows it', async () => {
@@ -39,7 +39,7 @@ describe('bad JSON input', () => {
   describe('lone surrogates', () => {
     it('are a 400 naming the field, whether escaped (\\ud800) or sent as raw bytes, and nothing is stored', async () => {
       const t = await makeTestApp({ demo: true });
-      const before = snapshot(t.db);
+      const before = await snapshot(t.db);
       const escaped = await t.http
         .post('/v1/actors')
         .set('content-type', 'application/json')
@@ -76,7 +76,7 @@ describe('bad JSON input', () => {
         );
       expectProblem(nested, 400);
       assert.equal(nested.body.errors[0].pointer, '/actors/1/name');
-      assert.deepEqual(snapshot(t.db), before);
+      assert.deepEqual(await snapshot(t.db), before);
       // A well-formed pair (an emoji) is text like any other.
       const ok = await t.http
         .post('/v1/actors')
@@ -112,14 +112,14 @@ describe('bad JSON input', () => {
               deep,
             ),
             async (input) => {
-              const before = snapshot(t.db);
+              const before = await snapshot(t.db);
               const text = 'depth' in input ? '['.repeat(input.depth) + ']'.repeat(input.depth) : JSON.stringify(input.v);
               const res = await send(t, route, text);
               assert.ok(res.status >= 400 && res.status < 500, `${route.method} ${route.path}: ${res.status} ${res.text}`);
               assert.match(res.headers['content-type'], /application\/problem\+json/);
               if ('depth' in input) assert.equal(res.body.code, 'too-deep');
               else if (res.status === 400 && res.body.code === 'validation-failed') assert.ok(res.body.errors.length > 0);
-              assert.deepEqual(snapshot(t.db), before);
+              assert.deepEqual(await snapshot(t.db), before);
             },
           ),
           { numRuns: 25 },

@@ -1,3 +1,4 @@
+import type { SqliteDb } from '../src/db/database.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -128,7 +129,7 @@ describe('server lifecycle', () => {
       const res = await answer;
       await stopped;
       assert.equal(res.status, 201, res.text);
-      assert.equal(running.db.sqlite.open, false);
+      assert.equal((running.db as SqliteDb).sqlite.open, false);
       assert.equal(statSync(dbFile + '-wal', { throwIfNoEntry: false })?.size ?? 0, 0);
       // The import reached the file.
       const { default: Sqlite } = await import('better-sqlite3');
@@ -146,7 +147,7 @@ describe('server lifecycle', () => {
       draining = true;
       expectProblem(await t.anon.get('/readyz'), 503, 'shutting-down');
       draining = false;
-      t.db.close();
+      await t.db.close();
       expectProblem(await t.anon.get('/readyz'), 503, 'database-unavailable');
       await t.anon.get('/healthz').expect(200);
     });

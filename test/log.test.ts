@@ -44,16 +44,16 @@ function rfc(leaves: Buffer[]) {
 const hex = (bs: Buffer[]) => bs.map((b) => b.toString('hex'));
 
 /** n changes: claims written in one transaction, each one a change. */
-function grow(t: TestApp, n: number) {
-  t.db.writeAs(OPERATOR, () => {
-    for (let i = 0; i < n; i++) t.services.claims.create({ text: `claim ${i}` });
+async function grow(t: TestApp, n: number) {
+  await t.db.writeAs(OPERATOR, async () => {
+    for (let i = 0; i < n; i++) await t.services.claims.create({ text: `claim ${i}` });
   });
 }
 
 /** The entries of the log as stored, in order: the independent tree's leaves. */
-function entries(t: TestApp, n: number): Buffer[] {
+async function entries(t: TestApp, n: number): Promise<Buffer[]> {
   const out: Buffer[] = [];
-  for (let seq = 1; seq <= n; seq++) out.push(Buffer.from(t.services.log.inclusion(seq, seq).entry, 'utf8'));
+  for (let seq = 1; seq <= n; seq++) out.push(Buffer.from((await t.services.log.inclusion(seq, seq)).entry, 'utf8'));
   return out;
 }
 
@@ -62,14 +62,14 @@ describe('transparency log', () => {
     it('match RFC 9162 inclusion and consistency proofs for every tree of 1 to 1,000 leaves', async function () {
       this.timeout(120000);
       const t = await makeTestApp();
-      const base = t.services.log.checkpoint().size;
-      grow(t, 1000 - base);
-      const { MTH, PATH, PROOF } = rfc(entries(t, 1000));
+      const base = (await t.services.log.checkpoint()).size;
+      await grow(t, 1000 - base);
+      const { MTH, PATH, PROOF } = rfc(await entries(t, 1000));
       for (let n = 1; n <= 1000; n++) {
         const root = MTH(0, n);
         const picks = [...new Set([0, n - 1, Math.floor(n / 2), (n * 7919) % n])];
         for (const m of picks) {
-          const inc = t.services.log.inclusion(m + 1, n);
+          const inc = await t.services.log.inclusion(m + 1, n);
           assert.equal(inc.rootHash, root.toString('hex'), `root of ${n}`);
           assert.deepEqual(inc.proof, hex(PATH(m, n)), `PATH(${m}, ${n})`);
           const proof = inc.proof.map((p) => Buffer.from(p, 'hex'));
@@ -82,7 +82,7 @@ describe('transparency log', () => {
           }
         }
         for (const m of [...new Set([1, n, Math.ceil(n / 2), (n * 104729) % n || 1])]) {
-          const c = t.services.log.consistency(m, n);
+          const c = await t.services.log.consistency(m, n);
           assert.deepEqual(c.proof, hex(PROOF(m, n)), `PROOF(${m}, ${n})`);
           assert.equal(c.fromRoot, MTH(0, m).toString('hex'));
           const proof = c.proof.map((p) => Buffer.from(p, 'hex'));
@@ -94,9 +94,9 @@ describe('transparency log', () => {
 
     it('serves inclusion and consistency proofs over HTTP, key changes to admins only', async () => {
       const t = await makeTestApp({ demo: true });
-      const size = t.services.log.checkpoint().size;
-      const { MTH, PATH, PROOF } = rfc(entries(t, size));
-      const seq = (t.db.sqlite.prepare(`SELECT min(seq) AS s FROM changes WHERE record_type = 'statement'`).get() as { s: number }).s;
+      const size = (await t.services.log.checkpoint()).size;
+      const { MTH, PATH, PROOF } = rfc(await entries(t, size));
+      const seq = ((await t.db.queryFirst(`SELECT min(seq) AS s FROM changes WHERE record_type = 'statement'`)) as { s: number }).s;
       const inc = (await t.as('reader').get(`/v1/log/inclusion?seq=${seq}`).expect(200)).body;
       assert.equal(inc.treeSize, size);
       assert.equal(inc.leafHash, MTH(seq - 1, seq).toString('hex'));
@@ -104,7 +104,7 @@ describe('transparency log', () => {
       const con = (await t.as('reader').get(`/v1/log/consistency?from=3&to=${size}`).expect(200)).body;
       assert.deepEqual(con.proof, hex(PROOF(3, size)));
       assert.equal(con.toRoot, MTH(0, size).toString('hex'));
-      const keySeq = (t.db.sqlite.prepare(`SELECT min(seq) AS s FROM changes WHERE record_type = 'key'`).get() as { s: number }).s;
+      const keySeq = ((await t.db.queryFirst(`SELECT min(seq) AS s FROM changes WHERE record_type = 'key'`)) as { s: number }).s;
       for (const role of ['reader', 'journalist', 'editor'] as const)
         expectProblem(await t.as(role).get(`/v1/log/inclusion?seq=${keySeq}`), 403);
       await t.as('admin').get(`/v1/log/inclusion?seq=${keySeq}`).expect(200);
@@ -116,20 +116,20 @@ describe('transparency log', () => {
 
     it('keeps the stored tree in step with each write, in its transaction', async () => {
       const t = await makeTestApp();
-      const before = t.services.log.checkpoint();
+      const before = await t.services.log.checkpoint();
       expectProblem(
         await t.http
           .post('/v1/bundles')
           .send({ namespace: 'x', claims: [{ key: 'a', text: 'a' }], links: [{ statement: 'nope', claim: 'a', stance: 'supports' }] }),
         422,
       );
-      const after = t.services.log.checkpoint();
+      const after = await t.services.log.checkpoint();
       assert.equal(after.size, before.size);
       assert.deepEqual(after.root, before.root);
-      const nodes = (t.db.sqlite.prepare('SELECT count(*) AS n FROM merkle_nodes').get() as { n: number }).n;
+      const nodes = ((await t.db.queryFirst('SELECT count(*) AS n FROM merkle_nodes')) as { n: number }).n;
       await t.http.post('/v1/claims').send({ text: 'one more' }).expect(201);
-      assert.equal(t.services.log.checkpoint().size, before.size + 1);
-      assert.ok((t.db.sqlite.prepare('SELECT count(*) AS n FROM merkle_nodes').get() as { n: number }).n > nodes);
+      assert.equal((await t.services.log.checkpoint()).size, before.size + 1);
+      assert.ok(((await t.db.queryFirst('SELECT count(*) AS n FROM merkle_nodes')) as { n: number }).n > nodes);
     });
   });
 
@@ -140,9 +140,9 @@ describe('transparency log', () => {
       assert.match(res.headers['content-type'], /^text\/plain/);
       const vkey = (await t.as('reader').get('/v1/log/key').expect(200)).text.trim();
       const cp = openCheckpoint(res.text, vkey);
-      const size = (t.db.sqlite.prepare('SELECT count(*) AS n FROM changes').get() as { n: number }).n;
+      const size = ((await t.db.queryFirst('SELECT count(*) AS n FROM changes')) as { n: number }).n;
       assert.equal(cp.size, size);
-      assert.ok(cp.root.equals(rfc(entries(t, size)).MTH(0, size)));
+      assert.ok(cp.root.equals(rfc(await entries(t, size)).MTH(0, size)));
       assert.ok(cp.time && Math.abs(Date.parse(cp.time) - Date.now()) < 60000);
       const lines = res.text.split('\n');
       assert.deepEqual(lines.slice(0, 2), [cp.origin, String(size)]);
@@ -185,8 +185,8 @@ describe('reports and exports pin the log', () => {
   it('every audit report carries the signed checkpoint it was computed at, inside its digest', async () => {
     const t = await makeTestApp({ demo: true });
     const vkey = (await t.as('reader').get('/v1/log/key').expect(200)).text.trim();
-    const size = (t.db.sqlite.prepare('SELECT count(*) AS n FROM changes').get() as { n: number }).n;
-    const doc = (t.db.sqlite.prepare('SELECT min(id) AS id FROM documents').get() as { id: number }).id;
+    const size = ((await t.db.queryFirst('SELECT count(*) AS n FROM changes')) as { n: number }).n;
+    const doc = ((await t.db.queryFirst('SELECT min(id) AS id FROM documents')) as { id: number }).id;
     const one = (await t.as('reader').get(`/v1/audits/documents/${doc}`).expect(200)).body;
     const all = JSON.parse((await t.as('reader').get('/v1/audits').buffer(true).expect(200)).text);
     for (const report of [one, all]) {
@@ -203,10 +203,10 @@ describe('reports and exports pin the log', () => {
   it('exports carry the checkpoint in a header', async () => {
     const t = await makeTestApp({ demo: true });
     const vkey = (await t.as('reader').get('/v1/log/key').expect(200)).text.trim();
-    const doc = (t.db.sqlite.prepare('SELECT min(id) AS id FROM documents').get() as { id: number }).id;
+    const doc = ((await t.db.queryFirst('SELECT min(id) AS id FROM documents')) as { id: number }).id;
     const res = await t.as('reader').get(`/v1/exports/prov?documentId=${doc}`).expect(200);
     const cp = openCheckpoint(Buffer.from(res.headers['whosaid-log-checkpoint'], 'base64').toString('utf8'), vkey);
-    assert.equal(cp.size, (t.db.sqlite.prepare('SELECT count(*) AS n FROM changes').get() as { n: number }).n);
+    assert.equal(cp.size, ((await t.db.queryFirst('SELECT count(*) AS n FROM changes')) as { n: number }).n);
     const anon = await t.anon.get(`/v1/exports/prov?documentId=${doc}`);
     assert.equal(anon.status, 401);
     assert.equal(anon.headers['whosaid-log-checkpoint'], undefined);

@@ -1,3 +1,4 @@
+import type { SqliteDb } from '../src/db/database.js';
 import assert from 'node:assert/strict';
 import { makeTestApp } from './helpers/test-app.js';
 
@@ -17,7 +18,7 @@ describe('logs', () => {
       assert.equal(line.status, 400);
       assert.equal(typeof line.ms, 'number');
       assert.equal(line.reqId, res.headers['x-request-id']);
-      const readerKey = t.db.sqlite.prepare(`SELECT id FROM api_keys WHERE name = 'test reader'`).get() as { id: number };
+      const readerKey = (await t.db.queryFirst(`SELECT id FROM api_keys WHERE name = 'test reader'`)) as { id: number };
       assert.equal(line.keyId, readerKey.id);
       assert.doesNotMatch(t.logs.join('\n'), /whatever-secret-query|authorization|Bearer/i);
       assert.deepEqual(Object.keys(line).sort(), ['keyId', 'level', 'method', 'ms', 'msg', 'pid', 'reqId', 'route', 'status', 'time']);
@@ -87,7 +88,7 @@ describe('logs', () => {
     it('is one error line carrying the request id and the route, beside the request line', async () => {
       const t = await makeTestApp();
       await t.http.post('/v1/claims').send({ text: 'x' }).expect(201);
-      t.db.sqlite.exec('DROP TABLE statement_claims');
+      (t.db as SqliteDb).sqlite.exec('DROP TABLE statement_claims');
       t.logs.length = 0;
       const res = await t.http.get('/v1/claims/1').expect(500);
       const errors = lines(t.logs).filter((l) => l.level === 'error');

@@ -1,3 +1,4 @@
+import type { SqliteDb } from '../src/db/database.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request, type Server } from 'node:http';
@@ -30,7 +31,7 @@ interface Served {
 async function serve(dir: string): Promise<Served> {
   const db = await openMigrated(path.join(dir, 'whosaid.db'));
   const { app, services, jobs } = createApp({ db, registry: schemaRegistry(), logger: createLogger({ level: 'silent' }) });
-  const admin = services.keys.create('admin', 'admin', null).secret;
+  const admin = (await services.keys.create('admin', 'admin', null)).secret;
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   return { db, services, jobs, server, admin, port: (server.address() as AddressInfo).port };
@@ -146,7 +147,7 @@ describe('long work never stalls the service', function () {
   const close = async () => {
     await new Promise((r) => s.server.close(r));
     await s.jobs.close();
-    s.db.close();
+    await s.db.close();
     rmSync(dir, { recursive: true, force: true });
   };
 
@@ -157,15 +158,15 @@ describe('long work never stalls the service', function () {
     it('imports it whole while /healthz p99 stays under 50 ms', async () => {
       const body = JSON.stringify(bigBundle(BUNDLE_BYTES));
       assert.ok(body.length > 2_000_000);
-      const before = (s.db.sqlite.prepare('SELECT coalesce(max(seq), 0) AS n FROM changes').get() as { n: number }).n;
+      const before = ((await s.db.queryFirst('SELECT coalesce(max(seq), 0) AS n FROM changes')) as { n: number }).n;
       const { result, ...probes } = await healthzDuring(s, () => call(s, 'POST', '/v1/bundles', body));
       assert.equal(result.status, 201, result.text.slice(0, 500));
       const created = JSON.parse(result.text).created as number;
-      const count = (t: string) => (s.db.sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
-      assert.equal(created, count('actors') + count('documents') + count('statements') + count('relays'));
+      const count = async (t: string) => ((await s.db.queryFirst(`SELECT count(*) AS n FROM ${t}`)) as { n: number }).n;
+      assert.equal(created, (await count('actors')) + (await count('documents')) + (await count('statements')) + (await count('relays')));
       assertResponsive(probes, 'importing a 2 MiB bundle');
       // The history records the import as made with the caller's key, by the worker's connection.
-      const keys = s.db.sqlite.prepare('SELECT DISTINCT key_id FROM changes WHERE seq > ?').all(before) as Array<{ key_id: number }>;
+      const keys = (await s.db.query('SELECT DISTINCT key_id FROM changes WHERE seq > ?', [before])) as Array<{ key_id: number }>;
       assert.deepEqual(
         keys.map((k) => k.key_id),
         [1],
@@ -178,7 +179,7 @@ describe('long work never stalls the service', function () {
       const res = await call(s, 'POST', '/v1/bundles', JSON.stringify(bundle));
       assert.equal(res.status, 422);
       assert.equal(JSON.parse(res.text).errors[0].pointer, '/statements/50/speaker', res.text);
-      assert.equal((s.db.sqlite.prepare('SELECT count(*) AS n FROM actors').get() as { n: number }).n, 0);
+      assert.equal(((await s.db.queryFirst('SELECT count(*) AS n FROM actors')) as { n: number }).n, 0);
     });
 
     it('lets main-thread writes wait for the import instead of blocking on the database lock', async () => {
@@ -200,12 +201,12 @@ describe('long work never stalls the service', function () {
     before(async function () {
       this.timeout(300000);
       await open();
-      s.db.writeAs(OPERATOR, () => s.services.bundles.apply(bigBundle(BUNDLE_BYTES, 'load.a')));
-      s.db.writeAs(OPERATOR, () =>
-        s.db.sqlite.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25000)
+      await s.db.writeAs(OPERATOR, () => s.services.bundles.apply(bigBundle(BUNDLE_BYTES, 'load.a')));
+      await s.db.writeAs(OPERATOR, async () => {
+        (s.db as SqliteDb).sqlite.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25000)
           INSERT INTO actors (kind, identity_status, name, created_at, updated_at)
-          SELECT 'person', 'named', 'Generated person ' || i, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z' FROM n`),
-      );
+          SELECT 'person', 'named', 'Generated person ' || i, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z' FROM n`);
+      });
     });
     after(close);
 

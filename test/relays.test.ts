@@ -41,7 +41,7 @@ describe('relays', () => {
       assert.equal(res.body.firstHand, true);
       assert.equal(res.body.hedge, 'said');
       assert.equal(res.body.relayedOnPrecision, 'month');
-      const row = t.db.sqlite.prepare('SELECT * FROM relays WHERE id = ?').get(res.body.id) as Row;
+      const row = (await t.db.queryFirst('SELECT * FROM relays WHERE id = ?', [res.body.id])) as Row;
       assert.equal(row.document_id, doc);
       assert.equal(row.statement_id, statement);
     });
@@ -59,10 +59,10 @@ describe('relays', () => {
     describe('when invalid', () => {
       it('refuses an earlier hop of another statement (422) and leaves nothing', async () => {
         const foreign = (await hop({ relayedById: reuters, mode: 'verbatim' }, other)).body;
-        const before = snapshot(t.db);
+        const before = await snapshot(t.db);
         const body = expectProblem(await hop({ relayedById: paper, viaRelayId: foreign.id, mode: 'verbatim' }), 422);
         assert.equal(body.errors[0].pointer, '/viaRelayId');
-        assert.deepEqual(snapshot(t.db), before);
+        assert.deepEqual(await snapshot(t.db), before);
       });
       it('refuses unknown actors, documents and earlier hops', async () => {
         const body = expectProblem(await hop({ relayedById: 999, documentId: 998, viaRelayId: 997, mode: 'verbatim' }), 422);
@@ -98,17 +98,17 @@ describe('relays', () => {
       const first = (await hop({ relayedById: reuters, mode: 'verbatim' })).body;
       const res = await t.http.patch(`/v1/relays/${first.id}`).send({ cue: 'Reuters reported', hedge: 'reported' }).expect(200);
       assert.equal(res.body.cue, 'Reuters reported');
-      assert.equal((t.db.sqlite.prepare('SELECT hedge FROM relays WHERE id = ?').get(first.id) as Row).hedge, 'reported');
+      assert.equal(((await t.db.queryFirst('SELECT hedge FROM relays WHERE id = ?', [first.id])) as Row).hedge, 'reported');
     });
     it('refuses a change that would close a cycle (409) and leaves the hops as they were', async () => {
       const a = (await hop({ relayedById: reuters, mode: 'verbatim' })).body;
       const b = (await hop({ relayedById: paper, viaRelayId: a.id, mode: 'verbatim' })).body;
       const c = (await hop({ relayedById: reuters, viaRelayId: b.id, mode: 'verbatim' })).body;
-      const before = snapshot(t.db);
+      const before = await snapshot(t.db);
       const body = expectProblem(await t.http.patch(`/v1/relays/${a.id}`).send({ viaRelayId: c.id }), 409, 'conflict');
       assert.match(body.detail, /cycle/);
       expectProblem(await t.http.patch(`/v1/relays/${a.id}`).send({ viaRelayId: a.id }), 409);
-      assert.deepEqual(snapshot(t.db), before);
+      assert.deepEqual(await snapshot(t.db), before);
     });
     it('moves a hop to another branch when that is acyclic', async () => {
       const a = (await hop({ relayedById: reuters, mode: 'verbatim' })).body;
@@ -128,18 +128,21 @@ describe('relays', () => {
       const body = expectProblem(await t.http.delete(`/v1/relays/${a.id}`), 409);
       assert.deepEqual(body.references, [{ type: 'relay', id: b.id, field: 'viaRelayId' }]);
       await t.http.delete(`/v1/relays/${a.id}?cascade=true`).expect(204);
-      assert.equal((t.db.sqlite.prepare('SELECT count(*) AS n FROM relays').get() as { n: number }).n, 0);
+      assert.equal(((await t.db.queryFirst('SELECT count(*) AS n FROM relays')) as { n: number }).n, 0);
     });
     it('refuses while a tag marks it, naming the tag', async () => {
       const t2 = await makeTestApp({ demo: true });
-      const doc = demoId(t2.db, 'document', 'telegraph-article');
+      const doc = await demoId(t2.db, 'document', 'telegraph-article');
       const tag = (
         await t2.http
           .post(`/v1/documents/${doc}/tags`)
-          .send({ selector: { exact: 'I do not know anything about this.' }, statementId: demoId(t2.db, 'statement', 'peskov-no-comment') })
+          .send({
+            selector: { exact: 'I do not know anything about this.' },
+            statementId: await demoId(t2.db, 'statement', 'peskov-no-comment'),
+          })
           .expect(201)
       ).body;
-      const relay = demoId(t2.db, 'relay', 'peskov-telegraph');
+      const relay = await demoId(t2.db, 'relay', 'peskov-telegraph');
       const body = expectProblem(await t2.http.delete(`/v1/relays/${relay}`), 409);
       assert.ok(
         body.references.length >= 1 &&
@@ -147,7 +150,7 @@ describe('relays', () => {
       );
       assert.ok(body.references.some((r: { id: number }) => r.id === tag.id));
       await t2.http.delete(`/v1/relays/${relay}?cascade=true`).expect(204);
-      assert.equal((t2.db.sqlite.prepare('SELECT count(*) AS n FROM tags WHERE relay_id = ?').get(relay) as { n: number }).n, 0);
+      assert.equal(((await t2.db.queryFirst('SELECT count(*) AS n FROM tags WHERE relay_id = ?', [relay])) as { n: number }).n, 0);
     });
     it('404s', async () => {
       expectProblem(await t.http.delete('/v1/relays/999'), 404);

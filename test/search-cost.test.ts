@@ -1,3 +1,5 @@
+import type { SqliteDb } from '../src/db/database.js';
+import { firstValue } from './helpers/rows.js';
 // What one page of search costs in SQL: speakers, hop trees, claims and snippets for a page are read in
 // a fixed number of queries, so a page of 20 hits runs exactly as many statements as a page of one.
 import assert from 'node:assert/strict';
@@ -14,8 +16,8 @@ describe('search cost', () => {
   before(async function () {
     this.timeout(20000);
     t = await makeTestApp();
-    generate(t.db, { statements: 800 });
-    texts = t.db.sqlite.prepare('SELECT text FROM statements ORDER BY id LIMIT 40').pluck().all() as string[];
+    await generate(t.db as SqliteDb, { statements: 800 });
+    texts = (await t.db.query('SELECT text FROM statements ORDER BY id LIMIT 40')).map(firstValue) as string[];
   });
 
   /** A word of another statement that statement 8 lacks: no statement has all the words of the paste. */
@@ -75,18 +77,19 @@ describe('search cost', () => {
   });
 
   describe('SearchService', () => {
-    it('runs a fixed number of statements for stop words only, however many statements hold them', () => {
+    it('runs a fixed number of statements for stop words only, however many statements hold them', async () => {
       // probeCap 5: every stop word counts as common in this small database, as "the" is in a large one.
       const service = new SearchService(new SearchRepository(t.db), t.services.provenance, { probeCap: 5 });
-      const counts = [1, 20, 120].map((limit) => {
-        service.search({ q: 'the and', limit });
+      const counts: number[] = [];
+      for (const limit of [1, 20, 120]) {
+        await service.search({ q: 'the and', limit });
         const sql = countSql(t.db);
-        const page = service.search({ q: 'the and', limit });
+        const page = await service.search({ q: 'the and', limit });
         sql.restore();
         assert.equal(page.items.length, limit);
         assert.equal(page.query.rankedWithin, 20, 'the newest 20 are ranked');
-        return sql.count;
-      });
+        counts.push(sql.count);
+      }
       assert.deepEqual(counts, [counts[0], counts[0], counts[0]]);
     });
   });

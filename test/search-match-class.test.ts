@@ -16,7 +16,8 @@ describe('search match class', () => {
   const classOf = async (q: string) => {
     const res = await t.http.get('/v1/search').query({ q }).expect(200);
     const body = res.body as SearchResults;
-    const hit = body.items.find((h) => h.statement.id === demoId(t.db, 'statement', 'took-weapons'));
+    const wanted = await demoId(t.db, 'statement', 'took-weapons');
+    const hit = body.items.find((h) => h.statement.id === wanted);
     assert.ok(hit, `the detained man's statement is found for ${q}`);
     assert.ok(
       body.items.every((h) => ['verbatim', 'near', 'partial', 'weak'].includes(h.matchClass)),

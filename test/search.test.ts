@@ -1,3 +1,4 @@
+import type { SqliteDb } from '../src/db/database.js';
 import assert from 'node:assert/strict';
 import { chains } from '../src/provenance/provenance-service.js';
 import { SearchRepository } from '../src/search/search-repository.js';
@@ -17,9 +18,9 @@ const ids = (res: { body: SearchResults }) => res.body.items.map((i) => i.statem
 const path = (hops: ProvenanceHop[]) => chains(hops).map((c) => c.map((h) => h.relayedBy.name ?? h.relayedBy.description));
 
 /** The index agrees with the statements table, row for row (FTS5's own check against external content). */
-function assertIndexesExact(t: TestApp): void {
+async function assertIndexesExact(t: TestApp): Promise<void> {
   for (const index of ['statements_fts', 'statements_fts_trigram']) {
-    t.db.sqlite.prepare(`INSERT INTO ${index}(${index}, rank) VALUES ('integrity-check', 1)`).run();
+    await t.db.execute(`INSERT INTO ${index}(${index}, rank) VALUES ('integrity-check', 1)`);
   }
 }
 
@@ -34,7 +35,7 @@ describe('search', () => {
       it('"I took them weapons from Makhachkala": the detained man first, unidentified, FSB video, in custody, The Telegraph hop', async () => {
         const res = await search(t, { q: 'I took them weapons from Makhachkala' }).expect(200);
         const hit = res.body.items[0];
-        assert.equal(hit.statement.id, demoId(t.db, 'statement', 'took-weapons'));
+        assert.equal(hit.statement.id, await demoId(t.db, 'statement', 'took-weapons'));
         assert.equal(hit.speaker.identityStatus, 'unidentified');
         assert.equal(hit.speaker.description, 'a detained man shown in an FSB video');
         assert.equal(hit.statement.medium, 'video');
@@ -49,7 +50,7 @@ describe('search', () => {
         const pasted = `“${TIPOFF.slice(0, -1)}…”`;
         const res = await search(t, { q: pasted }).expect(200);
         const hit = res.body.items[0];
-        assert.equal(hit.statement.id, demoId(t.db, 'statement', 'tipoff'));
+        assert.equal(hit.statement.id, await demoId(t.db, 'statement', 'tipoff'));
         assert.equal(hit.speaker.identityStatus, 'anonymous');
         assert.equal(hit.speaker.description, 'one of three sources cited by Reuters');
         assert.deepEqual(path(hit.hops), [['Reuters', 'The Telegraph']]);
@@ -80,7 +81,7 @@ describe('search', () => {
       for (const [what, q] of Object.entries(tipoffVariants)) {
         it(`finds the source-1 statement first with ${what}`, async () => {
           const res = await search(t, { q }).expect(200);
-          assert.equal(firstId(res), demoId(t.db, 'statement', 'tipoff'), JSON.stringify(res.body.query));
+          assert.equal(firstId(res), await demoId(t.db, 'statement', 'tipoff'), JSON.stringify(res.body.query));
         });
       }
 
@@ -89,29 +90,29 @@ describe('search', () => {
           200,
         );
         assert.equal(res.body.query.normalised, 'They were instructed to prepare for a significant operation in Russia');
-        assert.equal(firstId(res), demoId(t.db, 'statement', 'instructed'));
+        assert.equal(firstId(res), await demoId(t.db, 'statement', 'instructed'));
       });
 
       it('finds a stored text with brackets from a paste without them', async () => {
         const res = await search(t, { q: '“They were instructed to prepare for a significant operation in Russia…”' }).expect(200);
-        assert.equal(firstId(res), demoId(t.db, 'statement', 'instructed'));
+        assert.equal(firstId(res), await demoId(t.db, 'statement', 'instructed'));
         assert.ok(res.body.items[0].relevance > 0.9, `relevance ${res.body.items[0].relevance}`);
       });
 
       it('searches the bracketed words when they are all there is', async () => {
         const res = await search(t, { q: '[the members of Isis-K]' }).expect(200);
-        assert.equal(firstId(res), demoId(t.db, 'statement', 'instructed'));
+        assert.equal(firstId(res), await demoId(t.db, 'statement', 'instructed'));
       });
 
       it('matches word forms through stemming ("attacks" finds "attacked")', async () => {
         const res = await search(t, { q: 'guys who attacks Crocus' }).expect(200);
-        assert.equal(firstId(res), demoId(t.db, 'statement', 'took-weapons'));
+        assert.equal(firstId(res), await demoId(t.db, 'statement', 'took-weapons'));
       });
 
       it('finds a fragment of a word through the trigram index', async () => {
         const res = await search(t, { q: 'akhachk' }).expect(200);
         assert.equal(res.body.query.strategy, 'substring');
-        assert.equal(firstId(res), demoId(t.db, 'statement', 'took-weapons'));
+        assert.equal(firstId(res), await demoId(t.db, 'statement', 'took-weapons'));
         const s = res.body.items[0].snippet;
         assert.deepEqual(
           s.highlights.map((h: { start: number; end: number }) => s.text.slice(h.start, h.end)),
@@ -126,7 +127,7 @@ describe('search', () => {
         const res2 = await search(t, { q: 'eskov', mode: 'substring' }).expect(200);
         assert.deepEqual(res2.body.items, []); // "Peskov" is the speaker's name, not in any statement text
         const res3 = await search(t, { q: 'ORCHESTRAT', mode: 'substring' }).expect(200);
-        assert.equal(firstId(res3), demoId(t.db, 'statement', 'russia-accuses'));
+        assert.equal(firstId(res3), await demoId(t.db, 'statement', 'russia-accuses'));
       });
 
       it('highlights the matched words in the snippet and joins a matched run', async () => {
@@ -140,7 +141,7 @@ describe('search', () => {
       it('returns claims with their stance', async () => {
         const res = await search(t, { q: 'I do not know anything about this' }).expect(200);
         const hit = res.body.items[0];
-        assert.equal(hit.statement.id, demoId(t.db, 'statement', 'peskov-no-comment'));
+        assert.equal(hit.statement.id, await demoId(t.db, 'statement', 'peskov-no-comment'));
         assert.equal(hit.speaker.actsFor.name, 'The Kremlin');
         assert.deepEqual(
           hit.claims.map((c: SearchHitClaim) => c.stance),
@@ -152,7 +153,7 @@ describe('search', () => {
     describe('original-language text', () => {
       it('finds a statement by its original text, diacritics folded, and says which field matched', async () => {
         const t2 = await makeTestApp({ demo: true });
-        const speakerId = demoId(t2.db, 'actor', 'detained-man');
+        const speakerId = await demoId(t2.db, 'actor', 'detained-man');
         const created = await t2.http
           .post('/v1/statements')
           .send({
@@ -201,74 +202,85 @@ describe('search', () => {
       const key = (k: string) => demoId(t.db, 'statement', k);
 
       it('by speaker', async () => {
-        const got = await all({ q: 'attack', speakerId: demoId(t.db, 'actor', 'united-states') });
-        assert.deepEqual(got.sort(), [key('us-warning'), key('us-attribution')].sort());
+        const got = await all({ q: 'attack', speakerId: await demoId(t.db, 'actor', 'united-states') });
+        assert.deepEqual(got.sort(), [await key('us-warning'), await key('us-attribution')].sort());
       });
 
       it('by identity status of the speaker', async () => {
         const got = await all({ q: 'Moscow Russia attack Iran', mode: 'advanced', identityStatus: 'anonymous' });
-        assert.deepEqual(got.sort(), [key('tipoff')].sort());
+        assert.deepEqual(got.sort(), [await key('tipoff')].sort());
         const anyAnonymous = await all({ q: 'Tehran OR Iran OR Russia', mode: 'advanced', identityStatus: 'anonymous' });
-        assert.deepEqual(anyAnonymous.sort(), [key('tipoff'), key('lacked-details'), key('instructed'), key('obligation')].sort());
+        assert.deepEqual(
+          anyAnonymous.sort(),
+          [await key('tipoff'), await key('lacked-details'), await key('instructed'), await key('obligation')].sort(),
+        );
         const unidentified = await all({ q: 'Russia OR weapons', mode: 'advanced', identityStatus: 'unidentified' });
-        assert.deepEqual(unidentified.sort(), [key('already-travelled'), key('took-weapons')].sort());
+        assert.deepEqual(unidentified.sort(), [await key('already-travelled'), await key('took-weapons')].sort());
       });
 
       it('by outlet: hops relayed by it or in its documents', async () => {
-        const reuters = demoId(t.db, 'actor', 'reuters');
+        const reuters = await demoId(t.db, 'actor', 'reuters');
         const got = await all({ q: 'Russia OR Moscow OR Tehran OR Iran OR attack', mode: 'advanced', outletId: reuters });
         assert.deepEqual(
           got.sort(),
-          [key('tipoff'), key('lacked-details'), key('instructed'), key('already-travelled'), key('obligation')].sort(),
+          [
+            await key('tipoff'),
+            await key('lacked-details'),
+            await key('instructed'),
+            await key('already-travelled'),
+            await key('obligation'),
+          ].sort(),
         );
       });
 
       it('by document', async () => {
-        const doc = demoId(t.db, 'document', 'reuters-report');
+        const doc = await demoId(t.db, 'document', 'reuters-report');
         assert.deepEqual(await all({ q: 'weapons', documentId: doc }), []);
-        assert.deepEqual(await all({ q: 'weapons', documentId: demoId(t.db, 'document', 'telegraph-article') }), [key('took-weapons')]);
+        assert.deepEqual(await all({ q: 'weapons', documentId: await demoId(t.db, 'document', 'telegraph-article') }), [
+          await key('took-weapons'),
+        ]);
       });
 
       it('by claim', async () => {
-        const claim = demoId(t.db, 'claim', 'ukraine-west-organised');
+        const claim = await demoId(t.db, 'claim', 'ukraine-west-organised');
         const got = await all({ q: 'attack', claimId: claim });
-        assert.deepEqual(got.sort(), [key('putin-blames-ukraine'), key('russia-accuses'), key('is-claim')].sort());
+        assert.deepEqual(got.sort(), [await key('putin-blames-ukraine'), await key('russia-accuses'), await key('is-claim')].sort());
       });
 
       it('by circumstance', async () => {
         assert.deepEqual(await all({ q: 'Russia OR weapons', mode: 'advanced', circumstance: 'under_interrogation' }), [
-          key('already-travelled'),
+          await key('already-travelled'),
         ]);
-        assert.deepEqual(await all({ q: 'attack', circumstance: 'own_channel' }), [key('is-claim')]);
+        assert.deepEqual(await all({ q: 'attack', circumstance: 'own_channel' }), [await key('is-claim')]);
       });
 
       it('by kind', async () => {
-        assert.deepEqual(await all({ q: 'anything', kind: 'no_comment' }), [key('peskov-no-comment')]);
+        assert.deepEqual(await all({ q: 'anything', kind: 'no_comment' }), [await key('peskov-no-comment')]);
       });
 
       it("by partial date range, overlapping the statement's own range", async () => {
         // peskov-no-comment is 2024-04; the US warning 2024-03; most others just 2024.
-        assert.deepEqual(await all({ q: 'anything', saidFrom: '2024-04-15', saidTo: '2024-04-20' }), [key('peskov-no-comment')]);
+        assert.deepEqual(await all({ q: 'anything', saidFrom: '2024-04-15', saidTo: '2024-04-20' }), [await key('peskov-no-comment')]);
         assert.deepEqual(await all({ q: 'anything', saidFrom: '2024-05' }), []);
-        assert.deepEqual(await all({ q: 'warned', saidTo: '2024-03' }), [key('us-warning')]);
+        assert.deepEqual(await all({ q: 'warned', saidTo: '2024-03' }), [await key('us-warning')]);
         assert.deepEqual(await all({ q: 'warned', saidTo: '2023' }), []);
       });
 
       it('combines filters', async () => {
         const got = await all({
           q: 'attack',
-          speakerId: demoId(t.db, 'actor', 'islamic-state'),
+          speakerId: await demoId(t.db, 'actor', 'islamic-state'),
           circumstance: 'own_channel',
-          claimId: demoId(t.db, 'claim', 'is-carried-out-attack'),
+          claimId: await demoId(t.db, 'claim', 'is-carried-out-attack'),
         });
-        assert.deepEqual(got, [key('is-claim')]);
+        assert.deepEqual(got, [await key('is-claim')]);
       });
 
       it('applies to substring searches too', async () => {
-        assert.deepEqual(await all({ q: 'ttack', mode: 'substring', speakerId: demoId(t.db, 'actor', 'putin') }), [
-          key('putin-blames-ukraine'),
+        assert.deepEqual(await all({ q: 'ttack', mode: 'substring', speakerId: await demoId(t.db, 'actor', 'putin') }), [
+          await key('putin-blames-ukraine'),
         ]);
-        assert.deepEqual(await all({ q: 'ttack', mode: 'substring', identityStatus: 'unidentified' }), [key('took-weapons')]);
+        assert.deepEqual(await all({ q: 'ttack', mode: 'substring', identityStatus: 'unidentified' }), [await key('took-weapons')]);
       });
 
       it('accepts filters naming records that do not exist, with no results', async () => {
@@ -298,12 +310,12 @@ describe('search', () => {
       };
 
       /** Every page of a search straight from a service, following the cursor. */
-      const walkService = (service: SearchService, q: string, limit: number) => {
+      const walkService = async (service: SearchService, q: string, limit: number) => {
         const seen: number[] = [];
         const pages: SearchResults[] = [];
         let cursor: string | undefined;
         do {
-          const page = service.search({ q, limit, ...(cursor ? { cursor } : {}) });
+          const page = await service.search({ q, limit, ...(cursor ? { cursor } : {}) });
           pages.push(page);
           seen.push(...page.items.map((i) => i.statement.id));
           cursor = page.nextCursor ?? undefined;
@@ -326,12 +338,12 @@ describe('search', () => {
       it('pages through a ranked window and what follows it, without gaps or repeats', async () => {
         const t2 = await makeTestApp({ demo: true });
         const narrow = new SearchService(new SearchRepository(t2.db), t2.services.provenance, { scoreBudget: 3 });
-        const everything = t2.db.sqlite
+        const everything = (t2.db as SqliteDb).sqlite
           .prepare(`SELECT rowid FROM statements_fts WHERE statements_fts MATCH '"the"' ORDER BY rowid DESC`)
           .all()
           .map((r) => (r as { rowid: number }).rowid);
         assert.ok(everything.length > 5);
-        const { seen, pages } = walkService(narrow, 'the', 2);
+        const { seen, pages } = await walkService(narrow, 'the', 2);
         const first = pages[0];
         assert.equal(first.query.rankedWithin, 3);
         assert.deepEqual(
@@ -345,7 +357,7 @@ describe('search', () => {
 
       it('pages through a re-ranked pool, the rest of the window and what follows, without gaps or repeats', async () => {
         const t2 = await makeTestApp({ demo: true });
-        const everything = t2.db.sqlite
+        const everything = (t2.db as SqliteDb).sqlite
           .prepare(`SELECT rowid FROM statements_fts WHERE statements_fts MATCH '"attack"'`)
           .all()
           .map((r) => (r as { rowid: number }).rowid);
@@ -361,11 +373,11 @@ describe('search', () => {
             pool,
             closenessLimit: pool,
           });
-          const whole = narrow.search({ q: 'the attack', limit: 200 }).items.map((i) => i.statement.id);
+          const whole = (await narrow.search({ q: 'the attack', limit: 200 })).items.map((i) => i.statement.id);
           const seen: number[] = [];
           let cursor: string | undefined;
           do {
-            const page = narrow.search({ q: 'the attack', limit, ...(cursor ? { cursor } : {}) });
+            const page = await narrow.search({ q: 'the attack', limit, ...(cursor ? { cursor } : {}) });
             seen.push(...page.items.map((i) => i.statement.id));
             cursor = page.nextCursor ?? undefined;
           } while (cursor);
@@ -380,12 +392,12 @@ describe('search', () => {
       it('ranks every match by closeness when there are more than the pool but no more than closenessLimit, page after page', async () => {
         const t2 = await makeTestApp({ demo: true });
         const narrow = new SearchService(new SearchRepository(t2.db), t2.services.provenance, { pool: 2, closenessLimit: 50 });
-        const everything = t2.db.sqlite
+        const everything = (t2.db as SqliteDb).sqlite
           .prepare(`SELECT rowid FROM statements_fts WHERE statements_fts MATCH '"attack"'`)
           .pluck()
           .all() as number[];
         assert.ok(everything.length > 2 && everything.length <= 50, `${everything.length} matches`);
-        const { seen, pages } = walkService(narrow, 'the attack', 2);
+        const { seen, pages } = await walkService(narrow, 'the attack', 2);
         assert.deepEqual(
           [...seen].sort((a, b) => a - b),
           [...everything].sort((a, b) => a - b),
@@ -399,7 +411,7 @@ describe('search', () => {
         // The same order as a single page.
         assert.deepEqual(
           seen,
-          narrow.search({ q: 'the attack', limit: 200 }).items.map((i) => i.statement.id),
+          (await narrow.search({ q: 'the attack', limit: 200 })).items.map((i) => i.statement.id),
         );
       });
 
@@ -407,19 +419,19 @@ describe('search', () => {
         const t2 = await makeTestApp({ demo: true });
         // probeCap 2: every word counts as common here, as "the" and "of" are in a large database.
         const narrow = new SearchService(new SearchRepository(t2.db), t2.services.provenance, { probeCap: 2, pool: 3 });
-        const everything = t2.db.sqlite
+        const everything = (t2.db as SqliteDb).sqlite
           .prepare(`SELECT rowid FROM statements_fts WHERE statements_fts MATCH '"the" AND "of"' ORDER BY rowid DESC`)
           .pluck()
           .all() as number[];
         assert.ok(everything.length > 3, 'more match than are ranked');
-        const { seen, pages } = walkService(narrow, 'of the', 2);
+        const { seen, pages } = await walkService(narrow, 'of the', 2);
         assert.ok(pages.every((page) => page.query.rankedWithin === 3));
         assert.deepEqual(seen.slice(0, 3).sort(), everything.slice(0, 3).sort());
         assert.deepEqual(seen.slice(3), everything.slice(3));
         const ranked = pages[0].items.map((i) => i.relevance!);
         assert.ok(ranked[0] >= ranked[1], 'ranked by closeness to the pasted words');
         // "of the" as a phrase comes before the same words apart.
-        const whole = narrow.search({ q: 'of the', limit: 3 });
+        const whole = await narrow.search({ q: 'of the', limit: 3 });
         const phrase = (text: string) => /\bof the\b/i.test(text);
         const firstApart = whole.items.findIndex((i) => !phrase(i.statement.text));
         if (firstApart !== -1) assert.ok(whole.items.slice(firstApart).every((i) => !phrase(i.statement.text)));
@@ -504,19 +516,19 @@ describe('search', () => {
       const key = (k: string) => demoId(t.db, 'statement', k);
 
       it('accepts words, phrases, prefixes, AND, OR, NOT and parentheses', async () => {
-        assert.deepEqual(ids(await run('weapons AND Makhachkala').expect(200)), [key('took-weapons')]);
-        assert.deepEqual(ids(await run('"took them weapons"').expect(200)), [key('took-weapons')]);
+        assert.deepEqual(ids(await run('weapons AND Makhachkala').expect(200)), [await key('took-weapons')]);
+        assert.deepEqual(ids(await run('"took them weapons"').expect(200)), [await key('took-weapons')]);
         assert.deepEqual(ids(await run('"them weapons took"').expect(200)), []);
-        assert.deepEqual(ids(await run('Makhach*').expect(200)), [key('took-weapons')]);
-        assert.deepEqual(ids(await run('(Ukraine OR Britain) NOT West').expect(200)), [key('russia-accuses')]);
-        assert.deepEqual(ids(await run('orchestrated attack').expect(200)), [key('russia-accuses')]);
+        assert.deepEqual(ids(await run('Makhach*').expect(200)), [await key('took-weapons')]);
+        assert.deepEqual(ids(await run('(Ukraine OR Britain) NOT West').expect(200)), [await key('russia-accuses')]);
+        assert.deepEqual(ids(await run('orchestrated attack').expect(200)), [await key('russia-accuses')]);
         assert.equal((await run('weapons').expect(200)).body.query.strategy, 'advanced');
       });
 
       it('treats lower-case operators as words and quoted text as words only', async () => {
-        assert.deepEqual(ids(await run('"anything about this"').expect(200)), [key('peskov-no-comment')]);
+        assert.deepEqual(ids(await run('"anything about this"').expect(200)), [await key('peskov-no-comment')]);
         assert.deepEqual(ids(await run('"text:weapons AND NOT"').expect(200)), []);
-        assert.deepEqual(ids(await run('not').expect(200)), [key('peskov-no-comment')]);
+        assert.deepEqual(ids(await run('not').expect(200)), [await key('peskov-no-comment')]);
       });
 
       const refused: Record<string, RegExp> = {
@@ -556,7 +568,7 @@ describe('search', () => {
     const foundSubstring = async (q: string) => ids(await search(w, { q, mode: 'substring', limit: 200 }).expect(200));
 
     it('on insert, update of text and original text, and delete through the API', async () => {
-      const speakerId = demoId(w.db, 'actor', 'peskov');
+      const speakerId = await demoId(w.db, 'actor', 'peskov');
       const created = await w.http
         .post('/v1/statements')
         .send({ speakerId, text: 'The zebrafish protocol was never signed.', textForm: 'quote', kind: 'denial' })
@@ -564,13 +576,13 @@ describe('search', () => {
       const id = created.body.id;
       assert.deepEqual(await found('zebrafish protocol'), [id]);
       assert.deepEqual(await foundSubstring('ebrafi'), [id]);
-      assertIndexesExact(w);
+      await assertIndexesExact(w);
 
       await w.http.patch(`/v1/statements/${id}`).send({ text: 'The okapi memorandum was never signed.' }).expect(200);
       assert.deepEqual(await found('zebrafish'), []);
       assert.deepEqual(await foundSubstring('ebrafi'), []);
       assert.deepEqual(await found('okapi memorandum'), [id]);
-      assertIndexesExact(w);
+      await assertIndexesExact(w);
 
       await w.http
         .patch(`/v1/statements/${id}`)
@@ -581,12 +593,12 @@ describe('search', () => {
       assert.deepEqual(await found('unterzeichnet'), [id]);
       await w.http.patch(`/v1/statements/${id}`).send({ originalText: null }).expect(200);
       assert.deepEqual(await found('unterzeichnet'), []);
-      assertIndexesExact(w);
+      await assertIndexesExact(w);
 
       await w.http.delete(`/v1/statements/${id}`).expect(204);
       assert.deepEqual(await found('okapi memorandum'), []);
       assert.deepEqual(await foundSubstring('kapi mem'), []);
-      assertIndexesExact(w);
+      await assertIndexesExact(w);
     });
 
     it('on bundles, and on cascade deletes of an actor and of a document', async () => {
@@ -607,45 +619,42 @@ describe('search', () => {
       const s1 = (await found('narwhal agreement'))[0];
       const s2 = (await found('pangolin treaty'))[0];
       assert.ok(s1 && s2, JSON.stringify(res.body));
-      assertIndexesExact(w);
+      await assertIndexesExact(w);
 
       // Deleting the document with cascade takes its hops, not its statements.
-      const docId = w.db.sqlite.prepare(`SELECT id FROM documents WHERE title = 'A report'`).get() as { id: number };
+      const docId = (await w.db.queryFirst(`SELECT id FROM documents WHERE title = 'A report'`)) as { id: number };
       await w.http.delete(`/v1/documents/${docId.id}?cascade=true`).expect(204);
       assert.deepEqual(await found('narwhal agreement'), [s1]);
       assert.deepEqual((await search(w, { q: 'narwhal' }).expect(200)).body.items[0].hops, []);
 
       // Deleting the speaker with cascade deletes the statements in SQL (ON DELETE CASCADE): the triggers still fire.
-      const speaker = w.db.sqlite.prepare(`SELECT id FROM actors WHERE name = 'A Spokesperson'`).get() as { id: number };
+      const speaker = (await w.db.queryFirst(`SELECT id FROM actors WHERE name = 'A Spokesperson'`)) as { id: number };
       await w.http.delete(`/v1/actors/${speaker.id}?cascade=true`).expect(204);
       assert.deepEqual(await found('narwhal agreement'), []);
       assert.deepEqual(await found('pangolin treaty'), []);
       assert.deepEqual(await foundSubstring('angoli'), []);
-      assertIndexesExact(w);
+      await assertIndexesExact(w);
     });
 
     it('on writes in plain SQL, which no application code sees', async () => {
-      const speakerId = demoId(w.db, 'actor', 'putin');
+      const speakerId = await demoId(w.db, 'actor', 'putin');
       const now = new Date().toISOString();
-      const id = Number(
-        w.db.sqlite
-          .prepare(
-            `INSERT INTO statements (speaker_id, text, text_form, kind, circumstances, created_at, updated_at) VALUES (?, 'The axolotl summit is off.', 'quote', 'assertion', '[]', ?, ?)`,
-          )
-          .run(speakerId, now, now).lastInsertRowid,
-      );
+      const { id } = (await w.db.queryFirst<{ id: number }>(
+        `INSERT INTO statements (speaker_id, text, text_form, kind, circumstances, created_at, updated_at) VALUES (?, 'The axolotl summit is off.', 'quote', 'assertion', '[]', ?, ?) RETURNING id`,
+        [speakerId, now, now],
+      ))!;
       assert.deepEqual(await found('axolotl summit'), [id]);
-      w.db.sqlite.prepare(`UPDATE statements SET text = 'The quokka summit is off.' WHERE id = ?`).run(id);
+      await w.db.execute(`UPDATE statements SET text = 'The quokka summit is off.' WHERE id = ?`, [id]);
       assert.deepEqual(await found('axolotl'), []);
       assert.deepEqual(await found('quokka'), [id]);
-      w.db.sqlite.prepare(`DELETE FROM statements WHERE id = ?`).run(id);
+      await w.db.execute(`DELETE FROM statements WHERE id = ?`, [id]);
       assert.deepEqual(await found('quokka'), []);
-      assertIndexesExact(w);
+      await assertIndexesExact(w);
     });
 
     it('finds a word written after a search that found it nowhere (word counts are steering, never results)', async () => {
       assert.deepEqual(await found('zyzzyva blorptastic'), []);
-      const speakerId = demoId(w.db, 'actor', 'putin');
+      const speakerId = await demoId(w.db, 'actor', 'putin');
       const created = await w.http
         .post('/v1/statements')
         .send({ speakerId, text: 'A zyzzyva was seen in the capital.', textForm: 'quote', kind: 'assertion' })
@@ -663,7 +672,7 @@ describe('search', () => {
         .expect(422);
       assert.deepEqual(await found('wombat'), []);
       assert.deepEqual(await found('attack'), before);
-      assertIndexesExact(w);
+      await assertIndexesExact(w);
     });
   });
 

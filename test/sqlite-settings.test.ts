@@ -1,3 +1,4 @@
+import type { SqliteDb } from '../src/db/database.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,10 +20,10 @@ describe('SQLite settings (one configuration for the service, its workers, the C
     it('has every setting of SQLITE_SETTINGS, read back from SQLite', async () => {
       const db = await openMigrated(path.join(dir, 'w.db'));
       try {
-        assert.deepEqual(sqliteSettings(db.sqlite), { ...SQLITE_SETTINGS });
-        assert.doesNotThrow(() => assertServiceSettings(db.sqlite));
+        assert.deepEqual(sqliteSettings((db as SqliteDb).sqlite), { ...SQLITE_SETTINGS });
+        assert.doesNotThrow(() => assertServiceSettings((db as SqliteDb).sqlite));
       } finally {
-        db.close();
+        await db.close();
       }
     });
   });
@@ -30,12 +31,12 @@ describe('SQLite settings (one configuration for the service, its workers, the C
   describe('a second connection to the same file (worker threads, benchmarks)', () => {
     it('has the same settings', async () => {
       const file = path.join(dir, 'w.db');
-      (await openMigrated(file)).close();
+      await (await openMigrated(file)).close();
       const db = openDatabase(file);
       try {
-        assert.deepEqual(settingsDifferences(db.sqlite), []);
+        assert.deepEqual(settingsDifferences((db as SqliteDb).sqlite), []);
       } finally {
-        db.close();
+        await db.close();
       }
     });
   });
@@ -46,10 +47,10 @@ describe('SQLite settings (one configuration for the service, its workers, the C
       const snapshot = openSnapshot(db);
       try {
         assert.ok(snapshot);
-        assert.deepEqual(settingsDifferences(snapshot.sqlite), []);
+        assert.deepEqual(settingsDifferences((snapshot as SqliteDb).sqlite), []);
       } finally {
-        if (snapshot) closeSnapshot(snapshot);
-        db.close();
+        if (snapshot) await closeSnapshot(snapshot);
+        await db.close();
       }
     });
   });
@@ -57,7 +58,7 @@ describe('SQLite settings (one configuration for the service, its workers, the C
   describe('a connection opened some other way', () => {
     it('is refused by the benchmarks’ check, naming each setting that differs', async () => {
       const file = path.join(dir, 'w.db');
-      (await openMigrated(file)).close();
+      await (await openMigrated(file)).close();
       const plain = new BetterSqlite3(file);
       try {
         plain.pragma('cache_size = 1234');

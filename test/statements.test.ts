@@ -33,7 +33,7 @@ describe('statements', () => {
       assert.equal(res.body.saidOn, '2024-03');
       assert.equal(res.body.saidOnPrecision, 'month');
       assert.deepEqual(res.body.circumstances, ['in_custody']);
-      const row = t.db.sqlite.prepare('SELECT * FROM statements WHERE id = ?').get(res.body.id) as Row;
+      const row = (await t.db.queryFirst('SELECT * FROM statements WHERE id = ?', [res.body.id])) as Row;
       assert.equal(row.said_from, '2024-03-01');
       assert.equal(row.said_to, '2024-03-31');
       assert.equal(row.medium_publisher_id, fsb);
@@ -47,7 +47,7 @@ describe('statements', () => {
     });
     describe('when invalid', () => {
       it('refuses impossible dates, bad enums, duplicates and missing fields', async () => {
-        const before = snapshot(t.db);
+        const before = await snapshot(t.db);
         expectFieldErrors(await t.http.post('/v1/statements').send({ ...quote(), saidOn: '2024-02-30' }), ['/saidOn']);
         expectFieldErrors(await t.http.post('/v1/statements').send({ ...quote(), saidOn: '24-3' }), ['/saidOn']);
         expectFieldErrors(await t.http.post('/v1/statements').send({ ...quote(), circumstances: ['in_custody', 'in_custody'] }), [
@@ -56,7 +56,7 @@ describe('statements', () => {
         expectFieldErrors(await t.http.post('/v1/statements').send({ ...quote(), kind: 'rumour' }), ['/kind']);
         expectFieldErrors(await t.http.post('/v1/statements').send({ speakerId: speaker }), ['/text', '/textForm', '/kind']);
         expectFieldErrors(await t.http.post('/v1/statements').send({ ...quote(), text: '' }), ['/text']);
-        assert.deepEqual(snapshot(t.db), before);
+        assert.deepEqual(await snapshot(t.db), before);
       });
       it('422s for a speaker or publisher that does not exist', async () => {
         const body = expectProblem(await t.http.post('/v1/statements').send({ ...quote(), speakerId: 999, mediumPublisherId: 998 }), 422);
@@ -71,7 +71,7 @@ describe('statements', () => {
   describe('GET /v1/statements', () => {
     it('filters by speaker, kind, claim, document and date range', async () => {
       const t2 = await makeTestApp({ demo: true });
-      const peskov = demoId(t2.db, 'actor', 'peskov');
+      const peskov = await demoId(t2.db, 'actor', 'peskov');
       const bySpeaker = await t2.http.get(`/v1/statements?speakerId=${peskov}`).expect(200);
       assert.deepEqual(
         bySpeaker.body.items.map((s: Statement) => s.text),
@@ -79,10 +79,10 @@ describe('statements', () => {
       );
       const byKind = await t2.http.get('/v1/statements?kind=warning').expect(200);
       assert.equal(byKind.body.items.length, 1);
-      const claim = demoId(t2.db, 'claim', 'iran-warned-russia');
+      const claim = await demoId(t2.db, 'claim', 'iran-warned-russia');
       const byClaim = await t2.http.get(`/v1/statements?claimId=${claim}`).expect(200);
       assert.equal(byClaim.body.items.length, 4);
-      const reuters = demoId(t2.db, 'document', 'reuters-report');
+      const reuters = await demoId(t2.db, 'document', 'reuters-report');
       const byDoc = await t2.http.get(`/v1/statements?documentId=${reuters}`).expect(200);
       assert.equal(byDoc.body.items.length, 5);
       const march = await t2.http.get('/v1/statements?saidFrom=2024-03-01&saidTo=2024-03-31').expect(200);
@@ -101,8 +101,8 @@ describe('statements', () => {
   describe('GET /v1/statements/:id', () => {
     it('reads one with its claims', async () => {
       const t2 = await makeTestApp({ demo: true });
-      const res = await t2.http.get(`/v1/statements/${demoId(t2.db, 'statement', 'peskov-no-comment')}`).expect(200);
-      assert.deepEqual(res.body.claims, [{ claimId: demoId(t2.db, 'claim', 'iran-warned-russia'), stance: 'declines_to_comment' }]);
+      const res = await t2.http.get(`/v1/statements/${await demoId(t2.db, 'statement', 'peskov-no-comment')}`).expect(200);
+      assert.deepEqual(res.body.claims, [{ claimId: await demoId(t2.db, 'claim', 'iran-warned-russia'), stance: 'declines_to_comment' }]);
     });
     it('404s', async () => {
       expectProblem(await t.http.get('/v1/statements/77'), 404);
@@ -114,7 +114,7 @@ describe('statements', () => {
       const { body } = await t.http.post('/v1/statements').send(quote()).expect(201);
       const res = await t.http.patch(`/v1/statements/${body.id}`).send({ saidOn: '2024-03-29', circumstances: [] }).expect(200);
       assert.equal(res.body.saidOnPrecision, 'day');
-      const row = t.db.sqlite.prepare('SELECT said_from, said_to, circumstances FROM statements WHERE id = ?').get(body.id) as Row;
+      const row = (await t.db.queryFirst('SELECT said_from, said_to, circumstances FROM statements WHERE id = ?', [body.id])) as Row;
       assert.deepEqual(row, { said_from: '2024-03-29', said_to: '2024-03-29', circumstances: '[]' });
     });
     it('refuses a required field set to null and a bad speaker', async () => {
@@ -128,14 +128,14 @@ describe('statements', () => {
   describe('DELETE /v1/statements/:id', () => {
     it('refuses while it has hops, and cascades to hops and claim links', async () => {
       const t2 = await makeTestApp({ demo: true });
-      const id = demoId(t2.db, 'statement', 'tipoff');
+      const id = await demoId(t2.db, 'statement', 'tipoff');
       const body = expectProblem(await t2.http.delete(`/v1/statements/${id}`), 409);
       assert.ok(body.references.some((r: { type: string }) => r.type === 'relay'));
       assert.ok(body.references.some((r: { type: string }) => r.type === 'claim'));
       await t2.http.delete(`/v1/statements/${id}?cascade=true`).expect(204);
-      assert.equal((t2.db.sqlite.prepare('SELECT count(*) AS n FROM relays WHERE statement_id = ?').get(id) as { n: number }).n, 0);
+      assert.equal(((await t2.db.queryFirst('SELECT count(*) AS n FROM relays WHERE statement_id = ?', [id])) as { n: number }).n, 0);
       assert.equal(
-        (t2.db.sqlite.prepare('SELECT count(*) AS n FROM statement_claims WHERE statement_id = ?').get(id) as { n: number }).n,
+        ((await t2.db.queryFirst('SELECT count(*) AS n FROM statement_claims WHERE statement_id = ?', [id])) as { n: number }).n,
         0,
       );
     });

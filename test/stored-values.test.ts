@@ -8,15 +8,15 @@ describe('stored values the service cannot parse', () => {
   describe('GET /v1/actors/:id', () => {
     it('answers 409 unreadable-record naming the actor and its attestation', async () => {
       const t = await makeTestApp({ demo: true });
-      const id = demoId(t.db, 'actor', 'source-1');
-      t.db.sqlite.prepare('UPDATE actors SET attestation = ? WHERE id = ?').run('identity known to the desk editor', id);
+      const id = await demoId(t.db, 'actor', 'source-1');
+      await t.db.execute('UPDATE actors SET attestation = ? WHERE id = ?', ['identity known to the desk editor', id]);
       const body = expectProblem(await t.as('editor').get(`/v1/actors/${id}`), 409, 'unreadable-record');
       assert.deepEqual(body.record, { type: 'actor', id, column: 'attestation' });
       assert.match(body.detail, new RegExp(`actor ${id}`));
       assert.doesNotMatch(body.detail, /identity known/, 'the confidential value itself is never echoed');
       await t
         .as('editor')
-        .get(`/v1/actors/${demoId(t.db, 'actor', 'reuters')}`)
+        .get(`/v1/actors/${await demoId(t.db, 'actor', 'reuters')}`)
         .expect(200);
     });
   });
@@ -24,8 +24,8 @@ describe('stored values the service cannot parse', () => {
   describe('GET /v1/statements/:id', () => {
     it('answers 409 naming the statement and its circumstances', async () => {
       const t = await makeTestApp({ demo: true });
-      const id = demoId(t.db, 'statement', 'peskov-no-comment');
-      t.db.sqlite.prepare('UPDATE statements SET circumstances = ? WHERE id = ?').run('in custody', id);
+      const id = await demoId(t.db, 'statement', 'peskov-no-comment');
+      await t.db.execute('UPDATE statements SET circumstances = ? WHERE id = ?', ['in custody', id]);
       const body = expectProblem(await t.http.get(`/v1/statements/${id}`), 409, 'unreadable-record');
       assert.deepEqual(body.record, { type: 'statement', id, column: 'circumstances' });
     });
@@ -34,8 +34,8 @@ describe('stored values the service cannot parse', () => {
   describe('GET /v1/claims/:id', () => {
     it('answers 409 naming the claim and its verdict', async () => {
       const t = await makeTestApp({ demo: true });
-      const id = (t.db.sqlite.prepare('SELECT min(id) AS id FROM claims').get() as { id: number }).id;
-      t.db.sqlite.prepare('UPDATE claims SET verdict = ? WHERE id = ?').run('{false', id);
+      const id = ((await t.db.queryFirst('SELECT min(id) AS id FROM claims')) as { id: number }).id;
+      await t.db.execute('UPDATE claims SET verdict = ? WHERE id = ?', ['{false', id]);
       const body = expectProblem(await t.http.get(`/v1/claims/${id}`), 409, 'unreadable-record');
       assert.deepEqual(body.record, { type: 'claim', id, column: 'verdict' });
     });

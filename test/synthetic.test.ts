@@ -1,3 +1,5 @@
+import type { SqliteDb } from '../src/db/database.js';
+import { firstValue } from './helpers/rows.js';
 import assert from 'node:assert/strict';
 import { generate } from '../bench/synthetic.js';
 import { makeTestApp } from './helpers/test-app.js';
@@ -10,7 +12,7 @@ describe('bench generator (bench/synthetic.ts)', () => {
     it('answers 200 for every actor (with confidential fields), statement, relay, document and claim', async function () {
       this.timeout(120000);
       const t = await makeTestApp();
-      generate(t.db, { statements: 300 });
+      await generate(t.db as SqliteDb, { statements: 300 });
       const editor = t.as('editor');
       for (const [table, route] of [
         ['actors', 'actors'],
@@ -19,14 +21,14 @@ describe('bench generator (bench/synthetic.ts)', () => {
         ['documents', 'documents'],
         ['claims', 'claims'],
       ]) {
-        const ids = t.db.sqlite.prepare(`SELECT id FROM ${table} ORDER BY id`).pluck().all() as number[];
+        const ids = (await t.db.query(`SELECT id FROM ${table} ORDER BY id`)).map(firstValue) as number[];
         assert.ok(ids.length > 0, table);
         for (const id of ids) {
           const res = await editor.get(`/v1/${route}/${id}`);
           assert.equal(res.status, 200, `GET /v1/${route}/${id}: ${res.text}`);
         }
       }
-      const attested = t.db.sqlite.prepare('SELECT id FROM actors WHERE attestation IS NOT NULL LIMIT 1').pluck().get() as number;
+      const attested = firstValue(await t.db.queryFirst('SELECT id FROM actors WHERE attestation IS NOT NULL LIMIT 1')) as number;
       const actor = (await editor.get(`/v1/actors/${attested}`).expect(200)).body;
       assert.equal(actor.attested, true);
       assert.equal(typeof actor.attestation.by, 'string');

@@ -1,3 +1,5 @@
+import { countSql } from './helpers/count-sql.js';
+import { firstValue } from './helpers/rows.js';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Response } from 'supertest';
@@ -42,8 +44,8 @@ function problem(res: Response, status: number): ProblemBody {
   return body;
 }
 
-const tagRow = (t: TestApp, id: number) => t.db.sqlite.prepare('SELECT * FROM tags WHERE id = ?').get(id) as TagRow;
-const count = (t: TestApp, table: string) => (t.db.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const tagRow = async (t: TestApp, id: number) => (await t.db.queryFirst('SELECT * FROM tags WHERE id = ?', [id])) as TagRow;
+const count = async (t: TestApp, table: string) => ((await t.db.queryFirst(`SELECT count(*) AS n FROM ${table}`)) as { n: number }).n;
 
 async function newDocument(t: TestApp, body: string | null, outletName = 'The Daily Example'): Promise<{ doc: number; outlet: number }> {
   const outlet = (await t.http.post('/v1/actors').send({ kind: 'outlet', identityStatus: 'named', name: outletName }).expect(201)).body.id;
@@ -68,16 +70,16 @@ describe('tags', () => {
       let body: string;
       before(async () => {
         t = await makeTestApp({ demo: true });
-        doc = demoId(t.db, 'document', 'telegraph-article');
+        doc = await demoId(t.db, 'document', 'telegraph-article');
         body = (await t.http.get(`/v1/documents/${doc}`).expect(200)).body.body;
       });
 
       it("tags Peskov's answer and records it on the Telegraph's existing first-hand hop", async () => {
-        const relaysBefore = count(t, 'relays');
+        const relaysBefore = await count(t, 'relays');
         const text = 'I do not know anything about this.';
         const res = await t.http
           .post(`/v1/documents/${doc}/tags`)
-          .send({ selector: { exact: text }, statementId: demoId(t.db, 'statement', 'peskov-no-comment') })
+          .send({ selector: { exact: text }, statementId: await demoId(t.db, 'statement', 'peskov-no-comment') })
           .expect(201);
         assert.equal(res.headers.location, `/v1/tags/${res.body.id}`);
         assert.deepEqual(
@@ -85,8 +87,8 @@ describe('tags', () => {
           {
             id: undefined,
             documentId: doc,
-            statementId: demoId(t.db, 'statement', 'peskov-no-comment'),
-            relayId: demoId(t.db, 'relay', 'peskov-telegraph'),
+            statementId: await demoId(t.db, 'statement', 'peskov-no-comment'),
+            relayId: await demoId(t.db, 'relay', 'peskov-telegraph'),
             status: 'anchored',
             score: 1,
             ...spanOf(body, text),
@@ -95,7 +97,7 @@ describe('tags', () => {
             suffix: '”\n\nIn a video released by the FS',
             quote: text,
             speaker: {
-              id: demoId(t.db, 'actor', 'peskov'),
+              id: await demoId(t.db, 'actor', 'peskov'),
               kind: 'person',
               identityStatus: 'named',
               name: 'Dmitry Peskov',
@@ -107,8 +109,8 @@ describe('tags', () => {
             created: { statement: false, speaker: false, relay: false },
           },
         );
-        assert.equal(count(t, 'relays'), relaysBefore, 'the hop already existed');
-        const row = tagRow(t, res.body.id);
+        assert.equal(await count(t, 'relays'), relaysBefore, 'the hop already existed');
+        const row = await tagRow(t, res.body.id);
         assert.equal(row.status, 'anchored');
         assert.equal(sliceCp(body, row.start, row.end), text);
       });
@@ -117,26 +119,26 @@ describe('tags', () => {
         const text = 'I took weapons to them, these guys who attacked Crocus City Hall. I took them weapons from Makhachkala.';
         const res = await t.http
           .post(`/v1/documents/${doc}/tags`)
-          .send({ selector: spanOf(body, text), statementId: demoId(t.db, 'statement', 'took-weapons') })
+          .send({ selector: spanOf(body, text), statementId: await demoId(t.db, 'statement', 'took-weapons') })
           .expect(201);
         assert.equal(res.body.exact, text);
-        assert.equal(res.body.relayId, demoId(t.db, 'relay', 'weapons-telegraph'));
+        assert.equal(res.body.relayId, await demoId(t.db, 'relay', 'weapons-telegraph'));
         assert.equal(res.body.speaker.identityStatus, 'unidentified');
         assert.equal(res.body.speaker.description, 'a detained man shown in an FSB video');
       });
 
       it('tags the nested "already travelled" quote on the hop at the end of its chain', async () => {
         const text = 'some members of the group had already travelled to Russia';
-        const statementId = demoId(t.db, 'statement', 'already-travelled');
+        const statementId = await demoId(t.db, 'statement', 'already-travelled');
         const res = await t.http
           .post(`/v1/documents/${doc}/tags`)
           .send({
             selector: { exact: text, prefix: 'arrested in Iran] said ' },
             statementId,
-            viaRelayId: demoId(t.db, 'relay', 'travelled-reuters'),
+            viaRelayId: await demoId(t.db, 'relay', 'travelled-reuters'),
           })
           .expect(201);
-        assert.equal(res.body.relayId, demoId(t.db, 'relay', 'travelled-telegraph'));
+        assert.equal(res.body.relayId, await demoId(t.db, 'relay', 'travelled-telegraph'));
         const prov = (await t.http.get(`/v1/statements/${statementId}/provenance`).expect(200)).body;
         const path: string[] = [];
         for (let hops = prov.hops; hops.length; hops = hops[0].hops) path.push(hops[0].relayedBy.name ?? hops[0].relayedBy.description);
@@ -162,16 +164,16 @@ describe('tags', () => {
           ['putin-blames-ukraine', 'Vladimir Putin and his top security advisers have claimed that Ukraine and the West organised it'],
           ['russia-accuses', 'Russia has accused Ukraine, the US and Britain'],
         ];
-        const relaysBefore = count(t, 'relays');
-        const tagsBefore = count(t, 'tags');
+        const relaysBefore = await count(t, 'relays');
+        const tagsBefore = await count(t, 'tags');
         for (const [key, text] of spans) {
           const res = await t.http
             .post(`/v1/documents/${doc}/tags`)
-            .send({ selector: { exact: text }, statementId: demoId(t.db, 'statement', key) })
+            .send({ selector: { exact: text }, statementId: await demoId(t.db, 'statement', key) })
             .expect(201);
           assert.equal(
             res.body.relayId,
-            demoId(
+            await demoId(
               t.db,
               'relay',
               `${key === 'tipoff' ? 'tipoff' : key === 'lacked-details' ? 'lacked' : key === 'us-warning' ? 'us-warning' : key === 'putin-blames-ukraine' ? 'putin' : key}-telegraph`,
@@ -179,7 +181,7 @@ describe('tags', () => {
             key,
           );
         }
-        assert.equal(count(t, 'relays'), relaysBefore, 'every statement reached the article on a hop the demo already has');
+        assert.equal(await count(t, 'relays'), relaysBefore, 'every statement reached the article on a hop the demo already has');
         const list = (await t.http.get(`/v1/documents/${doc}/tags`).expect(200)).body;
         assert.equal(list.total, tagsBefore + spans.length);
         const starts = list.items.map((x: Tag) => x.start);
@@ -282,7 +284,7 @@ describe('tags', () => {
         assert.equal(res.body.speaker.description, 'a senior official');
         assert.equal((await t.http.get(`/v1/relays/${res.body.relayId}`).expect(200)).body.mode, 'paraphrase');
         // A named actor without a name breaks the actor rules: 400, and nothing is written.
-        const before = snapshot(t.db);
+        const before = await snapshot(t.db);
         problem(
           await t.http.post(`/v1/documents/${doc}/tags`).send({
             selector: { exact: 'the talks' },
@@ -290,7 +292,7 @@ describe('tags', () => {
           }),
           400,
         );
-        assert.deepEqual(snapshot(t.db), before);
+        assert.deepEqual(await snapshot(t.db), before);
       });
 
       it('records the hop via the earlier hop the journalist names (the Reuters hop)', async () => {
@@ -300,8 +302,8 @@ describe('tags', () => {
           'Moscow denied it. Peskov told reporters: “I do not know anything about this.”',
           'Le Monde',
         );
-        const statementId = demoId(t.db, 'statement', 'peskov-no-comment');
-        const via = demoId(t.db, 'relay', 'peskov-telegraph');
+        const statementId = await demoId(t.db, 'statement', 'peskov-no-comment');
+        const via = await demoId(t.db, 'relay', 'peskov-telegraph');
         const res = await t.http
           .post(`/v1/documents/${doc}/tags`)
           .send({
@@ -324,25 +326,25 @@ describe('tags', () => {
           .post(`/v1/documents/${doc}/tags`)
           .send({ selector: { exact: 'no', suffix: '”. Later' }, statementId: statement })
           .expect(201);
-        const relays = count(t, 'relays');
+        const relays = await count(t, 'relays');
         const b = await t.http
           .post(`/v1/documents/${doc}/tags`)
           .send({ selector: { exact: 'no', prefix: 'again: “' }, statementId: statement })
           .expect(201);
         assert.equal(b.body.relayId, a.body.relayId);
         assert.equal(b.body.created.relay, false);
-        assert.equal(count(t, 'relays'), relays);
-        assert.equal(count(t, 'tags'), 2);
+        assert.equal(await count(t, 'relays'), relays);
+        assert.equal(await count(t, 'tags'), 2);
       });
 
       it('refuses a hop that contradicts the one the document already has (409)', async () => {
         const t = await makeTestApp({ demo: true });
-        const doc = demoId(t.db, 'document', 'telegraph-article');
-        const statementId = demoId(t.db, 'statement', 'already-travelled');
+        const doc = await demoId(t.db, 'document', 'telegraph-article');
+        const statementId = await demoId(t.db, 'statement', 'already-travelled');
         const sel = { exact: 'some members of the group had already travelled to Russia' };
-        const before = snapshot(t.db);
+        const before = await snapshot(t.db);
         let p = problem(await t.http.post(`/v1/documents/${doc}/tags`).send({ selector: sel, statementId, viaRelayId: null }), 409);
-        assert.equal(p.relayId, demoId(t.db, 'relay', 'travelled-telegraph'));
+        assert.equal(p.relayId, await demoId(t.db, 'relay', 'travelled-telegraph'));
         assert.match(p.detail, /came via relay/);
         p = problem(
           await t.http
@@ -354,7 +356,7 @@ describe('tags', () => {
           p.errors.map((e) => [e.pointer, e.expected]),
           [['/hop/mode', 'verbatim']],
         );
-        assert.deepEqual(snapshot(t.db), before);
+        assert.deepEqual(await snapshot(t.db), before);
       });
     });
 
@@ -443,7 +445,7 @@ describe('tags', () => {
         assert.equal(problem(await send({ textForm: 'quote', kind: 'assertion' }), 400).errors[0].pointer, '/statement');
       });
       it('writes nothing when refused', async () => {
-        const before = snapshot(t.db);
+        const before = await snapshot(t.db);
         await tag({ exact: 'said' }).expect(409);
         await tag({ start: 0, end: 10, exact: 'nope' }).expect(422);
         await t.http
@@ -453,7 +455,7 @@ describe('tags', () => {
             statement: { speaker: { kind: 'person', identityStatus: 'named', name: 'New Person' }, textForm: 'quote', kind: 'assertion' },
           })
           .expect(422);
-        assert.deepEqual(snapshot(t.db), before);
+        assert.deepEqual(await snapshot(t.db), before);
       });
     });
 
@@ -595,13 +597,13 @@ describe('tags', () => {
         const { t, tag, edit } = await setup();
         const fuzzy = body.replace('cut costs', 'reduce costs');
         await edit(fuzzy);
-        assert.equal(tagRow(t, tag.id).status, 'fuzzy');
+        assert.equal((await tagRow(t, tag.id)).status, 'fuzzy');
         const res = await t.http.patch(`/v1/tags/${tag.id}`).send({ accept: true }).expect(200);
         assert.deepEqual(
           [res.body.status, res.body.score, res.body.exact, res.body.quote],
           ['anchored', 1, 'the plan would reduce costs by ten percent', 'the plan would reduce costs by ten percent'],
         );
-        const row = tagRow(t, tag.id);
+        const row = await tagRow(t, tag.id);
         assert.deepEqual([row.status, row.score, row.quote, row.start, row.end], ['anchored', 1, res.body.exact, tag.start, tag.end + 3]);
         // An edit elsewhere keeps it anchored: the accepted text is what it is measured against now.
         const later = await edit(fuzzy.replace('Intro', 'Opening'));
@@ -612,9 +614,9 @@ describe('tags', () => {
       it('is recorded in the history with the text before and after', async () => {
         const { t, tag, edit } = await setup();
         await edit(body.replace('cut costs', 'reduce costs'));
-        const before = (t.db.sqlite.prepare('SELECT max(seq) AS s FROM changes').get() as { s: number }).s;
+        const before = ((await t.db.queryFirst('SELECT max(seq) AS s FROM changes')) as { s: number }).s;
         await t.http.patch(`/v1/tags/${tag.id}`).send({ accept: true }).expect(200);
-        const rows = t.db.sqlite.prepare('SELECT * FROM changes WHERE seq > ?').all(before) as ChangeRow[];
+        const rows = (await t.db.query('SELECT * FROM changes WHERE seq > ?', [before])) as ChangeRow[];
         assert.equal(rows.length, 1);
         assert.deepEqual([rows[0].record_type, rows[0].action, rows[0].record_id], ['tag', 'update', String(tag.id)]);
         assert.equal(JSON.parse(rows[0].before).quote, tag.quote);
@@ -623,20 +625,20 @@ describe('tags', () => {
 
       it('changes nothing, and records nothing, for a tag that is already anchored', async () => {
         const { t, tag } = await setup();
-        const snap = snapshot(t.db);
+        const snap = await snapshot(t.db);
         const res = await t.http.patch(`/v1/tags/${tag.id}`).send({ accept: true }).expect(200);
         assert.equal(res.body.status, 'anchored');
-        assert.deepEqual(snapshot(t.db), snap);
+        assert.deepEqual(await snapshot(t.db), snap);
       });
 
       it('409s an orphan (nothing to accept) and leaves it as it was', async () => {
         const { t, tag, edit } = await setup();
         await edit('Something else entirely, about the weather and nothing more.');
-        assert.equal(tagRow(t, tag.id).status, 'orphaned');
-        const snap = snapshot(t.db);
+        assert.equal((await tagRow(t, tag.id)).status, 'orphaned');
+        const snap = await snapshot(t.db);
         const p = problem(await t.http.patch(`/v1/tags/${tag.id}`).send({ accept: true }), 409);
         assert.equal(p.errors[0].pointer, '/accept');
-        assert.deepEqual(snapshot(t.db), snap);
+        assert.deepEqual(await snapshot(t.db), snap);
       });
     });
 
@@ -645,7 +647,7 @@ describe('tags', () => {
         const { t, tag, edit } = await setup();
         const next = 'Costs will fall by a tenth under the plan, the minister said. Critics called it vague.';
         await edit(next);
-        assert.equal(tagRow(t, tag.id).status, 'orphaned');
+        assert.equal((await tagRow(t, tag.id)).status, 'orphaned');
         const span = spanOf(next, 'Costs will fall by a tenth under the plan');
         const res = await t.http.patch(`/v1/tags/${tag.id}`).send({ selector: span }).expect(200);
         assert.deepEqual(
@@ -653,7 +655,7 @@ describe('tags', () => {
           ['anchored', 1, span.start, span.end, 'Costs will fall by a tenth under the plan', 'Costs will fall by a tenth under the plan'],
         );
         assert.equal(res.body.suffix.startsWith(', the minister said'), true);
-        assert.equal(tagRow(t, tag.id).status, 'anchored');
+        assert.equal((await tagRow(t, tag.id)).status, 'anchored');
         assert.equal((await t.http.get(`/v1/documents/${tag.documentId}/tags?status=orphaned`).expect(200)).body.total, 0);
       });
 
@@ -670,12 +672,12 @@ describe('tags', () => {
 
       it('422s a selector the body does not hold, naming the field, and changes nothing', async () => {
         const { t, tag } = await setup();
-        const snap = snapshot(t.db);
+        const snap = await snapshot(t.db);
         const p = problem(await t.http.patch(`/v1/tags/${tag.id}`).send({ selector: { exact: 'not in the text' } }), 422);
         assert.equal(p.errors[0].pointer, '/selector/exact');
         const q = problem(await t.http.patch(`/v1/tags/${tag.id}`).send({ selector: { start: 5, end: 999 } }), 422);
         assert.equal(q.bodyLength, [...body].length);
-        assert.deepEqual(snapshot(t.db), snap);
+        assert.deepEqual(await snapshot(t.db), snap);
       });
     });
 
@@ -723,7 +725,7 @@ describe('tags', () => {
         exact: plan.exact,
         previous: { status: 'anchored', start: plan.start, end: plan.end, exact: plan.exact },
       });
-      assert.equal(tagRow(t, plan.id).status, 'anchored');
+      assert.equal((await tagRow(t, plan.id)).status, 'anchored');
     });
 
     it('moved: text inserted before the span (emoji counted as one code point each) shifts it', async () => {
@@ -733,7 +735,7 @@ describe('tags', () => {
       for (const tag of [plan, critics]) {
         const c = byId.get(tag.id)!;
         assert.deepEqual([c.status, c.start, c.end, c.exact, c.score], ['moved', tag.start + 14, tag.end + 14, tag.exact, 1]);
-        const row = tagRow(t, tag.id);
+        const row = await tagRow(t, tag.id);
         assert.deepEqual(
           [row.status, row.start, row.end, row.exact, row.prefix.endsWith(tag.prefix.slice(-10))],
           ['moved', tag.start + 14, tag.end + 14, tag.exact, true],
@@ -765,7 +767,7 @@ describe('tags', () => {
       assert.equal(c.exact, 'the plan would reduce costs by ten percent');
       assert.equal(c.score, similarity(c.exact, plan.quote));
       assert.ok(c.score > 0.75 && c.score < 1);
-      const row = tagRow(t, plan.id);
+      const row = await tagRow(t, plan.id);
       assert.deepEqual([row.status, row.exact, row.quote, row.score], ['fuzzy', c.exact, plan.quote, c.score]);
       // Edits elsewhere keep it fuzzy: it is still not the words that were tagged.
       const later = await edit(base.replace('cut costs', 'reduce costs').replace('Intro', 'Opening'));
@@ -803,7 +805,7 @@ describe('tags', () => {
         previous: { status: 'anchored', start: plan.start, end: plan.end, exact: plan.exact },
       });
       assert.equal(res.tags.at(-1).id, plan.id, 'orphans last in the report');
-      const row = tagRow(t, plan.id);
+      const row = await tagRow(t, plan.id);
       assert.deepEqual(
         [row.status, row.start, row.end, row.exact, row.quote, row.score],
         ['orphaned', null, null, plan.exact, plan.quote, 0],
@@ -840,7 +842,7 @@ describe('tags', () => {
       ).body;
       const res = (await t.http.patch(`/v1/documents/${doc}`).send({ body: 'He said no. Finally they said no.' }).expect(200)).body;
       assert.equal(res.tags[0].status, 'orphaned');
-      assert.equal(tagRow(t, tag.id).status, 'orphaned');
+      assert.equal((await tagRow(t, tag.id)).status, 'orphaned');
     });
 
     it('a body removed orphans every tag; tags of other documents are untouched', async () => {
@@ -861,8 +863,8 @@ describe('tags', () => {
           [critics.id, 'orphaned'],
         ].sort(),
       );
-      assert.equal(tagRow(t, otherTag.id).status, 'anchored');
-      assert.equal(tagRow(t, otherTag.id).modified_at, otherTag.modifiedAt);
+      assert.equal((await tagRow(t, otherTag.id)).status, 'anchored');
+      assert.equal((await tagRow(t, otherTag.id)).modified_at, otherTag.modifiedAt);
     });
 
     it('a PATCH that leaves the body alone reports no tags; a refused PATCH changes none', async () => {
@@ -870,9 +872,9 @@ describe('tags', () => {
       void edit;
       const res = (await t.http.patch(`/v1/documents/${plan.documentId}`).send({ title: 'New title' }).expect(200)).body;
       assert.equal(res.tags, undefined);
-      const before = snapshot(t.db);
+      const before = await snapshot(t.db);
       problem(await t.http.patch(`/v1/documents/${plan.documentId}`).send({ body: 'x', outletId: 9999 }), 422);
-      assert.deepEqual(snapshot(t.db), before);
+      assert.deepEqual(await snapshot(t.db), before);
     });
 
     it('loads the tags with one query and writes them back with one, however many there are', async () => {
@@ -882,26 +884,22 @@ describe('tags', () => {
       const { statement } = await newStatement(t);
       let at = 0;
       for (const w of words) {
-        t.db.transaction(() => t.services.tags.create(doc, { selector: { start: at, end: at + w.length }, statementId: statement }));
+        await t.db.transaction(() => t.services.tags.create(doc, { selector: { start: at, end: at + w.length }, statementId: statement }));
         at += w.length + 1;
       }
-      const prepare = t.db.prepare.bind(t.db);
-      const statements: string[] = [];
-      t.db.prepare = (sql: string) => {
-        statements.push(sql);
-        return prepare(sql);
-      };
+      const counted = countSql(t.db);
+      const statements = counted.sql;
       try {
-        const report = t.db.transaction(() => t.services.tags.reanchorDocument(doc, words.join(' '), 'New lead. ' + words.join(' ')));
+        const report = await t.db.transaction(() => t.services.tags.reanchorDocument(doc, words.join(' '), 'New lead. ' + words.join(' ')));
         assert.equal(report.tags.length, 80);
         assert.ok(report.tags.every((x: TagChange) => x.status === 'moved'));
       } finally {
-        t.db.prepare = prepare;
+        counted.restore();
       }
       assert.equal(statements.length, 2, statements.join('\n'));
       assert.match(statements[0], /^select/i);
       assert.match(statements[1], /UPDATE tags/);
-      const rows = t.db.sqlite.prepare('SELECT "start" FROM tags WHERE document_id = ? ORDER BY "start"').pluck().all(doc) as number[];
+      const rows = (await t.db.query('SELECT "start" FROM tags WHERE document_id = ? ORDER BY "start"', [doc])).map(firstValue) as number[];
       assert.equal(rows[0], 10);
     });
 
@@ -951,21 +949,22 @@ describe('tags', () => {
             words.forEach((w, i) => pieces.push(w, seps[i][2] === 0 ? ` ${seps[i][1]} ` : seps[i][0]));
             const body = pieces.join('');
             const bodyCps = cps(body);
-            const doc = t.db.transaction(() => t.services.documents.create({ outletId: outlet, title: 'Property test', body })).id;
+            const doc = (await t.db.transaction(() => t.services.documents.create({ outletId: outlet, title: 'Property test', body }))).id;
             // Tags on whole words, 1 to 6 words long.
             const wordStarts: number[] = [];
             bodyCps.forEach((c, i) => {
               if (/[a-z]/.test(c) && (i === 0 || !/[a-z]/.test(bodyCps[i - 1]))) wordStarts.push(i);
             });
-            const tags = tagSeeds.map(([a, n]) => {
+            const tags = [];
+            for (const [a, n] of tagSeeds) {
               const w = a % wordStarts.length;
               const start = wordStarts[w];
               let end = start;
               const lastWord = Math.min(wordStarts.length - 1, w + n);
               end = wordStarts[lastWord];
               while (end < bodyCps.length && /[a-z]/.test(bodyCps[end])) end++;
-              return t.db.transaction(() => t.services.tags.create(doc, { selector: { start, end }, statementId: statement }));
-            });
+              tags.push(await t.db.transaction(() => t.services.tags.create(doc, { selector: { start, end }, statementId: statement })));
+            }
             // Apply the edits to code points tagged with their original index (-1: written by the edit).
             const cur: Array<[string, number]> = bodyCps.map((c, i) => [c, i]);
             let freshWord = 0;
@@ -992,11 +991,13 @@ describe('tags', () => {
               if (o >= 0) newPos.set(o, i);
             });
             if (edited === body) return; // no change, no re-anchoring
-            const report = t.db.transaction(() => t.services.documents.update(doc, { body: edited })).effects[0] as { tags: TagChange[] };
+            const report = (await t.db.transaction(() => t.services.documents.update(doc, { body: edited }))).effects[0] as {
+              tags: TagChange[];
+            };
             assert.equal(report.tags.length, tags.length);
             const editedCps = cps(edited);
             for (const tag of tags) {
-              const row = tagRow(t, tag.id);
+              const row = await tagRow(t, tag.id);
               const change = report.tags.find((x: TagChange) => x.id === tag.id);
               assert.deepEqual([change!.status, change!.start, change!.end], [row.status, row.start, row.end]);
               outcomes[row.status] = (outcomes[row.status] ?? 0) + 1;

@@ -23,14 +23,14 @@ async function freshLog(): Promise<{ file: string; checkpoint: string; keyId: nu
   const file = path.join(dir, 'whosaid.db');
   const db = await openMigrated(file);
   const { services } = createApp({ db, registry: schemaRegistry(), logSigner: signer });
-  const keyId = db.writeAs(OPERATOR, () => {
-    services.bundles.apply(demoBundle());
-    const k = services.keys.create('desk', 'journalist', null);
-    services.keys.revoke(k.key.id, null);
+  const keyId = await db.writeAs(OPERATOR, async () => {
+    await services.bundles.apply(demoBundle());
+    const k = await services.keys.create('desk', 'journalist', null);
+    await services.keys.revoke(k.key.id, null);
     return k.key.id;
   });
-  const checkpoint = services.log.checkpoint().note;
-  db.close();
+  const checkpoint = (await services.log.checkpoint()).note;
+  await db.close();
   return { file, checkpoint, keyId };
 }
 
@@ -39,9 +39,9 @@ async function verify(file: string, checkpoint: string): Promise<ChangeVerificat
   const db = await openMigrated(file);
   try {
     const { services } = createApp({ db, registry: schemaRegistry(), logSigner: signer });
-    return services.changes.verify(openCheckpoint(checkpoint, signer.verifierKey));
+    return await services.changes.verify(openCheckpoint(checkpoint, signer.verifierKey));
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

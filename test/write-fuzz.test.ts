@@ -60,7 +60,7 @@ describe('write routes under arbitrary input', () => {
       await fc.assert(
         fc.asyncProperty(body, idish, idish, query, async (b, id1, id2, q) => {
           const path = route.path.replace(':id', id1).replace(/:[A-Za-z]+/, id2) + (q ? `?${q}` : '');
-          const before = snapshot(t.db);
+          const before = await snapshot(t.db);
           let req = t.http[route.method](path);
           req =
             b.kind === 'json'
@@ -70,7 +70,7 @@ describe('write routes under arbitrary input', () => {
           assert.ok(res.status < 500, `${route.method} ${path} gave ${res.status}: ${res.text}`);
           if (res.status >= 400) {
             assert.match(res.headers['content-type'], /application\/problem\+json/);
-            assert.deepEqual(snapshot(t.db), before, `${route.method} ${path} ${res.status} changed the database`);
+            assert.deepEqual(await snapshot(t.db), before, `${route.method} ${path} ${res.status} changed the database`);
           }
         }),
         { numRuns: 40 },

@@ -27,6 +27,8 @@ export const unauthorized = (detail: string, error?: string) =>
  */
 export function identify(prefix: string, keys: KeyService, addressLimit: RateLimiter) {
   const under = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:/|$)`, 'i');
+  // Not an async function: it runs inside sequence() (http/sequence.ts), which passes on what a handler
+  // throws or hands to next, not a rejected promise.
   return (req: Request, _res: Response, next: NextFunction) => {
     if (!under.test(req.path)) return next();
     // req.ip reads the forwarding headers Express trusts: worth it only when there is a limit to count.
@@ -35,10 +37,15 @@ export function identify(prefix: string, keys: KeyService, addressLimit: RateLim
     const header = req.get('authorization');
     if (header === undefined) return next();
     const m = /^Bearer +(\S+) *$/i.exec(header);
-    const result = m ? keys.authenticate(m[1]) : { ok: false as const, reason: 'malformed' as const };
-    if (result.ok) req.viewer = { role: result.key.role as Viewer['role'], keyId: result.key.id };
-    else req.authFailure = result.reason;
-    next();
+    if (!m) {
+      req.authFailure = 'malformed';
+      return next();
+    }
+    keys.authenticate(m[1]).then((result) => {
+      if (result.ok) req.viewer = { role: result.key.role as Viewer['role'], keyId: result.key.id };
+      else req.authFailure = result.reason;
+      next();
+    }, next);
   };
 }
 

@@ -6,25 +6,25 @@ export class KeyRepository {
   constructor(private readonly db: Db) {}
 
   /** Read on every request that carries a key: one statement prepared once, no query built per call. */
-  get(id: number): KeyRow | undefined {
+  get(id: number): Promise<KeyRow | undefined> {
     return this.db.rowById('api_keys', id);
   }
 
-  list(afterId: number, limit: number, includeRevoked: boolean): KeyRow[] {
+  list(afterId: number, limit: number, includeRevoked: boolean): Promise<KeyRow[]> {
     let q = this.db.kysely.selectFrom('api_keys').selectAll().where('id', '>', afterId);
     if (!includeRevoked) q = q.where('revoked_at', 'is', null);
     return this.db.all(q.orderBy('id').limit(limit));
   }
 
-  insert(row: { name: string; role: string; hash: string; created_at: string; created_by: number | null }): number {
-    return this.db.run(this.db.kysely.insertInto('api_keys').values(row)).lastInsertRowid;
+  async insert(row: { name: string; role: string; hash: string; created_at: string; created_by: number | null }): Promise<number> {
+    return (await this.db.insertRow('api_keys', { ...row, revoked_at: null })).id;
   }
 
-  revoke(id: number, at: string): void {
-    this.db.run(this.db.kysely.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id));
+  async revoke(id: number, at: string): Promise<void> {
+    await this.db.run(this.db.kysely.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id));
   }
 
-  count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM api_keys').get() as { n: number }).n;
+  async count(): Promise<number> {
+    return (await this.db.queryFirst<{ n: number }>('SELECT count(*) AS n FROM api_keys'))!.n;
   }
 }

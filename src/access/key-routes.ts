@@ -14,8 +14,8 @@ export function keyRoutes(service: KeyService): RouteDef[] {
       body: 'key-create',
       status: 201,
       response: 'key-created',
-      handler: ({ body, req, res }) => {
-        const { key, secret } = service.create(body.name, body.role, req.viewer.keyId);
+      handler: async ({ body, req, res }) => {
+        const { key, secret } = await service.create(body.name, body.role, req.viewer.keyId);
         res.location(`/v1/keys/${key.id}`);
         res.set('Cache-Control', 'no-store');
         return { ...keyToApi(key), key: secret };
@@ -31,9 +31,9 @@ export function keyRoutes(service: KeyService): RouteDef[] {
       status: 200,
       response: 'key-list',
       csv: true,
-      handler: ({ query }) => {
+      handler: async ({ query }) => {
         const limit = query.limit ?? 50;
-        const p = page(service.list(decodeCursor(query.cursor), limit, query.revoked === 'true'), limit);
+        const p = page(await service.list(decodeCursor(query.cursor), limit, query.revoked === 'true'), limit);
         return { items: p.items.map(keyToApi), nextCursor: p.nextCursor };
       },
     }),
@@ -44,10 +44,10 @@ export function keyRoutes(service: KeyService): RouteDef[] {
       summary: 'The key this request carries: its name and role (the desk shows only what the role may do)',
       status: 200,
       response: 'api-key',
-      handler: ({ req }) => {
+      handler: async ({ req }) => {
         // Open reads let a request through without a key; there is still no key to describe.
         if (req.viewer.keyId === null) throw unauthorized('No API key was given: Authorization: Bearer <key>.');
-        return keyToApi(service.get(req.viewer.keyId));
+        return keyToApi(await service.get(req.viewer.keyId));
       },
     }),
     route({
@@ -60,8 +60,8 @@ export function keyRoutes(service: KeyService): RouteDef[] {
       status: 204,
       response: null,
       errors: [409],
-      handler: ({ params, req }) => {
-        service.revoke(params.id, req.viewer.keyId);
+      handler: async ({ params, req }) => {
+        await service.revoke(params.id, req.viewer.keyId);
       },
     }),
   ];

@@ -29,16 +29,22 @@ export class KeyService {
   constructor(private readonly repo: KeyRepository) {}
 
   /** Creates a key; the plaintext is returned here once and never stored. */
-  create(name: string, role: Role, createdBy: number | null): { key: KeyRow; secret: string } {
+  async create(name: string, role: Role, createdBy: number | null): Promise<{ key: KeyRow; secret: string }> {
     const secret = randomBytes(32).toString('base64url');
-    const id = this.repo.insert({ name, role, hash: hashSecret(secret).toString('hex'), created_at: nowIso(), created_by: createdBy });
-    return { key: this.repo.get(id)!, secret: `wsk_${id}_${secret}` };
+    const id = await this.repo.insert({
+      name,
+      role,
+      hash: hashSecret(secret).toString('hex'),
+      created_at: nowIso(),
+      created_by: createdBy,
+    });
+    return { key: (await this.repo.get(id))!, secret: `wsk_${id}_${secret}` };
   }
 
-  authenticate(presented: string): Authentication {
+  async authenticate(presented: string): Promise<Authentication> {
     const m = KEY_FORMAT.exec(presented);
     if (!m) return { ok: false, reason: 'malformed' };
-    const row = this.repo.get(Number(m[1]));
+    const row = await this.repo.get(Number(m[1]));
     const expected = row ? Buffer.from(row.hash, 'hex') : Buffer.alloc(32);
     const same = timingSafeEqual(hashSecret(m[2]), expected);
     if (!row || !same) return { ok: false, reason: 'unknown' };
@@ -46,25 +52,25 @@ export class KeyService {
     return { ok: true, key: row };
   }
 
-  get(id: number): KeyRow {
-    const row = this.repo.get(id);
+  async get(id: number): Promise<KeyRow> {
+    const row = await this.repo.get(id);
     if (!row) throw notFound('key', id);
     return row;
   }
 
-  list(afterId: number, limit: number, includeRevoked: boolean): KeyRow[] {
+  list(afterId: number, limit: number, includeRevoked: boolean): Promise<KeyRow[]> {
     return this.repo.list(afterId, limit + 1, includeRevoked);
   }
 
-  revoke(id: number, by: number | null): KeyRow {
-    const row = this.get(id);
+  async revoke(id: number, by: number | null): Promise<KeyRow> {
+    const row = await this.get(id);
     if (row.revoked_at) throw conflict(`Key ${id} was already revoked at ${row.revoked_at}.`);
     if (id === by) throw conflict('A key cannot revoke itself; use another admin key.');
-    this.repo.revoke(id, nowIso());
-    return this.repo.get(id)!;
+    await this.repo.revoke(id, nowIso());
+    return (await this.repo.get(id))!;
   }
 
-  isEmpty(): boolean {
-    return this.repo.count() === 0;
+  async isEmpty(): Promise<boolean> {
+    return (await this.repo.count()) === 0;
   }
 }

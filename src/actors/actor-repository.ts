@@ -30,15 +30,15 @@ export interface ActorFilter {
 export class ActorRepository {
   constructor(private readonly db: Db) {}
 
-  get(id: number): ActorRow | undefined {
+  get(id: number): Promise<ActorRow | undefined> {
     return this.db.rowById('actors', id);
   }
 
-  exists(id: number): boolean {
+  exists(id: number): Promise<boolean> {
     return this.db.hasId('actors', id);
   }
 
-  list(filter: ActorFilter, afterId: number, limit: number): ActorRow[] {
+  list(filter: ActorFilter, afterId: number, limit: number): Promise<ActorRow[]> {
     let q = this.db.kysely.selectFrom('actors').selectAll().where('id', '>', afterId);
     if (filter.kind) q = q.where('kind', '=', filter.kind);
     if (filter.identityStatus) q = q.where('identity_status', '=', filter.identityStatus);
@@ -47,28 +47,28 @@ export class ActorRepository {
   }
 
   /** The new row, as stored. */
-  insert(row: NewRow<'actors'>): ActorRow {
+  insert(row: NewRow<'actors'>): Promise<ActorRow> {
     return this.db.insertRow('actors', row);
   }
 
-  update(id: number, row: Updateable<ActorsTable>): void {
-    this.db.run(this.db.kysely.updateTable('actors').set(row).where('id', '=', id));
+  async update(id: number, row: Updateable<ActorsTable>): Promise<void> {
+    await this.db.run(this.db.kysely.updateTable('actors').set(row).where('id', '=', id));
   }
 
-  delete(id: number): number {
-    return this.db.run(this.db.kysely.deleteFrom('actors').where('id', '=', id)).changes;
+  async delete(id: number): Promise<number> {
+    return (await this.db.run(this.db.kysely.deleteFrom('actors').where('id', '=', id))).changes;
   }
 
   /** Would setting `id` to act for `actsForId` close a loop of acting-for? */
-  actsForWouldCycle(id: number, actsForId: number): boolean {
+  async actsForWouldCycle(id: number, actsForId: number): Promise<boolean> {
     const sql = `WITH RECURSIVE up(id) AS (
         SELECT ? UNION ALL SELECT a.acts_for_id FROM actors a JOIN up ON a.id = up.id WHERE a.acts_for_id IS NOT NULL
       ) SELECT 1 FROM up WHERE id = ? LIMIT 1`;
-    return this.db.prepare(sql).get(actsForId, id) !== undefined;
+    return (await this.db.queryFirst(sql, [actsForId, id])) !== undefined;
   }
 
   /** What points at this actor, a few of each kind: for a refused delete. */
-  references(id: number, perKind = 20): Reference[] {
+  references(id: number, perKind = 20): Promise<Reference[]> {
     return selectReferences(this.db, 'actor', id, perKind);
   }
 }

@@ -14,8 +14,8 @@ export function actorRoutes(service: ActorService): RouteDef[] {
       status: 201,
       response: 'actor',
       errors: [409, 422],
-      handler: ({ body, req, res }) => {
-        const actor = actorToApi(service.create(body), req.viewer);
+      handler: async ({ body, req, res }) => {
+        const actor = actorToApi(await service.create(body), req.viewer);
         res.location(`/v1/actors/${actor.id}`);
         return actor;
       },
@@ -29,9 +29,9 @@ export function actorRoutes(service: ActorService): RouteDef[] {
       status: 200,
       response: 'actor-list',
       csv: true,
-      handler: ({ query, req }) => {
+      handler: async ({ query, req }) => {
         const limit = query.limit ?? 50;
-        const rows = service.list(query, decodeCursor(query.cursor), limit);
+        const rows = await service.list(query, decodeCursor(query.cursor), limit);
         const p = page(rows, limit);
         return { items: p.items.map((r) => actorToApi(r, req.viewer)), nextCursor: p.nextCursor };
       },
@@ -44,7 +44,7 @@ export function actorRoutes(service: ActorService): RouteDef[] {
       params: 'id-params',
       status: 200,
       response: 'actor',
-      handler: ({ params, req }) => actorToApi(service.get(params.id), req.viewer),
+      handler: async ({ params, req }) => actorToApi(await service.get(params.id), req.viewer),
     }),
     route({
       method: 'patch',
@@ -56,8 +56,8 @@ export function actorRoutes(service: ActorService): RouteDef[] {
       status: 200,
       response: 'actor',
       errors: [409, 422],
-      handler: ({ params, body, req }) => {
-        return actorToApi(service.update(params.id, body), req.viewer);
+      handler: async ({ params, body, req }) => {
+        return actorToApi(await service.update(params.id, body), req.viewer);
       },
     }),
     route({

@@ -88,45 +88,45 @@ export class ActorService {
     private readonly writer: () => Viewer,
   ) {}
 
-  get(id: number): ActorRow {
-    const row = this.repo.get(id);
+  async get(id: number): Promise<ActorRow> {
+    const row = await this.repo.get(id);
     if (!row) throw notFound('actor', id);
     return row;
   }
 
-  list(filter: ActorFilter, afterId: number, limit: number): ActorRow[] {
+  list(filter: ActorFilter, afterId: number, limit: number): Promise<ActorRow[]> {
     return this.repo.list(filter, afterId, limit + 1);
   }
 
-  create(input: ActorCreate): ActorRow {
+  async create(input: ActorCreate): Promise<ActorRow> {
     authorizeFieldWrites('actor', input, this.writer());
-    if (input.actsForId != null) this.requireActsFor(input.actsForId, '/actsForId');
+    if (input.actsForId != null) await this.requireActsFor(input.actsForId, '/actsForId');
     const now = nowIso();
     return this.repo.insert({ ...actorColumns(input), created_at: now, updated_at: now });
   }
 
-  update(id: number, patch: ActorPatch): ActorRow {
+  async update(id: number, patch: ActorPatch): Promise<ActorRow> {
     authorizeFieldWrites('actor', patch, this.writer());
-    const current = this.get(id);
+    const current = await this.get(id);
     const merged = mergePatch(rowToCreate(current), patch, this.validateCreate, 'actor');
     if (merged.actsForId != null && patch.actsForId !== undefined) {
-      this.requireActsFor(merged.actsForId, '/actsForId');
-      if (merged.actsForId === id || this.repo.actsForWouldCycle(id, merged.actsForId)) {
+      await this.requireActsFor(merged.actsForId, '/actsForId');
+      if (merged.actsForId === id || (await this.repo.actsForWouldCycle(id, merged.actsForId))) {
         throw conflict(`Actor ${id} cannot act for actor ${merged.actsForId}: that would make acting-for circular.`);
       }
     }
-    this.repo.update(id, { ...actorColumns(merged, current.attestation), updated_at: nowIso() });
-    return this.repo.get(id)!;
+    await this.repo.update(id, { ...actorColumns(merged, current.attestation), updated_at: nowIso() });
+    return (await this.repo.get(id))!;
   }
 
-  delete(id: number, cascade: boolean): void {
-    this.get(id);
-    if (!cascade) refuseIfReferenced(`Actor ${id}`, this.repo.references(id), 'delete those first or pass cascade=true.');
-    this.repo.delete(id);
+  async delete(id: number, cascade: boolean): Promise<void> {
+    await this.get(id);
+    if (!cascade) refuseIfReferenced(`Actor ${id}`, await this.repo.references(id), 'delete those first or pass cascade=true.');
+    await this.repo.delete(id);
   }
 
-  private requireActsFor(actsForId: number, pointer: string): void {
-    if (!this.repo.exists(actsForId)) {
+  private async requireActsFor(actsForId: number, pointer: string): Promise<void> {
+    if (!(await this.repo.exists(actsForId))) {
       throw unprocessable(`actsForId ${actsForId} is not an actor.`, [
         { in: 'body', pointer, message: 'must be the id of an existing actor' },
       ]);

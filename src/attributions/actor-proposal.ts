@@ -45,14 +45,14 @@ function toMatch(c: ActorCandidate, score: number, by: ActorMatch['by']): ActorM
  * the description names whom the actor acts for ("a Kremlin official" and an official acting for The Kremlin).
  * An anonymous description alone stays below AUTO_MATCH: two stories' "senior officials" are rarely one person.
  */
-export function matchActor(repo: SuggestionRepository, p: ProposedActor, exclude: Set<string>): ActorMatch | null {
+export async function matchActor(repo: SuggestionRepository, p: ProposedActor, exclude: Set<string>): Promise<ActorMatch | null> {
   const usable = (c: ActorCandidate) => !exclude.has(`actor:${c.id}`);
   if (p.name) {
-    const named = repo.actorsNamed(p.name).filter(usable);
+    const named = (await repo.actorsNamed(p.name)).filter(usable);
     if (named.length) return toMatch(named[0], named.length === 1 ? 1 : 0.9, 'name');
   }
   if (p.description) {
-    const described = repo.actorsDescribed(p.description).filter(usable);
+    const described = (await repo.actorsDescribed(p.description)).filter(usable);
     const actingFor = described.find(
       (c) => c.actsForName && p.description!.toLowerCase().includes(c.actsForName.toLowerCase().replace(/^the /, '')),
     );
@@ -62,11 +62,16 @@ export function matchActor(repo: SuggestionRepository, p: ProposedActor, exclude
   return null;
 }
 
-export function suggestActor(repo: SuggestionRepository, namespace: string, p: ProposedActor, exclude: Set<string>): SuggestedActor {
-  const accepted = repo.keyed(namespace, 'actor', actorKey(p));
+export async function suggestActor(
+  repo: SuggestionRepository,
+  namespace: string,
+  p: ProposedActor,
+  exclude: Set<string>,
+): Promise<SuggestedActor> {
+  const accepted = await repo.keyed(namespace, 'actor', actorKey(p));
   if (accepted !== undefined) {
-    const c = repo.actor(accepted)!;
+    const c = (await repo.actor(accepted))!;
     return { proposed: p, match: toMatch(c, 1, 'accepted') };
   }
-  return { proposed: p, match: matchActor(repo, p, exclude) };
+  return { proposed: p, match: await matchActor(repo, p, exclude) };
 }

@@ -58,13 +58,13 @@ export class SuggestionService {
     private readonly s: SuggestionServices,
   ) {}
 
-  suggest(documentId: number): AttributionSuggestions {
-    const doc = this.s.documents.get(documentId);
+  async suggest(documentId: number): Promise<AttributionSuggestions> {
+    const doc = await this.s.documents.get(documentId);
     const body = doc.body ?? '';
     const namespace = namespaceOf(documentId);
-    const ours = this.repo.namespaceRecords(namespace);
-    const outlet = this.repo.actor(doc.outlet_id);
-    const tags = this.repo.anchoredTags(documentId);
+    const ours = await this.repo.namespaceRecords(namespace);
+    const outlet = await this.repo.actor(doc.outlet_id);
+    const tags = await this.repo.anchoredTags(documentId);
     const attributions = extractAttributions(body);
     const cps = Array.from(body);
     const byCue = new Map<number, Attribution>();
@@ -77,9 +77,10 @@ export class SuggestionService {
         : null,
     });
 
-    const suggestions = attributions
-      .filter((a) => a.contents.length > 0)
-      .map((a): AttributionSuggestion => {
+    const suggestions: AttributionSuggestion[] = [];
+    for (const a of attributions) {
+      if (a.contents.length === 0) continue;
+      {
         const id = `sg_${createHash('sha256')
           .update(`${documentId}|${a.cue?.start ?? -1}|${a.contents.map((c) => `${c.start}-${c.end}`).join(',')}`)
           .digest('hex')
@@ -87,25 +88,26 @@ export class SuggestionService {
         const selector = unquoted(a.contents[0]);
         const text = statementText(a);
         const speakerOutlet = a.speaker.identityStatus === 'named' && !!a.speaker.name && isKnownOutlet(a.speaker.name);
-        const speaker = suggestActor(this.repo, namespace, proposeActor(a.speaker, speakerOutlet), ours);
+        const speaker = await suggestActor(this.repo, namespace, proposeActor(a.speaker, speakerOutlet), ours);
 
         const parents = a.via.map((v) => (v.cue ? byCue.get(v.cue.start) : undefined));
         const mode = a.textForm === 'quote' ? 'verbatim' : 'paraphrase';
-        const hops: SuggestedHop[] = a.via.map((v, k) => {
+        const hops: SuggestedHop[] = [];
+        for (const [k, v] of a.via.entries()) {
           const parent = parents[k];
           const proposed = parent
             ? proposeActor(parent.speaker, isKnownOutlet(v.name))
             : proposeActor({ identityStatus: 'named', name: v.name }, isKnownOutlet(v.name));
           const attributing = k === 0 ? a : parents[k - 1];
-          return {
-            relayedBy: suggestActor(this.repo, namespace, proposed, ours),
+          hops.push({
+            relayedBy: await suggestActor(this.repo, namespace, proposed, ours),
             cue: attributing ? phrase(cps, attributing) : (a.via[k - 1]?.cue?.text ?? null),
             hedge: relayHedge(attributing?.hedge),
             mode,
             firstHand: k === 0,
             inThisDocument: false,
-          };
-        });
+          });
+        }
         const last = a.via.length ? parents[a.via.length - 1] : a;
         hops.push({
           relayedBy: documentHop(),
@@ -117,14 +119,14 @@ export class SuggestionService {
         });
 
         const existingTag = tags.find((t) => t.start < selector.end && selector.start < t.end) ?? null;
-        const statementMatch = this.matchStatement(text, namespace, ours);
+        const statementMatch = await this.matchStatement(text, namespace, ours);
         const status =
           existingTag && !ours.has(`tag:${existingTag.id}`)
             ? 'tagged'
             : statementMatch || (speaker.match && speaker.match.score >= AUTO_MATCH && speaker.match.by !== 'accepted')
               ? 'matches'
               : 'new';
-        return {
+        suggestions.push({
           id,
           status,
           confidence: a.confidence,
@@ -133,18 +135,22 @@ export class SuggestionService {
           statement: { proposed: { text, textForm: statementForm(a), kind: statementKind(a, text) }, match: statementMatch },
           speaker,
           hops,
-        };
-      });
+        });
+      }
+    }
     return { documentId, suggestions };
   }
 
   /** An existing statement with the same words, found through search; never one these suggestions wrote. */
-  private matchStatement(text: string, namespace: string, ours: Set<string>): AttributionSuggestion['statement']['match'] {
+  private async matchStatement(text: string, namespace: string, ours: Set<string>): Promise<AttributionSuggestion['statement']['match']> {
     const key = `st-${createHash('sha256').update(text).digest('hex').slice(0, 20)}`;
-    if (this.repo.keyed(namespace, 'statement', key) !== undefined) return null;
+    if ((await this.repo.keyed(namespace, 'statement', key)) !== undefined) return null;
     let hits: { id: number; text: string }[];
     try {
-      hits = this.s.search.search({ q: text.slice(0, 2000), limit: 5 }).items.map((h) => ({ id: h.statement.id, text: h.statement.text }));
+      hits = (await this.s.search.search({ q: text.slice(0, 2000), limit: 5 })).items.map((h) => ({
+        id: h.statement.id,
+        text: h.statement.text,
+      }));
     } catch {
       return null;
     }
@@ -158,8 +164,8 @@ export class SuggestionService {
   }
 
   /** Writes the chosen suggestions as one bundle, in the caller's transaction; the same choice again creates nothing. */
-  accept(documentId: number, input: SuggestionAccept): SuggestionAcceptResult {
-    const { suggestions } = this.suggest(documentId);
+  async accept(documentId: number, input: SuggestionAccept): Promise<SuggestionAcceptResult> {
+    const { suggestions } = await this.suggest(documentId);
     const byId = new Map(suggestions.map((s) => [s.id, s]));
     input.accept.forEach((c, i) => {
       if (!byId.has(c.id)) {
@@ -206,10 +212,10 @@ export class SuggestionService {
       }
       const newStatement = typeof statement === 'string';
       let via: string | null = null;
-      s.hops.forEach((hop, k) => {
+      for (const [k, hop] of s.hops.entries()) {
         const own = hop.inThisDocument;
         // An existing statement keeps its earlier hops; only this document's hop is added, if missing.
-        if (!newStatement && (!own || this.repo.documentHopExists(statement as number, documentId))) return;
+        if (!newStatement && (!own || (await this.repo.documentHopExists(statement as number, documentId)))) continue;
         const relay: BundleRelay = {
           key: `r-${h}-${own ? 'doc' : k}`,
           statement,
@@ -223,12 +229,12 @@ export class SuggestionService {
         };
         bundle.relays.push(relay);
         via = relay.key;
-      });
+      }
       const { start, end, exact } = s.tag.selector;
       bundle.tags.push({ key: `t-${h}`, document: documentId, statement, selector: { start, end, exact } });
     }
     bundle.actors = [...actors.values()];
-    const result = this.s.bundles.apply(bundle);
+    const result = await this.s.bundles.apply(bundle);
     return { documentId, accepted, skipped, result };
   }
 

@@ -67,6 +67,13 @@ export interface DocumentRow {
 
 const ids = (list: Iterable<number>) => JSON.stringify([...new Set(list)]);
 
+/** The first column of each row: the SQL selects one. */
+const firstColumn = (rows: Array<Record<string, number>>): number[] =>
+  rows.map((r) => {
+    for (const k in r) return r[k] as number;
+    return 0;
+  });
+
 // The one place actors are read for audits and exports. The attestation is read only as "is there one":
 // its content and the confidential notes never leave the database.
 const ACTORS_SQL = `
@@ -128,151 +135,140 @@ export class AuditRepository {
     return new AuditRepository(db);
   }
 
-  document(id: number): DocumentRow | undefined {
-    return this.db.prepare('SELECT id, title, url, outlet_id, published_on FROM documents WHERE id = ?').get(id) as DocumentRow | undefined;
+  document(id: number): Promise<DocumentRow | undefined> {
+    return this.db.queryFirst<DocumentRow>('SELECT id, title, url, outlet_id, published_on FROM documents WHERE id = ?', [id]);
   }
 
-  documents(list: Iterable<number>): DocumentRow[] {
-    return this.db
-      .prepare('SELECT id, title, url, outlet_id, published_on FROM documents WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id')
-      .all(ids(list)) as DocumentRow[];
+  documents(list: Iterable<number>): Promise<DocumentRow[]> {
+    return this.db.query<DocumentRow>(
+      'SELECT id, title, url, outlet_id, published_on FROM documents WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id',
+      [ids(list)],
+    );
   }
 
-  claim(id: number): { id: number; text: string; verdict: string | null; updatedAt: string } | undefined {
-    return this.db.prepare('SELECT id, text, verdict, updated_at AS updatedAt FROM claims WHERE id = ?').get(id) as
-      | { id: number; text: string; verdict: string | null; updatedAt: string }
-      | undefined;
+  claim(id: number): Promise<{ id: number; text: string; verdict: string | null; updatedAt: string } | undefined> {
+    return this.db.queryFirst('SELECT id, text, verdict, updated_at AS updatedAt FROM claims WHERE id = ?', [id]);
   }
 
-  actorExists(id: number): boolean {
-    return this.db.prepare('SELECT 1 FROM actors WHERE id = ?').get(id) !== undefined;
+  actorExists(id: number): Promise<boolean> {
+    return this.db.hasId('actors', id);
   }
 
-  statementIdsOfDocument(id: number): number[] {
-    return this.db
-      .prepare(
-        'SELECT statement_id FROM relays WHERE document_id = @id UNION SELECT statement_id FROM tags WHERE document_id = @id AND statement_id IS NOT NULL ORDER BY 1',
-      )
-      .pluck()
-      .all({ id }) as number[];
+  async statementIdsOfDocument(id: number): Promise<number[]> {
+    return firstColumn(
+      await this.db.query(
+        'SELECT statement_id FROM relays WHERE document_id = ? UNION SELECT statement_id FROM tags WHERE document_id = ? AND statement_id IS NOT NULL ORDER BY 1',
+        [id, id],
+      ),
+    );
   }
 
-  statementIdsOfClaim(id: number): number[] {
-    return this.db
-      .prepare('SELECT statement_id FROM statement_claims WHERE claim_id = ? ORDER BY statement_id')
-      .pluck()
-      .all(id) as number[];
+  async statementIdsOfClaim(id: number): Promise<number[]> {
+    return firstColumn(await this.db.query('SELECT statement_id FROM statement_claims WHERE claim_id = ? ORDER BY statement_id', [id]));
   }
 
-  statementIdsOfActor(id: number): number[] {
-    return this.db
-      .prepare(
-        'SELECT id FROM statements WHERE speaker_id = @id UNION SELECT statement_id FROM relays WHERE relayed_by_id = @id ORDER BY 1',
-      )
-      .pluck()
-      .all({ id }) as number[];
+  async statementIdsOfActor(id: number): Promise<number[]> {
+    return firstColumn(
+      await this.db.query(
+        'SELECT id FROM statements WHERE speaker_id = ? UNION SELECT statement_id FROM relays WHERE relayed_by_id = ? ORDER BY 1',
+        [id, id],
+      ),
+    );
   }
 
-  statements(list: Iterable<number>): AuditStatementRow[] {
-    return this.db
-      .prepare(`SELECT ${STATEMENT_COLUMNS} FROM statements s WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id`)
-      .all(ids(list)) as AuditStatementRow[];
+  statements(list: Iterable<number>): Promise<AuditStatementRow[]> {
+    return this.db.query<AuditStatementRow>(
+      `SELECT ${STATEMENT_COLUMNS} FROM statements s WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id`,
+      [ids(list)],
+    );
   }
 
   /** Hops of these statements, ordered by statement, depth (1: nearest the speaker) and id. */
-  hops(statementIds: Iterable<number>): HopRow[] {
+  hops(statementIds: Iterable<number>): Promise<HopRow[]> {
     return selectHops(this.db, statementIds);
   }
 
   /** The actors asked for and everyone they act for, transitively. */
-  actors(list: Iterable<number>): AuditActorRow[] {
-    return this.db.prepare(ACTORS_SQL).all(ids(list)) as AuditActorRow[];
+  actors(list: Iterable<number>): Promise<AuditActorRow[]> {
+    return this.db.query<AuditActorRow>(ACTORS_SQL, [ids(list)]);
   }
 
-  claimsOfStatements(statementIds: Iterable<number>): ClaimLinkRow[] {
-    return this.db.prepare(CLAIMS_OF_STATEMENTS_SQL).all(ids(statementIds)) as ClaimLinkRow[];
+  claimsOfStatements(statementIds: Iterable<number>): Promise<ClaimLinkRow[]> {
+    return this.db.query<ClaimLinkRow>(CLAIMS_OF_STATEMENTS_SQL, [ids(statementIds)]);
   }
 
-  claims(claimIds: Iterable<number>): ClaimLinkRow[] {
-    return this.db.prepare(CLAIMS_SQL).all(ids(claimIds)) as ClaimLinkRow[];
+  claims(claimIds: Iterable<number>): Promise<ClaimLinkRow[]> {
+    return this.db.query<ClaimLinkRow>(CLAIMS_SQL, [ids(claimIds)]);
   }
 
-  tagsOfDocument(documentId: number): TagRow[] {
-    return this.db.prepare(`SELECT ${TAG_COLUMNS} FROM tags WHERE document_id = ? ORDER BY id`).all(documentId) as TagRow[];
+  tagsOfDocument(documentId: number): Promise<TagRow[]> {
+    return this.db.query<TagRow>(`SELECT ${TAG_COLUMNS} FROM tags WHERE document_id = ? ORDER BY id`, [documentId]);
   }
 
-  tagsOfStatements(statementIds: Iterable<number>): TagRow[] {
-    return this.db
-      .prepare(`SELECT ${TAG_COLUMNS} FROM tags WHERE statement_id IN (SELECT value FROM json_each(?)) ORDER BY id`)
-      .all(ids(statementIds)) as TagRow[];
+  tagsOfStatements(statementIds: Iterable<number>): Promise<TagRow[]> {
+    return this.db.query<TagRow>(`SELECT ${TAG_COLUMNS} FROM tags WHERE statement_id IN (SELECT value FROM json_each(?)) ORDER BY id`, [
+      ids(statementIds),
+    ]);
   }
 
-  tags(tagIds: Iterable<number>): TagRow[] {
-    return this.db
-      .prepare(`SELECT ${TAG_COLUMNS} FROM tags WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`)
-      .all(ids(tagIds)) as TagRow[];
+  tags(tagIds: Iterable<number>): Promise<TagRow[]> {
+    return this.db.query<TagRow>(`SELECT ${TAG_COLUMNS} FROM tags WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`, [ids(tagIds)]);
   }
 
   /** The verbatim hops among these whose document body lacks the statement's exact text, with the body. */
-  verbatimMisses(hopIds: Iterable<number>): VerbatimMissRow[] {
-    return this.db.prepare(VERBATIM_MISSES_SQL).all(ids(hopIds)) as VerbatimMissRow[];
+  verbatimMisses(hopIds: Iterable<number>): Promise<VerbatimMissRow[]> {
+    return this.db.query<VerbatimMissRow>(VERBATIM_MISSES_SQL, [ids(hopIds)]);
   }
 
   /** Unnamed sources behind each [documentId, relayerId] pair. */
-  documentSources(pairs: Array<[number, number]>): DocumentSourceRow[] {
-    if (pairs.length === 0) return [];
-    return this.db.prepare(DOCUMENT_SOURCES_SQL).all(JSON.stringify(pairs)) as DocumentSourceRow[];
+  documentSources(pairs: Array<[number, number]>): Promise<DocumentSourceRow[]> {
+    if (pairs.length === 0) return Promise.resolve([]);
+    return this.db.query<DocumentSourceRow>(DOCUMENT_SOURCES_SQL, [JSON.stringify(pairs)]);
   }
 
   /** Up to `perActor` statements spoken by each actor, for pointing actor findings at text. */
-  statementIdsSpokenBy(actorIds: Iterable<number>, perActor: number): number[] {
-    return this.db
-      .prepare(`
+  async statementIdsSpokenBy(actorIds: Iterable<number>, perActor: number): Promise<number[]> {
+    return firstColumn(
+      await this.db.query(
+        `
       SELECT id FROM (
         SELECT s.id, row_number() OVER (PARTITION BY s.speaker_id ORDER BY s.id) AS n
         FROM statements s WHERE s.speaker_id IN (SELECT value FROM json_each(?))
-      ) WHERE n <= ? ORDER BY id`)
-      .pluck()
-      .all(ids(actorIds), perActor) as number[];
+      ) WHERE n <= ? ORDER BY id`,
+        [ids(actorIds), perActor],
+      ),
+    );
   }
 
   // Keyset pages for the everything report: each page is read to its end before anything else runs.
 
-  statementIdsAfter(after: number, limit: number): number[] {
-    return [...this.db.prepare('SELECT id FROM statements WHERE id > ? ORDER BY id LIMIT ?').pluck().iterate(after, limit)] as number[];
+  async statementIdsAfter(after: number, limit: number): Promise<number[]> {
+    return firstColumn(await this.db.query('SELECT id FROM statements WHERE id > ? ORDER BY id LIMIT ?', [after, limit]));
   }
 
-  anonymousActorIdsAfter(after: number, limit: number): number[] {
-    return [
-      ...this.db
-        .prepare(`SELECT id FROM actors WHERE id > ? AND identity_status = 'anonymous' ORDER BY id LIMIT ?`)
-        .pluck()
-        .iterate(after, limit),
-    ] as number[];
+  async anonymousActorIdsAfter(after: number, limit: number): Promise<number[]> {
+    return firstColumn(
+      await this.db.query(`SELECT id FROM actors WHERE id > ? AND identity_status = 'anonymous' ORDER BY id LIMIT ?`, [after, limit]),
+    );
   }
 
-  actorIdsAfter(after: number, limit: number): number[] {
-    return [...this.db.prepare('SELECT id FROM actors WHERE id > ? ORDER BY id LIMIT ?').pluck().iterate(after, limit)] as number[];
+  async actorIdsAfter(after: number, limit: number): Promise<number[]> {
+    return firstColumn(await this.db.query('SELECT id FROM actors WHERE id > ? ORDER BY id LIMIT ?', [after, limit]));
   }
 
-  claimIdsAfter(after: number, limit: number): number[] {
-    return [...this.db.prepare('SELECT id FROM claims WHERE id > ? ORDER BY id LIMIT ?').pluck().iterate(after, limit)] as number[];
+  async claimIdsAfter(after: number, limit: number): Promise<number[]> {
+    return firstColumn(await this.db.query('SELECT id FROM claims WHERE id > ? ORDER BY id LIMIT ?', [after, limit]));
   }
 
-  documentIdsAfter(after: number, limit: number): number[] {
-    return [...this.db.prepare('SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?').pluck().iterate(after, limit)] as number[];
+  async documentIdsAfter(after: number, limit: number): Promise<number[]> {
+    return firstColumn(await this.db.query('SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?', [after, limit]));
   }
 
-  tagIdsAfter(after: number, limit: number, status?: string): number[] {
-    const sql = status
-      ? 'SELECT id FROM tags WHERE id > ? AND status = ? ORDER BY id LIMIT ?'
-      : 'SELECT id FROM tags WHERE id > ? ORDER BY id LIMIT ?';
-    const args = status ? [after, status, limit] : [after, limit];
-    return [
-      ...this.db
-        .prepare(sql)
-        .pluck()
-        .iterate(...args),
-    ] as number[];
+  async tagIdsAfter(after: number, limit: number, status?: string): Promise<number[]> {
+    return firstColumn(
+      status
+        ? await this.db.query('SELECT id FROM tags WHERE id > ? AND status = ? ORDER BY id LIMIT ?', [after, status, limit])
+        : await this.db.query('SELECT id FROM tags WHERE id > ? ORDER BY id LIMIT ?', [after, limit]),
+    );
   }
 }

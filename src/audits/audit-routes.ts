@@ -37,7 +37,7 @@ export function auditRoutes(service: AuditService): RouteDef[] {
       query: 'audit-query',
       status: 200,
       response: 'audit-report',
-      handler: ({ params, query, res }) => send(res, query, service.documentReport(params.id)),
+      handler: async ({ params, query, res }) => send(res, query, await service.documentReport(params.id)),
     }),
     route({
       method: 'get',
@@ -48,7 +48,7 @@ export function auditRoutes(service: AuditService): RouteDef[] {
       query: 'audit-query',
       status: 200,
       response: 'audit-report',
-      handler: ({ params, query, res }) => send(res, query, service.claimReport(params.id)),
+      handler: async ({ params, query, res }) => send(res, query, await service.claimReport(params.id)),
     }),
     route({
       method: 'get',
@@ -59,7 +59,7 @@ export function auditRoutes(service: AuditService): RouteDef[] {
       query: 'audit-query',
       status: 200,
       response: 'audit-report',
-      handler: ({ params, query, res }) => send(res, query, service.actorReport(params.id)),
+      handler: async ({ params, query, res }) => send(res, query, await service.actorReport(params.id)),
     }),
     route({
       method: 'post',

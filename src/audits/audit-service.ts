@@ -3,7 +3,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { parseStored } from '../shared/stored-json.js';
 import type { ValidateFunction } from 'ajv';
-import { Db } from '../db/database.js';
+import { type Db, SqliteDb } from '../db/database.js';
 import { notFound } from '../http/problem.js';
 import type { HopRow } from '../provenance/provenance-repository.js';
 import type { AuditActorRow, AuditRepository, AuditStatementRow, ClaimLinkRow, TagRow } from './audit-repository.js';
@@ -63,7 +63,7 @@ export class AuditService {
     private readonly version: string,
     private readonly validateReport: ValidateFunction,
     /** The change log's checkpoint now; every report carries it, inside its digest. */
-    private readonly checkpoint?: () => ReportCheckpoint,
+    private readonly checkpoint?: () => Promise<ReportCheckpoint>,
   ) {}
 
   get rules(): readonly Rule[] {
@@ -72,27 +72,27 @@ export class AuditService {
 
   // ---- scoped reports -------------------------------------------------------------------------
 
-  documentReport(id: number): AuditReport {
-    const doc = this.repo.document(id);
+  async documentReport(id: number): Promise<AuditReport> {
+    const doc = await this.repo.document(id);
     if (!doc) throw notFound('document', id);
-    return this.buildReport({ type: 'document', id, label: doc.title }, this.loadDocument(id));
+    return this.buildReport({ type: 'document', id, label: doc.title }, await this.loadDocument(id));
   }
 
-  claimReport(id: number): AuditReport {
-    const claim = this.repo.claim(id);
+  async claimReport(id: number): Promise<AuditReport> {
+    const claim = await this.repo.claim(id);
     if (!claim) throw notFound('claim', id);
-    return this.buildReport({ type: 'claim', id, label: claim.text }, this.loadClaim(id));
+    return this.buildReport({ type: 'claim', id, label: claim.text }, await this.loadClaim(id));
   }
 
-  actorReport(id: number): AuditReport {
-    if (!this.repo.actorExists(id)) throw notFound('actor', id);
-    const data = this.loadActor(id);
+  async actorReport(id: number): Promise<AuditReport> {
+    if (!(await this.repo.actorExists(id))) throw notFound('actor', id);
+    const data = await this.loadActor(id);
     const a = data.actors.get(id)!;
     return this.buildReport({ type: 'actor', id, label: a.name ?? a.description ?? `actor ${id}` }, data);
   }
 
-  loadDocument(id: number, repo = this.repo): AuditData {
-    const statementIds = repo.statementIdsOfDocument(id);
+  async loadDocument(id: number, repo = this.repo): Promise<AuditData> {
+    const statementIds = await repo.statementIdsOfDocument(id);
     return this.load(repo, {
       scope: { type: 'document', id },
       statementIds,
@@ -122,8 +122,8 @@ export class AuditService {
     });
   }
 
-  loadClaim(id: number, repo = this.repo): AuditData {
-    const statementIds = repo.statementIdsOfClaim(id);
+  async loadClaim(id: number, repo = this.repo): Promise<AuditData> {
+    const statementIds = await repo.statementIdsOfClaim(id);
     return this.load(repo, {
       scope: { type: 'claim', id },
       statementIds,
@@ -133,9 +133,9 @@ export class AuditService {
     });
   }
 
-  loadActor(id: number, repo = this.repo): AuditData {
-    const statementIds = repo.statementIdsOfActor(id);
-    const data = this.load(
+  async loadActor(id: number, repo = this.repo): Promise<AuditData> {
+    const statementIds = await repo.statementIdsOfActor(id);
+    const data = await this.load(
       repo,
       {
         scope: { type: 'actor', id },
@@ -155,7 +155,7 @@ export class AuditService {
     return rules.flatMap((r) => r.check(data));
   }
 
-  private buildReport(scope: ReportScope, data: AuditData): AuditReport {
+  private async buildReport(scope: ReportScope, data: AuditData): Promise<AuditReport> {
     const summary = new SummaryBuilder(RULES.map((r) => r.id));
     summary.addStatements(data);
     const findings = this.findings(data);
@@ -163,7 +163,7 @@ export class AuditService {
     const independence = data.inScope.claims.map((id) => independenceOf(data, id));
     for (const c of independence) summary.addClaim(c);
     const report = {
-      ...this.header(scope),
+      ...(await this.header(scope)),
       findings,
       independence,
       summary: summary.build(),
@@ -171,14 +171,14 @@ export class AuditService {
     return { ...report, digest: { algorithm: DIGEST_ALGORITHM, value: digestOf(report as unknown as Record<string, unknown>) } };
   }
 
-  private header(scope: ReportScope) {
+  private async header(scope: ReportScope) {
     return {
       formatVersion: FORMAT_VERSION,
       generatedAt: new Date().toISOString(),
       generator: { name: GENERATOR_NAME, version: this.version },
       scope,
       rulesChecked: RULES.map((r) => ({ id: r.id, title: r.title, severity: r.severity, policy: r.policy })),
-      ...(this.checkpoint ? { checkpoint: this.checkpoint() } : {}),
+      ...(this.checkpoint ? { checkpoint: await this.checkpoint() } : {}),
     };
   }
 
@@ -194,7 +194,7 @@ export class AuditService {
     const repo = snapshot ? this.repo.on(snapshot) : this.repo;
     try {
       const summary = new SummaryBuilder(RULES.map((r) => r.id));
-      const header = this.header({ type: 'all', id: null, label: 'everything' });
+      const header = await this.header({ type: 'all', id: null, label: 'everything' });
       const digest = new StreamingDigest([...Object.keys(header), ...STREAMED_KEYS]);
       sink.write('{');
       Object.entries(header).forEach(([k, v], i) => {
@@ -215,10 +215,10 @@ export class AuditService {
       const byTarget = (...t: Rule['target'][]) => RULES.filter((r) => t.includes(r.target));
 
       for (let after = 0; ; ) {
-        const ids = repo.statementIdsAfter(after, PAGE.statements);
+        const ids = await repo.statementIdsAfter(after, PAGE.statements);
         if (ids.length === 0) break;
         after = ids[ids.length - 1];
-        const data = this.load(repo, {
+        const data = await this.load(repo, {
           scope: { type: 'all', id: null },
           statementIds: ids,
           claims: null,
@@ -230,11 +230,11 @@ export class AuditService {
         await sink.drain();
       }
       for (let after = 0; ; ) {
-        const ids = repo.anonymousActorIdsAfter(after, PAGE.actors);
+        const ids = await repo.anonymousActorIdsAfter(after, PAGE.actors);
         if (ids.length === 0) break;
         after = ids[ids.length - 1];
-        const spoken = repo.statementIdsSpokenBy(ids, 20);
-        const data = this.load(
+        const spoken = await repo.statementIdsSpokenBy(ids, 20);
+        const data = await this.load(
           repo,
           {
             scope: { type: 'all', id: null },
@@ -254,10 +254,10 @@ export class AuditService {
         await sink.drain();
       });
       for (let after = 0; ; ) {
-        const ids = repo.tagIdsAfter(after, PAGE.tags, 'orphaned');
+        const ids = await repo.tagIdsAfter(after, PAGE.tags, 'orphaned');
         if (ids.length === 0) break;
         after = ids[ids.length - 1];
-        const data = this.load(repo, {
+        const data = await this.load(repo, {
           scope: { type: 'all', id: null },
           statementIds: [],
           claims: null,
@@ -291,16 +291,16 @@ export class AuditService {
       sink.write(',"digest":' + JSON.stringify({ algorithm: DIGEST_ALGORITHM, value }) + '}');
       await sink.end();
     } finally {
-      if (snapshot) closeSnapshot(snapshot);
+      if (snapshot) await closeSnapshot(snapshot);
     }
   }
 
   private async claimPages(repo: AuditRepository, each: (data: AuditData) => Promise<void>): Promise<void> {
     for (let after = 0; ; ) {
-      const ids = repo.claimIdsAfter(after, PAGE.claims);
+      const ids = await repo.claimIdsAfter(after, PAGE.claims);
       if (ids.length === 0) break;
       after = ids[ids.length - 1];
-      const data = this.load(repo, {
+      const data = await this.load(repo, {
         scope: { type: 'all', id: null },
         statementIds: [],
         claims: { by: 'ids', ids },
@@ -312,7 +312,7 @@ export class AuditService {
   }
 
   /** Statements with all their hops and the actors they involve: a page of an export. */
-  loadStatements(ids: number[], repo = this.repo): AuditData {
+  loadStatements(ids: number[], repo = this.repo): Promise<AuditData> {
     return this.load(repo, {
       scope: { type: 'all', id: null },
       statementIds: ids,
@@ -332,24 +332,24 @@ export class AuditService {
   // ---- loading --------------------------------------------------------------------------------
 
   /** Reads what a plan needs in a fixed number of queries and indexes it for the rules. */
-  private load(repo: AuditRepository, plan: LoadPlan, extraActors: number[] = []): AuditData {
+  private async load(repo: AuditRepository, plan: LoadPlan, extraActors: number[] = []): Promise<AuditData> {
     const claimRows: ClaimLinkRow[] = !plan.claims
       ? []
       : plan.claims.by === 'ids'
-        ? repo.claims(plan.claims.ids)
-        : repo.claimsOfStatements(plan.claims.ids);
+        ? await repo.claims(plan.claims.ids)
+        : await repo.claimsOfStatements(plan.claims.ids);
     const statementIds = new Set(plan.statementIds);
     for (const r of claimRows) if (r.statement_id !== null) statementIds.add(r.statement_id);
-    const statementRows = statementIds.size ? repo.statements(statementIds) : [];
-    const hopRows = statementRows.length ? repo.hops(statementRows.map((s) => s.id)) : [];
+    const statementRows = statementIds.size ? await repo.statements(statementIds) : [];
+    const hopRows = statementRows.length ? await repo.hops(statementRows.map((s) => s.id)) : [];
     const tagRows: TagRow[] = !plan.tags
       ? []
       : plan.tags.by === 'document'
-        ? repo.tagsOfDocument(plan.tags.id)
+        ? await repo.tagsOfDocument(plan.tags.id)
         : plan.tags.by === 'ids'
-          ? repo.tags(plan.tags.ids)
+          ? await repo.tags(plan.tags.ids)
           : statementIds.size
-            ? repo.tagsOfStatements(statementIds)
+            ? await repo.tagsOfStatements(statementIds)
             : [];
 
     const actorIds = new Set<number>(extraActors);
@@ -358,13 +358,13 @@ export class AuditService {
       if (s.medium_publisher_id !== null) actorIds.add(s.medium_publisher_id);
     }
     for (const h of hopRows) actorIds.add(h.relayed_by_id);
-    const actorRows = actorIds.size ? repo.actors(actorIds) : [];
+    const actorRows = actorIds.size ? await repo.actors(actorIds) : [];
 
     const data = assemble(plan.scope, statementRows, hopRows, actorRows, claimRows, tagRows);
     const missingDocs = new Set<number>();
     for (const t of data.tags) if (!data.documents.has(t.documentId)) missingDocs.add(t.documentId);
     if (plan.scope.type === 'document' && plan.scope.id !== null && !data.documents.has(plan.scope.id)) missingDocs.add(plan.scope.id);
-    for (const d of missingDocs.size ? repo.documents(missingDocs) : []) {
+    for (const d of missingDocs.size ? await repo.documents(missingDocs) : []) {
       data.documents.set(d.id, { id: d.id, title: d.title, url: d.url, outletId: d.outlet_id, publishedOn: d.published_on });
     }
 
@@ -398,11 +398,14 @@ export class AuditService {
       if (source === null || data.actors.get(source)?.identityStatus === 'named') continue;
       pairs.set(`${h.documentId}:${h.relayedById}`, [h.documentId, h.relayedById]);
     }
-    data.documentSources = repo
-      .documentSources([...pairs.values()])
-      .map((r) => ({ documentId: r.document_id, relayerId: r.relayer_id, sourceId: r.source_id, sourceStatus: r.source_status }));
+    data.documentSources = (await repo.documentSources([...pairs.values()])).map((r) => ({
+      documentId: r.document_id,
+      relayerId: r.relayer_id,
+      sourceId: r.source_id,
+      sourceStatus: r.source_status,
+    }));
     data.verbatimMisses = data.inScope.hops.size
-      ? repo.verbatimMisses(data.inScope.hops).map((r) => ({ hopId: r.relay_id, documentId: r.document_id, body: r.body }))
+      ? (await repo.verbatimMisses(data.inScope.hops)).map((r) => ({ hopId: r.relay_id, documentId: r.document_id, body: r.body }))
       : [];
     return data;
   }
@@ -526,20 +529,21 @@ export function assemble(
   return data;
 }
 
-export function openSnapshot(db: Db): Db | null {
-  if (db.sqlite.memory) return null;
+/** SQLite only for now: a second, read-only connection in a deferred transaction (null for other databases). */
+export function openSnapshot(db: Db): SqliteDb | null {
+  if (!(db instanceof SqliteDb) || db.sqlite.memory) return null;
   const conn = new BetterSqlite3(db.sqlite.name, { readonly: true, fileMustExist: true });
   applySqliteSettings(conn);
   conn.exec('BEGIN');
   // A deferred transaction takes its snapshot at the first read.
   conn.prepare('SELECT count(*) FROM sqlite_master').get();
-  return new Db(conn);
+  return new SqliteDb(conn);
 }
 
-export function closeSnapshot(db: Db): void {
+export async function closeSnapshot(db: SqliteDb): Promise<void> {
   try {
     db.sqlite.exec('COMMIT');
   } finally {
-    db.close();
+    await db.close();
   }
 }

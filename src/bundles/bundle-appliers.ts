@@ -19,66 +19,73 @@ export interface BundleServices {
   tags: TagService;
 }
 
-export type Applier = (run: BundleRun, s: BundleServices) => void;
+export type Applier = (run: BundleRun, s: BundleServices) => Promise<void>;
 
 // Actors first without acting-for, which may point at actors later in the list; then acting-for.
-const actors: Applier = (run, s) => {
+const actors: Applier = async (run, s) => {
   const list = run.bundle.actors ?? [];
-  list.forEach((a, i) => {
+  for (const [i, a] of list.entries()) {
     const { key: _key, actsFor: _actsFor, ...fields } = a;
-    run.upsert(
+    await run.upsert(
       'actor',
       a,
-      (existing) => (existing ? s.actors.update(existing, fields).id : s.actors.create(fields).id),
+      async (existing) => (existing ? (await s.actors.update(existing, fields)).id : (await s.actors.create(fields)).id),
       itemAt(`/actors/${i}`),
     );
-  });
-  list.forEach((a, i) => {
-    if (a.actsFor === undefined) return;
+  }
+  for (const [i, a] of list.entries()) {
+    if (a.actsFor === undefined) continue;
     const path = `/actors/${i}`;
-    const actsForId = run.resolve('actor', a.actsFor, `${path}/actsFor`);
+    const actsForId = await run.resolve('actor', a.actsFor, `${path}/actsFor`);
     const id = run.idOf('actor', a.key)!;
-    if (s.actors.get(id).acts_for_id === actsForId) return;
-    rebased(() => s.actors.update(id, { actsForId }), itemAt(path, { actsForId: 'actsFor' }));
-  });
+    if ((await s.actors.get(id)).acts_for_id === actsForId) continue;
+    await rebased(() => s.actors.update(id, { actsForId }), itemAt(path, { actsForId: 'actsFor' }));
+  }
 };
 
-const documents: Applier = (run, s) =>
-  (run.bundle.documents ?? []).forEach((d, i) => {
+const documents: Applier = async (run, s) => {
+  for (const [i, d] of (run.bundle.documents ?? []).entries()) {
     const path = `/documents/${i}`;
     const { key: _key, outlet, ...fields } = d;
-    const input = { ...fields, outletId: run.resolve('actor', outlet, `${path}/outlet`)! };
-    run.upsert(
+    const input = { ...fields, outletId: (await run.resolve('actor', outlet, `${path}/outlet`))! };
+    await run.upsert(
       'document',
       d,
-      (existing) => (existing ? s.documents.update(existing, input).row.id : s.documents.create(input).id),
+      async (existing) => (existing ? (await s.documents.update(existing, input)).row.id : (await s.documents.create(input)).id),
       itemAt(path, { outletId: 'outlet' }),
     );
-  });
+  }
+};
 
-const statements: Applier = (run, s) =>
-  (run.bundle.statements ?? []).forEach((st, i) => {
+const statements: Applier = async (run, s) => {
+  for (const [i, st] of (run.bundle.statements ?? []).entries()) {
     const path = `/statements/${i}`;
     const { key: _key, speaker, mediumPublisher, ...fields } = st;
     const input = {
       ...fields,
-      speakerId: run.resolve('actor', speaker, `${path}/speaker`)!,
-      ...(mediumPublisher !== undefined ? { mediumPublisherId: run.resolve('actor', mediumPublisher, `${path}/mediumPublisher`) } : {}),
+      speakerId: (await run.resolve('actor', speaker, `${path}/speaker`))!,
+      ...(mediumPublisher !== undefined
+        ? { mediumPublisherId: await run.resolve('actor', mediumPublisher, `${path}/mediumPublisher`) }
+        : {}),
     };
-    run.upsert(
+    await run.upsert(
       'statement',
       st,
-      (existing) => (existing ? s.statements.update(existing, input).id : s.statements.create(input).id),
+      async (existing) => (existing ? (await s.statements.update(existing, input)).id : (await s.statements.create(input)).id),
       itemAt(path, { speakerId: 'speaker', mediumPublisherId: 'mediumPublisher' }),
     );
-  });
+  }
+};
 
 // Claim errors are answered as the claim service words them (no item pointer), as they always were.
-const claims: Applier = (run, s) =>
-  (run.bundle.claims ?? []).forEach((c) => {
+const claims: Applier = async (run, s) => {
+  for (const c of run.bundle.claims ?? []) {
     const { key: _key, ...input } = c;
-    run.upsert('claim', c, (existing) => (existing ? s.claims.update(existing, input).id : s.claims.create(input).id));
-  });
+    await run.upsert('claim', c, async (existing) =>
+      existing ? (await s.claims.update(existing, input)).id : (await s.claims.create(input)).id,
+    );
+  }
+};
 
 /** The bundle's relays in an order where each earlier hop comes before the hops taken from it. */
 function hopOrder(relays: BundleRelay[]): Array<{ r: BundleRelay; i: number }> {
@@ -103,62 +110,64 @@ function hopOrder(relays: BundleRelay[]): Array<{ r: BundleRelay; i: number }> {
   return ordered;
 }
 
-const relays: Applier = (run, s) => {
+const relays: Applier = async (run, s) => {
   for (const { r, i } of hopOrder(run.bundle.relays ?? [])) {
     const path = `/relays/${i}`;
-    const statementId = run.resolve('statement', r.statement, `${path}/statement`)!;
+    const statementId = (await run.resolve('statement', r.statement, `${path}/statement`))!;
     const { key: _key, statement: _statement, relayedBy, via, document, ...fields } = r;
     const input = {
       ...fields,
-      relayedById: run.resolve('actor', relayedBy, `${path}/relayedBy`)!,
-      ...(via !== undefined ? { viaRelayId: run.resolve('relay', via, `${path}/via`) } : {}),
-      ...(document !== undefined ? { documentId: run.resolve('document', document, `${path}/document`) } : {}),
+      relayedById: (await run.resolve('actor', relayedBy, `${path}/relayedBy`))!,
+      ...(via !== undefined ? { viaRelayId: await run.resolve('relay', via, `${path}/via`) } : {}),
+      ...(document !== undefined ? { documentId: await run.resolve('document', document, `${path}/document`) } : {}),
     };
-    const write = (existing: number | null) => {
-      if (existing === null) return s.relays.create(statementId, input).id;
-      const current = s.relays.get(existing);
+    const write = async (existing: number | null) => {
+      if (existing === null) return (await s.relays.create(statementId, input)).id;
+      const current = await s.relays.get(existing);
       if (current.statement_id !== statementId) {
         throw unprocessable('A hop cannot move to another statement.', [
           { in: 'body', pointer: '/statement', message: `relay '${r.key}' already belongs to statement ${current.statement_id}` },
         ]);
       }
-      return s.relays.update(existing, input).id;
+      return (await s.relays.update(existing, input)).id;
     };
-    run.upsert('relay', r, write, itemAt(path, { relayedById: 'relayedBy', viaRelayId: 'via', documentId: 'document' }));
+    await run.upsert('relay', r, write, itemAt(path, { relayedById: 'relayedBy', viaRelayId: 'via', documentId: 'document' }));
   }
 };
 
 // Links have no key: one statement's stance on one claim, recognised by the pair.
-const links: Applier = (run, s) =>
-  (run.bundle.links ?? []).forEach((l, i) => {
+const links: Applier = async (run, s) => {
+  for (const [i, l] of (run.bundle.links ?? []).entries()) {
     const path = `/links/${i}`;
-    const statementId = run.resolve('statement', l.statement, `${path}/statement`)!;
-    const claimId = run.resolve('claim', l.claim, `${path}/claim`)!;
-    const before = s.claims.stanceOf(claimId, statementId);
+    const statementId = (await run.resolve('statement', l.statement, `${path}/statement`))!;
+    const claimId = (await run.resolve('claim', l.claim, `${path}/claim`))!;
+    const before = await s.claims.stanceOf(claimId, statementId);
     let outcome: BundleItemResult['outcome'] = 'existing';
     if (before === undefined) outcome = 'created';
     else if (before !== l.stance) outcome = 'updated';
-    if (outcome !== 'existing') s.claims.link(claimId, statementId, l.stance);
+    if (outcome !== 'existing') await s.claims.link(claimId, statementId, l.stance);
     run.items.push({ type: 'link', key: `${l.statement}~${l.claim}`, statementId, claimId, outcome });
-  });
+  }
+};
 
 // Tags last: they point into document bodies and at statements and hops the bundle has written.
-const tags: Applier = (run, s) =>
-  (run.bundle.tags ?? []).forEach((tag, i) => {
+const tags: Applier = async (run, s) => {
+  for (const [i, tag] of (run.bundle.tags ?? []).entries()) {
     const path = `/tags/${i}`;
-    const documentId = run.resolve('document', tag.document, `${path}/document`)!;
+    const documentId = (await run.resolve('document', tag.document, `${path}/document`))!;
     const input = {
       selector: tag.selector,
-      statementId: run.resolve('statement', tag.statement, `${path}/statement`)!,
-      ...(tag.via !== undefined ? { viaRelayId: run.resolve('relay', tag.via, `${path}/via`) } : {}),
+      statementId: (await run.resolve('statement', tag.statement, `${path}/statement`))!,
+      ...(tag.via !== undefined ? { viaRelayId: await run.resolve('relay', tag.via, `${path}/via`) } : {}),
     };
-    const write = (existing: number | null) => {
+    const write = async (existing: number | null) => {
       // A tag is its anchoring: a changed item is a new tag in place of the old one.
-      if (existing) s.tags.delete(existing);
-      return s.tags.create(documentId, input).id;
+      if (existing) await s.tags.delete(existing);
+      return (await s.tags.create(documentId, input)).id;
     };
-    run.upsert('tag', tag, write, itemAt(path, { statementId: 'statement', viaRelayId: 'via' }));
-  });
+    await run.upsert('tag', tag, write, itemAt(path, { statementId: 'statement', viaRelayId: 'via' }));
+  }
+};
 
 /** The appliers in the order a bundle is written. */
 export const APPLIERS: Applier[] = [actors, documents, statements, claims, relays, links, tags];

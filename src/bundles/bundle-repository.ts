@@ -1,8 +1,8 @@
-import type { Db } from '../db/database.js';
+import type { Db, IdTable } from '../db/database.js';
 
 export type RecordType = 'actor' | 'document' | 'statement' | 'relay' | 'claim' | 'tag';
 
-const TABLES: Record<RecordType, string> = {
+const TABLES: Record<RecordType, IdTable> = {
   actor: 'actors',
   document: 'documents',
   statement: 'statements',
@@ -21,30 +21,28 @@ export class BundleRepository {
   constructor(private readonly db: Db) {}
 
   /** The records these keys became, where those records still exist: one query for all of a bundle's keys of a type. */
-  lookupAll(namespace: string, type: RecordType, keys: Iterable<string>): Map<string, KnownKey> {
-    const rows = this.db
-      .prepare(
-        `SELECT b.key, b.record_id AS recordId, b.digest FROM bundle_keys b JOIN ${TABLES[type]} t ON t.id = b.record_id
+  async lookupAll(namespace: string, type: RecordType, keys: Iterable<string>): Promise<Map<string, KnownKey>> {
+    const rows = await this.db.query<KnownKey & { key: string }>(
+      `SELECT b.key, b.record_id AS recordId, b.digest FROM bundle_keys b JOIN ${TABLES[type]} t ON t.id = b.record_id
          WHERE b.namespace = ? AND b.record_type = ? AND b.key IN (SELECT value FROM json_each(?))`,
-      )
-      .all(namespace, type, JSON.stringify([...keys])) as Array<KnownKey & { key: string }>;
+      [namespace, type, JSON.stringify([...keys])],
+    );
     return new Map(rows.map(({ key, ...known }) => [key, known]));
   }
 
   /** Remembers what each key became, all in one statement (a bundle has thousands). */
-  rememberAll(namespace: string, keys: Array<[type: RecordType, key: string, recordId: number, digest: string]>): void {
+  async rememberAll(namespace: string, keys: Array<[type: RecordType, key: string, recordId: number, digest: string]>): Promise<void> {
     if (keys.length === 0) return;
     // WHERE true: without it SQLite would read ON CONFLICT as a join constraint of the SELECT.
-    this.db
-      .prepare(
-        `INSERT INTO bundle_keys (namespace, record_type, key, record_id, digest)
+    await this.db.execute(
+      `INSERT INTO bundle_keys (namespace, record_type, key, record_id, digest)
          SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?) WHERE true
          ON CONFLICT (namespace, record_type, key) DO UPDATE SET record_id = excluded.record_id, digest = excluded.digest`,
-      )
-      .run(namespace, JSON.stringify(keys));
+      [namespace, JSON.stringify(keys)],
+    );
   }
 
-  exists(type: RecordType, id: number): boolean {
-    return this.db.prepare(`SELECT 1 FROM ${TABLES[type]} WHERE id = ?`).get(id) !== undefined;
+  exists(type: RecordType, id: number): Promise<boolean> {
+    return this.db.hasId(TABLES[type], id);
   }
 }

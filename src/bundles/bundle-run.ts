@@ -43,10 +43,10 @@ export class BundleRun {
   }
 
   /** The id a reference names: an existing record's id, or the key of an item written earlier in this bundle. */
-  resolve(type: RecordType, ref: BundleRef | null | undefined, pointer: string): number | null {
+  async resolve(type: RecordType, ref: BundleRef | null | undefined, pointer: string): Promise<number | null> {
     if (ref === null || ref === undefined) return null;
     if (typeof ref === 'number') {
-      if (!this.repo.exists(type, ref))
+      if (!(await this.repo.exists(type, ref)))
         throw unprocessable(`${pointer}: no ${type} with id ${ref}.`, [
           { in: 'body', pointer, message: `must be the key of a ${type} in this bundle or the id of an existing one` },
         ]);
@@ -70,11 +70,16 @@ export class BundleRun {
    * Creates, updates or recognises one keyed item. `write` gets the id the key already stands for (null
    * for a new item); its errors are re-pointed at the item (`at`; none for items written unchanged).
    */
-  upsert(type: RecordType, item: { key: string }, write: (existingId: number | null) => number, at?: InputPlace): void {
+  async upsert(
+    type: RecordType,
+    item: { key: string },
+    write: (existingId: number | null) => Promise<number>,
+    at?: InputPlace,
+  ): Promise<void> {
     // Confidential fields never decide the answer, so a re-post cannot test a guess of them; an item
     // carrying any is always written, so its writer is always authorized for them.
     const d = digest(withoutConfidential(type, item));
-    const known = this.knownOf(type).get(item.key);
+    const known = (await this.knownOf(type)).get(item.key);
     let id: number;
     let outcome: BundleItemResult['outcome'];
     if (known && known.digest === d && !hasConfidential(type, item)) {
@@ -82,7 +87,7 @@ export class BundleRun {
       outcome = 'existing';
     } else {
       const existing = known ? known.recordId : null;
-      id = at ? rebased(() => write(existing), at) : write(existing);
+      id = await (at ? rebased(() => write(existing), at) : write(existing));
       outcome = known ? 'updated' : 'created';
       this.written.push([type, item.key, id, d]);
     }
@@ -92,18 +97,18 @@ export class BundleRun {
 
   // Read once per type, before its first item is written: only an item's own write changes what its
   // key stands for (a changed tag replaces its own record), and each key is read before that write.
-  private knownOf(type: RecordType): Map<string, KnownKey> {
+  private async knownOf(type: RecordType): Promise<Map<string, KnownKey>> {
     let known = this.known.get(type);
     if (!known) {
-      known = this.repo.lookupAll(this.bundle.namespace, type, this.declared.get(type)!);
+      known = await this.repo.lookupAll(this.bundle.namespace, type, this.declared.get(type)!);
       this.known.set(type, known);
     }
     return known;
   }
 
   /** Stores what the keys became, then the outcome of the whole bundle. */
-  finish(): BundleResult {
-    this.repo.rememberAll(this.bundle.namespace, this.written);
+  async finish(): Promise<BundleResult> {
+    await this.repo.rememberAll(this.bundle.namespace, this.written);
     const count = (o: string) => this.items.filter((x) => x.outcome === o).length;
     const { namespace } = this.bundle;
     return { namespace, created: count('created'), updated: count('updated'), existing: count('existing'), items: this.items };

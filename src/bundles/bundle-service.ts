@@ -15,9 +15,9 @@ export class BundleService {
     private readonly s: BundleServices,
   ) {}
 
-  apply(bundle: Bundle): BundleResult {
+  async apply(bundle: Bundle): Promise<BundleResult> {
     const run = new BundleRun(this.repo, bundle);
-    for (const apply of APPLIERS) apply(run, this.s);
+    for (const apply of APPLIERS) await apply(run, this.s);
     return run.finish();
   }
 }

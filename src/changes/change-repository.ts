@@ -31,7 +31,7 @@ export interface RecordedTable {
 export class ChangeRepository {
   constructor(private readonly db: Db) {}
 
-  list(f: ChangeFilter, afterSeq: number, limit: number): ChangeRow[] {
+  list(f: ChangeFilter, afterSeq: number, limit: number): Promise<ChangeRow[]> {
     let q = this.db.kysely.selectFrom('changes').selectAll().where('seq', '>', afterSeq);
     if (f.recordType) q = q.where('record_type', '=', f.recordType);
     if (f.recordId) q = q.where('record_id', '=', f.recordId);
@@ -43,20 +43,20 @@ export class ChangeRepository {
   }
 
   /** Salts and values behind the commitments of these changes. */
-  openings(seqs: number[]): Opening[] {
-    if (seqs.length === 0) return [];
-    return this.db.prepare(`SELECT * FROM history_openings WHERE seq IN (${seqs.map(() => '?').join(',')})`).all(...seqs) as Opening[];
+  openings(seqs: number[]): Promise<Opening[]> {
+    if (seqs.length === 0) return Promise.resolve([]);
+    return this.db.query<Opening>(`SELECT * FROM history_openings WHERE seq IN (${seqs.map(() => '?').join(',')})`, seqs);
   }
 
-  /** Every change in order, one row at a time: memory stays flat however long the history. */
-  iterate(): IterableIterator<ChangeRow> {
-    return this.db.prepare('SELECT * FROM changes ORDER BY seq').iterate() as IterableIterator<ChangeRow>;
+  /** Every change in order, a batch at a time: memory stays flat however long the history. */
+  iterate(): AsyncIterable<ChangeRow> {
+    return this.db.stream<ChangeRow>('SELECT * FROM changes ORDER BY seq');
   }
 
-  recordedTables(): RecordedTable[] {
-    const rows = this.db
-      .prepare('SELECT record_type, table_name, id_sql, column_name, committed FROM history_columns ORDER BY record_type, position')
-      .all() as Array<{ record_type: string; table_name: string; id_sql: string; column_name: string; committed: number }>;
+  async recordedTables(): Promise<RecordedTable[]> {
+    const rows = await this.db.query<{ record_type: string; table_name: string; id_sql: string; column_name: string; committed: number }>(
+      'SELECT record_type, table_name, id_sql, column_name, committed FROM history_columns ORDER BY record_type, position',
+    );
     const byType = new Map<string, RecordedTable>();
     for (const r of rows) {
       let t = byType.get(r.record_type);
@@ -66,15 +66,13 @@ export class ChangeRepository {
     return [...byType.values()];
   }
 
-  liveColumns(table: string): string[] {
-    return (this.db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as Array<{ name: string }>).map((r) => r.name);
+  async liveColumns(table: string): Promise<string[]> {
+    return (await this.db.query<{ name: string }>('SELECT name FROM pragma_table_info(?)', [table])).map((r) => r.name);
   }
 
   /** Every current row of a recorded table with its history id as __id. */
-  iterateRows(t: RecordedTable): IterableIterator<Record<string, unknown> & { __id: string }> {
+  iterateRows(t: RecordedTable): AsyncIterable<Record<string, unknown> & { __id: string }> {
     const id = t.idSql.replace(/X\./g, '');
-    return this.db.prepare(`SELECT CAST(${id} AS TEXT) AS __id, * FROM "${t.table}"`).iterate() as IterableIterator<
-      Record<string, unknown> & { __id: string }
-    >;
+    return this.db.stream(`SELECT CAST(${id} AS TEXT) AS __id, * FROM "${t.table}"`);
   }
 }

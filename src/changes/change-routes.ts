@@ -14,9 +14,9 @@ export function changeRoutes(service: ChangeService, jobs: JobRunner): RouteDef[
       status: 200,
       response: 'change-list',
       csv: true,
-      handler: ({ query, req }) => {
+      handler: async ({ query, req }) => {
         const limit = query.limit ?? 50;
-        const { rows, openings } = service.list(
+        const { rows, openings } = await service.list(
           { recordType: query.recordType, recordId: query.recordId, keyId: query.keyId, since: query.since, until: query.until },
           decodeCursor(query.cursor),
           limit,

@@ -56,16 +56,16 @@ export class ChangeService {
   ) {}
 
   /** Record types the viewer may not see are left out (key records: admins only). */
-  list(f: ChangeFilter, afterSeq: number, limit: number, viewer: Viewer): { rows: ChangeRow[]; openings: Opening[] } {
+  async list(f: ChangeFilter, afterSeq: number, limit: number, viewer: Viewer): Promise<{ rows: ChangeRow[]; openings: Opening[] }> {
     const hiddenTypes = Object.entries(RECORD_READERS)
       .filter(([, role]) => !hasRole(viewer, role))
       .map(([type]) => type);
-    const rows = this.repo.list({ ...f, hiddenTypes }, afterSeq, limit + 1);
-    const openings = hasRole(viewer, 'editor') ? this.repo.openings(rows.map((r) => r.seq)) : [];
+    const rows = await this.repo.list({ ...f, hiddenTypes }, afterSeq, limit + 1);
+    const openings = hasRole(viewer, 'editor') ? await this.repo.openings(rows.map((r) => r.seq)) : [];
     return { rows, openings };
   }
 
-  verify(saved?: Checkpoint): ChangeVerification {
+  verify(saved?: Checkpoint): Promise<ChangeVerification> {
     return verifyHistory(this.repo, this.log, saved);
   }
 }

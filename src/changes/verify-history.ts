@@ -25,7 +25,7 @@ interface LastChange {
   after: string | null;
 }
 
-export function verifyHistory(changes: ChangeRepository, log: LogRepository, saved?: Checkpoint): ChangeVerification {
+export async function verifyHistory(changes: ChangeRepository, log: LogRepository, saved?: Checkpoint): Promise<ChangeVerification> {
   const problems: Problem[] = [];
   const counts = new Map<string, number>();
   const report = (p: Problem) => {
@@ -40,7 +40,7 @@ export function verifyHistory(changes: ChangeRepository, log: LogRepository, sav
   let expectedSeq = 1;
   let checked = 0;
   let firstBroken: ChangeVerification['firstBroken'];
-  for (const c of changes.iterate()) {
+  for await (const c of changes.iterate()) {
     const where = { seq: c.seq, recordType: c.record_type, recordId: c.record_id };
     const chain =
       c.seq !== expectedSeq
@@ -68,7 +68,7 @@ export function verifyHistory(changes: ChangeRepository, log: LogRepository, sav
 
   // The stored nodes must be exactly the complete subtrees of the recomputed tree.
   let stored = 0;
-  for (const n of log.iterateNodes()) {
+  for await (const n of log.iterateNodes()) {
     stored++;
     const mine = tree.levels[n.level]?.[n.idx];
     if (!mine?.equals(n.hash)) {
@@ -86,7 +86,7 @@ export function verifyHistory(changes: ChangeRepository, log: LogRepository, sav
     if (consistent) report({ kind: 'checkpoint', reason: consistent });
   }
 
-  reconcile(changes, last, report);
+  await reconcile(changes, last, report);
 
   const omitted = [...counts.entries()].reduce((s, [, n]) => s + Math.max(0, n - PER_KIND), 0);
   return {
@@ -117,15 +117,19 @@ function extendsCheckpoint(tree: MemoryTree, saved: Checkpoint): string | null {
 const sameValue = (a: unknown, b: unknown) =>
   a === b || (typeof a === 'number' && typeof b === 'number' && Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a)));
 
-function reconcile(changes: ChangeRepository, last: Map<string, Map<string, LastChange>>, report: (p: Problem) => void): void {
-  for (const t of changes.recordedTables()) {
+async function reconcile(
+  changes: ChangeRepository,
+  last: Map<string, Map<string, LastChange>>,
+  report: (p: Problem) => void,
+): Promise<void> {
+  for (const t of await changes.recordedTables()) {
     const recorded = new Set(t.columns.map((c) => c.name));
-    for (const col of changes.liveColumns(t.table)) {
+    for (const col of await changes.liveColumns(t.table)) {
       if (!recorded.has(col)) report({ kind: 'columns', recordType: t.type, reason: `${t.table}.${col} is not recorded in the history` });
     }
     const history = last.get(t.type) ?? new Map<string, LastChange>();
     const seen = new Set<string>();
-    for (const row of changes.iterateRows(t)) {
+    for await (const row of changes.iterateRows(t)) {
       seen.add(row.__id);
       const where = { recordType: t.type, recordId: row.__id };
       const h = history.get(row.__id);
@@ -133,7 +137,7 @@ function reconcile(changes: ChangeRepository, last: Map<string, Map<string, Last
       else if (h.action === 'delete' || h.after === null)
         report({ kind: 'state', ...where, seq: h.seq, reason: `${t.type} ${row.__id} exists but its history ends in a delete` });
       else {
-        const differ = differingColumns(changes, t, row, h);
+        const differ = await differingColumns(changes, t, row, h);
         if (differ.length)
           report({
             kind: 'state',
@@ -156,7 +160,12 @@ function reconcile(changes: ChangeRepository, last: Map<string, Map<string, Last
   }
 }
 
-function differingColumns(changes: ChangeRepository, t: RecordedTable, row: Record<string, unknown>, h: LastChange): string[] {
+async function differingColumns(
+  changes: ChangeRepository,
+  t: RecordedTable,
+  row: Record<string, unknown>,
+  h: LastChange,
+): Promise<string[]> {
   let after: Record<string, unknown>;
   try {
     after = JSON.parse(h.after!) as Record<string, unknown>;
@@ -164,12 +173,7 @@ function differingColumns(changes: ChangeRepository, t: RecordedTable, row: Reco
     return ['(unreadable record)'];
   }
   const openings = t.columns.some((c) => c.committed)
-    ? new Map(
-        changes
-          .openings([h.seq])
-          .filter((o) => o.side === 'after')
-          .map((o) => [o.column_name, o]),
-      )
+    ? new Map((await changes.openings([h.seq])).filter((o) => o.side === 'after').map((o) => [o.column_name, o]))
     : new Map();
   const differ: string[] = [];
   for (const { name, committed } of t.columns) {

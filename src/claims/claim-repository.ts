@@ -14,15 +14,15 @@ export interface ClaimStatementRow {
 export class ClaimRepository {
   constructor(private readonly db: Db) {}
 
-  get(id: number): ClaimRow | undefined {
+  get(id: number): Promise<ClaimRow | undefined> {
     return this.db.rowById('claims', id);
   }
 
-  exists(id: number): boolean {
+  exists(id: number): Promise<boolean> {
     return this.db.hasId('claims', id);
   }
 
-  list(f: { statementId?: number; rated?: boolean }, afterId: number, limit: number): ClaimRow[] {
+  list(f: { statementId?: number; rated?: boolean }, afterId: number, limit: number): Promise<ClaimRow[]> {
     let q = this.db.kysely.selectFrom('claims').selectAll().where('id', '>', afterId);
     if (f.rated !== undefined) q = q.where('verdict', f.rated ? 'is not' : 'is', null);
     if (f.statementId) {
@@ -41,19 +41,19 @@ export class ClaimRepository {
   }
 
   /** The new row, as stored. */
-  insert(row: NewRow<'claims'>): ClaimRow {
+  insert(row: NewRow<'claims'>): Promise<ClaimRow> {
     return this.db.insertRow('claims', row);
   }
 
-  update(id: number, row: Updateable<ClaimsTable>): void {
-    this.db.run(this.db.kysely.updateTable('claims').set(row).where('id', '=', id));
+  async update(id: number, row: Updateable<ClaimsTable>): Promise<void> {
+    await this.db.run(this.db.kysely.updateTable('claims').set(row).where('id', '=', id));
   }
 
-  delete(id: number): number {
-    return this.db.run(this.db.kysely.deleteFrom('claims').where('id', '=', id)).changes;
+  async delete(id: number): Promise<number> {
+    return (await this.db.run(this.db.kysely.deleteFrom('claims').where('id', '=', id))).changes;
   }
 
-  statementsOf(id: number): ClaimStatementRow[] {
+  statementsOf(id: number): Promise<ClaimStatementRow[]> {
     return this.db.all(
       this.db.kysely
         .selectFrom('statement_claims as sc')
@@ -64,29 +64,28 @@ export class ClaimRepository {
     );
   }
 
-  getLink(claimId: number, statementId: number): { stance: string } | undefined {
-    return this.db.prepare('SELECT stance FROM statement_claims WHERE claim_id = ? AND statement_id = ?').get(claimId, statementId) as
-      | { stance: string }
-      | undefined;
+  getLink(claimId: number, statementId: number): Promise<{ stance: string } | undefined> {
+    return this.db.queryFirst('SELECT stance FROM statement_claims WHERE claim_id = ? AND statement_id = ?', [claimId, statementId]);
   }
 
-  upsertLink(claimId: number, statementId: number, stance: string, now: string): void {
+  async upsertLink(claimId: number, statementId: number, stance: string, now: string): Promise<void> {
     // Plain SQL, prepared once: a bundle links thousands of statements in one go.
-    this.db
-      .prepare(
-        `INSERT INTO statement_claims (claim_id, statement_id, stance, created_at) VALUES (?, ?, ?, ?)
+    await this.db.execute(
+      `INSERT INTO statement_claims (claim_id, statement_id, stance, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (statement_id, claim_id) DO UPDATE SET stance = excluded.stance`,
-      )
-      .run(claimId, statementId, stance, now);
+      [claimId, statementId, stance, now],
+    );
   }
 
-  deleteLink(claimId: number, statementId: number): number {
-    return this.db.run(
-      this.db.kysely.deleteFrom('statement_claims').where('claim_id', '=', claimId).where('statement_id', '=', statementId),
+  async deleteLink(claimId: number, statementId: number): Promise<number> {
+    return (
+      await this.db.run(
+        this.db.kysely.deleteFrom('statement_claims').where('claim_id', '=', claimId).where('statement_id', '=', statementId),
+      )
     ).changes;
   }
 
-  linkCount(id: number): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM statement_claims WHERE claim_id = ?').get(id) as { n: number }).n;
+  async linkCount(id: number): Promise<number> {
+    return (await this.db.queryFirst<{ n: number }>('SELECT count(*) AS n FROM statement_claims WHERE claim_id = ?', [id]))!.n;
   }
 }

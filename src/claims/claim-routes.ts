@@ -12,8 +12,8 @@ export function claimRoutes(service: ClaimService): RouteDef[] {
       body: 'claim-create',
       status: 201,
       response: 'claim',
-      handler: ({ body, res }) => {
-        const claim = claimToApi(service.create(body));
+      handler: async ({ body, res }) => {
+        const claim = claimToApi(await service.create(body));
         res.location(`/v1/claims/${claim.id}`);
         return claim;
       },
@@ -27,10 +27,10 @@ export function claimRoutes(service: ClaimService): RouteDef[] {
       status: 200,
       response: 'claim-list',
       csv: true,
-      handler: ({ query }) => {
+      handler: async ({ query }) => {
         const limit = query.limit ?? 50;
         const rated = query.rated === undefined ? undefined : query.rated === 'true';
-        const p = page(service.list({ statementId: query.statementId, rated }, decodeCursor(query.cursor), limit), limit);
+        const p = page(await service.list({ statementId: query.statementId, rated }, decodeCursor(query.cursor), limit), limit);
         return { items: p.items.map(claimToApi), nextCursor: p.nextCursor };
       },
     }),
@@ -53,7 +53,7 @@ export function claimRoutes(service: ClaimService): RouteDef[] {
       body: 'claim-patch',
       status: 200,
       response: 'claim',
-      handler: ({ params, body }) => claimToApi(service.update(params.id, body)),
+      handler: async ({ params, body }) => claimToApi(await service.update(params.id, body)),
     }),
     route({
       method: 'delete',
@@ -80,8 +80,8 @@ export function claimRoutes(service: ClaimService): RouteDef[] {
       responses: {
         200: { description: 'The statement was linked already: its stance is now this one', content: { 'application/json': 'claim-link' } },
       },
-      handler: ({ params, body, res }) => {
-        if (!service.link(params.id, body.statementId, body.stance)) res.status(200);
+      handler: async ({ params, body, res }) => {
+        if (!(await service.link(params.id, body.statementId, body.stance))) res.status(200);
         return { claimId: params.id, statementId: body.statementId, stance: body.stance };
       },
     }),

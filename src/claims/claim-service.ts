@@ -24,61 +24,58 @@ export class ClaimService {
     private readonly statements: StatementRepository,
   ) {}
 
-  get(id: number): ClaimRow {
-    const row = this.repo.get(id);
+  async get(id: number): Promise<ClaimRow> {
+    const row = await this.repo.get(id);
     if (!row) throw notFound('claim', id);
     return row;
   }
 
-  getWithStatements(id: number): Claim {
-    const claim = claimToApi(this.get(id));
-    claim.statements = this.repo.statementsOf(id) as Claim['statements'];
+  async getWithStatements(id: number): Promise<Claim> {
+    const claim = claimToApi(await this.get(id));
+    claim.statements = (await this.repo.statementsOf(id)) as Claim['statements'];
     return claim;
   }
 
-  list(f: { statementId?: number; rated?: boolean }, afterId: number, limit: number): ClaimRow[] {
+  list(f: { statementId?: number; rated?: boolean }, afterId: number, limit: number): Promise<ClaimRow[]> {
     return this.repo.list(f, afterId, limit + 1);
   }
 
-  create(input: ClaimCreate): ClaimRow {
+  create(input: ClaimCreate): Promise<ClaimRow> {
     const now = nowIso();
     return this.repo.insert({ ...claimColumns(input), created_at: now, updated_at: now });
   }
 
-  update(id: number, patch: ClaimPatch): ClaimRow {
-    const current = claimToApi(this.get(id));
+  async update(id: number, patch: ClaimPatch): Promise<ClaimRow> {
+    const current = claimToApi(await this.get(id));
     const merged = { text: current.text, verdict: current.verdict, ...patch } as ClaimCreate;
-    this.repo.update(id, { ...claimColumns(merged), updated_at: nowIso() });
-    return this.repo.get(id)!;
+    await this.repo.update(id, { ...claimColumns(merged), updated_at: nowIso() });
+    return (await this.repo.get(id))!;
   }
 
-  delete(id: number, cascade: boolean): void {
-    this.get(id);
-    const n = this.repo.linkCount(id);
+  async delete(id: number, cascade: boolean): Promise<void> {
+    await this.get(id);
+    const n = await this.repo.linkCount(id);
     if (!cascade && n > 0) {
-      const refs = this.repo
-        .statementsOf(id)
-        .slice(0, 20)
-        .map((s) => ({ type: 'statement', id: s.statementId, field: 'claimId' }));
+      const refs = (await this.repo.statementsOf(id)).slice(0, 20).map((s) => ({ type: 'statement', id: s.statementId, field: 'claimId' }));
       throw conflict(`Claim ${id} is still linked to ${n} statement${n === 1 ? '' : 's'}; pass cascade=true to remove the links with it.`, {
         references: refs,
       });
     }
-    this.repo.delete(id);
+    await this.repo.delete(id);
   }
 
-  stanceOf(claimId: number, statementId: number): string | undefined {
-    return this.repo.getLink(claimId, statementId)?.stance;
+  async stanceOf(claimId: number, statementId: number): Promise<string | undefined> {
+    return (await this.repo.getLink(claimId, statementId))?.stance;
   }
 
   /** Links a statement with a stance; linking again changes the stance. Returns whether it was new. */
-  link(claimId: number, statementId: number, stance: string): boolean {
-    const existed = this.repo.getLink(claimId, statementId) !== undefined;
-    writeThenExplain(
+  async link(claimId: number, statementId: number, stance: string): Promise<boolean> {
+    const existed = (await this.repo.getLink(claimId, statementId)) !== undefined;
+    await writeThenExplain(
       () => this.repo.upsertLink(claimId, statementId, stance, nowIso()),
-      () => {
-        if (!this.repo.exists(claimId)) throw notFound('claim', claimId);
-        if (!this.statements.exists(statementId)) {
+      async () => {
+        if (!(await this.repo.exists(claimId))) throw notFound('claim', claimId);
+        if (!(await this.statements.exists(statementId))) {
           throw unprocessable(`statementId ${statementId} is not a statement.`, [
             { in: 'body', pointer: '/statementId', message: 'must be the id of an existing statement' },
           ]);
@@ -88,8 +85,9 @@ export class ClaimService {
     return !existed;
   }
 
-  unlink(claimId: number, statementId: number): void {
-    this.get(claimId);
-    if (this.repo.deleteLink(claimId, statementId) === 0) throw notFound('link to claim ' + claimId + ' from statement', statementId);
+  async unlink(claimId: number, statementId: number): Promise<void> {
+    await this.get(claimId);
+    if ((await this.repo.deleteLink(claimId, statementId)) === 0)
+      throw notFound('link to claim ' + claimId + ' from statement', statementId);
   }
 }

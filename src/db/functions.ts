@@ -3,12 +3,10 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Viewer } from '../shared/viewer.js';
 import { leafHash, nodeHash } from '../log/merkle.js';
 
-/** Per-connection state the history triggers read: who is writing, and whether to record. */
+/** What the history triggers read of the current write: who is writing (and with which key), and whether to record. */
 export interface WriteContext {
-  keyId: number | null;
-  history: boolean;
-  /** Who is writing: what the services authorize confidential fields against. */
   writer: Viewer;
+  history: boolean;
 }
 
 /** The fields of a change that its hashes cover, in order. */
@@ -47,10 +45,11 @@ const int = (v: unknown) => (v === null ? null : Number(v));
 const text = (v: unknown) => v as string;
 const textOrNull = (v: unknown) => v as string | null;
 
-export function registerFunctions(sqlite: BetterSqlite3.Database, ctx: WriteContext): void {
+/** `current` gives the write context of the statement running now (the triggers run inside its call). */
+export function registerFunctions(sqlite: BetterSqlite3.Database, current: () => WriteContext): void {
   sqlite.function('ws_now', { deterministic: false }, () => new Date().toISOString());
-  sqlite.function('ws_key_id', { deterministic: false }, () => ctx.keyId);
-  sqlite.function('ws_history_enabled', { deterministic: false }, () => (ctx.history ? 1 : 0));
+  sqlite.function('ws_key_id', { deterministic: false }, () => current().writer.keyId);
+  sqlite.function('ws_history_enabled', { deterministic: false }, () => (current().history ? 1 : 0));
   sqlite.function(
     'ws_chain_hash',
     { deterministic: true, varargs: false },

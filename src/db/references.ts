@@ -41,13 +41,16 @@ const REFERENCED_BY = {
 } satisfies Record<string, ReferenceKind[]>;
 
 /** What points at a record, a few of each kind: what a refused delete names. */
-export function selectReferences(db: Db, type: keyof typeof REFERENCED_BY, id: number, perKind = 20): Reference[] {
+export function selectReferences(db: Db, type: keyof typeof REFERENCED_BY, id: number, perKind = 20): Promise<Reference[]> {
   const kinds: ReferenceKind[] = REFERENCED_BY[type];
   const sql = kinds
     .map(
       (k) =>
-        `SELECT * FROM (SELECT '${k.type}' AS type, ${k.idColumn ?? 'id'} AS id, '${k.field}' AS field FROM ${k.table} WHERE ${k.column} = @id LIMIT @n)`,
+        `SELECT * FROM (SELECT '${k.type}' AS type, ${k.idColumn ?? 'id'} AS id, '${k.field}' AS field FROM ${k.table} WHERE ${k.column} = ? LIMIT ?)`,
     )
     .join(' UNION ALL ');
-  return db.prepare(sql).all({ id, n: perKind }) as Reference[];
+  return db.query<Reference>(
+    sql,
+    kinds.flatMap(() => [id, perKind]),
+  );
 }

@@ -8,13 +8,13 @@ import type { SchemaRegistry } from '../validation/ajv.js';
 export const demoBundleFile = projectFile('demo/crocus-city.bundle.json');
 
 /** Loads the seed article through the bundle path, exactly as a client's POST /v1/bundles would. */
-export function loadDemo(db: Db, services: Services, registry: SchemaRegistry): BundleResult {
+export function loadDemo(db: Db, services: Services, registry: SchemaRegistry): Promise<BundleResult> {
   const bundle = JSON.parse(readFileSync(demoBundleFile, 'utf8')) as Bundle;
   const validate = registry.validator('bundle');
   if (!validate(bundle)) throw new Error(`demo bundle is invalid: ${JSON.stringify(validate.errors)}`);
   return db.transaction(() => services.bundles.apply(bundle));
 }
 
-export function isEmpty(db: Db): boolean {
-  return db.sqlite.prepare('SELECT 1 FROM actors LIMIT 1').get() === undefined;
+export async function isEmpty(db: Db): Promise<boolean> {
+  return (await db.queryFirst('SELECT 1 FROM actors LIMIT 1')) === undefined;
 }

@@ -8,34 +8,34 @@ export type DocumentRow = Row<'documents'>;
 export class DocumentRepository {
   constructor(private readonly db: Db) {}
 
-  get(id: number): DocumentRow | undefined {
+  get(id: number): Promise<DocumentRow | undefined> {
     return this.db.rowById('documents', id);
   }
 
-  exists(id: number): boolean {
+  exists(id: number): Promise<boolean> {
     return this.db.hasId('documents', id);
   }
 
-  list(outletId: number | undefined, afterId: number, limit: number): DocumentRow[] {
+  list(outletId: number | undefined, afterId: number, limit: number): Promise<DocumentRow[]> {
     let q = this.db.kysely.selectFrom('documents').selectAll().where('id', '>', afterId);
     if (outletId) q = q.where('outlet_id', '=', outletId);
     return this.db.all(q.orderBy('id').limit(limit));
   }
 
   /** The new row, as stored. */
-  insert(row: NewRow<'documents'>): DocumentRow {
+  insert(row: NewRow<'documents'>): Promise<DocumentRow> {
     return this.db.insertRow('documents', row);
   }
 
-  update(id: number, row: Updateable<DocumentsTable>): void {
-    this.db.run(this.db.kysely.updateTable('documents').set(row).where('id', '=', id));
+  async update(id: number, row: Updateable<DocumentsTable>): Promise<void> {
+    await this.db.run(this.db.kysely.updateTable('documents').set(row).where('id', '=', id));
   }
 
-  delete(id: number): number {
-    return this.db.run(this.db.kysely.deleteFrom('documents').where('id', '=', id)).changes;
+  async delete(id: number): Promise<number> {
+    return (await this.db.run(this.db.kysely.deleteFrom('documents').where('id', '=', id))).changes;
   }
 
-  references(id: number, perKind = 20): Reference[] {
+  references(id: number, perKind = 20): Promise<Reference[]> {
     return selectReferences(this.db, 'document', id, perKind);
   }
 }

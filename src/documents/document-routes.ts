@@ -13,8 +13,8 @@ export function documentRoutes(service: DocumentService): RouteDef[] {
       status: 201,
       response: 'document',
       errors: [422],
-      handler: ({ body, res }) => {
-        const doc = documentToApi(service.create(body), true);
+      handler: async ({ body, res }) => {
+        const doc = documentToApi(await service.create(body), true);
         res.location(`/v1/documents/${doc.id}`);
         return doc;
       },
@@ -28,9 +28,9 @@ export function documentRoutes(service: DocumentService): RouteDef[] {
       status: 200,
       response: 'document-list',
       csv: true,
-      handler: ({ query }) => {
+      handler: async ({ query }) => {
         const limit = query.limit ?? 50;
-        const p = page(service.list(query.outletId, decodeCursor(query.cursor), limit), limit);
+        const p = page(await service.list(query.outletId, decodeCursor(query.cursor), limit), limit);
         return { items: p.items.map((r) => documentToApi(r, false)), nextCursor: p.nextCursor };
       },
     }),
@@ -42,7 +42,7 @@ export function documentRoutes(service: DocumentService): RouteDef[] {
       params: 'id-params',
       status: 200,
       response: 'document',
-      handler: ({ params }) => documentToApi(service.get(params.id), true),
+      handler: async ({ params }) => documentToApi(await service.get(params.id), true),
     }),
     route({
       method: 'patch',
@@ -54,8 +54,8 @@ export function documentRoutes(service: DocumentService): RouteDef[] {
       status: 200,
       response: 'document',
       errors: [422],
-      handler: ({ params, body }) => {
-        const { row, effects } = service.update(params.id, body);
+      handler: async ({ params, body }) => {
+        const { row, effects } = await service.update(params.id, body);
         return Object.assign(documentToApi(row, true), ...effects.filter((e) => e && typeof e === 'object'));
       },
     }),

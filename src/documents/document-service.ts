@@ -40,7 +40,7 @@ function rowToCreate(row: DocumentRow): DocumentCreate {
 }
 
 /** Hook for work that must follow a body change in the same transaction (tag re-anchoring). */
-export type BodyChangeHook = (documentId: number, oldBody: string | null, newBody: string | null) => unknown;
+export type BodyChangeHook = (documentId: number, oldBody: string | null, newBody: string | null) => Promise<unknown>;
 
 export class DocumentService {
   private readonly bodyHooks: BodyChangeHook[] = [];
@@ -55,17 +55,17 @@ export class DocumentService {
     this.bodyHooks.push(hook);
   }
 
-  get(id: number): DocumentRow {
-    const row = this.repo.get(id);
+  async get(id: number): Promise<DocumentRow> {
+    const row = await this.repo.get(id);
     if (!row) throw notFound('document', id);
     return row;
   }
 
-  list(outletId: number | undefined, afterId: number, limit: number): DocumentRow[] {
+  list(outletId: number | undefined, afterId: number, limit: number): Promise<DocumentRow[]> {
     return this.repo.list(outletId, afterId, limit + 1);
   }
 
-  create(input: DocumentCreate): DocumentRow {
+  create(input: DocumentCreate): Promise<DocumentRow> {
     const now = nowIso();
     return writeThenExplain(
       () => this.repo.insert({ ...documentColumns(input), created_at: now, updated_at: now }),
@@ -74,29 +74,31 @@ export class DocumentService {
   }
 
   /** Returns the updated row and what each body-change hook reported. */
-  update(id: number, patch: DocumentPatch): { row: DocumentRow; effects: unknown[] } {
-    const current = this.get(id);
+  async update(id: number, patch: DocumentPatch): Promise<{ row: DocumentRow; effects: unknown[] }> {
+    const current = await this.get(id);
     const merged = mergePatch(rowToCreate(current), patch as Partial<DocumentCreate>, this.validateCreate, 'document');
-    if (patch.outletId !== undefined) this.checkOutlet(merged.outletId);
-    this.repo.update(id, { ...documentColumns(merged), updated_at: nowIso() });
-    const effects =
-      patch.body !== undefined && patch.body !== current.body ? this.bodyHooks.map((h) => h(id, current.body, merged.body ?? null)) : [];
-    return { row: this.repo.get(id)!, effects };
+    if (patch.outletId !== undefined) await this.checkOutlet(merged.outletId);
+    await this.repo.update(id, { ...documentColumns(merged), updated_at: nowIso() });
+    const effects: unknown[] = [];
+    if (patch.body !== undefined && patch.body !== current.body) {
+      for (const hook of this.bodyHooks) effects.push(await hook(id, current.body, merged.body ?? null));
+    }
+    return { row: (await this.repo.get(id))!, effects };
   }
 
-  delete(id: number, cascade: boolean): void {
-    this.get(id);
+  async delete(id: number, cascade: boolean): Promise<void> {
+    await this.get(id);
     if (!cascade)
       refuseIfReferenced(
         `Document ${id}`,
-        this.repo.references(id),
+        await this.repo.references(id),
         'pass cascade=true to delete the hops it carries (and their tags) with it.',
       );
-    this.repo.delete(id);
+    await this.repo.delete(id);
   }
 
-  private checkOutlet(outletId: number): void {
-    if (!this.actors.exists(outletId)) {
+  private async checkOutlet(outletId: number): Promise<void> {
+    if (!(await this.actors.exists(outletId))) {
       throw unprocessable(`outletId ${outletId} is not an actor.`, [
         { in: 'body', pointer: '/outletId', message: 'must be the id of an existing actor' },
       ]);

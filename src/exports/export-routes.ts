@@ -32,7 +32,7 @@ export function exportRoutes(service: ExportService): RouteDef[] {
             : null;
         const name = scope ? `${scope.type}-${scope.id}` : 'all';
         // Built before any header is set: an unknown record is a plain 404 problem.
-        const body = scope ? (format === 'json' ? service.provJson(scope) : service.provText(scope, writer)) : null;
+        const body = scope ? (format === 'json' ? await service.provJson(scope) : await service.provText(scope, writer)) : null;
         if (wantsFile(query)) res.attachment(`whosaid-prov-${name}.${writer.extension}`);
         if (body === null) return streamText(res, writer.contentType, (sink) => service.streamProv(sink, writer));
         if (typeof body !== 'string') return body;

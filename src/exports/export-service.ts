@@ -48,23 +48,23 @@ export class ExportService {
   ) {}
 
   /** One document's or one claim's records: the chains that brought its statements there. */
-  private fragment(scope: ProvScope): ProvFragment {
+  private async fragment(scope: ProvScope): Promise<ProvFragment> {
     if (scope.type === 'document') {
-      if (!this.repo.document(scope.id)) throw notFound('document', scope.id);
-      return this.fragmentOf(this.audits.loadDocument(scope.id));
+      if (!(await this.repo.document(scope.id))) throw notFound('document', scope.id);
+      return this.fragmentOf(await this.audits.loadDocument(scope.id));
     }
-    if (!this.repo.claim(scope.id)) throw notFound('claim', scope.id);
-    return this.fragmentOf(this.audits.loadClaim(scope.id));
+    if (!(await this.repo.claim(scope.id))) throw notFound('claim', scope.id);
+    return this.fragmentOf(await this.audits.loadClaim(scope.id));
   }
 
   /** A document's or a claim's export as PROV-JSON. */
-  provJson(scope: ProvScope): ProvDocument {
-    return provDocument(this.fragment(scope), this.iriBase);
+  async provJson(scope: ProvScope): Promise<ProvDocument> {
+    return provDocument(await this.fragment(scope), this.iriBase);
   }
 
   /** A document's or a claim's export as PROV-N or PROV-XML text: the same records as provJson. */
-  provText(scope: ProvScope, writer: ProvWriter): string {
-    const f = this.fragment(scope);
+  async provText(scope: ProvScope, writer: ProvWriter): Promise<string> {
+    const f = await this.fragment(scope);
     return renderProv(
       writer,
       provPrefixes(this.iriBase),
@@ -72,7 +72,7 @@ export class ExportService {
     );
   }
 
-  private fragmentOf(data: AuditData): ProvFragment {
+  private async fragmentOf(data: AuditData): Promise<ProvFragment> {
     const statements = data.inScope.statements;
     const hops = data.inScope.hops;
     const docIds = new Set<number>();
@@ -88,7 +88,7 @@ export class ExportService {
     }
     for (const id of hops) agents.add(data.hops.get(id)!.relayedById);
     for (const id of docIds) agents.add(data.documents.get(id)!.outletId);
-    this.completeActors(data, agents);
+    await this.completeActors(data, agents);
     const f = emptyFragment();
     addAgents(
       f,
@@ -105,10 +105,10 @@ export class ExportService {
   }
 
   /** Adds to `agents` everyone they act for, reading actors not loaded yet (document outlets). */
-  private completeActors(data: AuditData, agents: Set<number>): void {
+  private async completeActors(data: AuditData, agents: Set<number>): Promise<void> {
     const missing = [...agents].filter((id) => !data.actors.has(id));
     if (missing.length) {
-      for (const a of assemble(data.scope, [], [], this.repo.actors(missing), [], []).actors.values()) data.actors.set(a.id, a);
+      for (const a of assemble(data.scope, [], [], await this.repo.actors(missing), [], []).actors.values()) data.actors.set(a.id, a);
     }
     for (const id of [...agents]) {
       for (
@@ -133,13 +133,13 @@ export class ExportService {
           for (let after = 0; ; ) {
             const ids =
               source === 'actors'
-                ? repo.actorIdsAfter(after, PAGE)
+                ? await repo.actorIdsAfter(after, PAGE)
                 : source === 'documents'
-                  ? repo.documentIdsAfter(after, PAGE)
-                  : repo.statementIdsAfter(after, PAGE);
+                  ? await repo.documentIdsAfter(after, PAGE)
+                  : await repo.statementIdsAfter(after, PAGE);
             if (ids.length === 0) break;
             after = ids[ids.length - 1];
-            const f = this.page(repo, source, ids);
+            const f = await this.page(repo, source, ids);
             for (const [key, value] of f[section]) sink.write(writer.record(section, key, value, n++));
             await sink.drain();
           }
@@ -149,29 +149,29 @@ export class ExportService {
       sink.write(writer.close());
       await sink.end();
     } finally {
-      if (snapshot) closeSnapshot(snapshot);
+      if (snapshot) await closeSnapshot(snapshot);
     }
   }
 
-  private page(repo: AuditRepository, source: 'actors' | 'documents' | 'statements', ids: number[]): ProvFragment {
+  private async page(repo: AuditRepository, source: 'actors' | 'documents' | 'statements', ids: number[]): Promise<ProvFragment> {
     const f = emptyFragment();
     if (source === 'statements') {
-      const data = this.audits.loadStatements(ids, repo);
+      const data = await this.audits.loadStatements(ids, repo);
       addStatements(f, data, ids, new Set(data.hops.keys()));
       return f;
     }
-    const data = assemble({ type: 'all', id: null }, [], [], source === 'actors' ? repo.actors(ids) : [], [], []);
+    const data = assemble({ type: 'all', id: null }, [], [], source === 'actors' ? await repo.actors(ids) : [], [], []);
     if (source === 'actors') addAgents(f, data, ids);
     else {
-      for (const d of repo.documents(ids))
+      for (const d of await repo.documents(ids))
         data.documents.set(d.id, { id: d.id, title: d.title, url: d.url, outletId: d.outlet_id, publishedOn: d.published_on });
       addDocuments(f, data, ids);
     }
     return f;
   }
 
-  claimReview(id: number): ClaimReviewJsonLd {
-    const claim = this.repo.claim(id);
+  async claimReview(id: number): Promise<ClaimReviewJsonLd> {
+    const claim = await this.repo.claim(id);
     if (!claim) throw notFound('claim', id);
     if (!claim.verdict || claim.verdict === 'null') {
       throw new HttpError(
@@ -181,9 +181,9 @@ export class ExportService {
         `Claim ${id} has no verdict yet: a ClaimReview reviews a verdict. Give the claim one (PATCH /v1/claims/${id}) first.`,
       );
     }
-    const data = this.audits.loadClaim(id);
+    const data = await this.audits.loadClaim(id);
     const outlets = new Set([...data.documents.values()].map((d) => d.outletId));
-    this.completeActors(data, outlets);
+    await this.completeActors(data, outlets);
     return claimReview(claim, parseStored<Verdict>(claim.verdict, 'claim', id, 'verdict'), data, this.iriBase, this.org);
   }
 }

@@ -62,7 +62,8 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
       else sendJson(req, res, result);
     };
     // A write is one transaction, recorded as made with the caller's key: if anything throws, nothing stays.
-    const run = (req: Request, ctx: RouteContext) => (write ? opts.db.writeAs(req.viewer, () => route.handler(ctx)) : route.handler(ctx));
+    const run = (req: Request, ctx: RouteContext) =>
+      write ? opts.db.writeAs(req.viewer, async () => route.handler(ctx)) : route.handler(ctx);
     // Synchronous unless the handler or the write gate is not: a read costs no promise and no extra tick.
     const handle = (req: Request, res: Response): unknown => {
       const p = params(req.params) as Record<string, unknown>;

@@ -60,9 +60,9 @@ export interface InputPlace {
  * Runs a service call made for part of a bigger request (a bundle item, the statement inside a tag),
  * and re-points the field errors it throws at where that part sits in the request.
  */
-export function rebased<T>(call: () => T, at: InputPlace): T {
+export async function rebased<T>(call: () => Promise<T>, at: InputPlace): Promise<T> {
   try {
-    return call();
+    return await call();
   } catch (err) {
     if (!(err instanceof HttpError)) throw err;
     const renames = at.renames ?? {};

@@ -3,37 +3,53 @@ import { type Hash, type SubtreeHashes, subtreeFrom } from './merkle.js';
 
 export type LeafRow = Omit<Row<'changes'>, 'prev_hash' | 'hash'>;
 
+const NODE_SQL = 'SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?';
+
 /** The stored Merkle tree: the changes are its leaves, merkle_nodes its complete subtrees. */
-export class LogRepository implements SubtreeHashes {
+export class LogRepository {
   constructor(private readonly db: Db) {}
 
-  get size(): number {
-    return (this.db.prepare('SELECT coalesce(max(seq), 0) AS n FROM changes').get() as { n: number }).n;
+  async size(): Promise<number> {
+    return (await this.db.queryFirst<{ n: number }>('SELECT coalesce(max(seq), 0) AS n FROM changes'))!.n;
   }
 
-  node(level: number, idx: number): Hash | undefined {
-    const row = this.db.prepare('SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?').get(level, idx) as
-      | { hash: Buffer }
-      | undefined;
-    return row?.hash;
+  /**
+   * `compute` over the stored tree of the first `size` leaves. The Merkle functions read nodes
+   * synchronously, and which nodes they read depends only on the sizes and indexes, never on the hashes:
+   * a dry run learns which nodes, they are read (the same O(log n) reads as before), then the real run.
+   */
+  async withTree<T>(size: number, compute: (tree: SubtreeHashes) => T): Promise<T> {
+    const wanted = new Map<string, [level: number, idx: number]>();
+    const blank = Buffer.alloc(32);
+    compute({
+      size,
+      hash: (start, end) =>
+        subtreeFrom(
+          (level, idx) => {
+            wanted.set(`${level}:${idx}`, [level, idx]);
+            return blank;
+          },
+          start,
+          end,
+        ),
+    });
+    const nodes = new Map<string, Hash>();
+    for (const [key, [level, idx]] of wanted) {
+      const row = await this.db.queryFirst<{ hash: Buffer }>(NODE_SQL, [level, idx]);
+      if (row) nodes.set(key, row.hash);
+    }
+    return compute({ size, hash: (start, end) => subtreeFrom((level, idx) => nodes.get(`${level}:${idx}`), start, end) });
   }
 
-  hash(start: number, end: number): Hash {
-    return subtreeFrom((level, idx) => this.node(level, idx), start, end);
-  }
-
-  leaf(seq: number): LeafRow | undefined {
-    return this.db
-      .prepare('SELECT seq, at, key_id, action, record_type, record_id, before, after, leaf_hash FROM changes WHERE seq = ?')
-      .get(seq) as LeafRow | undefined;
+  leaf(seq: number): Promise<LeafRow | undefined> {
+    return this.db.queryFirst<LeafRow>(
+      'SELECT seq, at, key_id, action, record_type, record_id, before, after, leaf_hash FROM changes WHERE seq = ?',
+      [seq],
+    );
   }
 
   /** Every stored node, level by level, for a verifier to compare with its own recomputation. */
-  iterateNodes(): IterableIterator<{ level: number; idx: number; hash: Buffer }> {
-    return this.db.prepare('SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx').iterate() as IterableIterator<{
-      level: number;
-      idx: number;
-      hash: Buffer;
-    }>;
+  iterateNodes(): AsyncIterable<{ level: number; idx: number; hash: Buffer }> {
+    return this.db.stream('SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx');
   }
 }

@@ -14,7 +14,7 @@ export function logRoutes(service: LogService): RouteDef[] {
       status: 200,
       response: null,
       produces: CHECKPOINT_TYPE,
-      handler: () => service.checkpoint().note,
+      handler: async () => (await service.checkpoint()).note,
     }),
     route({
       method: 'get',
@@ -36,8 +36,8 @@ export function logRoutes(service: LogService): RouteDef[] {
       response: 'log-inclusion',
       // seq that names no change
       errors: [404, 422],
-      handler: ({ query, req }) => {
-        if (service.recordTypeOf(query.seq) === 'key') requireRole(req.viewer, 'admin', 'A proof for a key change record');
+      handler: async ({ query, req }) => {
+        if ((await service.recordTypeOf(query.seq)) === 'key') requireRole(req.viewer, 'admin', 'A proof for a key change record');
         return service.inclusion(query.seq, query.treeSize);
       },
     }),

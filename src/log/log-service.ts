@@ -23,56 +23,56 @@ export class LogService {
   ) {}
 
   /** The signed checkpoint of the log as it is now. */
-  checkpoint(): { size: number; root: Buffer; note: string } {
-    const size = this.repo.size;
-    const root = rootOf(this.repo, size);
+  async checkpoint(): Promise<{ size: number; root: Buffer; note: string }> {
+    const size = await this.repo.size();
+    const root = await this.repo.withTree(size, (tree) => rootOf(tree));
     return { size, root, note: this.signer.checkpoint(size, root) };
   }
 
   /** The checkpoint as an audit report carries it. */
-  reportCheckpoint(): { treeSize: number; rootHash: string; note: string } {
-    const c = this.checkpoint();
+  async reportCheckpoint(): Promise<{ treeSize: number; rootHash: string; note: string }> {
+    const c = await this.checkpoint();
     return { treeSize: c.size, rootHash: hex(c.root), note: c.note };
   }
 
   /** The record type of a change, so access can be decided before a proof is built. */
-  recordTypeOf(seq: number): string {
-    const leaf = this.repo.leaf(seq);
+  async recordTypeOf(seq: number): Promise<string> {
+    const leaf = await this.repo.leaf(seq);
     if (!leaf) throw notFound('change', seq);
     return leaf.record_type;
   }
 
-  inclusion(seq: number, treeSize?: number): LogInclusion {
-    const size = this.repo.size;
+  async inclusion(seq: number, treeSize?: number): Promise<LogInclusion> {
+    const size = await this.repo.size();
     const n = treeSize ?? size;
     if (n > size) throw beyond(n, size);
-    const leaf = this.repo.leaf(seq);
+    const leaf = await this.repo.leaf(seq);
     if (!leaf) throw notFound('change', seq);
     if (seq > n)
       throw new HttpError(422, 'unprocessable', 'The request cannot be applied', `Change ${seq} is not in the tree of ${n} entries.`);
     const entry = changeEntry(leaf.seq, leaf.at, leaf.key_id, leaf.action, leaf.record_type, leaf.record_id, leaf.before, leaf.after);
-    return {
+    return this.repo.withTree(size, (tree) => ({
       seq,
       leafIndex: seq - 1,
       treeSize: n,
       entry,
-      leafHash: hex(this.repo.hash(seq - 1, seq)),
-      rootHash: hex(rootOf(this.repo, n)),
-      proof: inclusionProof(this.repo, seq - 1, n).map(hex),
-    };
+      leafHash: hex(tree.hash(seq - 1, seq)),
+      rootHash: hex(rootOf(tree, n)),
+      proof: inclusionProof(tree, seq - 1, n).map(hex),
+    }));
   }
 
-  consistency(from: number, to?: number): LogConsistency {
-    const size = this.repo.size;
+  async consistency(from: number, to?: number): Promise<LogConsistency> {
+    const size = await this.repo.size();
     const n = to ?? size;
     if (n > size) throw beyond(n, size);
     if (from > n) throw new HttpError(422, 'unprocessable', 'The request cannot be applied', `from (${from}) must not exceed to (${n}).`);
-    return {
+    return this.repo.withTree(size, (tree) => ({
       from,
       to: n,
-      fromRoot: hex(rootOf(this.repo, from)),
-      toRoot: hex(rootOf(this.repo, n)),
-      proof: consistencyProof(this.repo, from, n).map(hex),
-    };
+      fromRoot: hex(rootOf(tree, from)),
+      toRoot: hex(rootOf(tree, n)),
+      proof: consistencyProof(tree, from, n).map(hex),
+    }));
   }
 }

@@ -43,10 +43,10 @@ const ACTORS_SQL = `
  * of via hops reaches a first hop. The service refuses a hop that would close a cycle; one on a cycle
  * anyway (written around the service) is left out, as the recursive query this replaced left it out.
  */
-export function selectHops(db: Db, statementIds: Iterable<number>): HopRow[] {
+export async function selectHops(db: Db, statementIds: Iterable<number>): Promise<HopRow[]> {
   const list = [...new Set(statementIds)];
   if (list.length === 0) return [];
-  const rows = db.prepare(HOPS_SQL).all(JSON.stringify(list)) as HopRow[];
+  const rows = await db.query<HopRow>(HOPS_SQL, [JSON.stringify(list)]);
   setDepths(rows);
   return rows.filter((r) => r.depth > 0).sort((a, b) => a.statement_id - b.statement_id || a.depth - b.depth || a.id - b.id);
 }
@@ -79,13 +79,13 @@ function setDepths(rows: HopRow[]): void {
 export class ProvenanceRepository {
   constructor(private readonly db: Db) {}
 
-  hops(statementIds: number[]): HopRow[] {
+  hops(statementIds: number[]): Promise<HopRow[]> {
     return selectHops(this.db, statementIds);
   }
 
-  actors(ids: number[]): ActorSummaryRow[] {
-    if (ids.length === 0) return [];
+  actors(ids: number[]): Promise<ActorSummaryRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
     const json = JSON.stringify([...new Set(ids)]);
-    return this.db.prepare(ACTORS_SQL).all(json, json) as ActorSummaryRow[];
+    return this.db.query<ActorSummaryRow>(ACTORS_SQL, [json, json]);
   }
 }

@@ -12,7 +12,7 @@ export function provenanceRoutes(service: ProvenanceService, statements: Stateme
       params: 'id-params',
       status: 200,
       response: 'provenance',
-      handler: ({ params }) => service.forStatement(statements.get(params.id)),
+      handler: async ({ params }) => service.forStatement(await statements.get(params.id)),
     }),
   ];
 }

@@ -7,18 +7,18 @@ import type { HopRow, ProvenanceRepository } from './provenance-repository.js';
 export class ProvenanceService {
   constructor(private readonly repo: ProvenanceRepository) {}
 
-  forStatement(statement: StatementRow): Provenance {
-    return this.forStatements([statement]).get(statement.id)!;
+  async forStatement(statement: StatementRow): Promise<Provenance> {
+    return (await this.forStatements([statement])).get(statement.id)!;
   }
 
   /** Provenance of several statements at once: three queries whatever the number of statements and hops. */
-  forStatements(statements: StatementRow[]): Map<number, Provenance> {
-    const hops = this.repo.hops(statements.map((s) => s.id));
+  async forStatements(statements: StatementRow[]): Promise<Map<number, Provenance>> {
+    const hops = await this.repo.hops(statements.map((s) => s.id));
     const actorIds = [
       ...statements.flatMap((s) => (s.medium_publisher_id ? [s.speaker_id, s.medium_publisher_id] : [s.speaker_id])),
       ...hops.map((h) => h.relayed_by_id),
     ];
-    const actors = new Map(this.repo.actors(actorIds).map((a) => [a.id, a]));
+    const actors = new Map((await this.repo.actors(actorIds)).map((a) => [a.id, a]));
     const summary = (id: number, withParent = true): ActorSummary => {
       const a = actors.get(id)!;
       return {

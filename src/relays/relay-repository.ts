@@ -8,37 +8,37 @@ export type RelayRow = Row<'relays'>;
 export class RelayRepository {
   constructor(private readonly db: Db) {}
 
-  get(id: number): RelayRow | undefined {
+  get(id: number): Promise<RelayRow | undefined> {
     return this.db.rowById('relays', id);
   }
 
-  exists(id: number): boolean {
+  exists(id: number): Promise<boolean> {
     return this.db.hasId('relays', id);
   }
 
   /** The new row, as stored. */
-  insert(row: NewRow<'relays'>): RelayRow {
+  insert(row: NewRow<'relays'>): Promise<RelayRow> {
     return this.db.insertRow('relays', row);
   }
 
-  update(id: number, row: Updateable<RelaysTable>): void {
-    this.db.run(this.db.kysely.updateTable('relays').set(row).where('id', '=', id));
+  async update(id: number, row: Updateable<RelaysTable>): Promise<void> {
+    await this.db.run(this.db.kysely.updateTable('relays').set(row).where('id', '=', id));
   }
 
-  delete(id: number): number {
-    return this.db.run(this.db.kysely.deleteFrom('relays').where('id', '=', id)).changes;
+  async delete(id: number): Promise<number> {
+    return (await this.db.run(this.db.kysely.deleteFrom('relays').where('id', '=', id))).changes;
   }
 
   /** Is `relayId` among the ancestors of `viaId` (or viaId itself)? Then via would close a cycle. */
-  isAncestorOrSelf(relayId: number, viaId: number): boolean {
+  async isAncestorOrSelf(relayId: number, viaId: number): Promise<boolean> {
     const sql = `WITH RECURSIVE up(id, via) AS (
         SELECT id, via_relay_id FROM relays WHERE id = ?
         UNION ALL SELECT r.id, r.via_relay_id FROM relays r JOIN up ON r.id = up.via
       ) SELECT 1 FROM up WHERE id = ? LIMIT 1`;
-    return this.db.prepare(sql).get(viaId, relayId) !== undefined;
+    return (await this.db.queryFirst(sql, [viaId, relayId])) !== undefined;
   }
 
-  references(id: number, perKind = 20): Reference[] {
+  references(id: number, perKind = 20): Promise<Reference[]> {
     return selectReferences(this.db, 'relay', id, perKind);
   }
 }

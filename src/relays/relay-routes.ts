@@ -13,8 +13,8 @@ export function relayRoutes(service: RelayService): RouteDef[] {
       status: 201,
       response: 'relay',
       errors: [409, 422],
-      handler: ({ params, body, res }) => {
-        const relay = relayToApi(service.create(params.id, body));
+      handler: async ({ params, body, res }) => {
+        const relay = relayToApi(await service.create(params.id, body));
         res.location(`/v1/relays/${relay.id}`);
         return relay;
       },
@@ -27,7 +27,7 @@ export function relayRoutes(service: RelayService): RouteDef[] {
       params: 'id-params',
       status: 200,
       response: 'relay',
-      handler: ({ params }) => relayToApi(service.get(params.id)),
+      handler: async ({ params }) => relayToApi(await service.get(params.id)),
     }),
     route({
       method: 'patch',
@@ -39,7 +39,7 @@ export function relayRoutes(service: RelayService): RouteDef[] {
       status: 200,
       response: 'relay',
       errors: [409, 422],
-      handler: ({ params, body }) => relayToApi(service.update(params.id, body)),
+      handler: async ({ params, body }) => relayToApi(await service.update(params.id, body)),
     }),
     route({
       method: 'delete',

@@ -52,19 +52,19 @@ export class RelayService {
     private readonly documents: DocumentRepository,
   ) {}
 
-  get(id: number): RelayRow {
-    const row = this.repo.get(id);
+  async get(id: number): Promise<RelayRow> {
+    const row = await this.repo.get(id);
     if (!row) throw notFound('relay', id);
     return row;
   }
 
-  create(statementId: number, input: RelayCreate): RelayRow {
-    const explain = () => {
-      if (!this.statements.exists(statementId)) throw notFound('statement', statementId);
-      this.check(statementId, null, input);
+  async create(statementId: number, input: RelayCreate): Promise<RelayRow> {
+    const explain = async () => {
+      if (!(await this.statements.exists(statementId))) throw notFound('statement', statementId);
+      await this.check(statementId, null, input);
     };
     // The one rule the database does not hold: refused before writing, with every other reason found.
-    if (input.viaRelayId != null && input.firstHand === true) explain();
+    if (input.viaRelayId != null && input.firstHand === true) await explain();
     const now = nowIso();
     // The foreign keys and the same-statement trigger refuse the rest (migrations/2026-11-27T0800-records.ts).
     return writeThenExplain(
@@ -73,39 +73,39 @@ export class RelayService {
     );
   }
 
-  update(id: number, patch: RelayPatch): RelayRow {
-    const current = this.get(id);
+  async update(id: number, patch: RelayPatch): Promise<RelayRow> {
+    const current = await this.get(id);
     const merged = { ...rowToCreate(current), ...patch } as RelayCreate;
     // Naming an earlier hop makes the hop second-hand unless the patch says otherwise.
     if (patch.viaRelayId != null && patch.firstHand === undefined) merged.firstHand = false;
     if (patch.viaRelayId === null && patch.firstHand === undefined)
       merged.firstHand = current.via_relay_id === null ? current.first_hand === 1 : true;
-    this.check(current.statement_id, id, merged);
-    this.repo.update(id, { ...relayColumns(merged), updated_at: nowIso() });
-    return this.repo.get(id)!;
+    await this.check(current.statement_id, id, merged);
+    await this.repo.update(id, { ...relayColumns(merged), updated_at: nowIso() });
+    return (await this.repo.get(id))!;
   }
 
-  delete(id: number, cascade: boolean): void {
-    this.get(id);
+  async delete(id: number, cascade: boolean): Promise<void> {
+    await this.get(id);
     if (!cascade)
       refuseIfReferenced(
         `Relay ${id}`,
-        this.repo.references(id),
+        await this.repo.references(id),
         'pass cascade=true to delete the hops that came through it and their tags.',
       );
-    this.repo.delete(id);
+    await this.repo.delete(id);
   }
 
-  private check(statementId: number, selfId: number | null, r: RelayCreate): void {
+  private async check(statementId: number, selfId: number | null, r: RelayCreate): Promise<void> {
     const errors: FieldError[] = [];
-    if (!this.actors.exists(r.relayedById))
+    if (!(await this.actors.exists(r.relayedById)))
       errors.push({ in: 'body', pointer: '/relayedById', message: 'must be the id of an existing actor' });
-    if (r.documentId != null && !this.documents.exists(r.documentId))
+    if (r.documentId != null && !(await this.documents.exists(r.documentId)))
       errors.push({ in: 'body', pointer: '/documentId', message: 'must be the id of an existing document' });
     if (r.viaRelayId != null && r.firstHand === true)
       errors.push({ in: 'body', pointer: '/firstHand', message: 'cannot be true for a hop that came through an earlier hop' });
     if (r.viaRelayId != null) {
-      const via = this.repo.get(r.viaRelayId);
+      const via = await this.repo.get(r.viaRelayId);
       if (!via) errors.push({ in: 'body', pointer: '/viaRelayId', message: 'must be the id of an existing relay' });
       else if (via.statement_id !== statementId)
         errors.push({
@@ -115,7 +115,7 @@ export class RelayService {
         });
     }
     if (errors.length) throw unprocessable('The relay refers to records that do not exist or do not fit.', errors);
-    if (selfId !== null && r.viaRelayId != null && this.repo.isAncestorOrSelf(selfId, r.viaRelayId)) {
+    if (selfId !== null && r.viaRelayId != null && (await this.repo.isAncestorOrSelf(selfId, r.viaRelayId))) {
       throw conflict(
         `Relay ${selfId} cannot come via relay ${r.viaRelayId}: relay ${r.viaRelayId} already comes through relay ${selfId}, so the hops would form a cycle.`,
       );

@@ -39,29 +39,37 @@ export interface ClaimOfStatement {
   verdict: string | null;
 }
 
-// Each filter is one fixed SQL fragment with one named parameter; which of them appear decides the SQL
-// text, so the prepared-statement cache holds one statement per combination actually used.
+// Each filter is one fixed SQL fragment with positional parameters (the same value for each); which of them
+// appear decides the SQL text and the parameters' order, so the prepared-statement cache holds one statement
+// per combination actually used.
 const FILTERS: Record<keyof SearchFilter, string> = {
-  speakerId: 's.speaker_id = @speakerId',
-  identityStatus: 'EXISTS (SELECT 1 FROM actors a WHERE a.id = s.speaker_id AND a.identity_status = @identityStatus)',
-  kind: 's.kind = @kind',
-  claimId: 'EXISTS (SELECT 1 FROM statement_claims sc WHERE sc.statement_id = s.id AND sc.claim_id = @claimId)',
-  documentId: 'EXISTS (SELECT 1 FROM relays r WHERE r.statement_id = s.id AND r.document_id = @documentId)',
+  speakerId: 's.speaker_id = ?',
+  identityStatus: 'EXISTS (SELECT 1 FROM actors a WHERE a.id = s.speaker_id AND a.identity_status = ?)',
+  kind: 's.kind = ?',
+  claimId: 'EXISTS (SELECT 1 FROM statement_claims sc WHERE sc.statement_id = s.id AND sc.claim_id = ?)',
+  documentId: 'EXISTS (SELECT 1 FROM relays r WHERE r.statement_id = s.id AND r.document_id = ?)',
   outletId: `EXISTS (SELECT 1 FROM relays r LEFT JOIN documents d ON d.id = r.document_id
-               WHERE r.statement_id = s.id AND (r.relayed_by_id = @outletId OR d.outlet_id = @outletId))`,
-  circumstance: 'EXISTS (SELECT 1 FROM json_each(s.circumstances) c WHERE c.value = @circumstance)',
-  from: 's.said_to >= @from',
-  to: 's.said_from <= @to',
+               WHERE r.statement_id = s.id AND (r.relayed_by_id = ? OR d.outlet_id = ?))`,
+  circumstance: 'EXISTS (SELECT 1 FROM json_each(s.circumstances) c WHERE c.value = ?)',
+  from: 's.said_to >= ?',
+  to: 's.said_from <= ?',
 };
+const FILTER_KEYS = Object.keys(FILTERS) as Array<keyof SearchFilter>;
+const PARAMETER_COUNT = Object.fromEntries(FILTER_KEYS.map((k) => [k, FILTERS[k].split('?').length - 1])) as Record<
+  keyof SearchFilter,
+  number
+>;
 
-function filterParts(f: SearchFilter): { where: string; params: Record<string, unknown> } {
-  const keys = (Object.keys(FILTERS) as Array<keyof SearchFilter>).filter((k) => f[k] !== undefined && f[k] !== null);
-  const params: Record<string, unknown> = {};
-  for (const k of keys) params[k] = f[k];
-  return {
-    where: keys.map((k) => ` AND ${FILTERS[k]}`).join(''),
-    params,
-  };
+function filterParts(f: SearchFilter): { where: string; params: unknown[] } {
+  let where = '';
+  const params: unknown[] = [];
+  for (const k of FILTER_KEYS) {
+    const v = f[k];
+    if (v === undefined || v === null) continue;
+    where += ` AND ${FILTERS[k]}`;
+    for (let i = 0; i < PARAMETER_COUNT[k]; i++) params.push(v);
+  }
+  return { where, params };
 }
 
 /** The only SQL of search. Every MATCH expression arrives here already built from quoted tokens. */
@@ -72,9 +80,9 @@ export class SearchRepository {
    * How many rows match, counting no further than `cap`: enough to tell a rare word from a common one
    * for the price of reading at most `cap` entries of its list.
    */
-  probe(index: SearchIndex, match: string, cap: number): number {
+  async probe(index: SearchIndex, match: string, cap: number): Promise<number> {
     const sql = `SELECT count(*) AS n FROM (SELECT rowid FROM ${index} WHERE ${index} MATCH ? LIMIT ?)`;
-    return (this.db.prepare(sql).get(match, cap) as { n: number }).n;
+    return (await this.db.queryFirst<{ n: number }>(sql, [match, cap]))!.n;
   }
 
   /**
@@ -82,13 +90,13 @@ export class SearchRepository {
    * Ranking is confined to statements at or above it, so a very common word costs `window` scores, not
    * one per matching statement.
    */
-  windowFloor(index: SearchIndex, match: string, filter: SearchFilter, window: number): number | null {
+  async windowFloor(index: SearchIndex, match: string, filter: SearchFilter, window: number): Promise<number | null> {
     const { where, params } = filterParts(filter);
     const sql = where
       ? `SELECT ${index}.rowid AS id FROM ${index} JOIN statements s ON s.id = ${index}.rowid
-         WHERE ${index} MATCH @match${where} ORDER BY ${index}.rowid DESC LIMIT 1 OFFSET @skip`
-      : `SELECT rowid AS id FROM ${index} WHERE ${index} MATCH @match ORDER BY rowid DESC LIMIT 1 OFFSET @skip`;
-    const row = this.db.prepare(sql).get({ ...params, match, skip: window - 1 }) as { id: number } | undefined;
+         WHERE ${index} MATCH ?${where} ORDER BY ${index}.rowid DESC LIMIT 1 OFFSET ?`
+      : `SELECT rowid AS id FROM ${index} WHERE ${index} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`;
+    const row = await this.db.queryFirst<{ id: number }>(sql, [match, ...params, window - 1]);
     return row ? row.id : null;
   }
 
@@ -97,50 +105,44 @@ export class SearchRepository {
    * top-N sorter rank while FTS5 walks only the rowid range; FTS5's own ORDER BY rank would score
    * every match first.
    */
-  ranked(index: SearchIndex, match: string, filter: SearchFilter, floor: number | null, offset: number, limit: number): Hit[] {
-    if (limit <= 0) return [];
+  ranked(index: SearchIndex, match: string, filter: SearchFilter, floor: number | null, offset: number, limit: number): Promise<Hit[]> {
+    if (limit <= 0) return Promise.resolve([]);
     const { where, params } = filterParts(filter);
-    const range = floor === null ? '' : ` AND ${index}.rowid >= @floor`;
+    const range = floor === null ? '' : ` AND ${index}.rowid >= ?`;
     const from = where ? `${index} JOIN statements s ON s.id = ${index}.rowid` : index;
     const sql = withRows(
       `SELECT ${index}.rowid AS id, bm25(${index}) AS score FROM ${from}
-      WHERE ${index} MATCH @match${range}${where} ORDER BY score, ${index}.rowid LIMIT @limit OFFSET @offset`,
+      WHERE ${index} MATCH ?${range}${where} ORDER BY score, ${index}.rowid LIMIT ? OFFSET ?`,
       'h.score, h.id',
     );
-    return toHits(
-      this.db.prepare(sql).all({ ...params, match, limit, offset, ...(floor === null ? {} : { floor }) }) as Array<
-        StatementRow & { hit_score: number | null }
-      >,
-    );
+    const args = floor === null ? [match, ...params, limit, offset] : [match, floor, ...params, limit, offset];
+    return this.db.query<StatementRow & { hit_score: number | null }>(sql, args).then(toHits);
   }
 
   /** How many matches are at or above `floor`: where the ranked window ends. */
-  countFrom(index: SearchIndex, match: string, filter: SearchFilter, floor: number): number {
+  async countFrom(index: SearchIndex, match: string, filter: SearchFilter, floor: number): Promise<number> {
     const { where, params } = filterParts(filter);
     const from = where ? `${index} JOIN statements s ON s.id = ${index}.rowid` : index;
-    const sql = `SELECT count(*) AS n FROM ${from} WHERE ${index} MATCH @match AND ${index}.rowid >= @floor${where}`;
-    return (this.db.prepare(sql).get({ ...params, match, floor }) as { n: number }).n;
+    const sql = `SELECT count(*) AS n FROM ${from} WHERE ${index} MATCH ? AND ${index}.rowid >= ?${where}`;
+    return (await this.db.queryFirst<{ n: number }>(sql, [match, floor, ...params]))!.n;
   }
 
   /**
    * Matches newest first, below `floor` when given (what follows the ranked window). No score: FTS5 walks
    * the lists from the newest entry and stops after `offset + limit`, however common the words are.
    */
-  newest(index: SearchIndex, match: string, filter: SearchFilter, floor: number | null, offset: number, limit: number): Hit[] {
-    if (limit <= 0) return [];
+  newest(index: SearchIndex, match: string, filter: SearchFilter, floor: number | null, offset: number, limit: number): Promise<Hit[]> {
+    if (limit <= 0) return Promise.resolve([]);
     const { where, params } = filterParts(filter);
     const from = where ? `${index} JOIN statements s ON s.id = ${index}.rowid` : index;
-    const range = floor === null ? '' : ` AND ${index}.rowid < @floor`;
+    const range = floor === null ? '' : ` AND ${index}.rowid < ?`;
     const sql = withRows(
       `SELECT ${index}.rowid AS id, NULL AS score FROM ${from}
-      WHERE ${index} MATCH @match${range}${where} ORDER BY ${index}.rowid DESC LIMIT @limit OFFSET @offset`,
+      WHERE ${index} MATCH ?${range}${where} ORDER BY ${index}.rowid DESC LIMIT ? OFFSET ?`,
       'h.id DESC',
     );
-    return toHits(
-      this.db.prepare(sql).all({ ...params, match, limit, offset, ...(floor === null ? {} : { floor }) }) as Array<
-        StatementRow & { hit_score: number | null }
-      >,
-    );
+    const args = floor === null ? [match, ...params, limit, offset] : [match, floor, ...params, limit, offset];
+    return this.db.query<StatementRow & { hit_score: number | null }>(sql, args).then(toHits);
   }
 
   /**
@@ -148,52 +150,53 @@ export class SearchRepository {
    * only if so). They are found oldest first: FTS5 starts each word's list at its head, where newest first
    * must find each list's end.
    */
-  some(index: SearchIndex, match: string, filter: SearchFilter, limit: number): number[] {
+  async some(index: SearchIndex, match: string, filter: SearchFilter, limit: number): Promise<number[]> {
     const { where, params } = filterParts(filter);
     const from = where ? `${index} JOIN statements s ON s.id = ${index}.rowid` : index;
-    const sql = `SELECT ${index}.rowid FROM ${from} WHERE ${index} MATCH @match${where} ORDER BY ${index}.rowid LIMIT @limit`;
-    return (
-      this.db
-        .prepare(sql)
-        .pluck()
-        .all({ ...params, match, limit }) as number[]
-    ).reverse();
+    const sql = `SELECT ${index}.rowid AS id FROM ${from} WHERE ${index} MATCH ?${where} ORDER BY ${index}.rowid LIMIT ?`;
+    const rows = await this.db.query<{ id: number }>(sql, [match, ...params, limit]);
+    const ids = new Array<number>(rows.length);
+    for (let i = 0; i < rows.length; i++) ids[rows.length - 1 - i] = rows[i]!.id;
+    return ids;
   }
 
   /**
    * Which of `terms` each matching statement holds, as [id, term index] pairs: one walk of each term's
    * list, with no score computed. For terms with short lists only (the rarest words of a paste).
    */
-  termHits(index: SearchIndex, terms: string[], filter: SearchFilter): Array<[number, number]> {
+  async termHits(index: SearchIndex, terms: string[], filter: SearchFilter): Promise<Array<[number, number]>> {
     if (terms.length === 0) return [];
     const { where, params } = filterParts(filter);
     const from = where ? `${index} JOIN statements s ON s.id = ${index}.rowid` : index;
-    const sql = terms.map((_, i) => `SELECT ${index}.rowid, ${i} FROM ${from} WHERE ${index} MATCH @t${i}${where}`).join(' UNION ALL ');
-    const named = Object.fromEntries(terms.map((t, i) => [`t${i}`, t]));
-    return this.db
-      .prepare(sql)
-      .raw(true)
-      .all({ ...params, ...named }) as Array<[number, number]>;
+    const sql = terms
+      .map((_, i) => `SELECT ${index}.rowid AS id, ${i} AS term FROM ${from} WHERE ${index} MATCH ?${where}`)
+      .join(' UNION ALL ');
+    const rows = await this.db.query<{ id: number; term: number }>(
+      sql,
+      terms.flatMap((t) => [t, ...params]),
+    );
+    return rows.map((r) => [r.id, r.term]);
   }
 
   /** These statements, in this order. */
-  rows(ids: number[]): StatementRow[] {
+  async rows(ids: number[]): Promise<StatementRow[]> {
     if (ids.length === 0) return [];
-    const rows = this.db
-      .prepare('SELECT s.* FROM statements s WHERE s.id IN (SELECT value FROM json_each(?))')
-      .all(JSON.stringify(ids)) as StatementRow[];
+    const rows = await this.db.query<StatementRow>('SELECT s.* FROM statements s WHERE s.id IN (SELECT value FROM json_each(?))', [
+      JSON.stringify(ids),
+    ]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  claims(statementIds: number[]): ClaimOfStatement[] {
-    if (statementIds.length === 0) return [];
-    return this.db
-      .prepare(`
+  claims(statementIds: number[]): Promise<ClaimOfStatement[]> {
+    if (statementIds.length === 0) return Promise.resolve([]);
+    return this.db.query<ClaimOfStatement>(
+      `
       SELECT sc.statement_id, sc.claim_id, sc.stance, c.text, c.verdict
       FROM statement_claims sc JOIN claims c ON c.id = sc.claim_id
       WHERE sc.statement_id IN (SELECT value FROM json_each(?))
-      ORDER BY sc.statement_id, sc.claim_id`)
-      .all(JSON.stringify(statementIds)) as ClaimOfStatement[];
+      ORDER BY sc.statement_id, sc.claim_id`,
+      [JSON.stringify(statementIds)],
+    );
   }
 }

@@ -91,7 +91,7 @@ type Order =
 type StepCode = 'w' | 't' | 'o' | 'a';
 interface Step {
   code: StepCode;
-  make: () => Plan | null;
+  make: () => Plan | null | Promise<Plan | null>;
 }
 const MAX_OR_TERMS = 8;
 /** Stop words only name no statement: the newest this-many matches are ranked, a page's worth. */
@@ -145,7 +145,7 @@ export class SearchService {
     this.probeCap = options.probeCap ?? 2_000;
   }
 
-  search(input: SearchQuery): SearchResults {
+  async search(input: SearchQuery): Promise<SearchResults> {
     const mode: Mode = input.mode ?? 'auto';
     const limit = input.limit ?? 20;
     const filter: SearchFilter = {
@@ -167,11 +167,11 @@ export class SearchService {
     let answer: SearchResults | null = null;
     for (const step of this.plans(mode, input.q, prepared)) {
       if (cursor && step.code !== cursor.step) continue;
-      const plan = step.make();
+      const plan = await step.make();
       if (!plan) continue;
       const offset = cursor?.offset ?? 0;
-      const order = this.order(plan, prepared, filter, cursor, offset);
-      const { hits, more, rankedWithin } = this.page(plan, prepared, filter, order, offset, limit);
+      const order = await this.order(plan, prepared, filter, cursor, offset);
+      const { hits, more, rankedWithin } = await this.page(plan, prepared, filter, order, offset, limit);
       answer = {
         query: {
           normalised: prepared.normalised,
@@ -181,7 +181,7 @@ export class SearchService {
           truncated: prepared.truncated,
           rankedWithin,
         },
-        items: this.assemble(hits, plan, prepared),
+        items: await this.assemble(hits, plan, prepared),
         nextCursor: more
           ? encodeCursor({
               step: step.code,
@@ -272,15 +272,15 @@ export class SearchService {
     // Word counts for this search: a word found nowhere is not remembered between searches (count), but
     // two steps of one search need not look twice.
     const seen = new Map<string, number>();
-    const df = (w: string) => {
+    const df = async (w: string) => {
       let n = seen.get(w);
-      if (n === undefined) seen.set(w, (n = this.count('statements_fts', w, this.probeCap)));
+      if (n === undefined) seen.set(w, (n = await this.count('statements_fts', w, this.probeCap)));
       return n;
     };
     const steps: Step[] = [
       {
         code: 'w',
-        make: () => {
+        make: async () => {
           // A long paste (more than MAX_SUBSTRING_FRAGMENTS words) is matched by its rarer words: words in
           // `probeCap` statements or more are treated like stop words when rarer ones are there (they
           // hardly narrow the match, and each costs FTS5 a walk of a long list; they count in re-ranking),
@@ -288,13 +288,22 @@ export class SearchService {
           // could only make it find nothing. A short query keeps every word: each narrows it, and a word
           // found nowhere is left to the substring search that follows ("Makhach").
           const long = p.retrieval.length > MAX_SUBSTRING_FRAGMENTS;
-          const rare = long ? words.filter((w) => df(w) > 0 && df(w) < this.probeCap) : [];
+          const rare: string[] = [];
+          if (long) {
+            for (const w of words) {
+              const n = await df(w);
+              if (n > 0 && n < this.probeCap) rare.push(w);
+            }
+          }
           const needed = rare.length > 0 ? rare : words;
           const all = needed.map(ftsString).join(' AND ');
           // A short query also as one exact phrase, stop words included: it matches no statement the words
           // alone would not, but bm25 puts the statements that have it verbatim first. Only when one word is
           // rare: the phrase's own frequency costs a pass over every word's list.
-          const phrase = p.tokens.length >= 2 && p.tokens.length <= MAX_PHRASE_TOKENS && words.some((w) => df(w) < this.probeCap);
+          let phrase = false;
+          if (p.tokens.length >= 2 && p.tokens.length <= MAX_PHRASE_TOKENS) {
+            for (const w of words) if ((phrase = (await df(w)) < this.probeCap)) break;
+          }
           return {
             strategy: 'all-words',
             index: 'statements_fts',
@@ -314,8 +323,8 @@ export class SearchService {
     if (words.length > 1) {
       steps.push({
         code: 'o',
-        make: () => {
-          const picked = this.rarest(words, df);
+        make: async () => {
+          const picked = await this.rarest(words, df);
           if (picked.length === 0) return null;
           const match = picked.map(ftsString).join(' OR ');
           return {
@@ -336,22 +345,21 @@ export class SearchService {
   }
 
   /** Up to MAX_OR_TERMS of the words, rarest first; common words only when there is nothing rarer. */
-  private rarest(words: string[], count: (w: string) => number): string[] {
-    const df = words
-      .map((w) => ({ w, n: count(w) }))
-      .filter((x) => x.n > 0)
-      .sort((a, b) => a.n - b.n);
+  private async rarest(words: string[], count: (w: string) => Promise<number>): Promise<string[]> {
+    const counted: Array<{ w: string; n: number }> = [];
+    for (const w of words) counted.push({ w, n: await count(w) });
+    const df = counted.filter((x) => x.n > 0).sort((a, b) => a.n - b.n);
     const rare = df.filter((x) => x.n < this.probeCap).slice(0, MAX_OR_TERMS);
     return (rare.length > 0 ? rare : df.slice(0, 3)).map((x) => x.w);
   }
 
   /** How many statements contain `term`, counting no further than `cap`. */
-  private count(index: SearchIndex, term: string, cap: number): number {
+  private async count(index: SearchIndex, term: string, cap: number): Promise<number> {
     const key = `${index}:${term}`;
     const now = Date.now();
     const hit = this.counts.get(key);
     if (hit && now - hit.at < COUNT_TTL_MS && (hit.n < hit.cap || cap <= hit.cap)) return Math.min(hit.n, cap);
-    const n = this.repo.probe(index, ftsString(term), cap);
+    const n = await this.repo.probe(index, ftsString(term), cap);
     if (this.counts.size > 50_000) this.counts.clear();
     // A term found nowhere is not remembered: it may be written any moment.
     if (n > 0) this.counts.set(key, { n, cap, at: now });
@@ -363,16 +371,24 @@ export class SearchService {
    * are no more than those with the rarest; with any of them, no more than the sum. Finding one rare
    * term usually settles it, and spares the window query, which would walk every match.
    */
-  private mayExceed(plan: Plan, budget: number): boolean {
+  private async mayExceed(plan: Plan, budget: number): Promise<boolean> {
     if (plan.strategy === 'advanced') return true;
     const terms = [...plan.terms].sort((a, b) => b.length - a.length);
     if (plan.strategy === 'any-words') {
       // Rare words only (the usual case): at most MAX_OR_TERMS × probeCap matches, all ranked, so the
       // best match is found however old it is. A window only when it had to fall back on common words.
-      if (terms.every((t) => this.count(plan.index, t, this.probeCap) < this.probeCap)) return false;
-      return terms.reduce((n, t) => n + this.count(plan.index, t, budget), 0) >= budget;
+      if (await this.everyTerm(terms, async (t) => (await this.count(plan.index, t, this.probeCap)) < this.probeCap)) return false;
+      let n = 0;
+      for (const t of terms) n += await this.count(plan.index, t, budget);
+      return n >= budget;
     }
-    return terms.every((t) => this.count(plan.index, t, budget) >= budget);
+    return this.everyTerm(terms, async (t) => (await this.count(plan.index, t, budget)) >= budget);
+  }
+
+  /** Whether every term passes `test`, asking no further than the first that fails (each may cost a probe). */
+  private async everyTerm(terms: string[], test: (t: string) => Promise<boolean>): Promise<boolean> {
+    for (const t of terms) if (!(await test(t))) return false;
+    return true;
   }
 
   private windowFor(plan: Plan): number | null {
@@ -381,9 +397,9 @@ export class SearchService {
   }
 
   /** FTS5 rejects a few expressions only at run time; in advanced mode that is the user's to fix. */
-  private run<T>(fn: () => T): T {
+  private async run<T>(fn: () => Promise<T>): Promise<T> {
     try {
-      return fn();
+      return await fn();
     } catch (e) {
       if (e instanceof Error && e.name === 'SqliteError' && /fts5|MATCH/i.test(e.message)) {
         throw badQuery(`cannot be searched: ${e.message.replace(/^fts5: /, '')}`);
@@ -400,21 +416,21 @@ export class SearchService {
    * reading and comparing a few hundred statements costs less. The look for them reads ids only and
    * stops after `closenessLimit + 1` however common the words are.
    */
-  private order(plan: Plan, p: PreparedQuery, filter: SearchFilter, cursor: Cursor | null, offset: number): Order {
-    if (cursor ? cursor.newest : this.commonStopwords(plan, p)) return { by: 'newest' };
-    const coverage = this.coverage(plan, filter);
+  private async order(plan: Plan, p: PreparedQuery, filter: SearchFilter, cursor: Cursor | null, offset: number): Promise<Order> {
+    if (cursor ? cursor.newest : await this.commonStopwords(plan, p)) return { by: 'newest' };
+    const coverage = await this.coverage(plan, filter);
     if (coverage) return coverage;
-    if (plan.rerank && offset < this.closenessLimit && !this.surelyMany(plan)) {
-      const ids = this.run(() => this.repo.some(plan.index, plan.members, filter, this.closenessLimit + 1));
+    if (plan.rerank && offset < this.closenessLimit && !(await this.surelyMany(plan))) {
+      const ids = await this.run(() => this.repo.some(plan.index, plan.members, filter, this.closenessLimit + 1));
       if (ids.length <= this.closenessLimit)
-        return { by: 'few', rows: this.repo.rows(ids).map((row) => ({ id: row.id, score: null, row })) };
+        return { by: 'few', rows: (await this.repo.rows(ids)).map((row) => ({ id: row.id, score: null, row })) };
     }
     const budget = this.windowFor(plan);
     const floor = cursor
       ? cursor.floor
-      : budget === null || !this.mayExceed(plan, budget)
+      : budget === null || !(await this.mayExceed(plan, budget))
         ? null
-        : this.run(() => this.repo.windowFloor(plan.index, plan.match, filter, budget));
+        : await this.run(() => this.repo.windowFloor(plan.index, plan.match, filter, budget));
     return { by: 'bm25', floor, budget };
   }
 
@@ -424,14 +440,15 @@ export class SearchService {
    * The lists are short (each word is in fewer than `probeCap` statements), and walking them costs less
    * than bm25, which scores every match; the best `pool` are then re-ranked by closeness as usual.
    */
-  private coverage(plan: Plan, filter: SearchFilter): Order | null {
+  private async coverage(plan: Plan, filter: SearchFilter): Promise<Order | null> {
     if (!plan.any || this.scoreBudget <= 0) return null;
-    const counts = plan.terms.map((t) => this.count(plan.index, t, this.probeCap));
+    const counts: number[] = [];
+    for (const t of plan.terms) counts.push(await this.count(plan.index, t, this.probeCap));
     if (counts.some((n) => n >= this.probeCap)) return null;
     const weights = counts.map((n) => Math.log(1 + this.probeCap / Math.max(1, n)));
     const score = new Map<number, number>();
     // Pairs come term by term, so a statement's weights always add up in the same order.
-    for (const [id, t] of this.run(() => this.repo.termHits(plan.index, plan.terms.map(ftsString), filter))) {
+    for (const [id, t] of await this.run(() => this.repo.termHits(plan.index, plan.terms.map(ftsString), filter))) {
       score.set(id, (score.get(id) ?? 0) + weights[t]);
     }
     // Few distinct scores (one per set of words held): bucket by score, sort a bucket only when reached.
@@ -459,8 +476,10 @@ export class SearchService {
    * matches; filters are not counted, so a filtered search that it judges many is ranked by bm25 as a
    * larger one is, its best `pool` re-ranked by closeness.
    */
-  private surelyMany(plan: Plan): boolean {
-    return plan.any && plan.terms.some((t) => this.count(plan.index, t, this.probeCap) > this.closenessLimit);
+  private async surelyMany(plan: Plan): Promise<boolean> {
+    return (
+      plan.any && !(await this.everyTerm(plan.terms, async (t) => (await this.count(plan.index, t, this.probeCap)) <= this.closenessLimit))
+    );
   }
 
   /**
@@ -468,10 +487,10 @@ export class SearchService {
    * been"): nothing in it says which statement was meant, and bm25's frequency pass would read lists
    * that hold most of the statements. Such a search ranks the newest matches by closeness instead.
    */
-  private commonStopwords(plan: Plan, p: PreparedQuery): boolean {
+  private async commonStopwords(plan: Plan, p: PreparedQuery): Promise<boolean> {
     if (this.scoreBudget <= 0 || (plan.strategy !== 'all-words' && plan.strategy !== 'any-words')) return false;
     if (!p.retrieval.every(isStopword)) return false;
-    return plan.terms.every((t) => this.count(plan.index, t, this.probeCap) >= this.probeCap);
+    return this.everyTerm(plan.terms, async (t) => (await this.count(plan.index, t, this.probeCap)) >= this.probeCap);
   }
 
   /**
@@ -480,48 +499,48 @@ export class SearchService {
    * are: see Order); for multi-word searches the first `pool` of that order are re-ranked by closeness
    * to the pasted words. Offsets index this final order, so pages never overlap or skip.
    */
-  private page(
+  private async page(
     plan: Plan,
     p: PreparedQuery,
     filter: SearchFilter,
     order: Order,
     offset: number,
     limit: number,
-  ): { hits: Array<Hit & { relevance: number | null }>; more: boolean; rankedWithin: number | null } {
+  ): Promise<{ hits: Array<Hit & { relevance: number | null }>; more: boolean; rankedWithin: number | null }> {
     // The few matches are all ranked by closeness; otherwise the first `pool` of the base order.
     const pool =
       order.by === 'newest' ? Math.min(this.pool, STOPWORD_POOL) : order.by === 'few' ? order.rows.length : plan.rerank ? this.pool : 0;
-    let base: (a: number, b: number) => Hit[];
+    let base: (a: number, b: number) => Promise<Hit[]>;
     let rankedWithin: number | null = null;
-    if (order.by === 'few') base = (a, b) => order.rows.slice(a, b);
+    if (order.by === 'few') base = async (a, b) => order.rows.slice(a, b);
     else if (order.by === 'coverage') {
-      base = (a, b) => {
+      base = async (a, b) => {
         const picked = order.take(a, b);
         const score = new Map(picked.map((x) => [x.id, x.score]));
         // Hit.score is lower-is-better, as bm25's.
-        return this.repo.rows(picked.map((x) => x.id)).map((row) => ({ id: row.id, score: -score.get(row.id)!, row }));
+        return (await this.repo.rows(picked.map((x) => x.id))).map((row) => ({ id: row.id, score: -score.get(row.id)!, row }));
       };
     } else if (order.by === 'newest') base = (a, b) => this.run(() => this.repo.newest(plan.index, plan.members, filter, null, a, b - a));
     else {
       const { floor, budget } = order;
       rankedWithin = floor === null ? null : budget;
       let rankedCount: number | null = null;
-      base = (a, b) => {
-        const out = this.run(() => this.repo.ranked(plan.index, plan.match, filter, floor, a, b - a));
+      base = async (a, b) => {
+        const out = await this.run(() => this.repo.ranked(plan.index, plan.match, filter, floor, a, b - a));
         if (floor === null || out.length === b - a) return out;
-        rankedCount ??= out.length > 0 ? a + out.length : this.run(() => this.repo.countFrom(plan.index, plan.match, filter, floor));
+        rankedCount ??= out.length > 0 ? a + out.length : await this.run(() => this.repo.countFrom(plan.index, plan.match, filter, floor));
         const from = Math.max(a, rankedCount) - rankedCount;
-        return [...out, ...this.run(() => this.repo.newest(plan.index, plan.match, filter, floor, from, b - rankedCount! - from))];
+        return [...out, ...(await this.run(() => this.repo.newest(plan.index, plan.match, filter, floor, from, b - rankedCount! - from)))];
       };
     }
     const relevanceOf = (h: Hit) => (h.score === null ? null : -h.score);
     if (offset >= pool) {
       if (order.by === 'newest') rankedWithin = pool;
-      const hits = base(offset, offset + limit + 1).map((h) => ({ ...h, relevance: relevanceOf(h) }));
+      const hits = (await base(offset, offset + limit + 1)).map((h) => ({ ...h, relevance: relevanceOf(h) }));
       return { hits: hits.slice(0, limit), more: hits.length > limit, rankedWithin };
     }
     // One past the pool: whether anything is left unranked.
-    const rows = base(0, Math.max(pool + 1, offset + limit + 1));
+    const rows = await base(0, Math.max(pool + 1, offset + limit + 1));
     if (order.by === 'newest' && rows.length > pool) rankedWithin = pool;
     const candidates = rows.slice(0, pool);
     const queryStems = p.tokens.slice(0, MAX_RERANK_TOKENS).map(stem);
@@ -533,12 +552,12 @@ export class SearchService {
   }
 
   /** Speakers, hop trees, claims and snippets for one page: a fixed number of queries whatever its size. */
-  private assemble(hits: Array<Hit & { relevance: number | null }>, plan: Plan, p: PreparedQuery): SearchHit[] {
+  private async assemble(hits: Array<Hit & { relevance: number | null }>, plan: Plan, p: PreparedQuery): Promise<SearchHit[]> {
     if (hits.length === 0) return [];
     const rows = hits.map((h) => h.row);
-    const provenance = this.provenance.forStatements(rows);
+    const provenance = await this.provenance.forStatements(rows);
     const claims = new Map<number, SearchHit['claims']>();
-    for (const c of this.repo.claims(rows.map((r) => r.id))) {
+    for (const c of await this.repo.claims(rows.map((r) => r.id))) {
       const list = claims.get(c.statement_id) ?? [];
       list.push({
         claimId: c.claim_id,

@@ -19,11 +19,12 @@ export function describeRefs(refs: Array<{ type: string }>): string {
  * which field was wrong, as the 4xx the caller would have had from checking first. A write that goes
  * through, the usual case, costs no lookup per reference: a bundle of thousands of records saves thousands.
  */
-export function writeThenExplain<T>(write: () => T, explain: () => void): T {
+export async function writeThenExplain<T>(write: () => Promise<T>, explain: () => Promise<void>): Promise<T> {
   try {
-    return write();
+    return await write();
   } catch (err) {
-    if (err instanceof Error && err.name === 'SqliteError' && (err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) explain();
+    if (err instanceof Error && err.name === 'SqliteError' && (err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT'))
+      await explain();
     throw err;
   }
 }

@@ -29,15 +29,15 @@ const STATEMENT_WITH_CLAIMS = `
 export class StatementRepository {
   constructor(private readonly db: Db) {}
 
-  get(id: number): StatementRow | undefined {
+  get(id: number): Promise<StatementRow | undefined> {
     return this.db.rowById('statements', id);
   }
 
-  exists(id: number): boolean {
+  exists(id: number): Promise<boolean> {
     return this.db.hasId('statements', id);
   }
 
-  list(f: StatementFilter, afterId: number, limit: number): StatementRow[] {
+  list(f: StatementFilter, afterId: number, limit: number): Promise<StatementRow[]> {
     let q = this.db.kysely.selectFrom('statements').selectAll().where('id', '>', afterId);
     if (f.speakerId) q = q.where('speaker_id', '=', f.speakerId);
     if (f.kind) q = q.where('kind', '=', f.kind);
@@ -71,16 +71,16 @@ export class StatementRepository {
   }
 
   /** The new row, as stored. */
-  insert(row: NewRow<'statements'>): StatementRow {
+  insert(row: NewRow<'statements'>): Promise<StatementRow> {
     return this.db.insertRow('statements', row);
   }
 
-  update(id: number, row: Updateable<StatementsTable>): void {
-    this.db.run(this.db.kysely.updateTable('statements').set(row).where('id', '=', id));
+  async update(id: number, row: Updateable<StatementsTable>): Promise<void> {
+    await this.db.run(this.db.kysely.updateTable('statements').set(row).where('id', '=', id));
   }
 
-  delete(id: number): number {
-    return this.db.run(this.db.kysely.deleteFrom('statements').where('id', '=', id)).changes;
+  async delete(id: number): Promise<number> {
+    return (await this.db.run(this.db.kysely.deleteFrom('statements').where('id', '=', id))).changes;
   }
 
   /**
@@ -89,16 +89,16 @@ export class StatementRepository {
    * key is re-planned at every call once ANALYZE has run (SQLite's STAT4 re-prepares a statement whose
    * plan may depend on a bound value); joined on s.id it is not.
    */
-  getWithClaims(id: number): { row: StatementRow; claims: ClaimLink[] } | undefined {
-    const rows = this.db.prepare(STATEMENT_WITH_CLAIMS).all(id) as Array<
-      StatementRow & { link_claim_id: number | null; link_stance: string | null }
-    >;
+  async getWithClaims(id: number): Promise<{ row: StatementRow; claims: ClaimLink[] } | undefined> {
+    const rows = await this.db.query<StatementRow & { link_claim_id: number | null; link_stance: string | null }>(STATEMENT_WITH_CLAIMS, [
+      id,
+    ]);
     if (rows.length === 0) return undefined;
     const claims = rows[0].link_claim_id === null ? [] : rows.map((r) => ({ claimId: r.link_claim_id!, stance: r.link_stance! }));
     return { row: rows[0], claims };
   }
 
-  references(id: number, perKind = 20): Reference[] {
+  references(id: number, perKind = 20): Promise<Reference[]> {
     return selectReferences(this.db, 'statement', id, perKind);
   }
 }

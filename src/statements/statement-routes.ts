@@ -14,8 +14,8 @@ export function statementRoutes(service: StatementService): RouteDef[] {
       status: 201,
       response: 'statement',
       errors: [422],
-      handler: ({ body, res }) => {
-        const s = statementToApi(service.create(body));
+      handler: async ({ body, res }) => {
+        const s = statementToApi(await service.create(body));
         res.location(`/v1/statements/${s.id}`);
         return s;
       },
@@ -29,10 +29,10 @@ export function statementRoutes(service: StatementService): RouteDef[] {
       status: 200,
       response: 'statement-list',
       csv: true,
-      handler: ({ query }) => {
+      handler: async ({ query }) => {
         const limit = query.limit ?? 50;
         const filter = { ...query, from: rangeOf(query.saidFrom)[0] ?? undefined, to: rangeOf(query.saidTo)[1] ?? undefined };
-        const p = page(service.list(filter, decodeCursor(query.cursor), limit), limit);
+        const p = page(await service.list(filter, decodeCursor(query.cursor), limit), limit);
         return { items: p.items.map(statementToApi), nextCursor: p.nextCursor };
       },
     }),
@@ -56,7 +56,7 @@ export function statementRoutes(service: StatementService): RouteDef[] {
       status: 200,
       response: 'statement',
       errors: [422],
-      handler: ({ params, body }) => statementToApi(service.update(params.id, body)),
+      handler: async ({ params, body }) => statementToApi(await service.update(params.id, body)),
     }),
     route({
       method: 'delete',

@@ -60,25 +60,25 @@ export class StatementService {
     private readonly validateCreate: ValidateFunction,
   ) {}
 
-  get(id: number): StatementRow {
-    const row = this.repo.get(id);
+  async get(id: number): Promise<StatementRow> {
+    const row = await this.repo.get(id);
     if (!row) throw notFound('statement', id);
     return row;
   }
 
-  getWithClaims(id: number): Statement {
-    const found = this.repo.getWithClaims(id);
+  async getWithClaims(id: number): Promise<Statement> {
+    const found = await this.repo.getWithClaims(id);
     if (!found) throw notFound('statement', id);
     const s = statementToApi(found.row);
     s.claims = found.claims as Statement['claims'];
     return s;
   }
 
-  list(filter: StatementFilter, afterId: number, limit: number): StatementRow[] {
+  list(filter: StatementFilter, afterId: number, limit: number): Promise<StatementRow[]> {
     return this.repo.list(filter, afterId, limit + 1);
   }
 
-  create(input: StatementCreate): StatementRow {
+  create(input: StatementCreate): Promise<StatementRow> {
     const now = nowIso();
     return writeThenExplain(
       () => this.repo.insert({ ...statementColumns(input), created_at: now, updated_at: now }),
@@ -86,29 +86,29 @@ export class StatementService {
     );
   }
 
-  update(id: number, patch: StatementPatch): StatementRow {
-    const merged = mergePatch(rowToCreate(this.get(id)), patch as Partial<StatementCreate>, this.validateCreate, 'statement');
-    this.checkActors(merged);
-    this.repo.update(id, { ...statementColumns(merged), updated_at: nowIso() });
-    return this.repo.get(id)!;
+  async update(id: number, patch: StatementPatch): Promise<StatementRow> {
+    const merged = mergePatch(rowToCreate(await this.get(id)), patch as Partial<StatementCreate>, this.validateCreate, 'statement');
+    await this.checkActors(merged);
+    await this.repo.update(id, { ...statementColumns(merged), updated_at: nowIso() });
+    return (await this.repo.get(id))!;
   }
 
-  delete(id: number, cascade: boolean): void {
-    this.get(id);
+  async delete(id: number, cascade: boolean): Promise<void> {
+    await this.get(id);
     if (!cascade)
       refuseIfReferenced(
         `Statement ${id}`,
-        this.repo.references(id),
+        await this.repo.references(id),
         'pass cascade=true to delete its relays, tags and claim links with it.',
       );
-    this.repo.delete(id);
+    await this.repo.delete(id);
   }
 
-  private checkActors(s: StatementCreate): void {
+  private async checkActors(s: StatementCreate): Promise<void> {
     const errors = [];
-    if (!this.actors.exists(s.speakerId))
+    if (!(await this.actors.exists(s.speakerId)))
       errors.push({ in: 'body' as const, pointer: '/speakerId', message: 'must be the id of an existing actor' });
-    if (s.mediumPublisherId != null && !this.actors.exists(s.mediumPublisherId))
+    if (s.mediumPublisherId != null && !(await this.actors.exists(s.mediumPublisherId)))
       errors.push({ in: 'body' as const, pointer: '/mediumPublisherId', message: 'must be the id of an existing actor' });
     if (errors.length) throw unprocessable('The statement refers to actors that do not exist.', errors);
   }

@@ -42,26 +42,24 @@ const VIEW_SQL = `
 export class TagRepository {
   constructor(private readonly db: Db) {}
 
-  get(id: number): TagView | undefined {
-    return this.db.prepare(`${VIEW_SQL} WHERE t.id = ?`).get(id) as TagView | undefined;
+  get(id: number): Promise<TagView | undefined> {
+    return this.db.queryFirst<TagView>(`${VIEW_SQL} WHERE t.id = ?`, [id]);
   }
 
   /** A document's tags with their speakers, in text order. */
-  listForDocument(documentId: number, status?: string): TagView[] {
-    return (
-      status
-        ? this.db.prepare(`${VIEW_SQL} WHERE t.document_id = ? AND t.status = ? ORDER BY ${TEXT_ORDER}`).all(documentId, status)
-        : this.db.prepare(`${VIEW_SQL} WHERE t.document_id = ? ORDER BY ${TEXT_ORDER}`).all(documentId)
-    ) as TagView[];
+  async listForDocument(documentId: number, status?: string): Promise<TagView[]> {
+    return status
+      ? await this.db.query<TagView>(`${VIEW_SQL} WHERE t.document_id = ? AND t.status = ? ORDER BY ${TEXT_ORDER}`, [documentId, status])
+      : await this.db.query<TagView>(`${VIEW_SQL} WHERE t.document_id = ? ORDER BY ${TEXT_ORDER}`, [documentId]);
   }
 
   /**
    * A document's tags for its annotations, in text order. The creating key is the one that wrote the
    * tag's latest insert in the history (a deleted tag's id can be reused).
    */
-  annotationViews(documentId: number): AnnotationView[] {
-    return this.db
-      .prepare(`
+  annotationViews(documentId: number): Promise<AnnotationView[]> {
+    return this.db.query<AnnotationView>(
+      `
       SELECT v.*, k.id AS creator_key_id, k.name AS creator_key_name
       FROM (SELECT t.*, ${actorSummaryColumns('a', 'speaker_')}, s.language AS statement_language,
                    (SELECT c.key_id FROM changes c
@@ -70,53 +68,55 @@ export class TagRepository {
             FROM tags t JOIN statements s ON s.id = t.statement_id JOIN actors a ON a.id = s.speaker_id
             WHERE t.document_id = ?) v
       LEFT JOIN api_keys k ON k.id = v.key_id
-      ORDER BY v."start" IS NULL, v."start", v."end", v.id`)
-      .all(documentId) as AnnotationView[];
+      ORDER BY v."start" IS NULL, v."start", v."end", v.id`,
+      [documentId],
+    );
   }
 
-  countsForDocument(documentId: number): Record<string, number> {
-    const rows = this.db.prepare('SELECT status, count(*) AS n FROM tags WHERE document_id = ? GROUP BY status').all(documentId) as Array<{
-      status: string;
-      n: number;
-    }>;
+  async countsForDocument(documentId: number): Promise<Record<string, number>> {
+    const rows = await this.db.query<{ status: string; n: number }>(
+      'SELECT status, count(*) AS n FROM tags WHERE document_id = ? GROUP BY status',
+      [documentId],
+    );
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
   /** Everything re-anchoring needs, for every tag of a document, in one query. */
-  anchorsForDocument(documentId: number): TagRow[] {
+  anchorsForDocument(documentId: number): Promise<TagRow[]> {
     return this.db.all(this.db.kysely.selectFrom('tags').selectAll().where('document_id', '=', documentId).orderBy('id'));
   }
 
-  insert(row: Insertable<TagsTable>): number {
-    return this.db.run(this.db.kysely.insertInto('tags').values(row)).lastInsertRowid;
+  async insert(row: Insertable<TagsTable>): Promise<number> {
+    return (await this.db.run(this.db.kysely.insertInto('tags').values(row).returning('id'))).row!.id;
   }
 
-  delete(id: number): number {
-    return this.db.run(this.db.kysely.deleteFrom('tags').where('id', '=', id)).changes;
+  async delete(id: number): Promise<number> {
+    return (await this.db.run(this.db.kysely.deleteFrom('tags').where('id', '=', id))).changes;
   }
 
   /** Writes many re-anchored tags with one statement. */
-  updateAnchors(updates: TagAnchorUpdate[]): void {
+  async updateAnchors(updates: TagAnchorUpdate[]): Promise<void> {
     if (updates.length === 0) return;
-    this.db
-      .prepare(`
+    await this.db.execute(
+      `
       UPDATE tags SET "start" = u."start", "end" = u."end", exact = u.exact, prefix = u.prefix, suffix = u.suffix,
         status = u.status, score = u.score, modified_at = u.modified_at, anchored_at = u.anchored_at
       FROM (SELECT value ->> 'id' AS id, value ->> 'start' AS "start", value ->> 'end' AS "end", value ->> 'exact' AS exact,
                    value ->> 'prefix' AS prefix, value ->> 'suffix' AS suffix, value ->> 'status' AS status,
                    value ->> 'score' AS score, value ->> 'modified_at' AS modified_at, value ->> 'anchored_at' AS anchored_at
             FROM json_each(?)) AS u
-      WHERE tags.id = u.id`)
-      .run(JSON.stringify(updates));
+      WHERE tags.id = u.id`,
+      [JSON.stringify(updates)],
+    );
   }
 
   /** A repaired tag: placed at a span of the current body, whose text becomes its quote. */
-  repair(id: number, fields: Omit<TagAnchorUpdate, 'id'> & { quote: string }): void {
-    this.db.run(this.db.kysely.updateTable('tags').set(fields).where('id', '=', id));
+  async repair(id: number, fields: Omit<TagAnchorUpdate, 'id'> & { quote: string }): Promise<void> {
+    await this.db.run(this.db.kysely.updateTable('tags').set(fields).where('id', '=', id));
   }
 
   /** This document's hop for the statement: relayed by the document's outlet, in the document. */
-  hopsFor(statementId: number, documentId: number, outletId: number): Array<Row<'relays'>> {
+  hopsFor(statementId: number, documentId: number, outletId: number): Promise<Array<Row<'relays'>>> {
     return this.db.all(
       this.db.kysely
         .selectFrom('relays')

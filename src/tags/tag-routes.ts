@@ -27,8 +27,8 @@ export function tagRoutes(service: TagService, documents: DocumentService, iriBa
       status: 201,
       response: 'tag',
       errors: [409, 422],
-      handler: ({ params, body, res }) => {
-        const tag = service.create(params.id, body);
+      handler: async ({ params, body, res }) => {
+        const tag = await service.create(params.id, body);
         res.location(`/v1/tags/${tag.id}`);
         return tag;
       },
@@ -53,7 +53,7 @@ export function tagRoutes(service: TagService, documents: DocumentService, iriBa
       params: 'id-params',
       status: 200,
       response: 'tag',
-      handler: ({ params }) => tagToApi(service.get(params.id)),
+      handler: async ({ params }) => tagToApi(await service.get(params.id)),
     }),
     route({
       method: 'patch',
@@ -89,9 +89,9 @@ export function tagRoutes(service: TagService, documents: DocumentService, iriBa
       status: 200,
       response: 'annotation-collection',
       produces: ANNO_MEDIA_TYPE,
-      handler: ({ params, query }) => {
-        const doc = documents.get(params.id);
-        const tags = service.annotationViews(doc.id);
+      handler: async ({ params, query }) => {
+        const doc = await documents.get(params.id);
+        const tags = await service.annotationViews(doc.id);
         if (query.page === undefined) return annotationCollection(doc, tags, anno);
         const page = annotationPage(doc, tags, query.page, anno);
         if (!page) throw notFound('annotation page', `${query.page} of document ${doc.id}`);

@@ -62,31 +62,31 @@ export class TagService {
     private readonly minScore = 0.75,
   ) {}
 
-  get(id: number): TagView {
-    const v = this.repo.get(id);
+  async get(id: number): Promise<TagView> {
+    const v = await this.repo.get(id);
     if (!v) throw notFound('tag', id);
     return v;
   }
 
   /** A document's tags as stored, with speakers, in text order (orphans last). */
-  views(documentId: number): TagView[] {
+  views(documentId: number): Promise<TagView[]> {
     return this.repo.listForDocument(documentId);
   }
 
   /** A document's tags as its annotations read them (statement language, creating key). */
-  annotationViews(documentId: number): AnnotationView[] {
+  annotationViews(documentId: number): Promise<AnnotationView[]> {
     return this.repo.annotationViews(documentId);
   }
 
-  list(documentId: number, status?: TagStatus): TagList {
-    this.s.documents.get(documentId);
-    const items = this.repo.listForDocument(documentId, status).map(tagToApi);
-    const counts = { anchored: 0, moved: 0, fuzzy: 0, orphaned: 0, ...this.repo.countsForDocument(documentId) };
+  async list(documentId: number, status?: TagStatus): Promise<TagList> {
+    await this.s.documents.get(documentId);
+    const items = (await this.repo.listForDocument(documentId, status)).map(tagToApi);
+    const counts = { anchored: 0, moved: 0, fuzzy: 0, orphaned: 0, ...(await this.repo.countsForDocument(documentId)) };
     return { documentId, total: items.length, counts, items };
   }
 
   /** Tags a span, creating the statement (and speaker) and this document's hop as needed. */
-  create(documentId: number, input: TagCreate2): Tag {
+  async create(documentId: number, input: TagCreate2): Promise<Tag> {
     // The one rule of the body's shape the schema leaves to us (a oneOf there would not survive OpenAPI tooling).
     if (input.statement && (input.statement.speaker === undefined) === (input.statement.speakerId === undefined)) {
       throw validationFailed(
@@ -94,7 +94,7 @@ export class TagService {
         'Invalid body: /statement must have exactly one of speakerId and speaker.',
       );
     }
-    const doc = this.s.documents.get(documentId);
+    const doc = await this.s.documents.get(documentId);
     if (!doc.body) {
       throw unprocessable(`Document ${documentId} has no body to tag; give it one first (PATCH /v1/documents/${documentId}).`, [
         { in: 'body', pointer: '/selector', message: 'the document has no body' },
@@ -107,18 +107,18 @@ export class TagService {
     let statementId: number;
     if (input.statementId !== undefined) {
       statementId = input.statementId;
-      if (!this.statementExists(statementId)) {
+      if (!(await this.statementExists(statementId))) {
         throw unprocessable(`statementId ${statementId} is not a statement.`, [
           { in: 'body', pointer: '/statementId', message: 'must be the id of an existing statement' },
         ]);
       }
     } else {
-      statementId = this.createStatement(input.statement!, anchor.exact, created);
+      statementId = await this.createStatement(input.statement!, anchor.exact, created);
     }
-    const relayId = this.hopFor(statementId, doc.id, doc.outlet_id, input, created);
+    const relayId = await this.hopFor(statementId, doc.id, doc.outlet_id, input, created);
 
     const now = nowIso();
-    const id = this.repo.insert({
+    const id = await this.repo.insert({
       document_id: doc.id,
       statement_id: statementId,
       relay_id: relayId,
@@ -134,7 +134,7 @@ export class TagService {
       modified_at: now,
       anchored_at: now,
     });
-    return { ...tagToApi(this.repo.get(id)!), created };
+    return { ...tagToApi((await this.repo.get(id))!), created };
   }
 
   /**
@@ -142,11 +142,11 @@ export class TagService {
    * fuzzy or moved match found. The text at the span becomes the quote, so later edits are measured
    * against what a person confirmed, not against the text first tagged (the history keeps that).
    */
-  repair(id: number, input: TagUpdate2): Tag {
-    const tag = this.get(id);
+  async repair(id: number, input: TagUpdate2): Promise<Tag> {
+    const tag = await this.get(id);
     let anchor: TextAnchor;
     if (input.selector) {
-      const doc = this.s.documents.get(tag.document_id);
+      const doc = await this.s.documents.get(tag.document_id);
       if (!doc.body) {
         throw unprocessable(`Document ${tag.document_id} has no body to anchor the tag in.`, [
           { in: 'body', pointer: '/selector', message: 'the document has no body' },
@@ -164,22 +164,22 @@ export class TagService {
     const unchanged = tag.status === 'anchored' && tag.start === anchor.start && tag.end === anchor.end && tag.quote === anchor.exact;
     if (!unchanged) {
       const now = nowIso();
-      this.repo.repair(id, { ...anchor, quote: anchor.exact, status: 'anchored', score: 1, modified_at: now, anchored_at: now });
+      await this.repo.repair(id, { ...anchor, quote: anchor.exact, status: 'anchored', score: 1, modified_at: now, anchored_at: now });
     }
-    return tagToApi(this.get(id));
+    return tagToApi(await this.get(id));
   }
 
-  delete(id: number): void {
-    this.get(id);
-    this.repo.delete(id);
+  async delete(id: number): Promise<void> {
+    await this.get(id);
+    await this.repo.delete(id);
   }
 
   /**
    * The body-change hook: re-anchors every tag of the document (one query to load, one to write),
    * keeps orphans, and reports what happened to each tag, in text order.
    */
-  reanchorDocument(documentId: number, oldBody: string | null, newBody: string | null): { tags: TagChange[] } {
-    const rows = this.repo.anchorsForDocument(documentId);
+  async reanchorDocument(documentId: number, oldBody: string | null, newBody: string | null): Promise<{ tags: TagChange[] }> {
+    const rows = await this.repo.anchorsForDocument(documentId);
     if (rows.length === 0) return { tags: [] };
     const next = new CodePointText(newBody ?? '');
     const previous = oldBody ? new CodePointText(oldBody) : null;
@@ -217,7 +217,7 @@ export class TagService {
         previous: { status: r.status as TagStatus, start: r.start, end: r.end, exact: r.exact },
       };
     });
-    this.repo.updateAnchors(updates);
+    await this.repo.updateAnchors(updates);
     changes.sort(
       (a, b) =>
         (a.start === null ? 1 : 0) - (b.start === null ? 1 : 0) ||
@@ -308,9 +308,9 @@ export class TagService {
     }
   }
 
-  private statementExists(id: number): boolean {
+  private async statementExists(id: number): Promise<boolean> {
     try {
-      this.s.statements.get(id);
+      await this.s.statements.get(id);
       return true;
     } catch (err) {
       if (err instanceof HttpError && err.status === 404) return false;
@@ -318,25 +318,32 @@ export class TagService {
     }
   }
 
-  private createStatement(st: TagStatementInput, taggedText: string, created: { statement: boolean; speaker: boolean }): number {
+  private async createStatement(
+    st: TagStatementInput,
+    taggedText: string,
+    created: { statement: boolean; speaker: boolean },
+  ): Promise<number> {
     const { speaker, speakerId, ...fields } = st;
     let speakerRef = speakerId;
     if (speaker) {
-      speakerRef = rebased(() => this.s.actors.create(speaker).id, { prefix: '/statement/speaker' });
+      speakerRef = await rebased(async () => (await this.s.actors.create(speaker)).id, { prefix: '/statement/speaker' });
       created.speaker = true;
     }
-    const id = rebased(() => this.s.statements.create({ ...fields, text: st.text ?? taggedText, speakerId: speakerRef! } as never).id, {
-      prefix: '/statement',
-    });
+    const id = await rebased(
+      async () => (await this.s.statements.create({ ...fields, text: st.text ?? taggedText, speakerId: speakerRef! } as never)).id,
+      {
+        prefix: '/statement',
+      },
+    );
     created.statement = true;
     return id;
   }
 
   /** A named earlier hop must exist and carry the same statement, whether or not the hop is new. */
-  private checkVia(statementId: number, viaRelayId: number): void {
-    let via: ReturnType<typeof this.s.relays.get>;
+  private async checkVia(statementId: number, viaRelayId: number): Promise<void> {
+    let via: Awaited<ReturnType<typeof this.s.relays.get>>;
     try {
-      via = this.s.relays.get(viaRelayId);
+      via = await this.s.relays.get(viaRelayId);
     } catch (err) {
       if (err instanceof HttpError && err.status === 404) {
         throw unprocessable(`viaRelayId ${viaRelayId} is not a relay.`, [
@@ -357,10 +364,16 @@ export class TagService {
   }
 
   /** The hop this document is: relayed by its outlet, in it, via the named hop or first-hand. */
-  private hopFor(statementId: number, documentId: number, outletId: number, input: TagCreate2, created: { relay: boolean }): number {
-    const hops = this.repo.hopsFor(statementId, documentId, outletId);
+  private async hopFor(
+    statementId: number,
+    documentId: number,
+    outletId: number,
+    input: TagCreate2,
+    created: { relay: boolean },
+  ): Promise<number> {
+    const hops = await this.repo.hopsFor(statementId, documentId, outletId);
     const wantsVia = input.viaRelayId !== undefined;
-    if (input.viaRelayId != null) this.checkVia(statementId, input.viaRelayId);
+    if (input.viaRelayId != null) await this.checkVia(statementId, input.viaRelayId);
     const hop: TagHopInput = input.hop ?? {};
     if (hops.length > 0) {
       const fit = wantsVia ? hops.find((h) => h.via_relay_id === input.viaRelayId) : hops[0];
@@ -400,16 +413,18 @@ export class TagService {
       }
       return fit.id;
     }
-    const textForm = this.s.statements.get(statementId).text_form;
-    const id = rebased(
-      () =>
-        this.s.relays.create(statementId, {
-          relayedById: outletId,
-          documentId,
-          viaRelayId: input.viaRelayId ?? null,
-          ...hop,
-          mode: hop.mode ?? (textForm === 'quote' ? 'verbatim' : 'paraphrase'),
-        }).id,
+    const textForm = (await this.s.statements.get(statementId)).text_form;
+    const id = await rebased(
+      async () =>
+        (
+          await this.s.relays.create(statementId, {
+            relayedById: outletId,
+            documentId,
+            viaRelayId: input.viaRelayId ?? null,
+            ...hop,
+            mode: hop.mode ?? (textForm === 'quote' ? 'verbatim' : 'paraphrase'),
+          })
+        ).id,
       {
         prefix: '',
         renames: { firstHand: '/hop/firstHand', mode: '/hop/mode', cue: '/hop/cue', hedge: '/hop/hedge', relayedOn: '/hop/relayedOn' },

@@ -33,8 +33,8 @@ function compact<T extends object>(o: T): T {
  * importing a newer export updates what an older one wrote, and different for different databases, so two
  * newsrooms' exports never overwrite each other's records.
  */
-export function exportNamespace(repo: TransferRepository): string {
-  const seed = repo.firstChangeHash() ?? 'no-history';
+export async function exportNamespace(repo: TransferRepository): Promise<string> {
+  const seed = (await repo.firstChangeHash()) ?? 'no-history';
   return `whosaid-export-${createHash('sha256').update(seed).digest('hex').slice(0, 16)}`;
 }
 
@@ -50,7 +50,10 @@ export interface ExportTally {
  * import creates records in line order, so an export of a database without gaps in its ids recreates
  * every record under its id (and so byte-identical audit reports).
  */
-function* dependencyOrder<R extends { id: number }>(rows: Iterable<R>, dependency: (row: R) => number | null): Generator<R> {
+async function* dependencyOrder<R extends { id: number }>(
+  rows: AsyncIterable<R>,
+  dependency: (row: R) => number | null,
+): AsyncGenerator<R> {
   const waiting = new Map<number, R[]>();
   const held = new Set<number>();
   function* release(id: number): Generator<R> {
@@ -63,7 +66,7 @@ function* dependencyOrder<R extends { id: number }>(rows: Iterable<R>, dependenc
       yield* release(r.id);
     }
   }
-  for (const row of rows) {
+  for await (const row of rows) {
     const dep = dependency(row);
     if (dep !== null && (dep > row.id || held.has(dep))) {
       held.add(row.id);
@@ -76,9 +79,9 @@ function* dependencyOrder<R extends { id: number }>(rows: Iterable<R>, dependenc
   for (const list of waiting.values()) yield* list; // dependencies that do not exist: the import names them
 }
 
-function* chunks<T>(items: Iterable<T>, wrap: (list: T[]) => Bundle): Generator<Bundle> {
+async function* chunks<T>(items: AsyncIterable<T> | Iterable<T>, wrap: (list: T[]) => Bundle): AsyncGenerator<Bundle> {
   let list: T[] = [];
-  for (const item of items) {
+  for await (const item of items) {
     list.push(item);
     if (list.length === ITEMS_PER_BUNDLE) {
       yield wrap(list);
@@ -88,8 +91,8 @@ function* chunks<T>(items: Iterable<T>, wrap: (list: T[]) => Bundle): Generator<
   if (list.length) yield wrap(list);
 }
 
-function* map<A, B>(xs: Iterable<A>, f: (x: A) => B | undefined): Generator<B> {
-  for (const x of xs) {
+async function* map<A, B>(xs: AsyncIterable<A>, f: (x: A) => B | undefined): AsyncGenerator<B> {
+  for await (const x of xs) {
     const y = f(x);
     if (y !== undefined) yield y;
   }
@@ -112,7 +115,7 @@ function actorItem(row: Parameters<typeof actorToApi>[0]): BundleActor {
  * actors are rare (a line holds 1000); importing the same export again updates them twice instead of
  * skipping them, with the same result.
  */
-function* actorBundles(repo: TransferRepository, wrap: (actors: BundleActor[]) => Bundle): Generator<Bundle> {
+async function* actorBundles(repo: TransferRepository, wrap: (actors: BundleActor[]) => Bundle): AsyncGenerator<Bundle> {
   const later: BundleActor[] = [];
   let list: Array<{ id: number; actsFor: number | null; item: BundleActor }> = [];
   const flush = () => {
@@ -126,7 +129,7 @@ function* actorBundles(repo: TransferRepository, wrap: (actors: BundleActor[]) =
     list = [];
     return wrap(items);
   };
-  for (const row of repo.actors()) {
+  for await (const row of repo.actors()) {
     list.push({ id: row.id, actsFor: row.acts_for_id, item: actorItem(row) });
     if (list.length === ITEMS_PER_BUNDLE) yield flush();
   }
@@ -135,7 +138,7 @@ function* actorBundles(repo: TransferRepository, wrap: (actors: BundleActor[]) =
 }
 
 /** The whole database as bundles, each referring to earlier ones' items by key, in an order an import can apply. */
-export function* exportBundles(repo: TransferRepository, namespace: string, tally: ExportTally): Generator<Bundle> {
+export async function* exportBundles(repo: TransferRepository, namespace: string, tally: ExportTally): AsyncGenerator<Bundle> {
   const bundle = (part: Omit<Bundle, 'namespace'>): Bundle => {
     for (const list of Object.values(part)) tally.records += (list as unknown[]).length;
     return { namespace, ...part };

@@ -40,7 +40,7 @@ const listOf = (type: RecordType) => `${type}s` as keyof Bundle;
  * its statements line names the actors line's keys). A key this bundle does not declare becomes the id
  * of the record that key made earlier; an unknown key is left for the bundle service to report.
  */
-export function resolveEarlierKeys(bundle: Bundle, keys: BundleRepository): Bundle {
+export async function resolveEarlierKeys(bundle: Bundle, keys: BundleRepository): Promise<Bundle> {
   const declared = (type: RecordType) => new Set(((bundle[listOf(type)] as Array<{ key: string }>) ?? []).map((x) => x.key));
   const cache = new Map<RecordType, Set<string>>();
   for (const [list, field, type] of REFS) {
@@ -49,7 +49,7 @@ export function resolveEarlierKeys(bundle: Bundle, keys: BundleRepository): Bund
       if (typeof ref !== 'string') continue;
       if (!cache.has(type)) cache.set(type, declared(type));
       if (cache.get(type)!.has(ref)) continue;
-      const known = keys.lookupAll(bundle.namespace, type, [ref]).get(ref);
+      const known = (await keys.lookupAll(bundle.namespace, type, [ref])).get(ref);
       if (known) item[field] = known.recordId;
     }
   }
@@ -63,9 +63,9 @@ export interface ImportOutcome {
 }
 
 /** Applies one bundle in its own transaction, as POST /v1/bundles would; a failure leaves nothing of it. */
-export function importBundle(db: Db, bundles: BundleService, keys: BundleRepository, bundle: Bundle): BundleResult {
+export async function importBundle(db: Db, bundles: BundleService, keys: BundleRepository, bundle: Bundle): Promise<BundleResult> {
   try {
-    return db.writeAs(OPERATOR, () => bundles.apply(resolveEarlierKeys(structuredClone(bundle), keys)));
+    return await db.writeAs(OPERATOR, async () => bundles.apply(await resolveEarlierKeys(structuredClone(bundle), keys)));
   } catch (err) {
     if (err instanceof HttpError) throw new ImportError(err.message);
     throw err;

@@ -1,4 +1,4 @@
-import type { Db, Row } from '../db/database.js';
+import type { Db, Row, SqliteDb } from '../db/database.js';
 
 export interface LinkRow {
   statement_id: number;
@@ -10,48 +10,49 @@ export interface LinkRow {
 export class TransferRepository {
   constructor(private readonly db: Db) {}
 
-  actors(): IterableIterator<Row<'actors'>> {
-    return this.db.prepare('SELECT * FROM actors ORDER BY id').iterate() as IterableIterator<Row<'actors'>>;
+  actors(): AsyncIterable<Row<'actors'>> {
+    return this.db.stream('SELECT * FROM actors ORDER BY id');
   }
 
-  documents(): IterableIterator<Row<'documents'>> {
-    return this.db.prepare('SELECT * FROM documents ORDER BY id').iterate() as IterableIterator<Row<'documents'>>;
+  documents(): AsyncIterable<Row<'documents'>> {
+    return this.db.stream('SELECT * FROM documents ORDER BY id');
   }
 
-  statements(): IterableIterator<Row<'statements'>> {
-    return this.db.prepare('SELECT * FROM statements ORDER BY id').iterate() as IterableIterator<Row<'statements'>>;
+  statements(): AsyncIterable<Row<'statements'>> {
+    return this.db.stream('SELECT * FROM statements ORDER BY id');
   }
 
-  claims(): IterableIterator<Row<'claims'>> {
-    return this.db.prepare('SELECT * FROM claims ORDER BY id').iterate() as IterableIterator<Row<'claims'>>;
+  claims(): AsyncIterable<Row<'claims'>> {
+    return this.db.stream('SELECT * FROM claims ORDER BY id');
   }
 
-  relays(): IterableIterator<Row<'relays'>> {
-    return this.db.prepare('SELECT * FROM relays ORDER BY id').iterate() as IterableIterator<Row<'relays'>>;
+  relays(): AsyncIterable<Row<'relays'>> {
+    return this.db.stream('SELECT * FROM relays ORDER BY id');
   }
 
-  links(): IterableIterator<LinkRow> {
-    return this.db
-      .prepare('SELECT statement_id, claim_id, stance FROM statement_claims ORDER BY statement_id, claim_id')
-      .iterate() as IterableIterator<LinkRow>;
+  links(): AsyncIterable<LinkRow> {
+    return this.db.stream('SELECT statement_id, claim_id, stance FROM statement_claims ORDER BY statement_id, claim_id');
   }
 
-  tags(): IterableIterator<Row<'tags'>> {
-    return this.db.prepare('SELECT * FROM tags ORDER BY id').iterate() as IterableIterator<Row<'tags'>>;
+  tags(): AsyncIterable<Row<'tags'>> {
+    return this.db.stream('SELECT * FROM tags ORDER BY id');
   }
 
   /** The first link of the change history: unique to a database and kept by its backups and copies. */
-  firstChangeHash(): string | null {
-    const row = this.db.prepare('SELECT hash FROM changes ORDER BY seq LIMIT 1').get() as { hash: string } | undefined;
+  async firstChangeHash(): Promise<string | null> {
+    const row = await this.db.queryFirst<{ hash: string }>('SELECT hash FROM changes ORDER BY seq LIMIT 1');
     return row?.hash ?? null;
   }
 
-  /** Reads until `endRead` see one moment of the database, whatever other connections write meanwhile. */
+  /**
+   * Reads until `endRead` see one moment of the database, whatever other connections write meanwhile.
+   * SQLite only for now: a deferred BEGIN on the export's own connection, which nothing else uses.
+   */
   beginRead(): void {
-    this.db.sqlite.exec('BEGIN');
+    if (this.db.dialect === 'sqlite') (this.db as SqliteDb).sqlite.exec('BEGIN');
   }
 
   endRead(): void {
-    if (this.db.sqlite.inTransaction) this.db.sqlite.exec('COMMIT');
+    if (this.db.dialect === 'sqlite' && (this.db as SqliteDb).sqlite.inTransaction) (this.db as SqliteDb).sqlite.exec('COMMIT');
   }
 }

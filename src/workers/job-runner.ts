@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Services } from '../app.js';
-import type { Db } from '../db/database.js';
+import type { Db, SqliteDb } from '../db/database.js';
 import type { SchemaRegistry } from '../validation/ajv.js';
 import type { JobName, JobInput, JobOutput, JobContext } from './jobs.js';
 import { JOBS } from './jobs.js';
@@ -51,7 +51,8 @@ export class JobRunner {
   private readonly inline: boolean;
 
   constructor(private readonly opts: JobRunnerOptions) {
-    this.inline = opts.db.sqlite.memory || opts.size === 0;
+    // Workers open the SQLite file themselves; other databases are not given workers yet.
+    this.inline = opts.db.dialect !== 'sqlite' || (opts.db as SqliteDb).sqlite.memory || opts.size === 0;
   }
 
   /** Runs job `name` with `input` and resolves with its output; a job's HttpError comes back as one. */
@@ -92,7 +93,7 @@ export class JobRunner {
   }
 
   private spawn(): Slot {
-    const worker = newWorker(this.opts.db.sqlite.name);
+    const worker = newWorker((this.opts.db as SqliteDb).sqlite.name);
     worker.unref();
     const slot: Slot = { worker, busy: null };
     worker.on('message', (reply: JobReply) => {

@@ -35,10 +35,10 @@ export const JOBS = {
    */
   'bundles.apply': job<{ body: Uint8Array | undefined; viewer: Viewer }, { created: number; json: string }>({
     writes: true,
-    run: (ctx, { body, viewer }) => {
+    run: async (ctx, { body, viewer }) => {
       const bundle = partValidator(ctx.registry(), 'body', 'bundle')(parseJsonBody(body)) as Bundle;
       // The writer goes with the transaction: the actor service decides who may set confidential fields.
-      const result = ctx.db.writeAs(viewer, () => ctx.services().bundles.apply(bundle));
+      const result = await ctx.db.writeAs(viewer, () => ctx.services().bundles.apply(bundle));
       return { created: result.created, json: JSON.stringify(result) };
     },
   }),

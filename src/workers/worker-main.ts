@@ -26,7 +26,7 @@ const ctx: JobContext = {
 
 parentPort?.on('message', async (msg: JobMessage | 'close') => {
   if (msg === 'close') {
-    db.close();
+    await db.close();
     process.exit(0);
   }
   let reply: JobReply;

@@ -32,7 +32,7 @@ describe('conformance: ClaimReview against schema.org and Google fact-check mark
           .send({ text: `Claim rated ${rating}`, verdict })
           .expect(201)
       ).body.id;
-      const statementId = demoId(t.db, 'statement', speakers[i % speakers.length]);
+      const statementId = await demoId(t.db, 'statement', speakers[i % speakers.length]);
       await t.http.post(`/v1/claims/${claim}/statements`).send({ statementId, stance: 'supports' }).expect(201);
       reviews.push([rating, (await t.as('reader').get(`/v1/claims/${claim}/claimreview`).expect(200)).body]);
     }
@@ -43,7 +43,7 @@ describe('conformance: ClaimReview against schema.org and Google fact-check mark
         .expect(201)
     ).body.id;
     reviews.push(['bare verdict', (await t.http.get(`/v1/claims/${bare}/claimreview`).expect(200)).body]);
-    const demo = demoId(t.db, 'claim', 'ukraine-west-organised');
+    const demo = await demoId(t.db, 'claim', 'ukraine-west-organised');
     reviews.push(['demo verdict', (await t.http.get(`/v1/claims/${demo}/claimreview`).expect(200)).body]);
   });
 

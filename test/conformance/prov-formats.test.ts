@@ -36,8 +36,12 @@ describe('conformance: PROV-N and PROV-XML', () => {
     generated = await generatedApp(500);
     exports.push(
       { name: 'demo-all', app: () => demo, path: '/v1/exports/prov' },
-      { name: 'demo-document', app: () => demo, path: `/v1/exports/prov?documentId=${demoId(demo.db, 'document', 'telegraph-article')}` },
-      { name: 'demo-claim', app: () => demo, path: `/v1/exports/prov?claimId=${demoId(demo.db, 'claim', 'iran-warned-russia')}` },
+      {
+        name: 'demo-document',
+        app: () => demo,
+        path: `/v1/exports/prov?documentId=${await demoId(demo.db, 'document', 'telegraph-article')}`,
+      },
+      { name: 'demo-claim', app: () => demo, path: `/v1/exports/prov?claimId=${await demoId(demo.db, 'claim', 'iran-warned-russia')}` },
       { name: 'generated-all', app: () => generated, path: '/v1/exports/prov' },
     );
   });

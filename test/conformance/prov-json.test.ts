@@ -1,3 +1,4 @@
+import { firstValue } from '../helpers/rows.js';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import Ajv04Module from 'ajv-draft-04';
@@ -31,11 +32,11 @@ describe('conformance: PROV-JSON against the W3C schema', () => {
 
   describe('GET /v1/exports/prov', () => {
     it('a document export validates', async () => {
-      const res = await t.http.get(`/v1/exports/prov?documentId=${demoId(t.db, 'document', 'telegraph-article')}`).expect(200);
+      const res = await t.http.get(`/v1/exports/prov?documentId=${await demoId(t.db, 'document', 'telegraph-article')}`).expect(200);
       assertProv(res.body);
     });
     it('a claim export validates', async () => {
-      const id = t.db.sqlite.prepare('SELECT id FROM claims LIMIT 1').pluck().get();
+      const id = firstValue(await t.db.queryFirst('SELECT id FROM claims LIMIT 1'));
       const res = await t.http.get(`/v1/exports/prov?claimId=${id}`).expect(200);
       assertProv(res.body);
     });

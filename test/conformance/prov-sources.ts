@@ -1,3 +1,4 @@
+import type { SqliteDb } from '../../src/db/database.js';
 // What the PROV conformance tests export: the demo, and a larger generated database with hostile text.
 import { generate } from '../../bench/synthetic.js';
 import { makeTestApp, type TestApp } from '../helpers/test-app.js';
@@ -18,7 +19,7 @@ export const HOSTILE = [
 
 export async function generatedApp(statements: number): Promise<TestApp> {
   const t = await makeTestApp();
-  generate(t.db, { statements, seed: 14 });
+  await generate(t.db as SqliteDb, { statements, seed: 14 });
   for (const text of HOSTILE) {
     const speaker = (
       await t.http

@@ -1,3 +1,5 @@
+import { firstValue } from '../helpers/rows.js';
+import type { SqliteDb } from '../../src/db/database.js';
 // npm run test:crash [-- --n 50] [--writers 4] [--seed S] [--sabotage]: kills the compiled server with SIGKILL at random moments
 // while bundles are being posted, restarts it, and checks after every kill that each acknowledged (2xx)
 // bundle is wholly in the database, no bundle is partly in, SQLite's and the full-text indexes' integrity
@@ -172,13 +174,12 @@ interface Findings {
 }
 
 /** What survived: run on the database file with the server dead. */
-function check(): Findings {
+async function check(): Promise<Findings> {
   const db = openDatabase(dbFile);
   try {
     const counts = new Map<string, number>();
-    for (const row of db.sqlite
-      .prepare(
-        `SELECT b.namespace AS ns, count(*) AS n FROM bundle_keys b
+    for (const row of (await db.query(
+      `SELECT b.namespace AS ns, count(*) AS n FROM bundle_keys b
          WHERE EXISTS (SELECT 1 FROM actors a WHERE b.record_type = 'actor' AND a.id = b.record_id)
             OR EXISTS (SELECT 1 FROM documents d WHERE b.record_type = 'document' AND d.id = b.record_id)
             OR EXISTS (SELECT 1 FROM statements s WHERE b.record_type = 'statement' AND s.id = b.record_id)
@@ -186,37 +187,33 @@ function check(): Findings {
             OR EXISTS (SELECT 1 FROM claims c WHERE b.record_type = 'claim' AND c.id = b.record_id)
             OR EXISTS (SELECT 1 FROM tags t WHERE b.record_type = 'tag' AND t.id = b.record_id)
          GROUP BY b.namespace`,
-      )
-      .all() as Array<{ ns: string; n: number }>)
+    )) as Array<{ ns: string; n: number }>)
       counts.set(row.ns, row.n);
     const whole = Object.values(ITEMS).reduce((a, b) => a + b, 0);
     const present = new Set([...counts].filter(([, n]) => n === whole).map(([ns]) => ns));
     const partial = [...counts].filter(([, n]) => n !== whole).map(([ns]) => ns);
     const lost = [...acknowledged].filter((ns) => !present.has(ns));
-    const integrity = integrityProblems(db.sqlite);
+    const integrity = integrityProblems((db as SqliteDb).sqlite);
     const problems: string[] = [];
     // Records no whole bundle accounts for would be a partial bundle whose keys were lost with it.
     for (const [type, per] of Object.entries(ITEMS)) {
-      const n = db.sqlite
-        .prepare(`SELECT count(*) FROM ${TABLES[type as keyof typeof ITEMS]}`)
-        .pluck()
-        .get() as number;
+      const n = firstValue(await db.queryFirst(`SELECT count(*) FROM ${TABLES[type as keyof typeof ITEMS]}`)) as number;
       if (n !== per * present.size) problems.push(`${n} ${TABLES[type as keyof typeof ITEMS]} for ${present.size} whole bundles`);
     }
-    const links = db.sqlite.prepare('SELECT count(*) FROM statement_claims').pluck().get() as number;
+    const links = firstValue(await db.queryFirst('SELECT count(*) FROM statement_claims')) as number;
     if (links !== 2 * present.size) problems.push(`${links} claim links for ${present.size} whole bundles`);
-    const history = createServices(db, registry).changes.verify();
+    const history = await createServices(db, registry).changes.verify();
     const broken = history.intact ? null : history.problems.map((p) => p.reason).join('; ');
     return { lost, partial, present, integrity, history: broken, problems };
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
 async function main(): Promise<number> {
   const setup = await openMigrated(dbFile);
-  const { secret } = setup.transaction(() => createServices(setup, registry).keys.create('crash test', 'admin', null));
-  setup.close();
+  const { secret } = await setup.transaction(() => createServices(setup, registry).keys.create('crash test', 'admin', null));
+  await setup.close();
 
   const t0 = Date.now();
   let failures = 0;
@@ -244,7 +241,7 @@ async function main(): Promise<number> {
       ).run([...acknowledged][0]);
       db.close();
     }
-    last = check();
+    last = await check();
     const all = [...last.integrity, ...(last.history ? [`history: ${last.history}`] : []), ...last.problems];
     if (last.lost.length || last.partial.length || all.length) {
       failures++;

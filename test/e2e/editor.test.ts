@@ -15,7 +15,7 @@ describe('journey: editor', () => {
       this.timeout(90000);
       const desk = getDesk();
       const browser = getBrowser();
-      const doc = demoId(desk.t.db, 'document', 'telegraph-article');
+      const doc = await demoId(desk.t.db, 'document', 'telegraph-article');
       const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       const errors = watchErrors(page);

@@ -66,7 +66,7 @@ describe('desk views', () => {
 
     it('offers each role only what it may do', async function () {
       this.timeout(60000);
-      const doc = id('document', 'telegraph-article');
+      const doc = await id('document', 'telegraph-article');
       const offers = async (role: 'reader' | 'journalist' | 'editor') => {
         const p = await context.newPage();
         await p.evaluate(() => undefined).catch(() => undefined);
@@ -90,10 +90,10 @@ describe('desk views', () => {
   describe('every view', () => {
     it('has no serious or critical accessibility violation, and is screenshotted', async function () {
       this.timeout(120000);
-      const doc = id('document', 'telegraph-article');
-      const statement = id('statement', 'already-travelled');
-      const claim = (desk.t.db.sqlite.prepare('SELECT min(id) AS id FROM claims').get() as { id: number }).id;
-      const actor = id('actor', 'source-2');
+      const doc = await id('document', 'telegraph-article');
+      const statement = await id('statement', 'already-travelled');
+      const claim = ((await desk.t.db.queryFirst('SELECT min(id) AS id FROM claims')) as { id: number }).id;
+      const actor = await id('actor', 'source-2');
       await signIn(page, desk, 'editor');
       const views: Array<[name: string, path: string, ready: string]> = [
         ['search', `/search?q=${encodeURIComponent('I took them weapons from Makhachkala')}`, '.hit'],

@@ -1,36 +1,37 @@
+import type { Compilable } from 'kysely';
 import type { Db } from '../../src/db/database.js';
 
-const RUNS = new Set<PropertyKey>(['all', 'get', 'run', 'iterate']);
+// Every Db call that runs one SQL statement, and how to name that statement.
+const CALLS: Record<string, (args: unknown[]) => string> = {
+  all: (a) => (a[0] as Compilable<unknown>).compile().sql,
+  first: (a) => (a[0] as Compilable<unknown>).compile().sql,
+  run: (a) => (a[0] as Compilable<unknown>).compile().sql,
+  query: (a) => a[0] as string,
+  queryFirst: (a) => a[0] as string,
+  execute: (a) => a[0] as string,
+  stream: (a) => a[0] as string,
+  insertRow: (a) => `INSERT INTO ${a[0]}`,
+  rowById: (a) => `SELECT * FROM ${a[0]} WHERE id = ?`,
+  hasId: (a) => `SELECT 1 FROM ${a[0]} WHERE id = ?`,
+};
 
 /**
- * Counts the SQL statements run through `db.prepare` from now on (each all/get/run/iterate is one), so a
- * test or a benchmark can tell how many queries a piece of work costs. Returns the counter and a restore.
+ * Counts the SQL statements run through `db` from now on (each query, write or scan is one), so a test or a
+ * benchmark can tell how many queries a piece of work costs. Returns the counter and a restore.
  */
 export function countSql(db: Db): { readonly count: number; reset(): void; restore(): void; sql: string[] } {
-  const original = db.prepare;
+  const target = db as unknown as Record<string, (...args: unknown[]) => unknown>;
   const state = { count: 0, sql: [] as string[] };
-  db.prepare = (sql: string) => {
-    const stmt = original.call(db, sql);
-    const proxy: typeof stmt = new Proxy(stmt, {
-      get(target, key) {
-        const value = Reflect.get(target, key, target);
-        if (RUNS.has(key) && typeof value === 'function') {
-          return (...args: unknown[]) => {
-            state.count++;
-            state.sql.push(sql);
-            return value.apply(target, args);
-          };
-        }
-        if (typeof value !== 'function') return value;
-        // pluck(), raw() and the like return the statement itself: keep counting through what they return.
-        return (...args: unknown[]) => {
-          const out = value.apply(target, args);
-          return out === target ? proxy : out;
-        };
-      },
-    });
-    return proxy;
-  };
+  const originals = new Map<string, (...args: unknown[]) => unknown>();
+  for (const [name, sqlOf] of Object.entries(CALLS)) {
+    const original = target[name];
+    originals.set(name, original);
+    target[name] = (...args: unknown[]) => {
+      state.count++;
+      state.sql.push(sqlOf(args));
+      return original.apply(db, args);
+    };
+  }
   return {
     get count() {
       return state.count;
@@ -41,7 +42,7 @@ export function countSql(db: Db): { readonly count: number; reset(): void; resto
       state.sql.length = 0;
     },
     restore() {
-      db.prepare = original;
+      for (const name of originals.keys()) delete target[name];
     },
   };
 }

@@ -27,3 +27,6 @@ export interface KeyRow {
   hash: string;
   revoked_at: string | null;
 }
+
+/** The first column of a row read back (what a pluck()ed statement gave), or undefined for no row. */
+export const firstValue = (row: unknown): unknown => (row === undefined ? undefined : Object.values(row as object)[0]);

@@ -42,10 +42,8 @@ export async function makeTestApp(opts: { demo?: boolean; deps?: Partial<AppDeps
     requestLog: true,
     ...opts.deps,
   });
-  const keys = Object.fromEntries(ROLES.map((role) => [role, services.keys.create(`test ${role}`, role, null).secret])) as Record<
-    Role,
-    string
-  >;
+  const keys = {} as Record<Role, string>;
+  for (const role of ROLES) keys[role] = (await services.keys.create(`test ${role}`, role, null)).secret;
   const as = (role: Role) => request.agent(app).set('Authorization', `Bearer ${keys[role]}`);
   const t: TestApp = { app, db, services, routes, logs, keys, anon: request(app), http: as('admin'), as };
   if (opts.demo) await t.http.post('/v1/bundles').send(demoBundle()).expect(201);
@@ -57,30 +55,43 @@ export function demoBundle(): Required<Bundle> {
   return JSON.parse(readFileSync(new URL('../../demo/crocus-city.bundle.json', import.meta.url), 'utf8'));
 }
 
+/** The tables whose rows `snapshot` compares: every table of the schema but the migrator's and full-text indexes' own. */
+async function dataTables(db: Db): Promise<string[]> {
+  if (db.dialect !== 'sqlite') throw new Error(`snapshot: no table list for ${db.dialect} yet`);
+  const rows = await db.query<{ name: string }>(
+    `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name`,
+  );
+  return rows.map((r) => r.name).filter((name) => !(/_(data|idx|content|docsize|config)$/.test(name) && name.includes('fts')));
+}
+
 /** Every row of every table, to compare the database before and after a refused write. */
-export function snapshot(db: Db): Record<string, unknown[]> {
-  const tables = db.sqlite
-    .prepare(
-      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name`,
-    )
-    .all() as Array<{ name: string }>;
+export async function snapshot(db: Db): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
-  for (const { name } of tables) {
-    if (/_(data|idx|content|docsize|config)$/.test(name) && name.includes('fts')) continue;
-    out[name] = db.sqlite
-      .prepare(`SELECT * FROM "${name}"`)
-      .all()
-      .map((r) => JSON.stringify(r))
-      .sort();
+  for (const name of await dataTables(db)) {
+    out[name] = (await db.query(`SELECT * FROM "${name}"`)).map((r) => JSON.stringify(r)).sort();
   }
   return out;
 }
 
 /** Finds the demo record with a bundle key. */
-export function demoId(db: Db, type: string, key: string): number {
-  const row = db.sqlite
-    .prepare(`SELECT record_id FROM bundle_keys WHERE namespace = 'demo.crocus-city-2024' AND record_type = ? AND key = ?`)
-    .get(type, key) as { record_id: number } | undefined;
+export async function demoId(db: Db, type: string, key: string): Promise<number> {
+  const row = await db.queryFirst<{ record_id: number }>(
+    `SELECT record_id FROM bundle_keys WHERE namespace = 'demo.crocus-city-2024' AND record_type = ? AND key = ?`,
+    [type, key],
+  );
   if (!row) throw new Error(`no demo ${type} '${key}'`);
   return row.record_id;
+}
+
+/** Every demo record's id by `type:key`, read at once (for tests that look many up in synchronous callbacks). */
+export async function demoIds(db: Db): Promise<(type: string, key: string) => number> {
+  const rows = await db.query<{ record_type: string; key: string; record_id: number }>(
+    `SELECT record_type, key, record_id FROM bundle_keys WHERE namespace = 'demo.crocus-city-2024'`,
+  );
+  const ids = new Map(rows.map((r) => [`${r.record_type}:${r.key}`, r.record_id]));
+  return (type, key) => {
+    const id = ids.get(`${type}:${key}`);
+    if (id === undefined) throw new Error(`no demo ${type} '${key}'`);
+    return id;
+  };
 }

@@ -462,10 +462,10 @@ export async function droppedTerms(doc: object): Promise<string[]> {
 export const wordsFor = (n: number) => Array.from({ length: n }, (_, i) => `w${i.toString(36)}q`);
 
 /** Tags each word of a body that is `words` joined by spaces, through the service (no HTTP per tag). */
-export function tagEveryWord(t: TestApp, doc: number, statementId: number, words: string[]): void {
+export async function tagEveryWord(t: TestApp, doc: number, statementId: number, words: string[]): Promise<void> {
   let at = 0;
   for (const w of words) {
-    t.db.transaction(() => t.services.tags.create(doc, { selector: { start: at, end: at + w.length, exact: w }, statementId }));
+    await t.db.transaction(() => t.services.tags.create(doc, { selector: { start: at, end: at + w.length, exact: w }, statementId }));
     at += w.length + 1;
   }
 }

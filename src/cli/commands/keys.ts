@@ -19,10 +19,10 @@ export function keyCommands(program: Command): void {
       if (!name.trim()) throw new CliError('a key needs a name');
       const { db, services } = await openForCommand(dbFileOf(cmd), 'write');
       try {
-        const { key, secret } = db.transaction(() => services.keys.create(name, role, null));
+        const { key, secret } = await db.transaction(() => services.keys.create(name, role, null));
         console.log(`key ${key.id} (${key.role}) for ${key.name}; shown this once:\n${secret}`);
       } finally {
-        db.close();
+        await db.close();
       }
     });
 
@@ -32,10 +32,10 @@ export function keyCommands(program: Command): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const { db, services } = await openForCommand(dbFileOf(cmd), 'read');
       try {
-        for (const k of services.keys.list(0, 1_000_000, true).map(keyToApi))
+        for (const k of (await services.keys.list(0, 1_000_000, true)).map(keyToApi))
           console.log(`${k.id}\t${k.role}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}\t${k.name}`);
       } finally {
-        db.close();
+        await db.close();
       }
     });
 
@@ -46,13 +46,13 @@ export function keyCommands(program: Command): void {
     .action(async (id: number, _opts: unknown, cmd: Command) => {
       const { db, services } = await openForCommand(dbFileOf(cmd), 'read');
       try {
-        db.transaction(() => services.keys.revoke(id, null));
+        await db.transaction(() => services.keys.revoke(id, null));
         console.log(`key ${id} revoked`);
       } catch (err) {
         if (err instanceof HttpError) throw new CliError(err.message);
         throw err;
       } finally {
-        db.close();
+        await db.close();
       }
     });
 }

@@ -39,7 +39,7 @@ export function serverCommands(program: Command): void {
         const names = db.sqlite.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all() as string[];
         console.log(applied.length ? `applied: ${applied.join(', ')}` : `up to date: ${names.length} migrations, the last ${names.at(-1)}`);
       } finally {
-        db.close();
+        await db.close();
       }
     });
 
@@ -49,10 +49,10 @@ export function serverCommands(program: Command): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const { db, services, registry } = await openForCommand(dbFileOf(cmd), 'write');
       try {
-        const result = loadDemo(db, services, registry);
+        const result = await loadDemo(db, services, registry);
         console.log(`demo story: ${result.created} created, ${result.updated} updated, ${result.existing} already there`);
       } finally {
-        db.close();
+        await db.close();
       }
     });
 }

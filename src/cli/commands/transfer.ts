@@ -60,8 +60,8 @@ export function transferCommands(program: Command): void {
       let bundles = 0;
       try {
         repo.beginRead();
-        const namespace = exportNamespace(repo);
-        for (const bundle of exportBundles(repo, namespace, tally)) {
+        const namespace = await exportNamespace(repo);
+        for await (const bundle of exportBundles(repo, namespace, tally)) {
           bundles++;
           if (!out.write(`${JSON.stringify(bundle)}\n`)) await once(out, 'drain');
         }
@@ -86,7 +86,7 @@ export function transferCommands(program: Command): void {
         throw err;
       } finally {
         repo.endRead();
-        db.close();
+        await db.close();
       }
     });
 }
@@ -169,7 +169,7 @@ async function importFile(file: string, shown: string, dbFile: string): Promise<
   try {
     for await (const { n, bytes, bundle } of readBundles(file, shown, check)) {
       try {
-        const result = importBundle(db, services.bundles, keys, bundle);
+        const result = await importBundle(db, services.bundles, keys, bundle);
         sum.created += result.created;
         sum.updated += result.updated;
         sum.existing += result.existing;
@@ -182,7 +182,7 @@ async function importFile(file: string, shown: string, dbFile: string): Promise<
       bar.update(bytes, `${done}/${count} bundles, ${sum.created} created, ${sum.existing} already there`);
     }
   } finally {
-    db.close();
+    await db.close();
   }
   bar.finish(`${done}/${count} bundles`);
   console.log(`imported ${done} bundles from ${shown}: ${sum.created} created, ${sum.updated} updated, ${sum.existing} already there`);

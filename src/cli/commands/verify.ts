@@ -37,11 +37,11 @@ export function verifyCommands(program: Command): void {
       const saved = opts.checkpoint ? savedCheckpoint(opts.checkpoint, opts.key, dbFile) : undefined;
       const { db, services } = await openForCommand(dbFile, 'read');
       try {
-        const { ok, lines } = historyLines(services.changes.verify(saved));
+        const { ok, lines } = historyLines(await services.changes.verify(saved));
         for (const line of lines) (ok ? console.log : console.error)(line);
         if (!ok) process.exitCode = 1;
       } finally {
-        db.close();
+        await db.close();
       }
     });
 
