@@ -273,6 +273,62 @@ describe(testDialect === 'postgres' ? 'history on PostgreSQL' : 'history on Post
     });
   });
 
+  describe('the schema', () => {
+    it("has SQLite's tables with their columns in order, its indexes and triggers, and the same history column list", async () => {
+      const lite = sqliteSide();
+      const pgs = await postgresSide();
+      await migrate(lite.db);
+      await migrate(pgs.db);
+      const rows = async <R>(side: Side, query: ReturnType<typeof sql<R>>) => (await query.execute(side.db)).rows;
+      // FTS5's tables are search's, which PostgreSQL keeps in its own side table.
+      const tables = (
+        await rows(
+          lite,
+          sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+                                               AND name NOT LIKE 'kysely\\_%' ESCAPE '\\' AND name NOT LIKE 'statements\\_fts%' ESCAPE '\\' ORDER BY name`,
+        )
+      ).map((r) => r.name);
+      assert.ok(tables.includes('actors') && tables.includes('history_columns'));
+      for (const table of tables) {
+        const theirs = (await rows(lite, sql<{ name: string }>`SELECT name FROM pragma_table_info(${table})`)).map((r) => r.name);
+        const mine = (
+          await rows(
+            pgs,
+            sql<{ name: string }>`SELECT column_name AS name FROM information_schema.columns
+                                  WHERE table_schema = current_schema() AND table_name = ${table} ORDER BY ordinal_position`,
+          )
+        ).map((r) => r.name);
+        assert.deepEqual(mine, theirs, table);
+      }
+      const named = async (type: string) =>
+        (
+          await rows(
+            lite,
+            sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = ${type} AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+                                                AND tbl_name NOT LIKE 'statements\\_fts%' ESCAPE '\\' AND name NOT LIKE 'statements\\_fts%' ESCAPE '\\'`,
+          )
+        ).map((r) => r.name);
+      const indexes = new Set(
+        (await rows(pgs, sql<{ name: string }>`SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()`)).map(
+          (r) => r.name,
+        ),
+      );
+      assert.deepEqual(
+        (await named('index')).filter((i) => !indexes.has(i)),
+        [],
+      );
+      const triggers = new Set(
+        (await rows(pgs, sql<{ name: string }>`SELECT tgname AS name FROM pg_trigger WHERE NOT tgisinternal`)).map((r) => r.name),
+      );
+      assert.deepEqual(
+        (await named('trigger')).filter((t) => !triggers.has(t)),
+        [],
+      );
+      const columns = sql<Record<string, unknown>>`SELECT * FROM history_columns ORDER BY record_type, position`;
+      assert.deepEqual(await rows(pgs, columns), await rows(lite, columns));
+    });
+  });
+
   describe('the values', () => {
     it('writes text as JSON.stringify and SQLite do', async () => {
       const pgs = await postgresSide();
