@@ -77,6 +77,36 @@ describe('search cost', () => {
   });
 
   describe('SearchService', () => {
+    it('reads the lists of a paste of rare words once, and finds the statements FTS5 finds holding them all', async () => {
+      const warm = new SearchService(new SearchRepository(t.db), t.services.provenance);
+      const pastes = texts.flatMap((text, i) => [text, `${text} ${texts[(i + 1) % texts.length].split(' ').slice(0, 4).join(' ')}`]);
+      for (const q of pastes) await warm.search({ q });
+      let walkedNone = 0;
+      for (const q of pastes) {
+        // A new service has counted no word yet: its probes read the rare words' lists. The warm one
+        // counted them in an earlier search and reads their lists again, in one statement.
+        const fresh = new SearchService(new SearchRepository(t.db), t.services.provenance);
+        const sql = countSql(t.db);
+        const once = await fresh.search({ q, limit: 200 });
+        sql.restore();
+        const again = await warm.search({ q, limit: 200 });
+        const found = (r: SearchResults) => r.items.map((i) => [i.statement.id, i.relevance]);
+        assert.deepEqual(found(once), found(again), q);
+        if (once.query.strategy !== 'all-words') continue;
+        const holding = (await t.db.query('SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?', [once.query.expression]))
+          .map(firstValue)
+          .sort((a, b) => Number(a) - Number(b));
+        assert.deepEqual(
+          once.items.map((i) => i.statement.id).sort((a, b) => a - b),
+          holding,
+          q,
+        );
+        assert.ok(!sql.sql.some((s) => s.includes('ORDER BY statements_fts.rowid LIMIT')), `${q}: walked again:\n${sql.sql.join('\n')}`);
+        walkedNone++;
+      }
+      assert.ok(walkedNone >= 20, `${walkedNone} pastes found by all their words`);
+    });
+
     it('runs a fixed number of statements for stop words only, however many statements hold them', async () => {
       // probeCap 5: every stop word counts as common in this small database, as "the" is in a large one.
       const service = new SearchService(new SearchRepository(t.db), t.services.provenance, { probeCap: 5 });

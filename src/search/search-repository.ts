@@ -78,11 +78,36 @@ export class SearchRepository {
 
   /**
    * How many rows match, counting no further than `cap`: enough to tell a rare word from a common one
-   * for the price of reading at most `cap` entries of its list.
+   * for the price of reading at most `cap` entries of its list. Under `cap`, and when asked, also which
+   * rows (ascending): a search made of rare words then needs no second walk of their lists to tell which
+   * statements hold them all.
    */
-  async probe(index: SearchIndex, match: string, cap: number): Promise<number> {
-    const sql = `SELECT count(*) AS n FROM (SELECT rowid FROM ${index} WHERE ${index} MATCH ? LIMIT ?)`;
-    return (await this.db.queryFirst<{ n: number }>(sql, [match, cap]))!.n;
+  async probe(index: SearchIndex, match: string, cap: number, withIds = false): Promise<{ n: number; ids: number[] | null }> {
+    const ids = withIds ? ', json_group_array(rowid) AS ids' : '';
+    const sql = `SELECT count(*) AS n${ids} FROM (SELECT rowid FROM ${index} WHERE ${index} MATCH ? LIMIT ?)`;
+    const row = (await this.db.queryFirst<{ n: number; ids?: string }>(sql, [match, cap]))!;
+    return { n: row.n, ids: row.ids !== undefined && row.n < cap ? (JSON.parse(row.ids) as number[]) : null };
+  }
+
+  /**
+   * The statements holding each term, as one ascending id list per term, in one statement; a list of
+   * `cap` or more ids is cut off there and comes back null. For terms with short lists only (words a
+   * search already knows to be rare).
+   */
+  async lists(index: SearchIndex, terms: string[], cap: number): Promise<Array<number[] | null>> {
+    if (terms.length === 0) return [];
+    const one = (i: number) =>
+      `(SELECT count(*) || ' ' || json_group_array(rowid) FROM (SELECT rowid FROM ${index} WHERE ${index} MATCH ? LIMIT ?)) AS l${i}`;
+    const sql = `SELECT ${terms.map((_, i) => one(i)).join(', ')}`;
+    const row = (await this.db.queryFirst<Record<string, string>>(
+      sql,
+      terms.flatMap((t) => [t, cap]),
+    ))!;
+    return terms.map((_, i) => {
+      const cell = row[`l${i}`];
+      const at = cell.indexOf(' ');
+      return Number(cell.slice(0, at)) < cap ? (JSON.parse(cell.slice(at + 1)) as number[]) : null;
+    });
   }
 
   /**

@@ -62,6 +62,8 @@ interface Plan {
   phrases: number;
   rerank: boolean;
   mark: { stems?: Set<string>; prefixes?: string[]; fragments?: string[] };
+  /** The statements holding each rare word, as this search's probes found them (ascending ids). */
+  lists?: Map<string, number[]>;
 }
 
 interface Cursor {
@@ -272,9 +274,10 @@ export class SearchService {
     // Word counts for this search: a word found nowhere is not remembered between searches (count), but
     // two steps of one search need not look twice.
     const seen = new Map<string, number>();
+    const lists = new Map<string, number[]>();
     const df = async (w: string) => {
       let n = seen.get(w);
-      if (n === undefined) seen.set(w, (n = await this.count('statements_fts', w, this.probeCap)));
+      if (n === undefined) seen.set(w, (n = await this.count('statements_fts', w, this.probeCap, lists)));
       return n;
     };
     const steps: Step[] = [
@@ -314,6 +317,7 @@ export class SearchService {
             phrases: needed.length + (phrase ? 1 : 0),
             rerank: p.tokens.length > 1,
             mark: { stems },
+            lists,
           };
         },
       },
@@ -353,13 +357,23 @@ export class SearchService {
     return (rare.length > 0 ? rare : df.slice(0, 3)).map((x) => x.w);
   }
 
-  /** How many statements contain `term`, counting no further than `cap`. */
-  private async count(index: SearchIndex, term: string, cap: number): Promise<number> {
+  /** How many statements contain `term` as last counted (within COUNT_TTL_MS), if it was. */
+  private known(index: SearchIndex, term: string): number | undefined {
+    const hit = this.counts.get(`${index}:${term}`);
+    return hit && Date.now() - hit.at < COUNT_TTL_MS ? hit.n : undefined;
+  }
+
+  /**
+   * How many statements contain `term`, counting no further than `cap`. When it has to look and finds
+   * fewer, the ids it read go to `lists`.
+   */
+  private async count(index: SearchIndex, term: string, cap: number, lists?: Map<string, number[]>): Promise<number> {
     const key = `${index}:${term}`;
     const now = Date.now();
     const hit = this.counts.get(key);
     if (hit && now - hit.at < COUNT_TTL_MS && (hit.n < hit.cap || cap <= hit.cap)) return Math.min(hit.n, cap);
-    const n = await this.repo.probe(index, ftsString(term), cap);
+    const { n, ids } = await this.repo.probe(index, ftsString(term), cap, lists !== undefined);
+    if (ids && lists) lists.set(term, ids);
     if (this.counts.size > 50_000) this.counts.clear();
     // A term found nowhere is not remembered: it may be written any moment.
     if (n > 0) this.counts.set(key, { n, cap, at: now });
@@ -421,7 +435,9 @@ export class SearchService {
     const coverage = await this.coverage(plan, filter);
     if (coverage) return coverage;
     if (plan.rerank && offset < this.closenessLimit && !(await this.surelyMany(plan))) {
-      const ids = await this.run(() => this.repo.some(plan.index, plan.members, filter, this.closenessLimit + 1));
+      const ids =
+        (await this.allOf(plan, filter)) ??
+        (await this.run(() => this.repo.some(plan.index, plan.members, filter, this.closenessLimit + 1)));
       if (ids.length <= this.closenessLimit)
         return { by: 'few', rows: (await this.repo.rows(ids)).map((row) => ({ id: row.id, score: null, row })) };
     }
@@ -432,6 +448,34 @@ export class SearchService {
         ? null
         : await this.run(() => this.repo.windowFloor(plan.index, plan.match, filter, budget));
     return { by: 'bm25', floor, budget };
+  }
+
+  /**
+   * The statements holding every word of a words search, newest first, from the words' own lists, when
+   * no filter applies and every word is either counted by this search's probes as rare (fewer than
+   * `probeCap` statements: the probe read its list) or counted by an earlier search in no more than
+   * `closenessLimit` (its list is read, all such in one statement). FTS5 would open and walk every
+   * word's list again, a fixed cost per word and index segment: ~1 ms of a pasted quote new to the
+   * service at 1M statements. Null: FTS5 is asked instead.
+   */
+  private async allOf(plan: Plan, filter: SearchFilter): Promise<number[] | null> {
+    if (plan.any || !plan.lists || plan.terms.length === 0) return null;
+    if (Object.values(filter).some((v) => v !== undefined && v !== null)) return null;
+    // Lists not read yet only when short: FTS5 steps through a longer one by the shortest, where this
+    // would read it whole.
+    const missing = plan.terms.filter((t) => !plan.lists!.has(t));
+    if (missing.some((t) => !((this.known(plan.index, t) ?? Infinity) <= this.closenessLimit))) return null;
+    const read = missing.length ? await this.run(() => this.repo.lists(plan.index, missing.map(ftsString), this.probeCap)) : [];
+    if (read.some((ids) => ids === null)) return null;
+    const lists = plan.terms.map((t) => plan.lists!.get(t) ?? read[missing.indexOf(t)]!);
+    lists.sort((a, b) => a.length - b.length);
+    let all = [...lists[0]];
+    for (const list of lists.slice(1)) {
+      if (all.length === 0) break;
+      const has = new Set(list);
+      all = all.filter((id) => has.has(id));
+    }
+    return all.reverse();
   }
 
   /**
