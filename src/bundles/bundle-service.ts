@@ -16,6 +16,7 @@ export class BundleService {
   ) {}
 
   async apply(bundle: Bundle): Promise<BundleResult> {
+    await this.repo.lockNamespace(bundle.namespace);
     const run = new BundleRun(this.repo, bundle);
     for (const apply of APPLIERS) await apply(run, this.s);
     return run.finish();
