@@ -67,7 +67,11 @@ export class ChangeRepository {
   }
 
   async liveColumns(table: string): Promise<string[]> {
-    return (await this.db.query<{ name: string }>('SELECT name FROM pragma_table_info(?)', [table])).map((r) => r.name);
+    const sql =
+      this.db.dialect === 'postgres'
+        ? 'SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position'
+        : 'SELECT name FROM pragma_table_info(?)';
+    return (await this.db.query<{ name: string }>(sql, [table])).map((r) => r.name);
   }
 
   /** Every current row of a recorded table with its history id as __id. */

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../app.js';
 import { backupCommands } from './commands/backup.js';
 import { keyCommands } from './commands/keys.js';
+import { moveCommands } from './commands/migrate-to-postgres.js';
 import { serverCommands } from './commands/server.js';
 import { transferCommands } from './commands/transfer.js';
 import { verifyCommands } from './commands/verify.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   keyCommands(program);
   transferCommands(program);
   backupCommands(program);
+  moveCommands(program);
   verifyCommands(program);
   // Every subcommand reports its usage errors the same way: one line, then the exit code below.
   const quiet = (cmd: Command) => {
