@@ -5,8 +5,8 @@
 // Copying a migrated template per test (CREATE DATABASE … TEMPLATE) costs hundreds of milliseconds (the
 // copy forces a checkpoint), so databases are kept between tests and put back as they were instead: the
 // rows the migrations wrote are restored, every other row deleted, every sequence reset, with triggers off.
-// A test that changed the schema itself (its catalog rows differ from the template's) gets its database
-// dropped, and the next test a new copy.
+// A database whose schema the test changed (its catalog rows differ from the template's), or that a test
+// left a connection open on, is never lent again: the next test gets a new copy.
 import pg from 'pg';
 import type { Dialect } from '../../src/db/db.js';
 import { openPostgres } from '../../src/db/postgres/open.js';
@@ -117,13 +117,24 @@ async function makeTemplate(): Promise<Template> {
   }
 }
 
-/** Puts a database a test used back as it was lent, or drops it when that cannot be done. */
+/** Whether every connection but ours has left the database, waiting a moment for those still closing. */
+async function alone(db: Kept): Promise<boolean> {
+  for (let waited = 0; waited < 2000; waited += 10) {
+    const { rows } = await db.client.query('SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    if (!rows.length) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return false;
+}
+
+/**
+ * Puts a database a test used back as it was lent. One still in use (the test left a connection open)
+ * or whose schema the test changed is given up: never lent again, left for the cluster's end (ending
+ * someone else's connection would fail their client in the next test).
+ */
 async function putBack(kind: Kind, db: Kept): Promise<void> {
   try {
-    // A connection the test left open (a server it started) must not hold a lock or see the reset.
-    await db.client.query(
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-    );
+    if (!(await alone(db))) throw new Error('still in use');
     if (kind === 'migrated') {
       const { reset, fingerprint: expected } = await template!;
       if ((await fingerprint(db.client)) !== expected) throw new Error('schema changed');
@@ -138,7 +149,6 @@ async function putBack(kind: Kind, db: Kept): Promise<void> {
     kept[kind].push(db);
   } catch {
     await db.client.end().catch(() => {});
-    await adminQuery(`DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
   }
 }
 
@@ -147,12 +157,13 @@ async function cleanUp(): Promise<void> {
   for (const { kind, db } of lent.splice(0)) await putBack(kind, db);
 }
 
+/** Drops the databases kept (nobody else uses them) and the template: the cluster may outlive this run. */
 async function dropAll(): Promise<void> {
   for (const db of [...kept.migrated.splice(0), ...kept.empty.splice(0)]) {
     await db.client.end().catch(() => {});
-    await adminQuery(`DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
+    await adminQuery(`DROP DATABASE IF EXISTS ${db.name}`);
   }
-  if (template) await adminQuery(`DROP DATABASE IF EXISTS ${(await template).name} WITH (FORCE)`);
+  if (template) await adminQuery(`DROP DATABASE IF EXISTS ${(await template).name}`);
 }
 
 export const mochaHooks = {
