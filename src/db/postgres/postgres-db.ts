@@ -2,18 +2,24 @@
 // async context rather than passed around.
 //
 // Settings the history triggers read (agreed with the migrations, migrations/ on PostgreSQL). Both are
-// transaction-local (set_config(name, value, true)), set only inside a transaction and only when they
-// differ from the default, so nothing leaks to the next user of a pooled connection:
+// transaction-local (set_config(name, value, true)), set by every transaction as it begins, so nothing
+// leaks to the next user of a pooled connection:
 //   whosaid.key_id   the writing API key's id as text; '' or unset (NULL) for the operator (no key).
 //                    Read: nullif(current_setting('whosaid.key_id', true), '')::bigint
 //   whosaid.history  'off' inside withoutHistory; '' or unset means on.
 //                    Read: coalesce(current_setting('whosaid.history', true), '') <> 'off'
 // A setting once set on a connection reads '' (not NULL) after its transaction ends: read both as above.
+//
+// Writes take turns, as on SQLite: every transaction first takes the advisory lock the history triggers
+// take before they append to the chain (HISTORY_LOCK, migrations/lib/pg-history-triggers-v1.ts). Taken
+// only by the trigger, at a transaction's first recorded write, it would let two transactions each lock
+// rows, then wait for each other (a deadlock PostgreSQL breaks by failing one).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely, PostgresDialect, type Compilable } from 'kysely';
 import type pg from 'pg';
 import { OPERATOR } from '../../access/field-permissions.js';
 import type { Viewer } from '../../shared/viewer.js';
+import { HISTORY_LOCK } from '../../../migrations/lib/pg-history-triggers-v1.js';
 import type { Db, IdTable, NewRow, Row } from '../db.js';
 import type { Database } from '../tables.js';
 import { numberPlaceholders } from './placeholders.js';
@@ -193,9 +199,8 @@ export class PostgresDb implements Db {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      await client.query(begin(settings));
       try {
-        if (!isDefault(settings)) await applySettings(client, settings);
         const result = await this.context.run({ ...settings, tx: { client, names: 0 } }, fn);
         const commit = await client.query('COMMIT');
         // PostgreSQL answers COMMIT with ROLLBACK when a statement inside failed and the callback went on.
@@ -255,6 +260,13 @@ export class PostgresDb implements Db {
       }
     }
   }
+}
+
+/** BEGIN, the history lock and the settings, in one round trip (a key id is an integer: nothing to quote). */
+function begin({ writer, history }: Settings): string {
+  if (writer.keyId !== null && !Number.isSafeInteger(writer.keyId)) throw new TypeError(`not a key id: ${writer.keyId}`);
+  const keyId = writer.keyId === null ? '' : String(writer.keyId);
+  return `BEGIN; SELECT pg_advisory_xact_lock(${HISTORY_LOCK}), set_config('${KEY_ID_SETTING}', '${keyId}', true), set_config('${HISTORY_SETTING}', '${history ? 'on' : 'off'}', true)`;
 }
 
 function applySettings(client: pg.PoolClient, { writer, history }: Settings): Promise<unknown> {
