@@ -12,7 +12,7 @@ import { startCluster, stopCluster } from './pg-cluster.mjs';
  * The test files known to pass on PostgreSQL. Issue 16 is done when this is every file of npm test;
  * until then CI runs these, so PostgreSQL support can only grow. Add a file here once it passes.
  */
-// One file a line, so that files added by different people merge.
+// biome-ignore format: one file a line, so that files added by different people merge
 export const PASSING = [
   'test/history-postgres.test.ts',
   'test/postgres-db.test.ts',
