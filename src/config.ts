@@ -10,6 +10,10 @@ export class StartupError extends Error {}
 export interface Config {
   port: number;
   dbFile: string;
+  /** A postgres:// URL: the database is on that PostgreSQL server, not in the SQLite file. */
+  databaseUrl: string | undefined;
+  /** Connections at most in the PostgreSQL pool. */
+  databasePool: number;
   loadDemo: boolean;
   publicReads: boolean;
   rateLimitPerKey: number;
@@ -33,11 +37,11 @@ export interface Config {
   annotationCreator: CreatorMode;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new StartupError(`${name} must be an integer from 0 to ${max}, not "${raw}"`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new StartupError(`${name} must be an integer from ${min} to ${max}, not "${raw}"`);
   return n;
 }
 
@@ -49,6 +53,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logOrigin: env.WHOSAID_LOG_ORIGIN || (url ? `${new URL(url).host}/whosaid-log` : 'whosaid.localhost/log'),
     port: int(env, 'PORT', DEFAULT_PORT, 65535),
     dbFile,
+    databaseUrl: databaseUrl(env.WHOSAID_DATABASE_URL),
+    databasePool: int(env, 'WHOSAID_DATABASE_POOL', 10, 1000, 1),
     loadDemo: env.WHOSAID_DEMO !== '0',
     publicReads: env.WHOSAID_PUBLIC_READS === '1',
     rateLimitPerKey: int(env, 'WHOSAID_RATE_LIMIT_PER_KEY', 1200, 1e9),
@@ -65,6 +71,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     orgUrl: orgUrl(env.WHOSAID_ORG_URL),
     annotationCreator: annotationCreator(env.WHOSAID_ANNOTATION_CREATOR),
   };
+}
+
+/** A PostgreSQL URL; a bad one is refused without repeating it (it may hold a password). */
+function databaseUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!URL.canParse(raw) || !/^postgres(ql)?:$/.test(new URL(raw).protocol))
+    throw new StartupError('WHOSAID_DATABASE_URL must be a PostgreSQL URL like postgres://user:password@host:5432/whosaid');
+  return raw;
 }
 
 function logLevel(raw: string | undefined): LogLevel {

@@ -5,7 +5,7 @@ import { HttpError } from './http/problem.js';
 import { ensureAdminKey } from './access/bootstrap.js';
 import { StartupError, type Config } from './config.js';
 import type { Db, SqliteDb } from './db/database.js';
-import { openMigrated } from './db/open.js';
+import { databaseLabel, openDb } from './db/open.js';
 import { isEmpty, loadDemo } from './demo/load-demo.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { createSchemaRegistry } from './validation/ajv.js';
@@ -72,7 +72,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   let logSigner: LogSigner;
   try {
     logSigner = LogSigner.fromFile(config.logKeyFile, config.logOrigin);
-    db = await openMigrated(config.dbFile);
+    db = await openDb(config);
   } catch (err) {
     server.close();
     throw err;
@@ -106,7 +106,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const result = await loadDemo(db, services, registry);
     logger.info({ records: result.created }, 'empty database: loaded the demo story');
   }
-  logger.info({ port: config.port, db: config.dbFile }, `listening on http://localhost:${config.port}`);
+  logger.info({ port: config.port, db: databaseLabel(config) }, `listening on http://localhost:${config.port}`);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>

@@ -1,5 +1,5 @@
 import express, { type Express } from 'express';
-import { openMigrated } from '../../src/db/open.js';
+import { openTestDb } from './test-db.js';
 import { errorHandler } from '../../src/http/error-handler.js';
 import { fallbackHandler, mountRoutes } from '../../src/http/mount.js';
 import type { RouteDef } from '../../src/http/route.js';
@@ -15,7 +15,7 @@ export async function appOf(routes: RouteDef[]): Promise<Express> {
   const registry = schemaRegistry();
   const app = express();
   app.locals.openapi = buildOpenApi(routes, registry.schemas, 'test');
-  mountRoutes(app, routes, { db: await openMigrated(':memory:'), registry, bodyLimit: 1024, authorize: () => () => {} });
+  mountRoutes(app, routes, { db: await openTestDb(), registry, bodyLimit: 1024, authorize: () => () => {} });
   app.use(fallbackHandler(routes));
   app.use(errorHandler(createLogger({ level: 'silent' })));
   return app;

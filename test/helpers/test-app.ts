@@ -5,7 +5,7 @@ import type { Role } from '../../src/shared/viewer.js';
 
 const ROLES: Role[] = ['reader', 'journalist', 'editor', 'admin'];
 import type { Db } from '../../src/db/database.js';
-import { openMigrated } from '../../src/db/open.js';
+import { openTestDb } from './test-db.js';
 import { createLogger, lineSink } from '../../src/logging/logger.js';
 import type { RouteDef } from '../../src/http/route.js';
 import { createSchemaRegistry, type SchemaRegistry } from '../../src/validation/ajv.js';
@@ -32,7 +32,7 @@ export interface TestApp {
 
 /** A fresh app over a fresh in-memory database. */
 export async function makeTestApp(opts: { demo?: boolean; deps?: Partial<AppDeps> } = {}): Promise<TestApp> {
-  const db = await openMigrated(':memory:');
+  const db = await openTestDb();
   const logs: string[] = [];
   const { app, services, routes } = createApp({
     db,
@@ -57,7 +57,12 @@ export function demoBundle(): Required<Bundle> {
 
 /** The tables whose rows `snapshot` compares: every table of the schema but the migrator's and full-text indexes' own. */
 async function dataTables(db: Db): Promise<string[]> {
-  if (db.dialect !== 'sqlite') throw new Error(`snapshot: no table list for ${db.dialect} yet`);
+  if (db.dialect === 'postgres') {
+    const tables = await db.query<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'kysely\\_%' ORDER BY table_name`,
+    );
+    return tables.map((t) => t.name);
+  }
   const rows = await db.query<{ name: string }>(
     `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name`,
   );

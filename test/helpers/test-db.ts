@@ -8,7 +8,8 @@
 // A database whose schema the test changed (its catalog rows differ from the template's), or that a test
 // left a connection open on, is never lent again: the next test gets a new copy.
 import pg from 'pg';
-import type { Dialect } from '../../src/db/db.js';
+import type { Db, Dialect } from '../../src/db/db.js';
+import { openMigrated } from '../../src/db/open.js';
 import { openPostgres } from '../../src/db/postgres/open.js';
 import { PostgresDb } from '../../src/db/postgres/postgres-db.js';
 import { fingerprint, keepSeedRows } from './pg-reset.js';
@@ -82,6 +83,11 @@ export async function migratedPostgresDatabase(): Promise<string> {
 /** A PostgresDb on a fresh migrated database, closed after the current test. */
 export async function openTestPostgres(): Promise<PostgresDb> {
   return closeAfterTest(new PostgresDb(await migratedPostgresDatabase(), { size: POOL_SIZE }));
+}
+
+/** A fresh migrated database of the dialect under test: in-memory SQLite, or a PostgreSQL one lent for the test. */
+export function openTestDb(): Promise<Db> {
+  return clusterUrl ? openTestPostgres() : openMigrated(':memory:');
 }
 
 /** Closes `db` after the current test (before its database is put back). */
