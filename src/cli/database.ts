@@ -5,18 +5,33 @@ import { createServices, type Services } from '../app.js';
 import { loadConfig } from '../config.js';
 import type { Db } from '../db/database.js';
 import { openMigrated } from '../db/open.js';
+import { openPostgres } from '../db/postgres/open.js';
 import { createSchemaRegistry, type SchemaRegistry } from '../validation/ajv.js';
 import { CliError } from './errors.js';
 
-/** The database a command works on: --db, else WHOSAID_DB, else the server's default. */
+/**
+ * The database a command works on, an SQLite file or a postgres:// URL: --db, else WHOSAID_DATABASE_URL,
+ * else WHOSAID_DB, else the server's default file.
+ */
 export function dbFileOf(cmd: Command): string {
   const given = cmd.optsWithGlobals().db as string | undefined;
   if (given) return given;
   try {
-    return loadConfig().dbFile;
+    const config = loadConfig();
+    return config.databaseUrl ?? config.dbFile;
   } catch (err) {
     throw new CliError((err as Error).message);
   }
+}
+
+/** Whether the database a command was given is a PostgreSQL server's rather than an SQLite file. */
+export const isPostgresUrl = (target: string): boolean => /^postgres(ql)?:\/\//.test(target);
+
+/** The SQLite file a command that copies files works on; PostgreSQL has its own tools for that. */
+export function sqliteFileOf(cmd: Command, command: string, instead: string): string {
+  const target = dbFileOf(cmd);
+  if (isPostgresUrl(target)) throw new CliError(`${command} copies an SQLite database file; on PostgreSQL use ${instead}`);
+  return target;
 }
 
 const SQLITE_HEADER = 'SQLite format 3\0';
@@ -58,11 +73,24 @@ export interface Opened {
  * than creating an empty database; one that writes creates it.
  */
 export async function openForCommand(file: string, mode: 'read' | 'write'): Promise<Opened> {
+  if (isPostgresUrl(file)) return withServices(await openPostgresForCommand(file));
   if (file !== ':memory:') {
     if (existsSync(file)) checkWhosaidFile(file);
     else if (mode === 'read') throw new CliError(`${file}: no database there (give --db <file> or set WHOSAID_DB)`);
   }
-  const db = await openMigrated(file);
+  return withServices(await openMigrated(file));
+}
+
+function withServices(db: Db): Opened {
   const registry = createSchemaRegistry();
   return { db, registry, services: createServices(db, registry) };
+}
+
+/** A PostgreSQL database, migrated; a server that cannot be reached is one line, not a stack trace. */
+export async function openPostgresForCommand(url: string): Promise<Db> {
+  try {
+    return await openPostgres(url, { size: 2 });
+  } catch (err) {
+    throw new CliError(`the PostgreSQL database cannot be opened: ${(err as Error).message}`);
+  }
 }

@@ -12,7 +12,10 @@ export function buildProgram(): Command {
   const program = new Command('whosaid')
     .description('whosaid: who said what, and how it reached the page. Runs the service and looks after its database.')
     .version(VERSION)
-    .option('--db <file>', 'the SQLite database (default: WHOSAID_DB, else ./data/whosaid.db)')
+    .option(
+      '--db <file|url>',
+      'the database: an SQLite file or a postgres:// URL (default: WHOSAID_DATABASE_URL, else WHOSAID_DB, else ./data/whosaid.db)',
+    )
     .showSuggestionAfterError(true)
     .exitOverride();
   serverCommands(program);

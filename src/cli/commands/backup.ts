@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Command } from 'commander';
 import { integrityProblems } from '../../db/integrity.js';
 import { knownMigrations } from '../../db/migrate.js';
-import { checkWhosaidFile, dbFileOf } from '../database.js';
+import { checkWhosaidFile, sqliteFileOf } from '../database.js';
 import { CliError } from '../errors.js';
 
 const mb = (file: string) => `${(statSync(file).size / 1048576).toFixed(1)} MB`;
@@ -53,7 +53,7 @@ export function backupCommands(program: Command): void {
     .argument('<file>', 'where to write the copy')
     .option('-f, --force', 'replace the file if it exists')
     .action(async (file: string, opts: { force?: boolean }, cmd: Command) => {
-      const dbFile = dbFileOf(cmd);
+      const dbFile = sqliteFileOf(cmd, 'backup', 'pg_dump (or whosaid export)');
       checkWritableTarget(file, opts.force === true);
       checkWhosaidFile(dbFile);
       if (path.resolve(file) === path.resolve(dbFile)) throw new CliError(`${file} is the database itself`);
@@ -78,7 +78,7 @@ export function backupCommands(program: Command): void {
     )
     .argument('<file>', 'a backup written by whosaid backup')
     .action(async (file: string, _opts: unknown, cmd: Command) => {
-      const dbFile = dbFileOf(cmd);
+      const dbFile = sqliteFileOf(cmd, 'restore', 'pg_restore (or whosaid import)');
       checkWhosaidFile(file);
       if (path.resolve(file) === path.resolve(dbFile)) throw new CliError(`${file} is the database itself`);
       checkCopy(file, file);

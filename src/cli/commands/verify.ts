@@ -5,13 +5,14 @@ import { createSchemaRegistry } from '../../validation/ajv.js';
 import { historyLines } from '../../changes/verify-report-lines.js';
 import { loadConfig } from '../../config.js';
 import { CheckpointError, LogSigner, openCheckpoint } from '../../log/checkpoint.js';
-import { dbFileOf, openForCommand } from '../database.js';
+import { dbFileOf, isPostgresUrl, openForCommand } from '../database.js';
 import { CliError } from '../errors.js';
 
 /** A checkpoint saved earlier (GET /v1/log/checkpoint), opened with the log's verifier key; exit 2 when unusable. */
 function savedCheckpoint(file: string, key: string | undefined, dbFile: string) {
   if (!existsSync(file)) throw new CliError(`${file}: no such file`, 2);
-  const config = loadConfig({ ...process.env, WHOSAID_DB: dbFile });
+  // The log key file sits beside an SQLite file by default; with PostgreSQL, where the server's settings put it.
+  const config = loadConfig(isPostgresUrl(dbFile) ? process.env : { ...process.env, WHOSAID_DB: dbFile });
   const verifierKey =
     key ?? (existsSync(config.logKeyFile) ? LogSigner.fromFile(config.logKeyFile, config.logOrigin).verifierKey : undefined);
   if (!verifierKey) throw new CliError('no verifier key: pass --key (GET /v1/log/key) or set WHOSAID_LOG_KEY to the log key file', 2);
