@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -115,6 +116,32 @@ describe('opening the database the settings name', () => {
       } finally {
         await running.stop();
       }
+    });
+  });
+
+  describe('the CLI on PostgreSQL (pending without npm run test:pg)', () => {
+    // As a user runs it: bin/whosaid.mjs under plain node.
+    const whosaid = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+      spawnSync(process.execPath, ['bin/whosaid.mjs', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, WHOSAID_DB: '', ...env },
+        timeout: 120000,
+      });
+
+    it('migrates and manages keys in the database of --db or WHOSAID_DATABASE_URL, and sends backup to pg_dump', async function () {
+      if (testDialect !== 'postgres') return this.skip();
+      this.timeout(120000);
+      const url = await emptyPostgresDatabase();
+      const migrated = whosaid(['--db', url, 'migrate']);
+      assert.equal(migrated.status, 0, migrated.stderr);
+      assert.match(migrated.stdout, /^applied: /);
+      const created = whosaid(['keys', 'create', 'standards desk', 'editor'], { WHOSAID_DATABASE_URL: url });
+      assert.equal(created.status, 0, created.stderr);
+      const listed = whosaid(['--db', url, 'keys', 'list']);
+      assert.equal(listed.stdout, '1\teditor\tactive\tstandards desk\n');
+      const backup = whosaid(['backup', path.join(dir, 'copy.db')], { WHOSAID_DATABASE_URL: url });
+      assert.equal(backup.status, 1);
+      assert.equal(backup.stderr, 'whosaid: backup copies an SQLite database file; on PostgreSQL use pg_dump (or whosaid export)\n');
     });
   });
 });
