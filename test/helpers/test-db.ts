@@ -7,6 +7,7 @@
 // rows the migrations wrote are restored, every other row deleted, every sequence reset, with triggers off.
 // A database whose schema the test changed (its catalog rows differ from the template's), or that a test
 // left a connection open on, is never lent again: the next test gets a new copy.
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Db, Dialect } from '../../src/db/db.js';
 import { openMigrated } from '../../src/db/open.js';
@@ -68,7 +69,9 @@ async function adminQuery(sql: string): Promise<void> {
   await admin.query(sql);
 }
 
-const newName = (what: string) => `whosaid_${process.pid}_${what}_${++made}`;
+// Unique to this copy of the module: a test file that loads it under another URL gets a copy of its own.
+const run = `${process.pid}_${randomBytes(3).toString('hex')}`;
+const newName = (what: string) => `whosaid_${run}_${what}_${++made}`;
 
 /** A new, empty PostgreSQL database (no migration), emptied after the current test; its URL. */
 export async function emptyPostgresDatabase(): Promise<string> {
@@ -110,7 +113,7 @@ async function lend(kind: Kind): Promise<string> {
 }
 
 async function makeTemplate(): Promise<Template> {
-  const name = `whosaid_${process.pid}_template`;
+  const name = `whosaid_${run}_template`;
   await adminQuery(`DROP DATABASE IF EXISTS ${name}`);
   await adminQuery(`CREATE DATABASE ${name}`);
   await (await openPostgres(databaseUrl(name), { size: 1 })).close();
