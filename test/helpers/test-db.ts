@@ -37,12 +37,24 @@ interface Template {
   fingerprint: string;
 }
 
-let admin: pg.Client | undefined;
-let template: Promise<Template> | undefined;
-let made = 0;
-const kept: Record<Kind, Kept[]> = { migrated: [], empty: [] };
-const lent: Array<{ kind: Kind; db: Kept }> = [];
-const toClose: Array<{ close(): Promise<void> }> = [];
+interface State {
+  admin?: pg.Client;
+  template?: Promise<Template>;
+  made: number;
+  kept: Record<Kind, Kept[]>;
+  lent: Array<{ kind: Kind; db: Kept }>;
+  toClose: Array<{ close(): Promise<void> }>;
+}
+
+// Mocha loads this file twice: required for its hooks (.mocharc.json), imported by the tests. Both copies
+// share one state, so the hooks put back what the tests were lent.
+const state: State = ((globalThis as { whosaidTestDb?: State }).whosaidTestDb ??= {
+  made: 0,
+  kept: { migrated: [], empty: [] },
+  lent: [],
+  toClose: [],
+});
+const { kept, lent, toClose } = state;
 
 function requireCluster(): string {
   if (!clusterUrl) throw new Error('WHOSAID_TEST_DATABASE_URL is not set: run this through npm run test:pg');
@@ -65,13 +77,13 @@ async function connect(name?: string): Promise<pg.Client> {
 
 /** SQL on the cluster's maintenance database (CREATE and DROP DATABASE). */
 async function adminQuery(sql: string): Promise<void> {
-  admin ??= await connect();
-  await admin.query(sql);
+  state.admin ??= await connect();
+  await state.admin.query(sql);
 }
 
-// Unique to this copy of the module: a test file that loads it under another URL gets a copy of its own.
+// Unique to this run, should another run share the cluster.
 const run = `${process.pid}_${randomBytes(3).toString('hex')}`;
-const newName = (what: string) => `whosaid_${run}_${what}_${++made}`;
+const newName = (what: string) => `whosaid_${run}_${what}_${++state.made}`;
 
 /** A new, empty PostgreSQL database (no migration), emptied after the current test; its URL. */
 export async function emptyPostgresDatabase(): Promise<string> {
@@ -104,7 +116,7 @@ async function lend(kind: Kind): Promise<string> {
   if (!db) {
     const name = newName(kind);
     if (kind === 'migrated')
-      await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${(await (template ??= makeTemplate())).name} STRATEGY FILE_COPY`);
+      await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${(await (state.template ??= makeTemplate())).name} STRATEGY FILE_COPY`);
     else await adminQuery(`CREATE DATABASE ${name}`);
     db = { name, client: await connect(name) };
   }
@@ -145,7 +157,7 @@ async function putBack(kind: Kind, db: Kept): Promise<void> {
   try {
     if (!(await alone(db))) throw new Error('still in use');
     if (kind === 'migrated') {
-      const { reset, fingerprint: expected } = await template!;
+      const { reset, fingerprint: expected } = await state.template!;
       if ((await fingerprint(db.client)) !== expected) throw new Error('schema changed');
       await db.client.query(reset);
     } else {
@@ -172,7 +184,7 @@ async function dropAll(): Promise<void> {
     await db.client.end().catch(() => {});
     await adminQuery(`DROP DATABASE IF EXISTS ${db.name}`);
   }
-  if (template) await adminQuery(`DROP DATABASE IF EXISTS ${(await template).name}`);
+  if (state.template) await adminQuery(`DROP DATABASE IF EXISTS ${(await state.template).name}`);
 }
 
 export const mochaHooks = {
@@ -183,7 +195,7 @@ export const mochaHooks = {
     if (!clusterUrl) return;
     await cleanUp();
     await dropAll().catch(() => {});
-    await admin?.end();
-    admin = undefined;
+    await state.admin?.end();
+    state.admin = undefined;
   },
 };
