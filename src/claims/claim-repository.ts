@@ -12,7 +12,8 @@ export interface ClaimStatementRow {
 }
 
 export class ClaimRepository {
-  constructor(private readonly db: Db) {}
+  /** Public so a service can run a write that may be refused in its own savepoint (writeThenExplain). */
+  constructor(readonly db: Db) {}
 
   get(id: number): Promise<ClaimRow | undefined> {
     return this.db.rowById('claims', id);

@@ -72,6 +72,7 @@ export class ClaimService {
   async link(claimId: number, statementId: number, stance: string): Promise<boolean> {
     const existed = (await this.repo.getLink(claimId, statementId)) !== undefined;
     await writeThenExplain(
+      this.repo.db,
       () => this.repo.upsertLink(claimId, statementId, stance, nowIso()),
       async () => {
         if (!(await this.repo.exists(claimId))) throw notFound('claim', claimId);

@@ -44,9 +44,10 @@ const REFERENCED_BY = {
 export function selectReferences(db: Db, type: keyof typeof REFERENCED_BY, id: number, perKind = 20): Promise<Reference[]> {
   const kinds: ReferenceKind[] = REFERENCED_BY[type];
   const sql = kinds
+    // Each subquery named: PostgreSQL before 16 refuses an unnamed one in FROM.
     .map(
-      (k) =>
-        `SELECT * FROM (SELECT '${k.type}' AS type, ${k.idColumn ?? 'id'} AS id, '${k.field}' AS field FROM ${k.table} WHERE ${k.column} = ? LIMIT ?)`,
+      (k, i) =>
+        `SELECT * FROM (SELECT '${k.type}' AS type, ${k.idColumn ?? 'id'} AS id, '${k.field}' AS field FROM ${k.table} WHERE ${k.column} = ? LIMIT ?) AS r${i}`,
     )
     .join(' UNION ALL ');
   return db.query<Reference>(

@@ -6,7 +6,8 @@ import { selectReferences, type Reference } from '../db/references.js';
 export type DocumentRow = Row<'documents'>;
 
 export class DocumentRepository {
-  constructor(private readonly db: Db) {}
+  /** Public so a service can run a write that may be refused in its own savepoint (writeThenExplain). */
+  constructor(readonly db: Db) {}
 
   get(id: number): Promise<DocumentRow | undefined> {
     return this.db.rowById('documents', id);

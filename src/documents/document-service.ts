@@ -68,6 +68,7 @@ export class DocumentService {
   create(input: DocumentCreate): Promise<DocumentRow> {
     const now = nowIso();
     return writeThenExplain(
+      this.repo.db,
       () => this.repo.insert({ ...documentColumns(input), created_at: now, updated_at: now }),
       () => this.checkOutlet(input.outletId),
     );

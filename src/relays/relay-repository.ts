@@ -6,7 +6,8 @@ import { selectReferences, type Reference } from '../db/references.js';
 export type RelayRow = Row<'relays'>;
 
 export class RelayRepository {
-  constructor(private readonly db: Db) {}
+  /** Public so a service can run a write that may be refused in its own savepoint (writeThenExplain). */
+  constructor(readonly db: Db) {}
 
   get(id: number): Promise<RelayRow | undefined> {
     return this.db.rowById('relays', id);

@@ -68,6 +68,7 @@ export class RelayService {
     const now = nowIso();
     // The foreign keys and the same-statement trigger refuse the rest (migrations/2026-11-27T0800-records.ts).
     return writeThenExplain(
+      this.repo.db,
       () => this.repo.insert({ statement_id: statementId, ...relayColumns(input), created_at: now, updated_at: now }),
       explain,
     );

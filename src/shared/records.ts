@@ -2,6 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import { conflict, unprocessable } from '../http/problem.js';
 import { toFieldErrors } from '../http/validate.js';
 
+import type { Db } from '../db/db.js';
 import type { Reference } from '../db/references.js';
 
 export type { Reference };
@@ -19,14 +20,28 @@ export function describeRefs(refs: Array<{ type: string }>): string {
  * which field was wrong, as the 4xx the caller would have had from checking first. A write that goes
  * through, the usual case, costs no lookup per reference: a bundle of thousands of records saves thousands.
  */
-export async function writeThenExplain<T>(write: () => Promise<T>, explain: () => Promise<void>): Promise<T> {
+export async function writeThenExplain<T>(db: Db, write: () => Promise<T>, explain: () => Promise<void>): Promise<T> {
   try {
-    return await write();
+    // A refused statement aborts a whole PostgreSQL transaction, and every write route runs in one: there
+    // the write gets its own savepoint, so `explain` can still read. SQLite carries on after a refusal.
+    return await (db.dialect === 'postgres' ? db.transaction(write) : write());
   } catch (err) {
-    if (err instanceof Error && err.name === 'SqliteError' && (err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT'))
-      await explain();
+    if (isConstraintError(err)) await explain();
     throw err;
   }
+}
+
+/**
+ * The database refused a write for a key, check or uniqueness rule: SQLite's SQLITE_CONSTRAINT_*, or
+ * PostgreSQL's SQLSTATE class 23 (23505 unique, 23503 foreign key, 23514 check, 23000 from the history
+ * triggers' same-statement rules). A pg error carries its SQLSTATE in `code` and is named 'error'.
+ */
+export function isConstraintError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string') return false;
+  if (err.name === 'SqliteError') return code.startsWith('SQLITE_CONSTRAINT');
+  return /^23[0-9A-Z]{3}$/.test(code);
 }
 
 /** A delete without cascade stops here while anything still points at the record. */

@@ -27,7 +27,8 @@ const STATEMENT_WITH_CLAIMS = `
   WHERE s.id = ? ORDER BY sc.claim_id`;
 
 export class StatementRepository {
-  constructor(private readonly db: Db) {}
+  /** Public so a service can run a write that may be refused in its own savepoint (writeThenExplain). */
+  constructor(readonly db: Db) {}
 
   get(id: number): Promise<StatementRow | undefined> {
     return this.db.rowById('statements', id);

@@ -81,6 +81,7 @@ export class StatementService {
   create(input: StatementCreate): Promise<StatementRow> {
     const now = nowIso();
     return writeThenExplain(
+      this.repo.db,
       () => this.repo.insert({ ...statementColumns(input), created_at: now, updated_at: now }),
       () => this.checkActors(input),
     );
