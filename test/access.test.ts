@@ -1,4 +1,3 @@
-import type { SqliteDb } from '../src/db/database.js';
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { makeTestApp, snapshot } from './helpers/test-app.js';
@@ -205,7 +204,7 @@ describe('access', () => {
   describe('first start', () => {
     it('creates one admin key when there is none, and shows it once', async () => {
       const t = await makeTestApp();
-      (t.db as SqliteDb).sqlite.exec('DELETE FROM api_keys');
+      await t.db.execute('DELETE FROM api_keys');
       const shown: string[] = [];
       assert.equal(await ensureAdminKey(t.db, t.services.keys, (s) => shown.push(s)), true);
       assert.equal(await ensureAdminKey(t.db, t.services.keys, (s) => shown.push(s)), false);

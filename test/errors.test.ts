@@ -1,4 +1,3 @@
-import type { SqliteDb } from '../src/db/database.js';
 import assert from 'node:assert/strict';
 import { makeTestApp, type TestApp } from './helpers/test-app.js';
 import { expectProblem } from './helpers/problems.js';
@@ -51,7 +50,7 @@ describe('errors', () => {
 
   describe('internal errors', () => {
     it('500s without stack or SQL, and logs one line', async () => {
-      (t.db as SqliteDb).sqlite.exec('DROP TABLE statement_claims');
+      await t.db.execute('DROP TABLE statement_claims');
       const res = await t.http.get('/v1/claims/1');
       // claim 1 does not exist: 404 comes before any join; force the join through a real claim
       if (res.status === 404) {
