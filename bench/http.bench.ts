@@ -297,7 +297,8 @@ export async function run(args: Record<string, string>): Promise<void> {
     if (opts.routes && !opts.routes.includes(route)) continue;
     const cells = dbs.map((label) => {
       const r = ratios.get(label)?.get(route);
-      return r === undefined ? '–' : `${r.toFixed(2)}× ${r >= target ? 'met' : 'not met'}`;
+      // Three decimals: at two, a ratio just under its target would print as the target itself, "not met".
+      return r === undefined ? '–' : `${r.toFixed(3)}× ${r >= target ? 'met' : 'not met'}`;
     });
     console.log(`| ${route} | ≥ ${target.toFixed(2)}× | ${cells.join(' | ')} |`);
   }
