@@ -54,7 +54,7 @@ import { exportRoutes } from './exports/export-routes.js';
 import { TagRepository } from './tags/tag-repository.js';
 import { TagService } from './tags/tag-service.js';
 import { tagRoutes } from './tags/tag-routes.js';
-import { SearchRepository } from './search/search-repository.js';
+import { searchRepository } from './search/search-repository.js';
 import { SearchService } from './search/search-service.js';
 import { searchRoutes } from './search/search-routes.js';
 import { attributionRoutes } from './attributions/attribution-routes.js';
@@ -154,7 +154,7 @@ export function createServices(
   const exports = new ExportService(audits, auditRepo, iriBase, org);
   const tags = new TagService(new TagRepository(db), { documents, statements, actors, relays });
   const bundles = new BundleService(new BundleRepository(db), { actors, documents, statements, relays, claims, tags });
-  const search = new SearchService(new SearchRepository(db), provenance);
+  const search = new SearchService(searchRepository(db), provenance);
   const suggestions = new SuggestionService(new SuggestionRepository(db), { documents, search, bundles });
   // A body edit re-anchors the document's tags in the same transaction; the PATCH response reports them.
   documents.onBodyChange((id, oldBody, newBody) => tags.reanchorDocument(id, oldBody, newBody));

@@ -5,7 +5,7 @@ import { firstValue } from './helpers/rows.js';
 import assert from 'node:assert/strict';
 import { generate } from '../bench/synthetic.js';
 import type { SearchResults } from '../src/generated/schema-types.js';
-import { SearchRepository } from '../src/search/search-repository.js';
+import { searchRepository } from '../src/search/search-repository.js';
 import { SearchService } from '../src/search/search-service.js';
 import { countSql } from './helpers/count-sql.js';
 import { makeTestApp, type TestApp } from './helpers/test-app.js';
@@ -78,14 +78,14 @@ describe('search cost', () => {
 
   describe('SearchService', () => {
     it('reads the lists of a paste of rare words once, and finds the statements FTS5 finds holding them all', async () => {
-      const warm = new SearchService(new SearchRepository(t.db), t.services.provenance);
+      const warm = new SearchService(searchRepository(t.db), t.services.provenance);
       const pastes = texts.flatMap((text, i) => [text, `${text} ${texts[(i + 1) % texts.length].split(' ').slice(0, 4).join(' ')}`]);
       for (const q of pastes) await warm.search({ q });
       let walkedNone = 0;
       for (const q of pastes) {
         // A new service has counted no word yet: its probes read the rare words' lists. The warm one
         // counted them in an earlier search and reads their lists again, in one statement.
-        const fresh = new SearchService(new SearchRepository(t.db), t.services.provenance);
+        const fresh = new SearchService(searchRepository(t.db), t.services.provenance);
         const sql = countSql(t.db);
         const once = await fresh.search({ q, limit: 200 });
         sql.restore();
@@ -109,7 +109,7 @@ describe('search cost', () => {
 
     it('runs a fixed number of statements for stop words only, however many statements hold them', async () => {
       // probeCap 5: every stop word counts as common in this small database, as "the" is in a large one.
-      const service = new SearchService(new SearchRepository(t.db), t.services.provenance, { probeCap: 5 });
+      const service = new SearchService(searchRepository(t.db), t.services.provenance, { probeCap: 5 });
       const counts: number[] = [];
       for (const limit of [1, 20, 120]) {
         await service.search({ q: 'the and', limit });

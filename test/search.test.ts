@@ -1,12 +1,12 @@
-import type { SqliteDb } from '../src/db/database.js';
 import assert from 'node:assert/strict';
 import { chains } from '../src/provenance/provenance-service.js';
-import { SearchRepository } from '../src/search/search-repository.js';
+import { searchRepository } from '../src/search/search-repository.js';
 import { SearchService } from '../src/search/search-service.js';
 import { highlight, normaliseText, prepareQuery, stem } from '../src/search/normalise.js';
 import { parseAdvanced } from '../src/search/advanced-query.js';
 import { demoId, makeTestApp, type TestApp } from './helpers/test-app.js';
 import { expectFieldErrors, expectProblem } from './helpers/problems.js';
+import { assertIndexesExact as assertIndexes, statementsWithWords } from './helpers/search-index.js';
 import type { FieldError, ProvenanceHop, SearchHitClaim, SearchResults } from '../src/generated/schema-types.js';
 
 const TIPOFF =
@@ -17,12 +17,8 @@ const firstId = (res: { body: SearchResults }) => res.body.items[0]?.statement.i
 const ids = (res: { body: SearchResults }) => res.body.items.map((i) => i.statement.id as number);
 const path = (hops: ProvenanceHop[]) => chains(hops).map((c) => c.map((h) => h.relayedBy.name ?? h.relayedBy.description));
 
-/** The index agrees with the statements table, row for row (FTS5's own check against external content). */
-async function assertIndexesExact(t: TestApp): Promise<void> {
-  for (const index of ['statements_fts', 'statements_fts_trigram']) {
-    await t.db.execute(`INSERT INTO ${index}(${index}, rank) VALUES ('integrity-check', 1)`);
-  }
-}
+/** The indexes agree with the statements table, row for row. */
+const assertIndexesExact = (t: TestApp) => assertIndexes(t.db);
 
 describe('search', () => {
   let t: TestApp;
@@ -337,11 +333,8 @@ describe('search', () => {
 
       it('pages through a ranked window and what follows it, without gaps or repeats', async () => {
         const t2 = await makeTestApp({ demo: true });
-        const narrow = new SearchService(new SearchRepository(t2.db), t2.services.provenance, { scoreBudget: 3 });
-        const everything = (t2.db as SqliteDb).sqlite
-          .prepare(`SELECT rowid FROM statements_fts WHERE statements_fts MATCH '"the"' ORDER BY rowid DESC`)
-          .all()
-          .map((r) => (r as { rowid: number }).rowid);
+        const narrow = new SearchService(searchRepository(t2.db), t2.services.provenance, { scoreBudget: 3 });
+        const everything = await statementsWithWords(t2.db, ['the']);
         assert.ok(everything.length > 5);
         const { seen, pages } = await walkService(narrow, 'the', 2);
         const first = pages[0];
@@ -357,10 +350,7 @@ describe('search', () => {
 
       it('pages through a re-ranked pool, the rest of the window and what follows, without gaps or repeats', async () => {
         const t2 = await makeTestApp({ demo: true });
-        const everything = (t2.db as SqliteDb).sqlite
-          .prepare(`SELECT rowid FROM statements_fts WHERE statements_fts MATCH '"attack"'`)
-          .all()
-          .map((r) => (r as { rowid: number }).rowid);
+        const everything = await statementsWithWords(t2.db, ['attack']);
         for (const [scoreBudget, pool, limit] of [
           [3, 2, 1],
           [4, 3, 2],
@@ -368,7 +358,7 @@ describe('search', () => {
           [2, 5, 1],
         ]) {
           // closenessLimit = pool: the few matches here would otherwise all be ranked by closeness, not by bm25.
-          const narrow = new SearchService(new SearchRepository(t2.db), t2.services.provenance, {
+          const narrow = new SearchService(searchRepository(t2.db), t2.services.provenance, {
             scoreBudget,
             pool,
             closenessLimit: pool,
@@ -391,11 +381,8 @@ describe('search', () => {
 
       it('ranks every match by closeness when there are more than the pool but no more than closenessLimit, page after page', async () => {
         const t2 = await makeTestApp({ demo: true });
-        const narrow = new SearchService(new SearchRepository(t2.db), t2.services.provenance, { pool: 2, closenessLimit: 50 });
-        const everything = (t2.db as SqliteDb).sqlite
-          .prepare(`SELECT rowid FROM statements_fts WHERE statements_fts MATCH '"attack"'`)
-          .pluck()
-          .all() as number[];
+        const narrow = new SearchService(searchRepository(t2.db), t2.services.provenance, { pool: 2, closenessLimit: 50 });
+        const everything = await statementsWithWords(t2.db, ['attack']);
         assert.ok(everything.length > 2 && everything.length <= 50, `${everything.length} matches`);
         const { seen, pages } = await walkService(narrow, 'the attack', 2);
         assert.deepEqual(
@@ -418,11 +405,8 @@ describe('search', () => {
       it('pages through stop words only: the newest matches ranked by closeness, then the rest newest first', async () => {
         const t2 = await makeTestApp({ demo: true });
         // probeCap 2: every word counts as common here, as "the" and "of" are in a large database.
-        const narrow = new SearchService(new SearchRepository(t2.db), t2.services.provenance, { probeCap: 2, pool: 3 });
-        const everything = (t2.db as SqliteDb).sqlite
-          .prepare(`SELECT rowid FROM statements_fts WHERE statements_fts MATCH '"the" AND "of"' ORDER BY rowid DESC`)
-          .pluck()
-          .all() as number[];
+        const narrow = new SearchService(searchRepository(t2.db), t2.services.provenance, { probeCap: 2, pool: 3 });
+        const everything = await statementsWithWords(t2.db, ['the', 'of']);
         assert.ok(everything.length > 3, 'more match than are ranked');
         const { seen, pages } = await walkService(narrow, 'of the', 2);
         assert.ok(pages.every((page) => page.query.rankedWithin === 3));

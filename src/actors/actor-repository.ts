@@ -62,7 +62,7 @@ export class ActorRepository {
   /** Would setting `id` to act for `actsForId` close a loop of acting-for? */
   async actsForWouldCycle(id: number, actsForId: number): Promise<boolean> {
     const sql = `WITH RECURSIVE up(id) AS (
-        SELECT ? UNION ALL SELECT a.acts_for_id FROM actors a JOIN up ON a.id = up.id WHERE a.acts_for_id IS NOT NULL
+        SELECT CAST(? AS bigint) UNION ALL SELECT a.acts_for_id FROM actors a JOIN up ON a.id = up.id WHERE a.acts_for_id IS NOT NULL
       ) SELECT 1 FROM up WHERE id = ? LIMIT 1`;
     return (await this.db.queryFirst(sql, [actsForId, id])) !== undefined;
   }

@@ -1,5 +1,6 @@
 import { actorSummaryColumns, type ActorSummaryRow } from '../actors/actor-repository.js';
-import type { Db } from '../db/database.js';
+import type { Db, Dialect } from '../db/database.js';
+import { idList } from '../db/id-list.js';
 
 export interface HopRow {
   id: number;
@@ -22,21 +23,26 @@ export interface HopRow {
 // The one hop query (provenance trees, audits and exports all read hops through selectHops): every hop of
 // the statements, through the relays_statement index, with its document. Depth (1: the hop nearest the
 // speaker) and order are worked out in selectHops, which costs less than a recursive walk in SQL did.
-const HOPS_SQL = `
+// (CROSS JOIN keeps SQLite's id list as the outer loop; PostgreSQL's CROSS JOIN takes no ON.)
+const hopsSql = (dialect: Dialect) => `
   SELECT r.id, r.statement_id, r.via_relay_id, 0 AS depth, r.first_hand, r.mode, r.cue, r.hedge, r.relayed_on,
          r.relayed_by_id, r.document_id, d.title AS doc_title, d.url AS doc_url, d.outlet_id AS doc_outlet_id,
          d.published_on AS doc_published_on
-  FROM json_each(?) j CROSS JOIN relays r ON r.statement_id = j.value LEFT JOIN documents d ON d.id = r.document_id`;
+  FROM ${idList(dialect).table('j')} ${dialect === 'sqlite' ? 'CROSS ' : ''}JOIN relays r ON r.statement_id = j.value
+  LEFT JOIN documents d ON d.id = r.document_id`;
 
 // Actors and whom they act for, one level up, in one query: each actor once, as IN makes the ids a set
 // (a UNION of the two lists of rows, de-duplicated in a temporary index, cost two to four times as much).
-const ACTORS_SQL = `
+const actorsSql = (dialect: Dialect) => `
   SELECT ${actorSummaryColumns('a')}, a.acts_for_id
   FROM actors a
   WHERE a.id IN (
-    SELECT value FROM json_each(?)
+    ${idList(dialect).set}
     UNION ALL
-    SELECT p.acts_for_id FROM json_each(?) j JOIN actors p ON p.id = j.value WHERE p.acts_for_id IS NOT NULL)`;
+    SELECT p.acts_for_id FROM ${idList(dialect).table('j')} JOIN actors p ON p.id = j.value WHERE p.acts_for_id IS NOT NULL)`;
+
+const HOPS_SQL = { sqlite: hopsSql('sqlite'), postgres: hopsSql('postgres') };
+const ACTORS_SQL = { sqlite: actorsSql('sqlite'), postgres: actorsSql('postgres') };
 
 /**
  * Hops of these statements, ordered by statement, depth (1: nearest the speaker) and id: those whose chain
@@ -46,7 +52,7 @@ const ACTORS_SQL = `
 export async function selectHops(db: Db, statementIds: Iterable<number>): Promise<HopRow[]> {
   const list = [...new Set(statementIds)];
   if (list.length === 0) return [];
-  const rows = await db.query<HopRow>(HOPS_SQL, [JSON.stringify(list)]);
+  const rows = await db.query<HopRow>(HOPS_SQL[db.dialect], [idList(db.dialect).param(list)]);
   setDepths(rows);
   return rows.filter((r) => r.depth > 0).sort((a, b) => a.statement_id - b.statement_id || a.depth - b.depth || a.id - b.id);
 }
@@ -85,7 +91,7 @@ export class ProvenanceRepository {
 
   actors(ids: number[]): Promise<ActorSummaryRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    const json = JSON.stringify([...new Set(ids)]);
-    return this.db.query<ActorSummaryRow>(ACTORS_SQL, [json, json]);
+    const list = idList(this.db.dialect).param([...new Set(ids)]);
+    return this.db.query<ActorSummaryRow>(ACTORS_SQL[this.db.dialect], [list, list]);
   }
 }

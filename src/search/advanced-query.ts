@@ -1,10 +1,11 @@
 // mode=advanced: a small, validated subset of FTS5 query syntax. The user's expression is parsed here into
-// a tree and written back out with every term quoted by ftsString, so nothing the user typed reaches FTS5
-// verbatim. Accepted: words, "quoted phrases", word* / "phrase"* prefixes (3+ characters), AND, OR, NOT
+// a tree and given to the repositories as a SearchExpr of quoted tokens, so nothing the user typed reaches
+// FTS5 or PostgreSQL verbatim. Accepted: words, "quoted phrases", word* / "phrase"* prefixes (3+ characters), AND, OR, NOT
 // (upper case, binary as in FTS5), implicit AND between terms, and parentheses.
 // Refused with a message: column filters (text:…), ^, NEAR, a leading -, dangling operators, unbalanced
 // parentheses or quotes, and expressions too large to run cheaply.
-import { ftsString, stem, wordTokens } from './normalise.js';
+import { stem, wordTokens } from './normalise.js';
+import { allOf, anyOf, group, phrase, type SearchExpr, toFts5, without } from './search-expression.js';
 
 export const MAX_ADVANCED_TERMS = 32;
 const MAX_DEPTH = 8;
@@ -156,7 +157,9 @@ class Parser {
 }
 
 export interface AdvancedQuery {
-  /** The FTS5 MATCH expression, built only from quoted tokens and operators. */
+  /** The expression, parenthesised as the parser grouped it. */
+  expr: SearchExpr;
+  /** The same in FTS5 syntax, built only from quoted tokens and operators. */
   match: string;
   /** Stems and prefixes of the terms that count towards a match (not those after NOT), for highlighting. */
   stems: Set<string>;
@@ -169,16 +172,18 @@ export function parseAdvanced(input: string): AdvancedQuery {
   const stems = new Set<string>();
   const prefixes: string[] = [];
   let terms = 0;
-  const write = (n: Node, positive: boolean): string => {
+  const write = (n: Node, positive: boolean): SearchExpr => {
     if (n.type === 'term') {
       terms++;
       if (positive) {
         n.tokens.forEach((t, k) => (n.prefix && k === n.tokens.length - 1 ? prefixes.push(t) : stems.add(stem(t))));
       }
-      return ftsString(n.tokens.join(' ')) + (n.prefix ? ' *' : '');
+      return phrase(n.tokens, n.prefix);
     }
-    const op = n.type.toUpperCase();
-    return `(${write(n.left, positive)} ${op} ${write(n.right, positive && n.type !== 'not')})`;
+    const left = write(n.left, positive);
+    const right = write(n.right, positive && n.type !== 'not');
+    return group(n.type === 'not' ? without(left, right) : n.type === 'and' ? allOf([left, right]) : anyOf([left, right]));
   };
-  return { match: write(root, true), stems, prefixes, terms };
+  const expr = write(root, true);
+  return { expr, match: toFts5(expr), stems, prefixes, terms };
 }

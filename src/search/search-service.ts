@@ -7,7 +7,6 @@ import type { StatementRow } from '../statements/statement-repository.js';
 import { parseAdvanced, QuerySyntaxError } from './advanced-query.js';
 import {
   dropBracketed,
-  ftsString,
   highlight,
   isStopword,
   MATCH_CLASSES,
@@ -20,6 +19,7 @@ import {
   type MatchClass,
   type PreparedQuery,
 } from './normalise.js';
+import { allOf, anyOf, group, phrase as exactly, type SearchExpr, toFts5, word } from './search-expression.js';
 import type { Hit, SearchFilter, SearchIndex, SearchRepository } from './search-repository.js';
 import { decodeToken, encodeToken } from '../http/cursor.js';
 
@@ -53,9 +53,9 @@ interface Plan {
   strategy: Strategy;
   index: SearchIndex;
   /** The expression bm25 ranks by (it may add an exact phrase that only changes the order). */
-  match: string;
+  match: SearchExpr;
   /** The expression that decides which statements match, and nothing else. */
-  members: string;
+  members: SearchExpr;
   /** Whether a statement matches with any one of `terms` (else it needs all of them). */
   any: boolean;
   terms: string[];
@@ -179,7 +179,7 @@ export class SearchService {
           normalised: prepared.normalised,
           strategy: plan.strategy,
           terms: plan.terms,
-          expression: plan.match,
+          expression: toFts5(plan.match),
           truncated: prepared.truncated,
           rankedWithin,
         },
@@ -231,9 +231,9 @@ export class SearchService {
           code: 'a',
           make: () => ({
             strategy: 'advanced',
-            index: 'statements_fts',
-            match: parsed.match,
-            members: parsed.match,
+            index: 'words',
+            match: parsed.expr,
+            members: parsed.expr,
             any: false,
             terms: [...parsed.stems, ...parsed.prefixes.map((x) => `${x}*`)],
             phrases: parsed.terms,
@@ -248,10 +248,10 @@ export class SearchService {
     const substring = (): Plan | null => {
       const fragments = p.fragments.slice(0, MAX_SUBSTRING_FRAGMENTS);
       if (fragments.length === 0) return null;
-      const match = fragments.map(ftsString).join(' AND ');
+      const match = allOf(fragments.map(word));
       return {
         strategy: 'substring',
-        index: 'statements_fts_trigram',
+        index: 'fragments',
         match,
         members: match,
         any: false,
@@ -277,7 +277,7 @@ export class SearchService {
     const lists = new Map<string, number[]>();
     const df = async (w: string) => {
       let n = seen.get(w);
-      if (n === undefined) seen.set(w, (n = await this.count('statements_fts', w, this.probeCap, lists)));
+      if (n === undefined) seen.set(w, (n = await this.count('words', w, this.probeCap, lists)));
       return n;
     };
     const steps: Step[] = [
@@ -299,7 +299,7 @@ export class SearchService {
             }
           }
           const needed = rare.length > 0 ? rare : words;
-          const all = needed.map(ftsString).join(' AND ');
+          const all = allOf(needed.map(word));
           // A short query also as one exact phrase, stop words included: it matches no statement the words
           // alone would not, but bm25 puts the statements that have it verbatim first. Only when one word is
           // rare: the phrase's own frequency costs a pass over every word's list.
@@ -309,9 +309,9 @@ export class SearchService {
           }
           return {
             strategy: 'all-words',
-            index: 'statements_fts',
+            index: 'words',
             terms: needed,
-            match: phrase ? `${ftsString(p.tokens.join(' '))} OR (${all})` : all,
+            match: phrase ? anyOf([exactly(p.tokens), group(all)]) : all,
             members: all,
             any: false,
             phrases: needed.length + (phrase ? 1 : 0),
@@ -330,10 +330,10 @@ export class SearchService {
         make: async () => {
           const picked = await this.rarest(words, df);
           if (picked.length === 0) return null;
-          const match = picked.map(ftsString).join(' OR ');
+          const match = anyOf(picked.map(word));
           return {
             strategy: 'any-words',
-            index: 'statements_fts',
+            index: 'words',
             match,
             members: match,
             any: true,
@@ -372,7 +372,7 @@ export class SearchService {
     const now = Date.now();
     const hit = this.counts.get(key);
     if (hit && now - hit.at < COUNT_TTL_MS && (hit.n < hit.cap || cap <= hit.cap)) return Math.min(hit.n, cap);
-    const { n, ids } = await this.repo.probe(index, ftsString(term), cap, lists !== undefined);
+    const { n, ids } = await this.repo.probe(index, word(term), cap, lists !== undefined);
     if (ids && lists) lists.set(term, ids);
     if (this.counts.size > 50_000) this.counts.clear();
     // A term found nowhere is not remembered: it may be written any moment.
@@ -465,7 +465,7 @@ export class SearchService {
     // would read it whole.
     const missing = plan.terms.filter((t) => !plan.lists!.has(t));
     if (missing.some((t) => !((this.known(plan.index, t) ?? Infinity) <= this.closenessLimit))) return null;
-    const read = missing.length ? await this.run(() => this.repo.lists(plan.index, missing.map(ftsString), this.probeCap)) : [];
+    const read = missing.length ? await this.run(() => this.repo.lists(plan.index, missing.map(word), this.probeCap)) : [];
     if (read.some((ids) => ids === null)) return null;
     const lists = plan.terms.map((t) => plan.lists!.get(t) ?? read[missing.indexOf(t)]!);
     lists.sort((a, b) => a.length - b.length);
@@ -492,7 +492,7 @@ export class SearchService {
     const weights = counts.map((n) => Math.log(1 + this.probeCap / Math.max(1, n)));
     const score = new Map<number, number>();
     // Pairs come term by term, so a statement's weights always add up in the same order.
-    for (const [id, t] of await this.run(() => this.repo.termHits(plan.index, plan.terms.map(ftsString), filter))) {
+    for (const [id, t] of await this.run(() => this.repo.termHits(plan.index, plan.terms.map(word), filter))) {
       score.set(id, (score.get(id) ?? 0) + weights[t]);
     }
     // Few distinct scores (one per set of words held): bucket by score, sort a bucket only when reached.
