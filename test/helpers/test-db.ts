@@ -44,6 +44,8 @@ interface State {
   kept: Record<Kind, Kept[]>;
   lent: Array<{ kind: Kind; db: Kept }>;
   toClose: Array<{ close(): Promise<void> }>;
+  /** What a suite's `before` hook opened: kept for the suite's tests, put back when another file's tests run. */
+  suites: Array<{ suite: Mocha.Suite; lent: State['lent']; toClose: State['toClose'] }>;
 }
 
 // Mocha loads this file twice: required for its hooks (.mocharc.json), imported by the tests. Both copies
@@ -53,6 +55,7 @@ const state: State = ((globalThis as { whosaidTestDb?: State }).whosaidTestDb ??
   kept: { migrated: [], empty: [] },
   lent: [],
   toClose: [],
+  suites: [],
 });
 const { kept, lent, toClose } = state;
 
@@ -178,6 +181,29 @@ async function cleanUp(): Promise<void> {
   for (const { kind, db } of lent.splice(0)) await putBack(kind, db);
 }
 
+/** The outermost suite a test belongs to (one per test file, as the files are written). */
+function topSuite(test: Mocha.Runnable | undefined): Mocha.Suite | undefined {
+  let suite = test?.parent;
+  while (suite?.parent && !suite.parent.root) suite = suite.parent;
+  return suite;
+}
+
+/**
+ * Before each test: what is open now was opened by a `before` hook (a test's own databases were put back
+ * after it), so it belongs to the test's file and lives until a test of another file starts.
+ */
+async function adoptSuiteDatabases(test: Mocha.Runnable | undefined): Promise<void> {
+  const top = topSuite(test);
+  const fresh = { lent: lent.splice(0), toClose: toClose.splice(0) };
+  for (const owned of state.suites.filter((o) => o.suite !== top)) {
+    state.suites.splice(state.suites.indexOf(owned), 1);
+    toClose.push(...owned.toClose);
+    lent.push(...owned.lent);
+  }
+  await cleanUp();
+  if (top && (fresh.lent.length || fresh.toClose.length)) state.suites.push({ suite: top, ...fresh });
+}
+
 /** Drops the databases kept (nobody else uses them) and the template: the cluster may outlive this run. */
 async function dropAll(): Promise<void> {
   for (const db of [...kept.migrated.splice(0), ...kept.empty.splice(0)]) {
@@ -188,11 +214,18 @@ async function dropAll(): Promise<void> {
 }
 
 export const mochaHooks = {
+  async beforeEach(this: Mocha.Context) {
+    if (clusterUrl) await adoptSuiteDatabases(this.currentTest);
+  },
   async afterEach() {
     if (clusterUrl) await cleanUp();
   },
   async afterAll() {
     if (!clusterUrl) return;
+    for (const owned of state.suites.splice(0)) {
+      toClose.push(...owned.toClose);
+      lent.push(...owned.lent);
+    }
     await cleanUp();
     await dropAll().catch(() => {});
     await state.admin?.end();
