@@ -4,8 +4,8 @@
 // Attribution extraction, measured: exact and overlap precision, recall and F1 for cue, source and content
 // spans (the PolNeAR README's metrics, bench/attributions/metrics.ts) on
 // - the repo's own hand-annotated set (bench/attributions/corpus/), always;
-// - PolNeAR's train and dev splits, OPTIONAL: only when ../shared/corpora/polnear/ is present (it is evaluation
-//   data outside the repo; the run says when it is skipped). `--split` picks the splits, `--limit` caps the
+// - PolNeAR's train and dev splits, OPTIONAL: only when `--polnear=DIR` or WHOSAID_POLNEAR_DIR names the folder
+//   (evaluation data kept outside the repo; the run says when it is skipped). `--split` picks the splits, `--limit` caps the
 //   articles per split (spread over publishers). An article with two annotators is scored against each
 //   annotation, its counts entering once per annotator. Tune on train; report dev.
 // Speed: p50/p95 of extracting an 800-word article built from the own set's paragraphs, against the NLP
@@ -14,7 +14,6 @@
 // `--errors=N` prints N missed and N spurious spans per type with their context (for tuning on train).
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { ScoredAttribution } from './attributions/brat.js';
 import { type GoldDocument, loadOwnSet, loadPolnearSplit } from './attributions/corpus.js';
@@ -26,9 +25,6 @@ import model from 'wink-eng-lite-web-model';
 import { extractAttributions } from '../src/attributions/extract.js';
 
 type Extract = (text: string) => ScoredAttribution[];
-
-// Beside the checkout, as for the conformance suite; `--polnear=DIR` or WHOSAID_POLNEAR_DIR for another place (a worktree).
-const POLNEAR_DEFAULT = fileURLToPath(new URL('../../shared/corpora/polnear/', import.meta.url));
 
 function loadEngine(which: string | undefined): { label: string; extract: Extract } {
   if (which === 'naive')
@@ -157,8 +153,9 @@ export async function run(args: Record<string, string>): Promise<void> {
   const own = loadOwnSet();
   if (sets.includes('own')) evaluate('own set (bench/attributions/corpus)', own, engine.extract, errors);
   if (sets.includes('polnear') && splits.length) {
-    const root = args.polnear ?? process.env.WHOSAID_POLNEAR_DIR ?? POLNEAR_DEFAULT;
-    if (!existsSync(root)) console.log(`\n### PolNeAR: skipped (optional corpus: ${root} is not present)`);
+    const root = args.polnear ?? process.env.WHOSAID_POLNEAR_DIR;
+    if (!root) console.log('\n### PolNeAR: skipped (optional corpus: name its folder with --polnear=DIR or WHOSAID_POLNEAR_DIR)');
+    else if (!existsSync(root)) console.log(`\n### PolNeAR: skipped (optional corpus: ${root} is not present)`);
     else
       for (const split of splits)
         evaluate(`PolNeAR ${split} (optional corpus)`, loadPolnearSplit(root, split, limit), engine.extract, errors);
