@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
 import { actorSummaryColumns, type ActorSummaryColumns } from '../actors/actor-repository.js';
 import type { Db, Row } from '../db/database.js';
+import type { Dialect } from '../db/db.js';
 import type { TagsTable } from '../db/tables.js';
 
 export type TagRow = Row<'tags'>;
@@ -38,6 +39,16 @@ const VIEW_SQL = `
   FROM tags t
   JOIN statements s ON s.id = t.statement_id
   JOIN actors a ON a.id = s.speaker_id`;
+
+// The updates, one JSON array parameter, as rows u: json_each on SQLite, jsonb_to_recordset (typed) on PostgreSQL.
+const ANCHOR_ROWS: Record<Dialect, string> = {
+  sqlite: `(SELECT value ->> 'id' AS id, value ->> 'start' AS "start", value ->> 'end' AS "end", value ->> 'exact' AS exact,
+                   value ->> 'prefix' AS prefix, value ->> 'suffix' AS suffix, value ->> 'status' AS status,
+                   value ->> 'score' AS score, value ->> 'modified_at' AS modified_at, value ->> 'anchored_at' AS anchored_at
+            FROM json_each(?)) AS u`,
+  postgres: `jsonb_to_recordset(CAST(? AS jsonb)) AS u(id bigint, "start" bigint, "end" bigint, exact text, prefix text,
+            suffix text, status text, score double precision, modified_at text, anchored_at text)`,
+};
 
 export class TagRepository {
   constructor(private readonly db: Db) {}
@@ -101,10 +112,7 @@ export class TagRepository {
       `
       UPDATE tags SET "start" = u."start", "end" = u."end", exact = u.exact, prefix = u.prefix, suffix = u.suffix,
         status = u.status, score = u.score, modified_at = u.modified_at, anchored_at = u.anchored_at
-      FROM (SELECT value ->> 'id' AS id, value ->> 'start' AS "start", value ->> 'end' AS "end", value ->> 'exact' AS exact,
-                   value ->> 'prefix' AS prefix, value ->> 'suffix' AS suffix, value ->> 'status' AS status,
-                   value ->> 'score' AS score, value ->> 'modified_at' AS modified_at, value ->> 'anchored_at' AS anchored_at
-            FROM json_each(?)) AS u
+      FROM ${ANCHOR_ROWS[this.db.dialect]}
       WHERE tags.id = u.id`,
       [JSON.stringify(updates)],
     );
