@@ -190,7 +190,7 @@ export class AuditRepository {
   }
 
   claim(id: number): Promise<{ id: number; text: string; verdict: string | null; updatedAt: string } | undefined> {
-    return this.db.queryFirst('SELECT id, text, verdict, updated_at AS updatedAt FROM claims WHERE id = ?', [id]);
+    return this.db.queryFirst('SELECT id, text, verdict, updated_at AS "updatedAt" FROM claims WHERE id = ?', [id]);
   }
 
   actorExists(id: number): Promise<boolean> {
