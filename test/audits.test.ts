@@ -1,4 +1,3 @@
-import type { SqliteDb } from '../src/db/database.js';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,12 +55,12 @@ async function insertTag(db: Db, documentId: number, relayId: number, exact: str
     status,
     score: status === 'orphaned' ? 0 : 1,
   };
-  const columns = (db as SqliteDb).sqlite
-    .prepare(`SELECT name, type, "notnull" AS nn, dflt_value AS dflt FROM pragma_table_info('tags')`)
-    .all() as Array<{ name: string; type: string; nn: number; dflt: unknown }>;
+  // Kysely reads the columns on either database (SQLite's declared types, PostgreSQL's int8, float8, text).
+  const tags = (await db.kysely.introspection.getTables()).find((table) => table.name === 'tags')!;
+  const columns = tags.columns;
   for (const c of columns) {
-    if (c.name in row || c.name === 'id' || !c.nn || c.dflt !== null) continue;
-    row[c.name] = /INT/i.test(c.type) ? 0 : /REAL/i.test(c.type) ? 1 : now;
+    if (c.name in row || c.name === 'id' || c.isNullable || c.hasDefaultValue) continue;
+    row[c.name] = /INT/i.test(c.dataType) ? 0 : /REAL|FLOAT|DOUBLE/i.test(c.dataType) ? 1 : now;
   }
   const names = Object.keys(row).filter((k) => columns.some((c) => c.name === k));
   const sql = `INSERT INTO tags (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
@@ -409,12 +408,10 @@ describe('audits', () => {
     it('pages through more rows than one page and keeps the digest right', async () => {
       const t = await makeTestApp({ demo: true });
       const speaker = await demoId(t.db, 'actor', 'putin');
-      const insert = (t.db as SqliteDb).sqlite.prepare(
-        `INSERT INTO statements (speaker_id, text, text_form, kind, circumstances, created_at, updated_at) VALUES (?, ?, 'quote', 'assertion', '["in_custody"]', 'now', 'now')`,
-      );
+      const insert = `INSERT INTO statements (speaker_id, text, text_form, kind, circumstances, created_at, updated_at) VALUES (?, ?, 'quote', 'assertion', '["in_custody"]', 'now', 'now')`;
       await t.db.withoutHistory(() =>
         t.db.transaction(async () => {
-          for (let i = 0; i < 2500; i++) insert.run(speaker, `filler ${i}`);
+          for (let i = 0; i < 2500; i++) await t.db.execute(insert, [speaker, `filler ${i}`]);
         }),
       );
       const res = await t.http.get('/v1/audits').expect(200);
