@@ -22,6 +22,7 @@ export const PASSING = [
   'test/audit-independence.test.ts',
   'test/audit-rule-ids.test.ts',
   'test/audit-rules.test.ts',
+  'test/audits.test.ts',
   'test/build.test.ts',
   'test/bundle-race.test.ts',
   'test/claimreview.test.ts',
