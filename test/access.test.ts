@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { makeTestApp, snapshot } from './helpers/test-app.js';
+import { closeTestDb } from './helpers/test-db.js';
 import { expectProblem } from './helpers/problems.js';
 import { ensureAdminKey } from '../src/access/bootstrap.js';
 import type { Role } from '../src/shared/viewer.js';
@@ -101,39 +102,44 @@ describe('access', () => {
       for (const route of probe.routes) {
         const need = MATRIX[routeKey(route)];
         const t = await makeTestApp({ demo: true });
-        const revoked = await t.services.keys.create('gone', 'admin', null);
-        await t.services.keys.revoke(revoked.key.id, null);
-        // Key 1 is the reader's own key: revoke the spare key instead of locking a role out.
-        const path = route.path
-          .replace(':id', route.path.startsWith('/v1/keys') ? String(revoked.key.id + 100) : '1')
-          .replace(':statementId', '1');
-        const call = (auth?: string) => {
-          const req = request(t.app)[route.method](path);
-          return auth ? req.set('Authorization', auth) : req;
-        };
-        const label = `${route.method.toUpperCase()} ${route.path}`;
-        const none = await call();
-        const malformed = await call('Bearer not-a-key');
-        const badScheme = await call(`Basic ${t.keys.admin}`);
-        const gone = await call(`Bearer ${revoked.secret}`);
-        if (need === 'public') {
-          for (const res of [none, malformed, gone]) assert.ok(![401, 403].includes(res.status), `${label} is public, got ${res.status}`);
-          continue;
-        }
-        for (const [what, res] of [
-          ['no key', none],
-          ['malformed key', malformed],
-          ['non-bearer key', badScheme],
-          ['revoked key', gone],
-        ] as const) {
-          expectProblem(res, 401, 'unauthorized');
-          assert.match(res.headers['www-authenticate'], /^Bearer/, `${label} ${what}`);
-        }
-        for (const role of ROLES) {
-          const res = await call(`Bearer ${t.keys[role]}`);
-          if (RANK[role] >= RANK[need])
-            assert.ok(![401, 403].includes(res.status), `${label} as ${role}: expected access, got ${res.status} ${res.text}`);
-          else expectProblem(res, 403, 'forbidden');
+        // Put back before the next route's app: one database reused, not one created per route.
+        try {
+          const revoked = await t.services.keys.create('gone', 'admin', null);
+          await t.services.keys.revoke(revoked.key.id, null);
+          // Key 1 is the reader's own key: revoke the spare key instead of locking a role out.
+          const path = route.path
+            .replace(':id', route.path.startsWith('/v1/keys') ? String(revoked.key.id + 100) : '1')
+            .replace(':statementId', '1');
+          const call = (auth?: string) => {
+            const req = request(t.app)[route.method](path);
+            return auth ? req.set('Authorization', auth) : req;
+          };
+          const label = `${route.method.toUpperCase()} ${route.path}`;
+          const none = await call();
+          const malformed = await call('Bearer not-a-key');
+          const badScheme = await call(`Basic ${t.keys.admin}`);
+          const gone = await call(`Bearer ${revoked.secret}`);
+          if (need === 'public') {
+            for (const res of [none, malformed, gone]) assert.ok(![401, 403].includes(res.status), `${label} is public, got ${res.status}`);
+            continue;
+          }
+          for (const [what, res] of [
+            ['no key', none],
+            ['malformed key', malformed],
+            ['non-bearer key', badScheme],
+            ['revoked key', gone],
+          ] as const) {
+            expectProblem(res, 401, 'unauthorized');
+            assert.match(res.headers['www-authenticate'], /^Bearer/, `${label} ${what}`);
+          }
+          for (const role of ROLES) {
+            const res = await call(`Bearer ${t.keys[role]}`);
+            if (RANK[role] >= RANK[need])
+              assert.ok(![401, 403].includes(res.status), `${label} as ${role}: expected access, got ${res.status} ${res.text}`);
+            else expectProblem(res, 403, 'forbidden');
+          }
+        } finally {
+          await closeTestDb(t.db);
         }
       }
     });

@@ -46,6 +46,8 @@ interface State {
   toClose: Array<{ close(): Promise<void> }>;
   /** What a suite's `before` hook opened: kept for the suite's tests, put back when another file's tests run. */
   suites: Array<{ suite: Mocha.Suite; lent: State['lent']; toClose: State['toClose'] }>;
+  /** The database each PostgresDb of openTestPostgres is on, for closeTestDb. */
+  databaseOf: WeakMap<object, string>;
 }
 
 // Mocha loads this file twice: required for its hooks (.mocharc.json), imported by the tests. Both copies
@@ -56,6 +58,7 @@ const state: State = ((globalThis as { whosaidTestDb?: State }).whosaidTestDb ??
   lent: [],
   toClose: [],
   suites: [],
+  databaseOf: new WeakMap(),
 });
 const { kept, lent, toClose } = state;
 
@@ -100,7 +103,10 @@ export async function migratedPostgresDatabase(): Promise<string> {
 
 /** A PostgresDb on a fresh migrated database, closed after the current test. */
 export async function openTestPostgres(): Promise<PostgresDb> {
-  return closeAfterTest(new PostgresDb(await migratedPostgresDatabase(), { size: POOL_SIZE }));
+  const name = await lend('migrated');
+  const db = new PostgresDb(databaseUrl(name), { size: POOL_SIZE });
+  state.databaseOf.set(db, name);
+  return closeAfterTest(db);
 }
 
 /** A fresh migrated database of the dialect under test: in-memory SQLite, or a PostgreSQL one lent for the test. */
@@ -112,6 +118,22 @@ export function openTestDb(): Promise<Db> {
 export function closeAfterTest<T extends { close(): Promise<void> }>(db: T): T {
   toClose.push(db);
   return db;
+}
+
+/**
+ * Closes a database of openTestDb before the test ends, and puts a PostgreSQL one back at once: a test that
+ * opens one fresh database after another (a new app per case) then reuses one rather than creating dozens.
+ */
+export async function closeTestDb(db: Db): Promise<void> {
+  const open = toClose.indexOf(db);
+  if (open >= 0) toClose.splice(open, 1);
+  await db.close();
+  const name = state.databaseOf.get(db);
+  const i = lent.findIndex((l) => l.db.name === name);
+  if (i >= 0) {
+    const [{ kind, db: kept }] = lent.splice(i, 1);
+    await putBack(kind, kept);
+  }
 }
 
 async function lend(kind: Kind): Promise<string> {
