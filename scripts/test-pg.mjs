@@ -19,6 +19,7 @@ export const PASSING = [
   'test/attribution-corpus.test.ts',
   'test/attribution-engine.test.ts',
   'test/attribution-metrics.test.ts',
+  'test/attribution-suggestions.test.ts',
   'test/attributions.test.ts',
   'test/audit-independence.test.ts',
   'test/audit-rule-ids.test.ts',

@@ -16,7 +16,7 @@ export interface TagSpan {
   statementId: number;
 }
 
-const ACTOR_COLUMNS = `a.id, a.name, a.description, a.identity_status AS identityStatus, f.name AS actsForName
+const ACTOR_COLUMNS = `a.id, a.name, a.description, a.identity_status AS "identityStatus", f.name AS "actsForName"
   FROM actors a LEFT JOIN actors f ON f.id = a.acts_for_id`;
 
 /** What suggestions read to match an article against the records. Only public actor fields: never attestation or notes. */
@@ -59,7 +59,7 @@ export class SuggestionRepository {
 
   anchoredTags(documentId: number): Promise<TagSpan[]> {
     return this.db.query<TagSpan>(
-      'SELECT id, start, "end", statement_id AS statementId FROM tags WHERE document_id = ? AND start IS NOT NULL ORDER BY start',
+      'SELECT id, start, "end", statement_id AS "statementId" FROM tags WHERE document_id = ? AND start IS NOT NULL ORDER BY start',
       [documentId],
     );
   }
