@@ -137,7 +137,7 @@ describe('bundles', () => {
         const tags = res.body.items.filter((i: BundleItemResult) => i.type === 'tag');
         assert.equal(tags.length, demoBundle().tags.length);
         const rows = (await t.db.query(
-          `SELECT t.exact, r.document_id = t.document_id AS sameDoc FROM tags t JOIN relays r ON r.id = t.relay_id`,
+          `SELECT t.exact, CASE WHEN r.document_id = t.document_id THEN 1 ELSE 0 END AS "sameDoc" FROM tags t JOIN relays r ON r.id = t.relay_id`,
         )) as Row[];
         assert.ok(rows.every((r) => r.sameDoc === 1));
         assert.equal(await count(t, 'relays'), demoBundle().relays.length, "no hop added: each tag found its document's hop");

@@ -1,4 +1,3 @@
-import type { SqliteDb } from '../src/db/database.js';
 import assert from 'node:assert/strict';
 import { makeTestApp, snapshot, demoBundle, demoId } from './helpers/test-app.js';
 import { expectProblem } from './helpers/problems.js';
@@ -95,7 +94,8 @@ describe('change history', () => {
     it('names the change altered with raw SQL', async () => {
       const t = await makeTestApp({ demo: true });
       const target = ((await t.db.queryFirst(`SELECT min(seq) AS s FROM changes WHERE record_type = 'statement'`)) as { s: number }).s;
-      (t.db as SqliteDb).sqlite.prepare(`UPDATE changes SET after = json_set(after, '$.text', 'forged') WHERE seq = ?`).run(target);
+      const { after } = (await t.db.queryFirst('SELECT after FROM changes WHERE seq = ?', [target])) as { after: string };
+      await t.db.execute('UPDATE changes SET after = ? WHERE seq = ?', [JSON.stringify({ ...JSON.parse(after), text: 'forged' }), target]);
       const res = await t.as('editor').get('/v1/changes/verify').expect(200);
       assert.equal(res.body.intact, false);
       assert.equal(res.body.firstBroken.seq, target);

@@ -1,20 +1,30 @@
-import type { SqliteDb } from '../src/db/database.js';
 import { OPERATOR } from '../src/access/field-permissions.js';
 import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
 import { makeTestApp, type TestApp } from './helpers/test-app.js';
 import { HISTORY_V2 } from '../migrations/2026-11-29T0727-transparency-log.js';
 import { installHistoryTriggers } from '../migrations/lib/history-triggers-v1.js';
+import { installPgHistoryTriggers } from '../migrations/lib/pg-history-triggers-v1.js';
+import { isPostgres } from '../migrations/lib/dialect.js';
 import type { Row } from './helpers/rows.js';
 
 // A migration as a later change would write one: it adds a column and installs the next column list.
 async function addRatingAndRecordIt<DB>(db: Kysely<DB>) {
   await sql`ALTER TABLE claims ADD COLUMN rating TEXT`.execute(db);
-  await installHistoryTriggers(
-    db,
-    3,
-    HISTORY_V2.map((t) => (t.table === 'claims' ? { ...t, columns: [...t.columns, 'rating'] } : t)),
-  );
+  const tables = HISTORY_V2.map((t) => (t.table === 'claims' ? { ...t, columns: [...t.columns, 'rating'] } : t));
+  if (isPostgres(db)) await installPgHistoryTriggers(db, 3, tables, { log: true });
+  else await installHistoryTriggers(db, 3, tables);
+}
+
+/** The columns a table has now, from the database's own catalog. */
+async function liveColumns(t: TestApp, table: string): Promise<string[]> {
+  const rows = (await t.db.query(
+    t.db.dialect === 'postgres'
+      ? 'SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?'
+      : 'SELECT name FROM pragma_table_info(?)',
+    [table],
+  )) as Row[];
+  return rows.map((r) => r.name as string);
 }
 
 async function claimWithRating(t: TestApp) {
@@ -29,9 +39,7 @@ describe('history column list', () => {
     const t = await makeTestApp({ demo: true });
     const listed = (await t.db.query('SELECT table_name, column_name FROM history_columns')) as Row[];
     for (const table of new Set(listed.map((r) => r.table_name))) {
-      const live = ((t.db as SqliteDb).sqlite.prepare('SELECT name FROM pragma_table_info(?)').all(table) as Row[])
-        .map((r) => r.name)
-        .sort();
+      const live = (await liveColumns(t, table as string)).sort();
       const recorded = listed
         .filter((r) => r.table_name === table)
         .map((r) => r.column_name)

@@ -1,4 +1,3 @@
-import type { SqliteDb } from '../src/db/database.js';
 import assert from 'node:assert/strict';
 import { makeTestApp } from './helpers/test-app.js';
 
@@ -88,7 +87,7 @@ describe('logs', () => {
     it('is one error line carrying the request id and the route, beside the request line', async () => {
       const t = await makeTestApp();
       await t.http.post('/v1/claims').send({ text: 'x' }).expect(201);
-      (t.db as SqliteDb).sqlite.exec('DROP TABLE statement_claims');
+      await t.db.execute('DROP TABLE statement_claims');
       t.logs.length = 0;
       const res = await t.http.get('/v1/claims/1').expect(500);
       const errors = lines(t.logs).filter((l) => l.level === 'error');
