@@ -4,6 +4,9 @@ import { type Hash, type SubtreeHashes, subtreeFrom } from './merkle.js';
 export type LeafRow = Omit<Row<'changes'>, 'prev_hash' | 'hash'>;
 
 const NODE_SQL = 'SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?';
+// On PostgreSQL each read is a round trip: a proof's O(log n) nodes are read in one query, as two zipped arrays.
+const NODES_SQL = `SELECT m.level, m.idx, m.hash FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[])) AS w(level, idx)
+  JOIN merkle_nodes m ON m.level = w.level AND m.idx = w.idx`;
 
 /** The stored Merkle tree: the changes are its leaves, merkle_nodes its complete subtrees. */
 export class LogRepository {
@@ -33,12 +36,25 @@ export class LogRepository {
           end,
         ),
     });
-    const nodes = new Map<string, Hash>();
-    for (const [key, [level, idx]] of wanted) {
-      const row = await this.db.queryFirst<{ hash: Buffer }>(NODE_SQL, [level, idx]);
-      if (row) nodes.set(key, row.hash);
-    }
+    const nodes = await this.readNodes([...wanted.values()]);
     return compute({ size, hash: (start, end) => subtreeFrom((level, idx) => nodes.get(`${level}:${idx}`), start, end) });
+  }
+
+  private async readNodes(wanted: [level: number, idx: number][]): Promise<Map<string, Hash>> {
+    const nodes = new Map<string, Hash>();
+    if (this.db.dialect === 'postgres') {
+      const rows = await this.db.query<{ level: number; idx: number; hash: Buffer }>(NODES_SQL, [
+        wanted.map(([level]) => level),
+        wanted.map(([, idx]) => idx),
+      ]);
+      for (const r of rows) nodes.set(`${r.level}:${r.idx}`, r.hash);
+      return nodes;
+    }
+    for (const [level, idx] of wanted) {
+      const row = await this.db.queryFirst<{ hash: Buffer }>(NODE_SQL, [level, idx]);
+      if (row) nodes.set(`${level}:${idx}`, row.hash);
+    }
+    return nodes;
   }
 
   leaf(seq: number): Promise<LeafRow | undefined> {
