@@ -16,6 +16,7 @@ import { startCluster, stopCluster } from './pg-cluster.mjs';
 export const PASSING = [
   'test/access.test.ts',
   'test/actors.test.ts',
+  'test/annotations.test.ts',
   'test/attribution-corpus.test.ts',
   'test/attribution-engine.test.ts',
   'test/attribution-metrics.test.ts',
@@ -48,6 +49,7 @@ export const PASSING = [
   'test/history-postgres.test.ts',
   'test/json-input.test.ts',
   'test/lifecycle.test.ts',
+  'test/log.test.ts',
   'test/logs.test.ts',
   'test/long-work.test.ts',
   'test/migrate-to-postgres.test.ts',
@@ -64,6 +66,7 @@ export const PASSING = [
   'test/statements.test.ts',
   'test/stored-values.test.ts',
   'test/tag-anchoring.test.ts',
+  'test/tags.test.ts',
   'test/tamper.test.ts',
   'test/write-fuzz.test.ts',
 ];
