@@ -68,6 +68,7 @@ export const PASSING = [
   'test/tag-anchoring.test.ts',
   'test/tags.test.ts',
   'test/tamper.test.ts',
+  'test/two-processes.test.ts',
   'test/write-fuzz.test.ts',
 ];
 

@@ -220,6 +220,16 @@ describe('access', () => {
       assert.equal(row.role, 'admin');
       assert.ok(!row.hash.includes(shown[0].replace(/^wsk_\d+_/, '')));
     });
+
+    it('creates one admin key between two starts at once (two processes on one database)', async () => {
+      const t = await makeTestApp();
+      await t.db.execute('DELETE FROM api_keys');
+      const shown: string[] = [];
+      const made = await Promise.all([1, 2].map(() => ensureAdminKey(t.db, t.services.keys, (s) => shown.push(s))));
+      assert.deepEqual(made.sort(), [false, true]);
+      assert.equal(shown.length, 1);
+      assert.equal((await t.db.queryFirst<{ n: number }>('SELECT count(*) AS n FROM api_keys'))?.n, 1);
+    });
   });
 
   describe('attestation', () => {
