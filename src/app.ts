@@ -220,15 +220,17 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.trustProxy ?? false);
+  // Express's trust proxy off (false, 0): the client is the socket's peer, whatever X-Forwarded-* says.
+  const behindProxy = Boolean(deps.trustProxy);
   const keyLimit = new RateLimiter(deps.rateLimitPerKey ?? 0);
   // Probes and the OpenAPI document are not under /v1, so they are never throttled by the per-address
   // limit nor wait for a key lookup: an orchestrator's liveness check must never be throttled into a restart.
   app.use(
     sequence([
       ...(deps.requestLog ? [requestLog(logger)] : []),
-      securityHeaders(deps.tls ?? false),
+      securityHeaders(deps.tls ?? false, behindProxy),
       ...(deps.corsOrigins?.length ? [cors(deps.corsOrigins)] : []),
-      identify('/v1', services.keys, new RateLimiter(deps.rateLimitPerAddress ?? 0)),
+      identify('/v1', services.keys, new RateLimiter(deps.rateLimitPerAddress ?? 0), behindProxy),
     ]),
   );
   const mount = {

@@ -25,14 +25,15 @@ export const unauthorized = (detail: string, error?: string) =>
  * Works out who is asking, for requests under `prefix` (Express's matching: case-insensitive, whole
  * segments); never fails by itself: each route decides what it needs (authorize).
  */
-export function identify(prefix: string, keys: KeyService, addressLimit: RateLimiter) {
+export function identify(prefix: string, keys: KeyService, addressLimit: RateLimiter, behindProxy = true) {
   const under = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:/|$)`, 'i');
   // Not an async function: it runs inside sequence() (http/sequence.ts), which passes on what a handler
   // throws or hands to next, not a rejected promise.
   return (req: Request, _res: Response, next: NextFunction) => {
     if (!under.test(req.path)) return next();
-    // req.ip reads the forwarding headers Express trusts: worth it only when there is a limit to count.
-    if (addressLimit.enabled) addressLimit.hit(`addr:${req.ip}`);
+    // req.ip reads the forwarding headers Express trusts: worth it only when there is a limit to count, and
+    // only behind a trusted proxy; trusting none, it is the socket's address, read here without parsing them.
+    if (addressLimit.enabled) addressLimit.hit(`addr:${behindProxy ? req.ip : req.socket.remoteAddress}`);
     req.viewer = PUBLIC;
     const header = req.get('authorization');
     if (header === undefined) return next();

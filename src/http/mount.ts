@@ -8,6 +8,7 @@ import { checkJsonBytes } from './json-input.js';
 import { csvResponder } from './csv.js';
 import { jsonSender } from './send-json.js';
 import type { WriteGate } from '../workers/write-gate.js';
+import { dispatch, type DispatchEntry } from './dispatch.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
 
@@ -24,10 +25,12 @@ export interface MountOptions {
 const hasBody = (req: Request) => Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
 
 /**
- * Mounts each route: access check first (so nobody unentitled gets a body parsed or a validation
- * answer), then the body, then validators compiled once, here, at start.
+ * Mounts the routes, as one router layer (http/dispatch.ts). Each route: access check first (so nobody
+ * unentitled gets a body parsed or a validation answer), then the body, then validators compiled once,
+ * here, at start.
  */
 export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions): void {
+  const entries: DispatchEntry[] = [];
   // Bytes that are not UTF-8 are refused before decoding (a decoder would store them altered); depth and
   // lone surrogates are checked by the body validator (validate.ts), whoever parsed the body.
   const json = express.json({ limit: opts.bodyLimit, type: () => true, verify: (_req, _res, raw) => checkJsonBytes(raw) });
@@ -90,15 +93,17 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
         check(req);
         next();
       };
-      app[route.method](route.path, gate, route.rawBody ? raw : json, handle);
+      entries.push({ method: route.method, path: route.path, handlers: [gate, route.rawBody ? raw : json, handle] });
     } else {
       // No body to parse: the checks and the handler in one step.
-      app[route.method](route.path, (req: Request, res: Response) => {
+      const checkAndHandle = (req: Request, res: Response) => {
         check(req);
         return handle(req, res);
-      });
+      };
+      entries.push({ method: route.method, path: route.path, handlers: [checkAndHandle as RequestHandler] });
     }
   }
+  app.use(dispatch(entries));
 }
 
 /** 404 for unknown paths, 405 with Allow for known paths with another method. */

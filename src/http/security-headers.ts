@@ -47,11 +47,12 @@ export const helmetSecure = () => helmet();
  * when the service is configured as HTTPS (WHOSAID_TLS=1), or when a trusted proxy says the request came
  * in over HTTPS.
  */
-export function securityHeaders(tls: boolean): RequestHandler {
+export function securityHeaders(tls: boolean, behindProxy = true): RequestHandler {
   const plain = apply(record(helmetPlain()));
   const secure = apply(record(helmetSecure()));
   if (tls) return secure;
   // req.secure believes X-Forwarded-Proto only from a hop Express trusts (WHOSAID_TRUST_PROXY); without
-  // one it is the socket's own, and this server never terminates TLS itself.
+  // one it is the socket's own, and this server never terminates TLS itself: then it is always plain.
+  if (!behindProxy) return plain;
   return (req, res, next) => (req.secure ? secure : plain)(req, res, next);
 }
