@@ -181,7 +181,7 @@ export function buildRoutes(services: Services, jobs: JobRunner, iriBase: string
   return [
     ...actorRoutes(services.actors),
     ...statementRoutes(services.statements),
-    ...provenanceRoutes(services.provenance, services.statements),
+    ...provenanceRoutes(services.provenance),
     ...relayRoutes(services.relays),
     ...documentRoutes(services.documents),
     ...claimRoutes(services.claims),

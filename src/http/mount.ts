@@ -22,7 +22,8 @@ export interface MountOptions {
   authorize: (route: RouteDef) => (req: Request) => void;
 }
 
-const hasBody = (req: Request) => Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+// Node's parsed headers (lower-case names), read directly: req.get lower-cases the name and checks for referer each time.
+const hasBody = (req: Request) => Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
 
 /**
  * Mounts the routes, as one router layer (http/dispatch.ts). Each route: access check first (so nobody
@@ -81,7 +82,8 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
         req,
         res,
       };
-      res.status(route.status);
+      // A route's status is a valid code fixed at start: res.status would check it again on every request.
+      res.statusCode = route.status;
       const settle = (result: unknown) =>
         result instanceof Promise ? result.then((r) => reply(req, res, p, asCsv, r)) : reply(req, res, p, asCsv, result);
       // Never wait for the database lock on the event loop: if a worker is writing, wait here instead.

@@ -1,8 +1,7 @@
 import { route, type RouteDef } from '../http/route.js';
-import type { StatementService } from '../statements/statement-service.js';
 import type { ProvenanceService } from './provenance-service.js';
 
-export function provenanceRoutes(service: ProvenanceService, statements: StatementService): RouteDef[] {
+export function provenanceRoutes(service: ProvenanceService): RouteDef[] {
   return [
     route({
       method: 'get',
@@ -12,7 +11,7 @@ export function provenanceRoutes(service: ProvenanceService, statements: Stateme
       params: 'id-params',
       status: 200,
       response: 'provenance',
-      handler: async ({ params }) => service.forStatement(await statements.get(params.id)),
+      handler: ({ params }) => service.forStatementId(params.id),
     }),
   ];
 }
