@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Bundle, BundleItemResult, BundleRef, BundleResult } from '../generated/schema-types.js';
 import { rebased, unprocessable, type InputPlace } from '../http/problem.js';
 import { canonicalize } from '../shared/canonical-json.js';
@@ -6,7 +6,7 @@ import { hasConfidential, withoutConfidential } from '../access/field-permission
 import type { BundleRepository, KnownKey, RecordType } from './bundle-repository.js';
 
 // The digest that tells an unchanged item from a changed one on a second post.
-const digest = (item: unknown): string => createHash('sha256').update(canonicalize(item)).digest('hex');
+const digest = (item: unknown): string => hash('sha256', canonicalize(item));
 
 // In the order their keys are checked; a bundle lists each type's items under its plural.
 const TYPES: RecordType[] = ['actor', 'document', 'statement', 'relay', 'claim', 'tag'];

@@ -62,6 +62,8 @@ export class SqliteDb implements Db {
   private readonly cache = new Map<string, BetterSqlite3.Statement>();
   /** Statements read through `rows`/`firstRow`, in raw mode (null: the SQL returns no rows). */
   private readonly readers = new Map<string, Reader | null>();
+  /** The INSERT of insertRow by table and column names: a handful per table, so never cleared. */
+  private readonly inserts = new Map<string, BetterSqlite3.Statement>();
   private readonly context = new AsyncLocalStorage<Context>();
   /** The transaction running now, if any. */
   private open: Tx | null = null;
@@ -241,13 +243,26 @@ export class SqliteDb implements Db {
    * (RETURNING is no help: measured slower than reading the row back, with the history triggers.)
    */
   insertRow<T extends IdTable>(table: T, row: NewRow<T>): Promise<Row<T>> {
-    return this.call(() => {
-      const values = row as Record<string, unknown>;
-      const columns = Object.keys(values);
-      const sql = `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
-      const id = Number(this.prepare(sql).run(...columns.map((c) => values[c])).lastInsertRowid);
-      return { id, ...row } as unknown as Row<T>;
-    });
+    return this.call(() => ({ id: this.insertOne(table, row as Record<string, unknown>), ...row }) as unknown as Row<T>);
+  }
+
+  /**
+   * One INSERT of a whole row, its statement found by table and column names (a row made by the same code
+   * has the same keys in the same order), so a bulk write builds no SQL text per row.
+   */
+  private insertOne(table: IdTable, values: Record<string, unknown>): number {
+    const columns = Object.keys(values);
+    const key = `${table} ${columns.join(' ')}`;
+    let stmt = this.inserts.get(key);
+    if (!stmt) {
+      stmt = this.sqlite.prepare(
+        `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      );
+      this.inserts.set(key, stmt);
+    }
+    const params = new Array(columns.length);
+    for (let i = 0; i < columns.length; i++) params[i] = values[columns[i]];
+    return Number(stmt.run(params).lastInsertRowid);
   }
 
   rowById<T extends IdTable>(table: T, id: number): Promise<Row<T> | undefined> {
