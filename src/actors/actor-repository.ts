@@ -51,6 +51,11 @@ export class ActorRepository {
     return this.db.insertRow('actors', row);
   }
 
+  /** Rows inserted one after another in one call (Db.insertRows). */
+  insertEach(count: number, row: (i: number) => NewRow<'actors'>, inserted: (i: number, id: number) => void): Promise<void> {
+    return this.db.insertRows('actors', count, row, inserted);
+  }
+
   async update(id: number, row: Updateable<ActorsTable>): Promise<void> {
     await this.db.run(this.db.kysely.updateTable('actors').set(row).where('id', '=', id));
   }

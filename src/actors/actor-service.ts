@@ -5,7 +5,7 @@ import { nowIso } from '../shared/partial-date.js';
 import { canSeeConfidential, type Viewer } from '../shared/viewer.js';
 import { authorizeFieldWrites } from '../access/field-permissions.js';
 import type { ValidateFunction } from 'ajv';
-import { mergePatch, refuseIfReferenced } from '../shared/records.js';
+import { explainRefusal, mergePatch, refuseIfReferenced } from '../shared/records.js';
 import type { ActorRepository, ActorFilter, ActorRow, ActorSummaryColumns } from './actor-repository.js';
 
 /** An actor summary from its columns as read under `prefix` (see actorSummaryColumns); actsFor is the caller's. */
@@ -103,6 +103,31 @@ export class ActorService {
     if (input.actsForId != null) await this.requireActsFor(input.actsForId, '/actsForId');
     const now = nowIso();
     return this.repo.insert({ ...actorColumns(input), created_at: now, updated_at: now });
+  }
+
+  /**
+   * Creates actors one after another in one database call, as StatementService.createEach does statements:
+   * each authorized as create authorizes it; one naming a missing actor to act for is refused as there.
+   */
+  createEach(count: number, input: (i: number) => ActorCreate, created: (i: number, id: number) => void): Promise<void> {
+    const now = nowIso();
+    const writer = this.writer();
+    let last!: ActorCreate;
+    return explainRefusal(
+      () =>
+        this.repo.insertEach(
+          count,
+          (i) => {
+            last = input(i);
+            authorizeFieldWrites('actor', last, writer);
+            return { ...actorColumns(last), created_at: now, updated_at: now };
+          },
+          created,
+        ),
+      async () => {
+        if (last.actsForId != null) await this.requireActsFor(last.actsForId, '/actsForId');
+      },
+    );
   }
 
   async update(id: number, patch: ActorPatch): Promise<ActorRow> {

@@ -1,4 +1,5 @@
 import type { Db, IdTable } from '../db/database.js';
+import { idList } from '../db/id-list.js';
 
 export type RecordType = 'actor' | 'document' | 'statement' | 'relay' | 'claim' | 'tag';
 
@@ -68,7 +69,10 @@ export class BundleRepository {
     );
   }
 
-  exists(type: RecordType, id: number): Promise<boolean> {
-    return this.db.hasId(TABLES[type], id);
+  /** Which of these ids name a record of the type: one query for all of a bundle's references by id. */
+  async existing(type: RecordType, ids: Iterable<number>): Promise<Set<number>> {
+    const list = idList(this.db.dialect);
+    const rows = await this.db.query<{ id: number }>(`SELECT id FROM ${TABLES[type]} WHERE id IN (${list.set})`, [list.param([...ids])]);
+    return new Set(rows.map((r) => r.id));
   }
 }

@@ -46,6 +46,11 @@ export class ClaimRepository {
     return this.db.insertRow('claims', row);
   }
 
+  /** Rows inserted one after another in one call (Db.insertRows). */
+  insertEach(count: number, row: (i: number) => NewRow<'claims'>, inserted: (i: number, id: number) => void): Promise<void> {
+    return this.db.insertRows('claims', count, row, inserted);
+  }
+
   async update(id: number, row: Updateable<ClaimsTable>): Promise<void> {
     await this.db.run(this.db.kysely.updateTable('claims').set(row).where('id', '=', id));
   }

@@ -45,6 +45,12 @@ export class ClaimService {
     return this.repo.insert({ ...claimColumns(input), created_at: now, updated_at: now });
   }
 
+  /** Creates claims one after another in one database call, as StatementService.createEach does statements. */
+  createEach(count: number, input: (i: number) => ClaimCreate, created: (i: number, id: number) => void): Promise<void> {
+    const now = nowIso();
+    return this.repo.insertEach(count, (i) => ({ ...claimColumns(input(i)), created_at: now, updated_at: now }), created);
+  }
+
   async update(id: number, patch: ClaimPatch): Promise<ClaimRow> {
     const current = claimToApi(await this.get(id));
     const merged = { text: current.text, verdict: current.verdict, ...patch } as ClaimCreate;
@@ -71,6 +77,12 @@ export class ClaimService {
   /** Links a statement with a stance; linking again changes the stance. Returns whether it was new. */
   async link(claimId: number, statementId: number, stance: string): Promise<boolean> {
     const existed = (await this.repo.getLink(claimId, statementId)) !== undefined;
+    await this.setStance(claimId, statementId, stance);
+    return !existed;
+  }
+
+  /** link without reading what was there first, for a caller that knows (a bundle, of the statements it created). */
+  async setStance(claimId: number, statementId: number, stance: string): Promise<void> {
     await writeThenExplain(
       this.repo.db,
       () => this.repo.upsertLink(claimId, statementId, stance, nowIso()),
@@ -83,7 +95,6 @@ export class ClaimService {
         }
       },
     );
-    return !existed;
   }
 
   async unlink(claimId: number, statementId: number): Promise<void> {

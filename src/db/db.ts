@@ -36,6 +36,19 @@ export interface Db {
 
   /** Inserts one whole row (every column but the id) and gives it back with its new id. */
   insertRow<T extends IdTable>(table: T, row: NewRow<T>): Promise<Row<T>>;
+  /**
+   * Inserts whole rows one after another in one call (a bundle writes thousands): `row(i)` is asked for the
+   * i-th row when its turn comes, after the rows before it were inserted and their ids handed to
+   * `inserted`, so a row may name the rows before it. Stops at the first row refused (or the first error
+   * `row` throws) and rejects with that error, the rows before it still written, as separate inserts
+   * would leave them.
+   */
+  insertRows<T extends IdTable>(
+    table: T,
+    count: number,
+    row: (i: number) => NewRow<T>,
+    inserted: (i: number, id: number) => void,
+  ): Promise<void>;
   /** The row of a table keyed by `id`. */
   rowById<T extends IdTable>(table: T, id: number): Promise<Row<T> | undefined>;
   /** Whether a table keyed by `id` has a row with this id (without reading the row). */

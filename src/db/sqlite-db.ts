@@ -246,6 +246,18 @@ export class SqliteDb implements Db {
     return this.call(() => ({ id: this.insertOne(table, row as Record<string, unknown>), ...row }) as unknown as Row<T>);
   }
 
+  /** All in one synchronous loop: no promise, no await per row. */
+  insertRows<T extends IdTable>(
+    table: T,
+    count: number,
+    row: (i: number) => NewRow<T>,
+    inserted: (i: number, id: number) => void,
+  ): Promise<void> {
+    return this.call(() => {
+      for (let i = 0; i < count; i++) inserted(i, this.insertOne(table, row(i) as Record<string, unknown>));
+    });
+  }
+
   /**
    * One INSERT of a whole row, its statement found by table and column names (a row made by the same code
    * has the same keys in the same order), so a bulk write builds no SQL text per row.

@@ -28,6 +28,11 @@ export class DocumentRepository {
     return this.db.insertRow('documents', row);
   }
 
+  /** Rows inserted one after another in one call (Db.insertRows). */
+  insertEach(count: number, row: (i: number) => NewRow<'documents'>, inserted: (i: number, id: number) => void): Promise<void> {
+    return this.db.insertRows('documents', count, row, inserted);
+  }
+
   async update(id: number, row: Updateable<DocumentsTable>): Promise<void> {
     await this.db.run(this.db.kysely.updateTable('documents').set(row).where('id', '=', id));
   }

@@ -3,7 +3,7 @@ import type { Document, DocumentCreate, DocumentPatch } from '../generated/schem
 import { notFound, unprocessable } from '../http/problem.js';
 import { nowIso, precisionOf } from '../shared/partial-date.js';
 import type { ActorRepository } from '../actors/actor-repository.js';
-import { mergePatch, refuseIfReferenced, writeThenExplain } from '../shared/records.js';
+import { explainRefusal, mergePatch, refuseIfReferenced, writeThenExplain } from '../shared/records.js';
 import type { DocumentRepository, DocumentRow } from './document-repository.js';
 
 export function documentToApi(row: DocumentRow, withBody: boolean): Document {
@@ -71,6 +71,24 @@ export class DocumentService {
       this.repo.db,
       () => this.repo.insert({ ...documentColumns(input), created_at: now, updated_at: now }),
       () => this.checkOutlet(input.outletId),
+    );
+  }
+
+  /** Creates documents one after another in one database call, as StatementService.createEach does statements. */
+  createEach(count: number, input: (i: number) => DocumentCreate, created: (i: number, id: number) => void): Promise<void> {
+    const now = nowIso();
+    let last!: DocumentCreate;
+    return explainRefusal(
+      () =>
+        this.repo.insertEach(
+          count,
+          (i) => {
+            last = input(i);
+            return { ...documentColumns(last), created_at: now, updated_at: now };
+          },
+          created,
+        ),
+      () => this.checkOutlet(last.outletId),
     );
   }
 

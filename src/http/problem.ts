@@ -64,16 +64,21 @@ export async function rebased<T>(call: () => Promise<T>, at: InputPlace): Promis
   try {
     return await call();
   } catch (err) {
-    if (!(err instanceof HttpError)) throw err;
-    const renames = at.renames ?? {};
-    const errors = (err.extra.errors as FieldError[] | undefined)?.map((e) => ({
-      ...e,
-      pointer: at.prefix + e.pointer.replace(/^\/(\w+)/, (m, f: string) => (Object.hasOwn(renames, f) ? renames[f] : m)),
-    }));
-    throw new HttpError(err.status, err.code, err.title, at.item ? `${at.item}: ${err.message}` : err.message, {
-      ...err.extra,
-      ...(errors ? { errors } : {}),
-      ...(at.item ? { item: at.item } : {}),
-    });
+    throw rebase(err, at);
   }
+}
+
+/** A service's error re-pointed at where its input sits in a bigger request (see rebased); other errors as they are. */
+export function rebase(err: unknown, at: InputPlace): unknown {
+  if (!(err instanceof HttpError)) return err;
+  const renames = at.renames ?? {};
+  const errors = (err.extra.errors as FieldError[] | undefined)?.map((e) => ({
+    ...e,
+    pointer: at.prefix + e.pointer.replace(/^\/(\w+)/, (m, f: string) => (Object.hasOwn(renames, f) ? renames[f] : m)),
+  }));
+  return new HttpError(err.status, err.code, err.title, at.item ? `${at.item}: ${err.message}` : err.message, {
+    ...err.extra,
+    ...(errors ? { errors } : {}),
+    ...(at.item ? { item: at.item } : {}),
+  });
 }

@@ -22,6 +22,11 @@ export class RelayRepository {
     return this.db.insertRow('relays', row);
   }
 
+  /** Rows inserted one after another in one call (Db.insertRows). */
+  insertEach(count: number, row: (i: number) => NewRow<'relays'>, inserted: (i: number, id: number) => void): Promise<void> {
+    return this.db.insertRows('relays', count, row, inserted);
+  }
+
   async update(id: number, row: Updateable<RelaysTable>): Promise<void> {
     await this.db.run(this.db.kysely.updateTable('relays').set(row).where('id', '=', id));
   }

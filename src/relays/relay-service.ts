@@ -2,7 +2,7 @@ import type { Relay, RelayCreate, RelayPatch } from '../generated/schema-types.j
 import { conflict, notFound, unprocessable, type FieldError } from '../http/problem.js';
 import { nowIso, precisionOf } from '../shared/partial-date.js';
 import type { ActorRepository } from '../actors/actor-repository.js';
-import { refuseIfReferenced, writeThenExplain } from '../shared/records.js';
+import { isConstraintError, refuseIfReferenced, writeThenExplain } from '../shared/records.js';
 import type { DocumentRepository } from '../documents/document-repository.js';
 import type { StatementRepository } from '../statements/statement-repository.js';
 import type { RelayRepository, RelayRow } from './relay-repository.js';
@@ -39,6 +39,15 @@ export function relayColumns(r: RelayCreate) {
   };
 }
 
+/** A new hop of a statement, as createEach takes it. */
+export interface NewRelay {
+  statementId: number;
+  relay: RelayCreate;
+}
+
+/** The one rule the database does not hold: a hop that came through an earlier hop is not first-hand. */
+const firstHandVia = (r: RelayCreate) => r.viaRelayId != null && r.firstHand === true;
+
 function rowToCreate(row: RelayRow): RelayCreate {
   const { id: _i, statementId: _s, relayedOnPrecision: _p, createdAt: _c, updatedAt: _u, ...rest } = relayToApi(row);
   return rest as RelayCreate;
@@ -59,12 +68,9 @@ export class RelayService {
   }
 
   async create(statementId: number, input: RelayCreate): Promise<RelayRow> {
-    const explain = async () => {
-      if (!(await this.statements.exists(statementId))) throw notFound('statement', statementId);
-      await this.check(statementId, null, input);
-    };
+    const explain = () => this.explainCreate(statementId, input);
     // The one rule the database does not hold: refused before writing, with every other reason found.
-    if (input.viaRelayId != null && input.firstHand === true) await explain();
+    if (firstHandVia(input)) await explain();
     const now = nowIso();
     // The foreign keys and the same-statement trigger refuse the rest (migrations/2026-11-27T0800-records.ts).
     return writeThenExplain(
@@ -72,6 +78,37 @@ export class RelayService {
       () => this.repo.insert({ statement_id: statementId, ...relayColumns(input), created_at: now, updated_at: now }),
       explain,
     );
+  }
+
+  /**
+   * Creates hops one after another in one database call, as StatementService.createEach does statements:
+   * each refused for what create refuses it for, with the same explanation.
+   */
+  async createEach(count: number, input: (i: number) => NewRelay, created: (i: number, id: number) => void): Promise<void> {
+    const now = nowIso();
+    let last!: NewRelay;
+    let refusedBeforeWriting = false;
+    try {
+      await this.repo.insertEach(
+        count,
+        (i) => {
+          last = input(i);
+          refusedBeforeWriting = firstHandVia(last.relay);
+          if (refusedBeforeWriting) throw new Error('a first-hand hop that came through an earlier hop');
+          return { statement_id: last.statementId, ...relayColumns(last.relay), created_at: now, updated_at: now };
+        },
+        created,
+      );
+    } catch (err) {
+      if (refusedBeforeWriting || isConstraintError(err)) await this.explainCreate(last.statementId, last.relay);
+      throw err;
+    }
+  }
+
+  /** Why a new hop was (or would be) refused: throws the 4xx naming every reason found. */
+  private async explainCreate(statementId: number, input: RelayCreate): Promise<void> {
+    if (!(await this.statements.exists(statementId))) throw notFound('statement', statementId);
+    await this.check(statementId, null, input);
   }
 
   async update(id: number, patch: RelayPatch): Promise<RelayRow> {

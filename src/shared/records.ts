@@ -20,11 +20,19 @@ export function describeRefs(refs: Array<{ type: string }>): string {
  * which field was wrong, as the 4xx the caller would have had from checking first. A write that goes
  * through, the usual case, costs no lookup per reference: a bundle of thousands of records saves thousands.
  */
-export async function writeThenExplain<T>(db: Db, write: () => Promise<T>, explain: () => Promise<void>): Promise<T> {
+export function writeThenExplain<T>(db: Db, write: () => Promise<T>, explain: () => Promise<void>): Promise<T> {
+  // A refused statement aborts a whole PostgreSQL transaction, and every write route runs in one: there
+  // the write gets its own savepoint, so `explain` can still read. SQLite carries on after a refusal.
+  return explainRefusal(db.dialect === 'postgres' ? () => db.transaction(write) : write, explain);
+}
+
+/**
+ * writeThenExplain without the savepoint, for writes that give each statement its own where needed
+ * (Db.insertRows): `explain` then sees what was written before the refused statement.
+ */
+export async function explainRefusal<T>(write: () => Promise<T>, explain: () => Promise<void>): Promise<T> {
   try {
-    // A refused statement aborts a whole PostgreSQL transaction, and every write route runs in one: there
-    // the write gets its own savepoint, so `explain` can still read. SQLite carries on after a refusal.
-    return await (db.dialect === 'postgres' ? db.transaction(write) : write());
+    return await write();
   } catch (err) {
     if (isConstraintError(err)) await explain();
     throw err;

@@ -76,6 +76,11 @@ export class StatementRepository {
     return this.db.insertRow('statements', row);
   }
 
+  /** Rows inserted one after another in one call (Db.insertRows). */
+  insertEach(count: number, row: (i: number) => NewRow<'statements'>, inserted: (i: number, id: number) => void): Promise<void> {
+    return this.db.insertRows('statements', count, row, inserted);
+  }
+
   async update(id: number, row: Updateable<StatementsTable>): Promise<void> {
     await this.db.run(this.db.kysely.updateTable('statements').set(row).where('id', '=', id));
   }

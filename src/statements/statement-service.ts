@@ -4,7 +4,7 @@ import type { Statement, StatementCreate, StatementPatch } from '../generated/sc
 import { notFound, unprocessable } from '../http/problem.js';
 import { nowIso, precisionOf, rangeOf } from '../shared/partial-date.js';
 import type { ActorRepository } from '../actors/actor-repository.js';
-import { mergePatch, refuseIfReferenced, writeThenExplain } from '../shared/records.js';
+import { explainRefusal, mergePatch, refuseIfReferenced, writeThenExplain } from '../shared/records.js';
 import type { StatementFilter, StatementRepository, StatementRow } from './statement-repository.js';
 
 export function statementToApi(row: StatementRow): Statement {
@@ -84,6 +84,27 @@ export class StatementService {
       this.repo.db,
       () => this.repo.insert({ ...statementColumns(input), created_at: now, updated_at: now }),
       () => this.checkActors(input),
+    );
+  }
+
+  /**
+   * Creates statements one after another in one database call (a bundle's thousands): `input(i)` is asked
+   * for each when its turn comes, `created(i, id)` told its id. A refused one is explained as create does.
+   */
+  createEach(count: number, input: (i: number) => StatementCreate, created: (i: number, id: number) => void): Promise<void> {
+    const now = nowIso();
+    let last!: StatementCreate;
+    return explainRefusal(
+      () =>
+        this.repo.insertEach(
+          count,
+          (i) => {
+            last = input(i);
+            return { ...statementColumns(last), created_at: now, updated_at: now };
+          },
+          created,
+        ),
+      () => this.checkActors(last),
     );
   }
 

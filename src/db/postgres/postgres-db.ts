@@ -133,6 +133,22 @@ export class PostgresDb implements Db {
     return { id: rows[0].id, ...row } as unknown as Row<T>;
   }
 
+  /**
+   * Each row in its own savepoint: a refused statement aborts a whole PostgreSQL transaction, and the
+   * caller may need to read after a refusal (to explain it) with the rows before it still there, as on SQLite.
+   */
+  async insertRows<T extends IdTable>(
+    table: T,
+    count: number,
+    row: (i: number) => NewRow<T>,
+    inserted: (i: number, id: number) => void,
+  ): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      const { id } = (await this.transaction(() => this.insertRow(table, row(i)))) as { id: number };
+      inserted(i, id);
+    }
+  }
+
   async rowById<T extends IdTable>(table: T, id: number): Promise<Row<T> | undefined> {
     const statement = this.statement(`row ${table}`, () => `SELECT * FROM ${table} WHERE id = $1`);
     return (await this.exec(statement, [id])).rows[0] as Row<T> | undefined;
