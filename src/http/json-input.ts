@@ -28,23 +28,42 @@ const loneSurrogate = (pointer: string, what: 'string' | 'name') =>
     `Invalid body: ${pointer || '/'} ${what === 'name' ? 'is a member name that holds' : 'holds'} a lone UTF-16 surrogate (not Unicode text).`,
   );
 
-/** Depth and lone surrogates, walking the parsed value with an explicit stack. */
+/** A value waiting to be checked, and where it sits (its pointer is spelt out only for an error). */
+interface Place {
+  v: unknown;
+  parent: Place | null;
+  key: string;
+  depth: number;
+}
+
+function pointerOf(place: Place): string {
+  let pointer = '';
+  for (let p: Place | null = place; p.parent !== null; p = p.parent) pointer = `/${escapePointer(p.key)}${pointer}`;
+  return pointer;
+}
+
+/**
+ * Depth and lone surrogates, walking the parsed value with an explicit stack. No pointer is built unless
+ * something is wrong: a bundle has tens of thousands of values.
+ */
 export function checkJsonValue(value: unknown): void {
-  const stack: Array<{ v: unknown; pointer: string; depth: number }> = [{ v: value, pointer: '', depth: 0 }];
+  const stack: Place[] = [{ v: value, parent: null, key: '', depth: 0 }];
   while (stack.length > 0) {
-    const { v, pointer, depth } = stack.pop()!;
+    const place = stack.pop()!;
+    const { v, depth } = place;
     if (typeof v === 'string') {
-      if (LONE_SURROGATE.test(v)) throw loneSurrogate(pointer, 'string');
+      if (LONE_SURROGATE.test(v)) throw loneSurrogate(pointerOf(place), 'string');
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
     if (depth >= MAX_JSON_DEPTH) throw tooDeep();
     if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], pointer: `${pointer}/${i}`, depth: depth + 1 });
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], parent: place, key: String(i), depth: depth + 1 });
     } else {
-      for (const [k, x] of Object.entries(v)) {
-        if (LONE_SURROGATE.test(k)) throw loneSurrogate(`${pointer}/${escapePointer(k)}`, 'name');
-        stack.push({ v: x, pointer: `${pointer}/${escapePointer(k)}`, depth: depth + 1 });
+      for (const k of Object.keys(v)) {
+        const member = { v: (v as Record<string, unknown>)[k], parent: place, key: k, depth: depth + 1 };
+        if (LONE_SURROGATE.test(k)) throw loneSurrogate(pointerOf(member), 'name');
+        stack.push(member);
       }
     }
   }
