@@ -54,6 +54,9 @@ import { exportRoutes } from './exports/export-routes.js';
 import { TagRepository } from './tags/tag-repository.js';
 import { TagService } from './tags/tag-service.js';
 import { tagRoutes } from './tags/tag-routes.js';
+import { searchIndexRepository } from './search/search-index-repository.js';
+import { SearchIndexService } from './search/search-index-service.js';
+import { SearchIndexTidier } from './search/search-index-tidier.js';
 import { searchRepository } from './search/search-repository.js';
 import { SearchService } from './search/search-service.js';
 import { searchRoutes } from './search/search-routes.js';
@@ -125,6 +128,7 @@ export interface Services {
   exports: ExportService;
   tags: TagService;
   search: SearchService;
+  searchIndex: SearchIndexService;
   suggestions: SuggestionService;
   log: LogService;
 }
@@ -172,12 +176,19 @@ export function createServices(
     exports,
     tags,
     search,
+    searchIndex: new SearchIndexService(searchIndexRepository(db)),
     suggestions,
     log,
   };
 }
 
-export function buildRoutes(services: Services, jobs: JobRunner, iriBase: string, publisher?: Publisher): RouteDef[] {
+export function buildRoutes(
+  services: Services,
+  jobs: JobRunner,
+  iriBase: string,
+  tidier: SearchIndexTidier,
+  publisher?: Publisher,
+): RouteDef[] {
   return [
     ...actorRoutes(services.actors),
     ...statementRoutes(services.statements),
@@ -185,7 +196,7 @@ export function buildRoutes(services: Services, jobs: JobRunner, iriBase: string
     ...relayRoutes(services.relays),
     ...documentRoutes(services.documents),
     ...claimRoutes(services.claims),
-    ...bundleRoutes(jobs),
+    ...bundleRoutes(jobs, tidier),
     ...keyRoutes(services.keys),
     ...changeRoutes(services.changes, jobs),
     ...logRoutes(services.log),
@@ -209,7 +220,14 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
   const services = createServices(deps.db, registry, deps.logSigner, iriBase, publisher.org);
   const writeGate = new WriteGate();
   const jobs = new JobRunner({ db: deps.db, services, registry, gate: writeGate, size: deps.jobWorkers });
-  const routes = buildRoutes(services, jobs, iriBase, publisher);
+  // After a bundle, the full-text indexes' merge work runs as bounded jobs of its own (search-index-tidier.ts).
+  const tidier = new SearchIndexTidier(
+    () => jobs.run('search.tidy', {}),
+    (err) => {
+      if (!jobs.isClosed) logger.warn({ err }, 'tidying the search indexes failed');
+    },
+  );
+  const routes = buildRoutes(services, jobs, iriBase, tidier, publisher);
   const serviceRoutes = probeRoutes(deps, () => openapi);
   const allRoutes = [...serviceRoutes, ...routes];
   const openapi = buildOpenApi(allRoutes, registry.schemas, VERSION, DESK_PAGES);

@@ -1,7 +1,8 @@
 import { ANSWERED, type Answered, route, type RouteDef } from '../http/route.js';
+import type { SearchIndexTidier } from '../search/search-index-tidier.js';
 import type { JobRunner } from '../workers/job-runner.js';
 
-export function bundleRoutes(jobs: JobRunner): RouteDef[] {
+export function bundleRoutes(jobs: JobRunner, tidier: SearchIndexTidier): RouteDef[] {
   return [
     route({
       method: 'post',
@@ -30,6 +31,8 @@ export function bundleRoutes(jobs: JobRunner): RouteDef[] {
           .status(result.created === 0 ? 200 : 201)
           .type('application/json')
           .send(result.json);
+        // Many statements at once leave the full-text indexes new segments to merge: done after this answer.
+        tidier.request();
         return ANSWERED;
       },
     }),

@@ -3,6 +3,7 @@ import { VERSION } from '../app.js';
 import { backupCommands } from './commands/backup.js';
 import { keyCommands } from './commands/keys.js';
 import { moveCommands } from './commands/migrate-to-postgres.js';
+import { searchIndexCommands } from './commands/search-index.js';
 import { serverCommands } from './commands/server.js';
 import { transferCommands } from './commands/transfer.js';
 import { verifyCommands } from './commands/verify.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   backupCommands(program);
   moveCommands(program);
   verifyCommands(program);
+  searchIndexCommands(program);
   // Every subcommand reports its usage errors the same way: one line, then the exit code below.
   const quiet = (cmd: Command) => {
     cmd.exitOverride().configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0] + '\n') });

@@ -8,11 +8,14 @@ import type { SchemaRegistry } from '../validation/ajv.js';
 export const demoBundleFile = projectFile('demo/crocus-city.bundle.json');
 
 /** Loads the seed article through the bundle path, exactly as a client's POST /v1/bundles would. */
-export function loadDemo(db: Db, services: Services, registry: SchemaRegistry): Promise<BundleResult> {
+export async function loadDemo(db: Db, services: Services, registry: SchemaRegistry): Promise<BundleResult> {
   const bundle = JSON.parse(readFileSync(demoBundleFile, 'utf8')) as Bundle;
   const validate = registry.validator('bundle');
   if (!validate(bundle)) throw new Error(`demo bundle is invalid: ${JSON.stringify(validate.errors)}`);
-  return db.transaction(() => services.bundles.apply(bundle));
+  const result = await db.transaction(() => services.bundles.apply(bundle));
+  // As after any bundle: the full-text indexes' merge work (a few pages for the demo).
+  await services.searchIndex.tidy(Number.POSITIVE_INFINITY);
+  return result;
 }
 
 export async function isEmpty(db: Db): Promise<boolean> {

@@ -72,6 +72,11 @@ export class JobRunner {
     return (await (def.writes ? this.opts.gate.hold(send) : send())) as JobOutput<N>;
   }
 
+  /** True once `close` has been called: jobs asked for now are refused. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Waits for nothing: running jobs are abandoned (a write job's transaction rolls back). */
   async close(): Promise<void> {
     this.closed = true;

@@ -2,6 +2,7 @@ import type { Services } from '../app.js';
 import type { Db } from '../db/database.js';
 import type { Bundle, ChangeVerification } from '../generated/schema-types.js';
 import { parseJsonBody } from '../http/parse-json-body.js';
+import type { TidyResult } from '../search/search-index-service.js';
 import type { Viewer } from '../shared/viewer.js';
 import type { SchemaRegistry } from '../validation/ajv.js';
 import { partValidator } from '../http/validate.js';
@@ -41,6 +42,11 @@ export const JOBS = {
       const result = await ctx.db.writeAs(viewer, () => ctx.services().bundles.apply(bundle));
       return { created: result.created, json: JSON.stringify(result) };
     },
+  }),
+  /** Bounded merge work on the full-text indexes after a bulk write (src/search/search-index-tidier.ts). */
+  'search.tidy': job<Record<string, never>, TidyResult>({
+    writes: true,
+    run: (ctx) => ctx.services().searchIndex.tidy(),
   }),
   /** Recomputes the whole hash chain of the history. */
   'changes.verify': job<Record<string, never>, ChangeVerification>({

@@ -181,6 +181,8 @@ async function importFile(file: string, shown: string, dbFile: string): Promise<
       done++;
       bar.update(bytes, `${done}/${count} bundles, ${sum.created} created, ${sum.existing} already there`);
     }
+    // As the service does after a bundle: the full-text indexes' merge work (each step a short transaction).
+    await services.searchIndex.tidy(Number.POSITIVE_INFINITY);
   } finally {
     await db.close();
   }
