@@ -231,6 +231,18 @@ export interface Snippet {
   highlights: Highlight[];
 }
 
+// Texts repeat a few characters beyond ASCII (curly quotes, dashes, accented letters): each is folded once.
+const foldedChars = new Map<string, string>();
+function foldChar(c: string): string {
+  let f = foldedChars.get(c);
+  if (f === undefined) {
+    if (foldedChars.size >= 10_000) foldedChars.clear();
+    f = fold(c);
+    foldedChars.set(c, f);
+  }
+  return f;
+}
+
 /** Folds text character by character, remembering where each folded character came from. */
 function foldWithMap(text: string): { folded: string; from: number[] } {
   const from: number[] = [];
@@ -247,7 +259,7 @@ function foldWithMap(text: string): { folded: string; from: number[] } {
       continue;
     }
     const width = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? 2 : 1;
-    const f = fold(text.slice(i, i + width));
+    const f = foldChar(text.slice(i, i + width));
     for (let k = 0; k < f.length; k++) from.push(i);
     parts.push(f);
     i += width;

@@ -469,13 +469,12 @@ export class SearchService {
     if (read.some((ids) => ids === null)) return null;
     const lists = plan.terms.map((t) => plan.lists!.get(t) ?? read[missing.indexOf(t)]!);
     lists.sort((a, b) => a.length - b.length);
-    let all = [...lists[0]];
+    let all = lists[0];
     for (const list of lists.slice(1)) {
       if (all.length === 0) break;
-      const has = new Set(list);
-      all = all.filter((id) => has.has(id));
+      all = intersect(all, list);
     }
-    return all.reverse();
+    return [...all].reverse();
   }
 
   /**
@@ -627,6 +626,27 @@ export class SearchService {
       };
     });
   }
+}
+
+/**
+ * The ids of `few` that are also in `many`, both ascending (as every list of ids the repository reads):
+ * a binary search of `many` for each of `few`, starting where the last one ended, so a long list costs
+ * only the few places looked at (a Set of it would cost its whole length).
+ */
+function intersect(few: number[], many: number[]): number[] {
+  const out: number[] = [];
+  let lo = 0;
+  for (const id of few) {
+    let hi = many.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (many[mid]! < id) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === many.length) break;
+    if (many[lo] === id) out.push(id);
+  }
+  return out;
 }
 
 // A statement's words as stems, text and original text: closeness ranks up to `pool` statements and the

@@ -26,7 +26,7 @@ export class SqliteSearchRepository implements SearchRepository {
   async probe(on: SearchIndex, expr: SearchExpr, cap: number, withIds = false): Promise<{ n: number; ids: number[] | null }> {
     const [index, match] = [TABLES[on], toFts5(expr)];
     const ids = withIds ? ', json_group_array(rowid) AS ids' : '';
-    const sql = `SELECT count(*) AS n${ids} FROM (SELECT rowid FROM ${index} WHERE ${index} MATCH ? LIMIT ?)`;
+    const sql = `SELECT count(*) AS n${ids} FROM (SELECT rowid FROM ${index} WHERE ${index} MATCH ? ORDER BY rowid LIMIT ?)`;
     const row = (await this.db.queryFirst<{ n: number; ids?: string }>(sql, [match, cap]))!;
     return { n: row.n, ids: row.ids !== undefined && row.n < cap ? (JSON.parse(row.ids) as number[]) : null };
   }
@@ -40,7 +40,7 @@ export class SqliteSearchRepository implements SearchRepository {
     if (terms.length === 0) return [];
     const index = TABLES[on];
     const one = (i: number) =>
-      `(SELECT count(*) || ' ' || json_group_array(rowid) FROM (SELECT rowid FROM ${index} WHERE ${index} MATCH ? LIMIT ?)) AS l${i}`;
+      `(SELECT count(*) || ' ' || json_group_array(rowid) FROM (SELECT rowid FROM ${index} WHERE ${index} MATCH ? ORDER BY rowid LIMIT ?)) AS l${i}`;
     const sql = `SELECT ${terms.map((_, i) => one(i)).join(', ')}`;
     const row = (await this.db.queryFirst<Record<string, string>>(
       sql,
