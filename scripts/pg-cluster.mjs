@@ -5,7 +5,7 @@
 // Nothing it does outlives `stop`: the data, the socket and the log all live in one temporary folder.
 // It is tuned for tests, not for keeping data: fsync, synchronous commit and full-page writes are off.
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -60,19 +60,27 @@ function postgresOwner() {
 
 const urlFile = (dir) => path.join(dir, 'url');
 
-/** Starts a cluster in a new temporary folder; gives its folder and its superuser URL (database `postgres`). */
-export async function startCluster() {
+/**
+ * Starts a cluster in a new temporary folder; gives its folder and its superuser URL (database `postgres`).
+ * With `dir`, in that folder instead, kept between runs (a benchmark's cached data): created when missing,
+ * started on a fresh port when it holds a cluster already; stop it with `stopCluster(dir, { keep: true })`.
+ */
+export async function startCluster({ dir: kept } = {}) {
   const bin = findBin();
   if (!bin) throw new Error('no PostgreSQL server under /usr/lib/postgresql/*/bin (apt-get install postgresql postgresql-contrib)');
-  const dir = mkdtempSync(path.join(tmpdir(), 'whosaid-pg-'));
+  const dir = kept ?? mkdtempSync(path.join(tmpdir(), 'whosaid-pg-'));
   try {
+    mkdirSync(dir, { recursive: true });
     if (asRoot) {
       const { uid, gid } = postgresOwner();
       chownSync(dir, uid, gid);
     }
     const data = path.join(dir, 'data');
     // Locale C: text sorts by code point and lower() folds ASCII only, as in SQLite.
-    run(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], { quiet: true });
+    if (!existsSync(path.join(data, 'PG_VERSION')))
+      run(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
+        quiet: true,
+      });
     let url;
     for (let attempt = 1; !url; attempt++) {
       const port = await freePort();
@@ -99,7 +107,7 @@ export async function startCluster() {
     checkExtensions(bin, url);
     return { dir, url };
   } catch (e) {
-    stopCluster(dir);
+    stopCluster(dir, { keep: Boolean(kept) });
     throw e;
   }
 }
@@ -149,19 +157,24 @@ export function clusterUrl(dir) {
   return readFileSync(urlFile(dir), 'utf8').trim();
 }
 
-/** Stops the cluster in `dir` (if it runs) and deletes the folder. Safe to call twice. */
-export function stopCluster(dir) {
+/**
+ * Stops the cluster in `dir` (if it runs) and deletes the folder; with `keep`, stops it cleanly (a
+ * shutdown checkpoint, so the next start needs no crash recovery) and keeps the folder.
+ * Safe to call twice.
+ */
+export function stopCluster(dir, { keep = false } = {}) {
   const data = path.join(dir, 'data');
   const bin = findBin();
   if (bin && existsSync(path.join(data, 'postmaster.pid'))) {
     try {
-      // Immediate: nothing in a throwaway cluster is worth a shutdown checkpoint.
-      run(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'], { quiet: true });
+      // Immediate for a throwaway cluster: nothing in it is worth a shutdown checkpoint.
+      run(path.join(bin, 'pg_ctl'), ['-D', data, '-m', keep ? 'fast' : 'immediate', '-w', '-t', '300', 'stop'], { quiet: true });
     } catch (e) {
       console.error(e.message);
     }
   }
-  rmSync(dir, { recursive: true, force: true });
+  if (keep) rmSync(urlFile(dir), { force: true });
+  else rmSync(dir, { recursive: true, force: true });
 }
 
 async function main(argv) {

@@ -65,6 +65,7 @@ export const PASSING = [
   'test/sqlite-settings.test.ts',
   'test/statements.test.ts',
   'test/stored-values.test.ts',
+  'test/synthetic.test.ts',
   'test/tag-anchoring.test.ts',
   'test/tags.test.ts',
   'test/tamper.test.ts',

@@ -1,18 +1,19 @@
-import type { SqliteDb } from '../src/db/database.js';
 import { firstValue } from './helpers/rows.js';
 import assert from 'node:assert/strict';
-import { generate } from '../bench/synthetic.js';
+import { generateInto } from '../bench/synthetic-postgres.js';
 import { makeTestApp } from './helpers/test-app.js';
 
 // The benchmarks' generator writes rows directly, for speed; they must still be rows the service could
-// have written, or benchmarks measure a database no user has. (test/cli.test.ts also imports an export
-// of generated rows through the bundle path, which applies every schema and service rule to them.)
+// have written, or benchmarks measure a database no user has. On PostgreSQL they are generated into SQLite
+// and copied over by the copier of migrate-to-postgres, as the PostgreSQL benchmarks get theirs.
+// (test/cli.test.ts also imports an export of generated rows through the bundle path, which applies every
+// schema and service rule to them.)
 describe('bench generator (bench/synthetic.ts)', () => {
   describe('GET of every generated record', () => {
     it('answers 200 for every actor (with confidential fields), statement, relay, document and claim', async function () {
       this.timeout(120000);
       const t = await makeTestApp();
-      await generate(t.db as SqliteDb, { statements: 300 });
+      await generateInto(t.db, { statements: 300 });
       const editor = t.as('editor');
       for (const [table, route] of [
         ['actors', 'actors'],

@@ -76,6 +76,7 @@ export async function moveDatabase(source: Db, target: Db, progress: MoveProgres
 
     return target.withoutHistory(() =>
       target.transaction(async () => {
+        const indexes = await dst.setIndexesAside();
         let done = 0;
         for (const plan of COPIED_TABLES) {
           const cols = columns.get(plan.table)!;
@@ -92,6 +93,8 @@ export async function moveDatabase(source: Db, target: Db, progress: MoveProgres
           const before = done;
           done += await copyTable(src, dst, plan, cols, (n) => progress(before + n, total, `${plan.table} ${n}/${expected}`));
         }
+        progress(done, total, `building ${indexes.length} indexes`);
+        await dst.restoreIndexes(indexes);
         const sequences = await dst.moveSequencesPastRows(COPIED_TABLES.map((t) => t.table));
         // The source's tree as a saved checkpoint: the target's log must be it, leaf for leaf and node for node.
         const saved = { origin: 'sqlite', size: log.size, root: log.root, time: null };
@@ -114,6 +117,44 @@ export async function moveDatabase(source: Db, target: Db, progress: MoveProgres
   });
 }
 
+/**
+ * Copies the rows of some of the moved tables (names from COPIED_TABLES) into a target where those tables
+ * are empty but others may not be, as stored and with no history written, then moves the id sequences past
+ * them: records made outside the service (a benchmark's generated rows) joining a database that already
+ * has, say, its API keys. Nothing is verified: rows copied this way carry no history. With `indexesAfter`,
+ * the indexes of the empty tables are built once the rows are in (changing the catalog: for large copies).
+ * Gives the rows copied.
+ */
+export async function copyTables(
+  source: Db,
+  target: Db,
+  tables: readonly string[],
+  opts: { indexesAfter?: boolean; progress?: (note: string) => void } = {},
+): Promise<number> {
+  const src = new SqliteSourceRepository(source);
+  const dst = new PostgresTargetRepository(target);
+  const plans = COPIED_TABLES.filter((p) => tables.includes(p.table));
+  const unknown = tables.filter((t) => !plans.some((p) => p.table === t));
+  if (unknown.length) throw new MoveError(`not a table a move copies: ${unknown.join(', ')}`);
+  return source.transaction(() =>
+    target.withoutHistory(() =>
+      target.transaction(async () => {
+        for (const plan of plans)
+          if (await dst.hasRows(plan.table)) throw new MoveError(`the PostgreSQL table ${plan.table} has rows already`);
+        const indexes = opts.indexesAfter ? await dst.setIndexesAside() : [];
+        let copied = 0;
+        for (const plan of plans) {
+          copied += await copyTable(src, dst, plan, await src.columns(plan.table), (n) => opts.progress?.(`${plan.table} ${n}`));
+        }
+        opts.progress?.(`building ${indexes.length} indexes`);
+        await dst.restoreIndexes(indexes);
+        await dst.moveSequencesPastRows(tables);
+        return copied;
+      }),
+    ),
+  );
+}
+
 /** The size and root hash of a log as its stored tree gives them: what its checkpoints were signed over. */
 async function treeOf(log: LogRepository): Promise<{ size: number; root: Buffer }> {
   const size = await log.size();
@@ -133,12 +174,20 @@ async function copyTable(
   let batch: StoredRow[] = [];
   let bytes = 0;
   let copied = 0;
+  // One insert in flight while the next batch is read: PostgreSQL writes one batch as this process reads
+  // and encodes the next (one at a time: they share the transaction's connection).
+  let inFlight: Promise<void> | undefined;
   const flush = async () => {
-    await dst.insert(plan.table, columns, batch);
-    copied += batch.length;
+    const rows = batch;
     batch = [];
     bytes = 0;
-    onBatch(copied);
+    await inFlight;
+    inFlight = dst.insert(plan.table, columns, rows).then(() => {
+      copied += rows.length;
+      onBatch(copied);
+    });
+    // Its failure is thrown where it is awaited: at the next flush or after the last.
+    inFlight.catch(() => {});
   };
   for await (const row of src.rows(plan.table, columns, plan.orderBy)) {
     // A reference to a row not yet copied waits until it is (a foreign key would refuse it now).
@@ -148,6 +197,7 @@ async function copyTable(
     if (batch.length >= perBatch || bytes >= BATCH_BYTES) await flush();
   }
   if (batch.length) await flush();
+  await inFlight;
   for (const c of selfRefs)
     for await (const { id, ref } of src.forwardReferences(plan.table, c)) await dst.setReference(plan.table, c, id, ref);
   return copied;
