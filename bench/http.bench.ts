@@ -27,7 +27,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const ENTRY = path.join(root, 'scripts/start.mjs');
 const BODY = `{"status":"ok","version":"0.1.0"}`;
 
-const BARE_EXPRESS = `import express from 'express';
+export const BARE_EXPRESS = `import express from 'express';
 const app = express();
 app.get('/healthz', (_req, res) => { res.json({ status: 'ok', version: '0.1.0' }); });
 app.listen(Number(process.env.PORT), '127.0.0.1');`;
@@ -39,7 +39,7 @@ http.createServer((req, res) => {
   res.end(body);
 }).listen(Number(process.env.PORT), '127.0.0.1');`;
 
-interface Target {
+export interface Target {
   name: string;
   /** The short name --routes takes. */
   short: string;
@@ -50,7 +50,7 @@ interface Target {
   baseline?: 'express' | 'node';
 }
 
-interface Run {
+export interface Run {
   rps: number;
   p99: number;
   /** Server CPU time per request, µs (NaN where /proc is not there to read). */
@@ -93,12 +93,12 @@ async function untilAnswers(port: number, p: string, child: ChildProcess): Promi
   }
 }
 
-interface Started {
+export interface Started {
   child: ChildProcess;
   port: number;
 }
 
-async function start(args: string[], env: NodeJS.ProcessEnv, logFile: string, probe: string): Promise<Started> {
+export async function start(args: string[], env: NodeJS.ProcessEnv, logFile: string, probe: string): Promise<Started> {
   const port = await freePort();
   const out = openSync(logFile, 'w');
   const child = spawn(process.execPath, args, {
@@ -111,14 +111,14 @@ async function start(args: string[], env: NodeJS.ProcessEnv, logFile: string, pr
   return { child, port };
 }
 
-async function stop(s: Started): Promise<void> {
+export async function stop(s: Started): Promise<void> {
   if (s.child.exitCode !== null) return;
   const exited = new Promise((r) => s.child.once('exit', r));
   s.child.kill('SIGTERM');
   await exited;
 }
 
-function drive(t: Target, headers: Record<string, string>, connections: number, seconds: number): Promise<Run> {
+export function drive(t: Target, headers: Record<string, string>, connections: number, seconds: number): Promise<Run> {
   const cpuBefore = cpuTime(t.pid);
   return new Promise((resolve, reject) => {
     autocannon({ url: `http://127.0.0.1:${t.port}${t.path}`, connections, duration: seconds, headers }, (err, r) => {
@@ -156,14 +156,14 @@ function pickRequests(dbFile: string, deep?: number): { statementId: number; phr
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const dbName = (label: string) => (label === 'demo' ? 'demo story' : `${Number(label).toLocaleString('en')} statements`);
-const loadAverage = () =>
+export const loadAverage = () =>
   os
     .loadavg()
     .map((x) => x.toFixed(2))
     .join(' ');
-const int = (x: number) => Math.round(x).toLocaleString('en');
+export const int = (x: number) => Math.round(x).toLocaleString('en');
 
 /** Each route's median req/s as a fraction of bare Express's, by database label. */
 type Ratios = Map<string, Map<string, number>>;
