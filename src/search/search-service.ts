@@ -598,9 +598,11 @@ export class SearchService {
   private async assemble(hits: Array<Hit & { relevance: number | null }>, plan: Plan, p: PreparedQuery): Promise<SearchHit[]> {
     if (hits.length === 0) return [];
     const rows = hits.map((h) => h.row);
-    const provenance = await this.provenance.forStatements(rows);
+    // Side by side: on PostgreSQL each is a round trip on a connection of its own, so the page waits for
+    // the slower one rather than for both in turn.
+    const [provenance, claimRows] = await Promise.all([this.provenance.forStatements(rows), this.repo.claims(rows.map((r) => r.id))]);
     const claims = new Map<number, SearchHit['claims']>();
-    for (const c of await this.repo.claims(rows.map((r) => r.id))) {
+    for (const c of claimRows) {
       const list = claims.get(c.statement_id) ?? [];
       list.push({
         claimId: c.claim_id,
