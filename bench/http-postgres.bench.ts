@@ -13,13 +13,25 @@
 // On this machine the load generator, both servers and PostgreSQL share the same cores: a second process
 // gains only what cores are idle, so the ratio of two processes to one says how well they share one
 // database here, not how they would scale on machines of their own.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { BARE_EXPRESS, drive, int, loadAverage, median, type Run, type Started, start, stop, type Target } from './http.bench.js';
+import {
+  BARE_EXPRESS,
+  buildForBench,
+  drive,
+  httpOptions,
+  int,
+  loadAverage,
+  median,
+  type Run,
+  type Started,
+  start,
+  stop,
+  type Target,
+} from './http.bench.js';
 import { syntheticPostgres } from './synthetic-postgres.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -174,15 +186,9 @@ async function measure(label: string, url: string, dir: string, opts: Options): 
 }
 
 export async function run(args: Record<string, string>): Promise<void> {
-  const opts: Options = {
-    seconds: Number(args.duration ?? 5),
-    rounds: Number(args.rounds ?? 3),
-    connections: Number(args.connections ?? 50),
-    routes: args.routes ? args.routes.split(',') : null,
-  };
-  const dbs = (args.dbs ?? 'demo,100000').split(',');
-  if (spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' }).status !== 0) throw new Error('the build failed');
-  const commit = spawnSync('git', ['describe', '--always', '--dirty'], { cwd: root, encoding: 'utf8' }).stdout.trim() || 'unknown';
+  const opts = httpOptions(args, 5);
+  const { dbs } = opts;
+  const commit = buildForBench();
   console.log(
     `commit ${commit}; autocannon -c ${opts.connections}, ${opts.seconds} s per run, ${opts.rounds} interleaved rounds, medians; PostgreSQL pool ${process.env.WHOSAID_DATABASE_POOL ?? 10} per process; load average at start ${loadAverage()} (${os.cpus().length} cores shared by the load generator, the servers, PostgreSQL and anything else running)`,
   );

@@ -261,17 +261,27 @@ async function measureDb(
   }
 }
 
-export async function run(args: Record<string, string>): Promise<void> {
-  const opts = {
-    seconds: Number(args.duration ?? 10),
+/** The options of the HTTP benches (this one and http-postgres), from the command line. */
+export function httpOptions(args: Record<string, string>, seconds: number) {
+  return {
+    seconds: Number(args.duration ?? seconds),
     rounds: Number(args.rounds ?? 3),
     connections: Number(args.connections ?? 50),
     routes: args.routes ? args.routes.split(',') : null,
+    dbs: (args.dbs ?? 'demo,100000').split(','),
   };
-  const dbs = (args.dbs ?? 'demo,100000').split(',');
-  // Build now if needed, so no measurement pays for it.
+}
+
+/** Builds the server now if needed, so no measurement pays for it; gives the commit measured. */
+export function buildForBench(): string {
   if (spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' }).status !== 0) throw new Error('the build failed');
-  const commit = spawnSync('git', ['describe', '--always', '--dirty'], { cwd: root, encoding: 'utf8' }).stdout.trim() || 'unknown';
+  return spawnSync('git', ['describe', '--always', '--dirty'], { cwd: root, encoding: 'utf8' }).stdout.trim() || 'unknown';
+}
+
+export async function run(args: Record<string, string>): Promise<void> {
+  const opts = httpOptions(args, 10);
+  const { dbs } = opts;
+  const commit = buildForBench();
   console.log(
     `commit ${commit}; autocannon -c ${opts.connections}, ${opts.seconds} s per run, ${opts.rounds} interleaved rounds, medians; load average at start ${loadAverage()} (${os.cpus().length} cores shared with the load generator and anything else running)`,
   );
