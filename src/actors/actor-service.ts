@@ -5,7 +5,7 @@ import { nowIso } from '../shared/partial-date.js';
 import { canSeeConfidential, type Viewer } from '../shared/viewer.js';
 import { authorizeFieldWrites } from '../access/field-permissions.js';
 import type { ValidateFunction } from 'ajv';
-import { explainRefusal, mergePatch, refuseIfReferenced } from '../shared/records.js';
+import { createEachThenExplain, mergePatch, refuseIfReferenced } from '../shared/records.js';
 import type { ActorRepository, ActorFilter, ActorRow, ActorSummaryColumns } from './actor-repository.js';
 
 /** An actor summary from its columns as read under `prefix` (see actorSummaryColumns); actsFor is the caller's. */
@@ -112,20 +112,15 @@ export class ActorService {
   createEach(count: number, input: (i: number) => ActorCreate, created: (i: number, id: number) => void): Promise<void> {
     const now = nowIso();
     const writer = this.writer();
-    let last!: ActorCreate;
-    return explainRefusal(
-      () =>
-        this.repo.insertEach(
-          count,
-          (i) => {
-            last = input(i);
-            authorizeFieldWrites('actor', last, writer);
-            return { ...actorColumns(last), created_at: now, updated_at: now };
-          },
-          created,
-        ),
-      async () => {
-        if (last.actsForId != null) await this.requireActsFor(last.actsForId, '/actsForId');
+    return createEachThenExplain(
+      input,
+      (a) => {
+        authorizeFieldWrites('actor', a, writer);
+        return { ...actorColumns(a), created_at: now, updated_at: now };
+      },
+      (row) => this.repo.insertEach(count, row, created),
+      async (a) => {
+        if (a.actsForId != null) await this.requireActsFor(a.actsForId, '/actsForId');
       },
     );
   }

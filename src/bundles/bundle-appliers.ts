@@ -38,10 +38,7 @@ const actors: Applier = async (run, s) => {
     update: async (id, fields) => (await s.actors.update(id, fields)).id,
     at: (i) => itemAt(`/actors/${i}`),
   });
-  await run.checkIds(
-    'actor',
-    list.map((a) => a.actsFor),
-  );
+  await run.checkIds({ actor: list.map((a) => a.actsFor) });
   for (const [i, a] of list.entries()) {
     if (a.actsFor === undefined) continue;
     const path = `/actors/${i}`;
@@ -54,10 +51,7 @@ const actors: Applier = async (run, s) => {
 
 const documents: Applier = async (run, s) => {
   const list = run.bundle.documents ?? [];
-  await run.checkIds(
-    'actor',
-    list.map((d) => d.outlet),
-  );
+  await run.checkIds({ actor: list.map((d) => d.outlet) });
   await run.writeAll('document', list, {
     input: ({ key: _key, outlet, ...fields }, i) => ({ ...fields, outletId: run.resolve('actor', outlet, `/documents/${i}/outlet`)! }),
     createEach: (count, input, created) => s.documents.createEach(count, input, created),
@@ -68,10 +62,7 @@ const documents: Applier = async (run, s) => {
 
 const statements: Applier = async (run, s) => {
   const list = run.bundle.statements ?? [];
-  await run.checkIds(
-    'actor',
-    list.flatMap((st) => [st.speaker, st.mediumPublisher]),
-  );
+  await run.checkIds({ actor: list.flatMap((st) => [st.speaker, st.mediumPublisher]) });
   await run.writeAll('statement', list, {
     input: ({ key: _key, speaker, mediumPublisher, ...fields }, i) => ({
       ...fields,
@@ -120,24 +111,12 @@ function hopOrder(relays: BundleRelay[]): Array<{ r: BundleRelay; i: number }> {
 
 const relays: Applier = async (run, s) => {
   const list = run.bundle.relays ?? [];
-  await Promise.all([
-    run.checkIds(
-      'statement',
-      list.map((r) => r.statement),
-    ),
-    run.checkIds(
-      'actor',
-      list.map((r) => r.relayedBy),
-    ),
-    run.checkIds(
-      'relay',
-      list.map((r) => r.via),
-    ),
-    run.checkIds(
-      'document',
-      list.map((r) => r.document),
-    ),
-  ]);
+  await run.checkIds({
+    statement: list.map((r) => r.statement),
+    actor: list.map((r) => r.relayedBy),
+    relay: list.map((r) => r.via),
+    document: list.map((r) => r.document),
+  });
   const input = (r: BundleRelay, i: number): NewRelay => {
     const path = `/relays/${i}`;
     const statementId = run.resolve('statement', r.statement, `${path}/statement`)!;
@@ -176,14 +155,7 @@ const relays: Applier = async (run, s) => {
 // Links have no key: one statement's stance on one claim, recognised by the pair.
 const links: Applier = async (run, s) => {
   const list = run.bundle.links ?? [];
-  await run.checkIds(
-    'statement',
-    list.map((l) => l.statement),
-  );
-  await run.checkIds(
-    'claim',
-    list.map((l) => l.claim),
-  );
+  await run.checkIds({ statement: list.map((l) => l.statement), claim: list.map((l) => l.claim) });
   // The stances this bundle has set so far; a statement it created had none before (its links cascade
   // away with a deleted statement, so not even a reused id has any): no read for those.
   const set = new Map<string, string>();
@@ -207,18 +179,11 @@ const links: Applier = async (run, s) => {
 // Tags last: they point into document bodies and at statements and hops the bundle has written.
 const tags: Applier = async (run, s) => {
   const list = run.bundle.tags ?? [];
-  await run.checkIds(
-    'document',
-    list.map((t) => t.document),
-  );
-  await run.checkIds(
-    'statement',
-    list.map((t) => t.statement),
-  );
-  await run.checkIds(
-    'relay',
-    list.map((t) => t.via),
-  );
+  await run.checkIds({
+    document: list.map((t) => t.document),
+    statement: list.map((t) => t.statement),
+    relay: list.map((t) => t.via),
+  });
   const create = async ({ documentId, tag }: { documentId: number; tag: TagCreate2 }) => (await s.tags.create(documentId, tag)).id;
   await run.writeAll('tag', list, {
     input: (tag, i) => ({

@@ -67,16 +67,18 @@ export class BundleRun {
   }
 
   /**
-   * Reads, in one query, which of the records these references name by id exist: every reference an
-   * applier resolves by id is checked here first, so that `resolve` answers without a query per item.
+   * Reads, in one query per type, which of the records these references name by id exist: every reference
+   * an applier resolves by id is checked here first, so that `resolve` answers without a query per item.
    */
-  async checkIds(type: RecordType, refs: Iterable<BundleRef | null | undefined>): Promise<void> {
-    const known = this.exists.get(type)!;
-    const ids = new Set<number>();
-    for (const ref of refs) if (typeof ref === 'number' && !known.has(ref)) ids.add(ref);
-    if (ids.size === 0) return;
-    const found = await this.repo.existing(type, ids);
-    for (const id of ids) known.set(id, found.has(id));
+  async checkIds(refs: Partial<Record<RecordType, Iterable<BundleRef | null | undefined>>>): Promise<void> {
+    for (const [type, list] of Object.entries(refs) as Array<[RecordType, Iterable<BundleRef | null | undefined>]>) {
+      const known = this.exists.get(type)!;
+      const ids = new Set<number>();
+      for (const ref of list) if (typeof ref === 'number' && !known.has(ref)) ids.add(ref);
+      if (ids.size === 0) continue;
+      const found = await this.repo.existing(type, ids);
+      for (const id of ids) known.set(id, found.has(id));
+    }
   }
 
   /** The id a reference names: an existing record's id, or the key of an item written earlier in this bundle. */

@@ -3,7 +3,7 @@ import type { Document, DocumentCreate, DocumentPatch } from '../generated/schem
 import { notFound, unprocessable } from '../http/problem.js';
 import { nowIso, precisionOf } from '../shared/partial-date.js';
 import type { ActorRepository } from '../actors/actor-repository.js';
-import { explainRefusal, mergePatch, refuseIfReferenced, writeThenExplain } from '../shared/records.js';
+import { createEachThenExplain, mergePatch, refuseIfReferenced, writeThenExplain } from '../shared/records.js';
 import type { DocumentRepository, DocumentRow } from './document-repository.js';
 
 export function documentToApi(row: DocumentRow, withBody: boolean): Document {
@@ -77,18 +77,11 @@ export class DocumentService {
   /** Creates documents one after another in one database call, as StatementService.createEach does statements. */
   createEach(count: number, input: (i: number) => DocumentCreate, created: (i: number, id: number) => void): Promise<void> {
     const now = nowIso();
-    let last!: DocumentCreate;
-    return explainRefusal(
-      () =>
-        this.repo.insertEach(
-          count,
-          (i) => {
-            last = input(i);
-            return { ...documentColumns(last), created_at: now, updated_at: now };
-          },
-          created,
-        ),
-      () => this.checkOutlet(last.outletId),
+    return createEachThenExplain(
+      input,
+      (d) => ({ ...documentColumns(d), created_at: now, updated_at: now }),
+      (row) => this.repo.insertEach(count, row, created),
+      (d) => this.checkOutlet(d.outletId),
     );
   }
 

@@ -40,6 +40,28 @@ export async function explainRefusal<T>(write: () => Promise<T>, explain: () => 
 }
 
 /**
+ * Creates records one after another in one database call (a repository's insertEach, Db.insertRows):
+ * `input(i)` is asked for each when its turn comes and made a row by `row`; a refused one is explained by
+ * `explain` from the input it was made of, as writeThenExplain explains a single create.
+ */
+export function createEachThenExplain<In, R>(
+  input: (i: number) => In,
+  row: (input: In) => R,
+  insertEach: (row: (i: number) => R) => Promise<void>,
+  explain: (input: In) => Promise<void>,
+): Promise<void> {
+  let last: In;
+  return explainRefusal(
+    () =>
+      insertEach((i) => {
+        last = input(i);
+        return row(last);
+      }),
+    () => explain(last),
+  );
+}
+
+/**
  * The database refused a write for a key, check or uniqueness rule: SQLite's SQLITE_CONSTRAINT_*, or
  * PostgreSQL's SQLSTATE class 23 (23505 unique, 23503 foreign key, 23514 check, 23000 from the history
  * triggers' same-statement rules). A pg error carries its SQLSTATE in `code` and is named 'error'.

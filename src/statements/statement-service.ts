@@ -4,7 +4,7 @@ import type { Statement, StatementCreate, StatementPatch } from '../generated/sc
 import { notFound, unprocessable } from '../http/problem.js';
 import { nowIso, precisionOf, rangeOf } from '../shared/partial-date.js';
 import type { ActorRepository } from '../actors/actor-repository.js';
-import { explainRefusal, mergePatch, refuseIfReferenced, writeThenExplain } from '../shared/records.js';
+import { createEachThenExplain, mergePatch, refuseIfReferenced, writeThenExplain } from '../shared/records.js';
 import type { StatementFilter, StatementRepository, StatementRow } from './statement-repository.js';
 
 export function statementToApi(row: StatementRow): Statement {
@@ -93,18 +93,11 @@ export class StatementService {
    */
   createEach(count: number, input: (i: number) => StatementCreate, created: (i: number, id: number) => void): Promise<void> {
     const now = nowIso();
-    let last!: StatementCreate;
-    return explainRefusal(
-      () =>
-        this.repo.insertEach(
-          count,
-          (i) => {
-            last = input(i);
-            return { ...statementColumns(last), created_at: now, updated_at: now };
-          },
-          created,
-        ),
-      () => this.checkActors(last),
+    return createEachThenExplain(
+      input,
+      (s) => ({ ...statementColumns(s), created_at: now, updated_at: now }),
+      (row) => this.repo.insertEach(count, row, created),
+      (s) => this.checkActors(s),
     );
   }
 
