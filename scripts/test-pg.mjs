@@ -56,6 +56,7 @@ export const PASSING = [
   'test/openapi.test.ts',
   'test/postgres-db.test.ts',
   'test/relays.test.ts',
+  'test/search-cost.test.ts',
   'test/search-match-class.test.ts',
   'test/search-property.test.ts',
   'test/search.test.ts',

@@ -23,13 +23,22 @@ export function countSql(db: Db): { readonly count: number; reset(): void; resto
   const target = db as unknown as Record<string, (...args: unknown[]) => unknown>;
   const state = { count: 0, sql: [] as string[] };
   const originals = new Map<string, (...args: unknown[]) => unknown>();
+  // A call made by another counted call as it starts (PostgresDb's queryFirst runs query, first runs
+  // all) is the same statement: count the outer one only.
+  let inside = false;
   for (const [name, sqlOf] of Object.entries(CALLS)) {
     const original = target[name];
     originals.set(name, original);
     target[name] = (...args: unknown[]) => {
+      if (inside) return original.apply(db, args);
       state.count++;
       state.sql.push(sqlOf(args));
-      return original.apply(db, args);
+      inside = true;
+      try {
+        return original.apply(db, args);
+      } finally {
+        inside = false;
+      }
     };
   }
   return {
