@@ -52,6 +52,7 @@ export const PASSING = [
   'test/log.test.ts',
   'test/logs.test.ts',
   'test/long-work.test.ts',
+  'test/migrate-to-postgres-reports.test.ts',
   'test/migrate-to-postgres.test.ts',
   'test/openapi.test.ts',
   'test/postgres-db.test.ts',
