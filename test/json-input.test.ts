@@ -86,6 +86,61 @@ describe('bad JSON input', () => {
     });
   });
 
+  describe('NUL characters', () => {
+    // PostgreSQL's text cannot hold U+0000 (22021): the write would fail there and succeed on SQLite.
+    // Both refuse it before the database sees it, as a 400 naming the field.
+    const nul = (pointer: string, res: { body: { errors: Array<{ pointer: string; message: string }>; detail: string } }) => {
+      expectProblem(res as never, 400, 'validation-failed');
+      assert.equal(res.body.errors[0].pointer, pointer);
+      assert.match(res.body.errors[0].message, /NUL/);
+      assert.match(res.body.detail, /U\+0000/);
+    };
+
+    it('are a 400 naming the field on every kind of write, and nothing is stored', async () => {
+      const t = await makeTestApp({ demo: true });
+      const before = await snapshot(t.db);
+      const cases: Array<[string, string, Record<string, unknown>, string]> = [
+        ['post', '/v1/actors', { kind: 'person', identityStatus: 'named', name: 'Ann\u0000Lee' }, '/name'],
+        [
+          'post',
+          '/v1/actors',
+          { kind: 'person', identityStatus: 'anonymous', description: 'an official', affiliation: 'FSB\u0000' },
+          '/affiliation',
+        ],
+        ['patch', '/v1/actors/2', { name: '\u0000' }, '/name'],
+        ['post', '/v1/statements', { speakerId: 1, text: 'said \u0000 this', textForm: 'quote', kind: 'assertion' }, '/text'],
+        ['patch', '/v1/statements/1', { text: 'x\u0000' }, '/text'],
+        ['post', '/v1/documents', { outletId: 1, title: 'T', body: 'a\u0000b' }, '/body'],
+        ['patch', '/v1/documents/1', { title: '\u0000' }, '/title'],
+        ['post', '/v1/claims', { text: 'c\u0000' }, '/text'],
+        ['post', '/v1/statements/1/relays', { relayedById: 1, mode: 'verbatim', cue: 'said\u0000' }, '/cue'],
+        ['patch', '/v1/relays/1', { hedge: '\u0000' }, '/hedge'],
+        ['post', '/v1/documents/1/tags', { statementId: 1, selector: { exact: 'x\u0000' } }, '/selector/exact'],
+        ['post', '/v1/keys', { name: 'k\u0000', role: 'reader' }, '/name'],
+      ];
+      for (const [method, path, body, pointer] of cases) {
+        const res = await t.http[method as 'post'](path).send(body);
+        nul(pointer, res);
+      }
+      const bundle = await t.http
+        .post('/v1/bundles')
+        .set('content-type', 'application/json')
+        .send(
+          '{"namespace":"n","actors":[{"key":"a","kind":"person","identityStatus":"named","name":"ok"},{"key":"b","kind":"person","identityStatus":"anonymous","description":"a guard\\u0000"}]}',
+        );
+      nul('/actors/1/description', bundle);
+      const name = await t.http.post('/v1/audits/verify').set('content-type', 'application/json').send('{"report":{"a\\u0000":1}}');
+      nul('/report/a\u0000', name);
+      assert.deepEqual(await snapshot(t.db), before);
+    });
+
+    it('in a search query is read as a space, as every control character is (a query string is never stored)', async () => {
+      const t = await makeTestApp({ demo: true });
+      const res = await t.http.get('/v1/search').query({ q: 'Tehran\u0000shared' }).expect(200);
+      assert.equal(res.body.query.normalised, 'Tehran shared');
+    });
+  });
+
   describe('property: every route with a body', () => {
     it('answers deep JSON and strings with lone surrogates anywhere with a 400 problem, never storing them', async function () {
       this.timeout(120000);

@@ -1,13 +1,17 @@
 // Checks of a JSON body before anything reads it, made without recursion so no input can overflow the
 // stack: nesting beyond MAX_JSON_DEPTH, bytes that are not UTF-8 (a surrogate encoded as UTF-8, say, which
-// a lenient decoder would store as three U+FFFD), and strings holding a lone UTF-16 surrogate (from a
-// \ud800 escape). Each is a 400 naming the field, so nothing is ever stored altered.
+// a lenient decoder would store as three U+FFFD), strings holding a lone UTF-16 surrogate (from a \ud800
+// escape) and strings holding U+0000 (from a \u0000 escape), which PostgreSQL's text cannot store: SQLite
+// would keep it, PostgreSQL refuse the write, so both refuse it here alike. Each is a 400 naming the field,
+// so nothing is ever stored altered.
 import { isUtf8 } from 'node:buffer';
 import { HttpError, validationFailed } from './problem.js';
 
 export const MAX_JSON_DEPTH = 64;
 
-// With the u flag a pair is one code point outside Cs: only a lone surrogate matches.
+// With the u flag a pair is one code point outside Cs: only a lone surrogate matches. One test per string
+// for both refusals; which of the two it was is worked out only for the error.
+const NOT_TEXT = /[\p{Cs}\u0000]/u;
 const LONE_SURROGATE = /\p{Cs}/u;
 
 const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -22,11 +26,18 @@ export function tooDeep(where: 'body' | 'query' = 'body'): HttpError {
   );
 }
 
-const loneSurrogate = (pointer: string, what: 'string' | 'name') =>
-  validationFailed(
-    [{ in: 'body', pointer: pointer || '/', message: `holds a lone UTF-16 surrogate; send well-formed Unicode` }],
-    `Invalid body: ${pointer || '/'} ${what === 'name' ? 'is a member name that holds' : 'holds'} a lone UTF-16 surrogate (not Unicode text).`,
+function notText(value: string, pointer: string, what: 'string' | 'name') {
+  const holds = what === 'name' ? 'is a member name that holds' : 'holds';
+  if (LONE_SURROGATE.test(value))
+    return validationFailed(
+      [{ in: 'body', pointer: pointer || '/', message: `holds a lone UTF-16 surrogate; send well-formed Unicode` }],
+      `Invalid body: ${pointer || '/'} ${holds} a lone UTF-16 surrogate (not Unicode text).`,
+    );
+  return validationFailed(
+    [{ in: 'body', pointer: pointer || '/', message: 'holds a NUL character (U+0000); text cannot hold it, remove it' }],
+    `Invalid body: ${pointer || '/'} ${holds} a NUL character (U+0000), which text cannot hold.`,
   );
+}
 
 /** A value waiting to be checked, and where it sits (its pointer is spelt out only for an error). */
 interface Place {
@@ -43,7 +54,7 @@ function pointerOf(place: Place): string {
 }
 
 /**
- * Depth and lone surrogates, walking the parsed value with an explicit stack. No pointer is built unless
+ * Depth, lone surrogates and NUL, walking the parsed value with an explicit stack. No pointer is built unless
  * something is wrong: a bundle has tens of thousands of values.
  */
 export function checkJsonValue(value: unknown): void {
@@ -52,7 +63,7 @@ export function checkJsonValue(value: unknown): void {
     const place = stack.pop()!;
     const { v, depth } = place;
     if (typeof v === 'string') {
-      if (LONE_SURROGATE.test(v)) throw loneSurrogate(pointerOf(place), 'string');
+      if (NOT_TEXT.test(v)) throw notText(v, pointerOf(place), 'string');
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
@@ -62,7 +73,7 @@ export function checkJsonValue(value: unknown): void {
     } else {
       for (const k of Object.keys(v)) {
         const member = { v: (v as Record<string, unknown>)[k], parent: place, key: k, depth: depth + 1 };
-        if (LONE_SURROGATE.test(k)) throw loneSurrogate(pointerOf(member), 'name');
+        if (NOT_TEXT.test(k)) throw notText(k, pointerOf(member), 'name');
         stack.push(member);
       }
     }

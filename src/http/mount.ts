@@ -32,8 +32,8 @@ const hasBody = (req: Request) => Number(req.headers['content-length'] ?? 0) > 0
  */
 export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions): void {
   const entries: DispatchEntry[] = [];
-  // Bytes that are not UTF-8 are refused before decoding (a decoder would store them altered); depth and
-  // lone surrogates are checked by the body validator (validate.ts), whoever parsed the body.
+  // Bytes that are not UTF-8 are refused before decoding (a decoder would store them altered); depth, lone
+  // surrogates and NUL are checked by the body validator (validate.ts), whoever parsed the body.
   const json = express.json({ limit: opts.bodyLimit, type: () => true, verify: (_req, _res, raw) => checkJsonBytes(raw) });
   const sendJson = jsonSender(app);
   const raw = express.raw({ limit: opts.bodyLimit, type: () => true, verify: (_req, _res, body) => checkJsonBytes(body) });

@@ -99,7 +99,7 @@ export function partValidator(registry: SchemaRegistry, part: Part, schemaName: 
   const validate: ValidateFunction = registry.validator(schemaName);
   const props = registry.schemas.get(schemaName)?.properties;
   return (input) => {
-    // Before the schema (or anything else recursive) walks it: nesting and lone surrogates, iteratively.
+    // Before the schema (or anything else recursive) walks it: nesting, lone surrogates and NUL, iteratively.
     if (part === 'body') checkJsonValue(input);
     const value = part === 'body' ? input : coerce(props, { ...(input as Record<string, unknown>) });
     if (!validate(value)) {
