@@ -11,6 +11,7 @@ export const MAX_JSON_DEPTH = 64;
 
 // With the u flag a pair is one code point outside Cs: only a lone surrogate matches. One test per string
 // for both refusals; which of the two it was is worked out only for the error.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is exactly what this refuses
 const NOT_TEXT = /[\p{Cs}\u0000]/u;
 const LONE_SURROGATE = /\p{Cs}/u;
 
