@@ -8,6 +8,7 @@ import { errorHandler } from './http/error-handler.js';
 import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { sequence } from './http/sequence.js';
+import { describeError } from './logging/describe-error.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { HttpError } from './http/problem.js';
 import { createSchemaRegistry, type SchemaRegistry } from './validation/ajv.js';
@@ -224,7 +225,7 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
   const tidier = new SearchIndexTidier(
     () => jobs.run('search.tidy', {}),
     (err) => {
-      if (!jobs.isClosed) logger.warn({ err }, 'tidying the search indexes failed');
+      if (!jobs.isClosed) logger.warn({ error: describeError(err) }, 'tidying the search indexes failed');
     },
   );
   const routes = buildRoutes(services, jobs, iriBase, tidier, publisher);

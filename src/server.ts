@@ -7,6 +7,7 @@ import { StartupError, type Config } from './config.js';
 import type { Db, SqliteDb } from './db/database.js';
 import { databaseLabel, openDb } from './db/open.js';
 import { isEmpty, loadDemo } from './demo/load-demo.js';
+import { describeError } from './logging/describe-error.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { createSchemaRegistry } from './validation/ajv.js';
 import { LogSigner } from './log/checkpoint.js';
@@ -149,7 +150,7 @@ export function stopOnSignals(running: RunningServer): void {
     running.stop().then(
       () => process.exit(0),
       (err: unknown) => {
-        running.logger.error({ error: err instanceof Error ? err.message : String(err) }, 'stopping failed');
+        running.logger.error({ error: describeError(err) }, 'stopping failed');
         process.exit(1);
       },
     );

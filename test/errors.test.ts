@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { makeTestApp, type TestApp } from './helpers/test-app.js';
+import pg from 'pg';
 import { expectProblem } from './helpers/problems.js';
 
 describe('errors', () => {
@@ -60,6 +61,60 @@ describe('errors', () => {
       const body = expectProblem(res2, 500, 'internal');
       assert.doesNotMatch(JSON.stringify(body), /SELECT|statement_claims|at /);
       assert.equal(t.logs.filter((l) => l.includes('"level":"error"')).length, 1);
+    });
+
+    describe('from PostgreSQL', () => {
+      // A PostgreSQL error quotes what it refused: in its message (22P02 below), its detail (23505's
+      // `Key (…)=(…)`), its where and query. Here the refused value is what identifies an anonymous source.
+      const secret = 'Lt. Col. Ivanov, FSB Makhachkala';
+      const postgresErrors = async (): Promise<Error[]> => {
+        if (t.db.dialect === 'postgres') {
+          const caught: Error[] = [];
+          await t.db.query('SELECT ?::bigint AS n', [secret]).catch((e: Error) => caught.push(e));
+          await t.db
+            .transaction(async () => {
+              await t.db.execute('CREATE TEMP TABLE leak (name text UNIQUE) ON COMMIT DROP');
+              await t.db.execute('INSERT INTO leak VALUES (?), (?)', [secret, secret]);
+            })
+            .catch((e: Error) => caught.push(e));
+          assert.equal(caught.length, 2);
+          return caught;
+        }
+        // On SQLite, the same errors as pg hands them over.
+        const made = (message: string, fields: Record<string, string>) => Object.assign(new pg.DatabaseError(message, 0, 'error'), fields);
+        return [
+          made(`invalid input syntax for type bigint: "${secret}"`, {
+            severity: 'ERROR',
+            code: '22P02',
+            where: `unnamed portal parameter $1 = '${secret}'`,
+          }),
+          made('duplicate key value violates unique constraint "leak_name_key"', {
+            severity: 'ERROR',
+            code: '23505',
+            detail: `Key (name)=(${secret}) already exists.`,
+            table: 'leak',
+            constraint: 'leak_name_key',
+          }),
+        ];
+      };
+
+      it('500s without the message, detail or value, and logs the SQLSTATE and constraint alone', async () => {
+        const errors = await postgresErrors();
+        assert.ok(errors.some((e) => e.message.includes(secret) || (e as { detail?: string }).detail?.includes(secret)));
+        for (const err of errors) {
+          t.services.actors.create = async () => {
+            throw err;
+          };
+          const res = await t.http.post('/v1/actors').send({ kind: 'person', identityStatus: 'anonymous', description: 'an officer' });
+          const body = expectProblem(res, 500, 'internal');
+          assert.doesNotMatch(JSON.stringify(body), /Ivanov|SELECT|Key \(|leak/);
+          const code = (err as unknown as { code: string }).code;
+          const line = t.logs.filter((l) => l.includes('"level":"error"')).at(-1) ?? '';
+          assert.match(line, new RegExp(`PostgreSQL error ${code}`));
+          if (code === '23505') assert.match(line, /constraint leak_name_key/);
+        }
+        assert.ok(!t.logs.some((l) => l.includes('Ivanov')), 'no log line holds the refused value');
+      });
     });
   });
 });

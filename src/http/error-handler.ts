@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { describeError } from '../logging/describe-error.js';
 import type { Logger } from '../logging/logger.js';
 import { HttpError } from './problem.js';
 import { routeOf } from './request-log.js';
@@ -42,7 +43,8 @@ export function errorHandler(logger: Logger) {
           reqId: req.requestId,
           method: req.method,
           route: routeOf(req),
-          error: err instanceof Error ? err.name + ': ' + err.message : 'unknown',
+          // A database error's text may quote what a source said: describeError keeps its code and names.
+          error: describeError(err),
         },
         'unhandled error',
       );
