@@ -199,6 +199,22 @@ describe('whosaid CLI', () => {
       assert.ok(!r.stderr.includes('\r') && !r.stderr.includes('\u001b'), 'no bar redraws');
     });
 
+    it('refuses a bundle holding a NUL character as one line naming the field, importing nothing of it', function () {
+      this.timeout(60000);
+      // PostgreSQL's text cannot hold U+0000: an import refuses it on either database, as POST /v1/bundles does.
+      const db = file('a.db');
+      writeFileSync(file('nul.json'), JSON.stringify({ namespace: 'n', claims: [{ key: 'c', text: 'before\u0000after' }] }));
+      refused(['--db', db, 'import', file('nul.json')], /\/claims\/0\/text: holds a NUL character/);
+      if (existsSync(db)) {
+        const s = new BetterSqlite3(db, { readonly: true });
+        try {
+          assert.equal(s.prepare('SELECT count(*) FROM claims').pluck().get(), 0);
+        } finally {
+          s.close();
+        }
+      }
+    });
+
     it('finishes an interrupted import when run again, skipping what is in', async function () {
       this.timeout(120000);
       const source = file('source.db');

@@ -4,13 +4,26 @@ import type { BundleRepository, RecordType } from '../bundles/bundle-repository.
 import type { BundleService } from '../bundles/bundle-service.js';
 import type { Db } from '../db/database.js';
 import type { Bundle, BundleResult } from '../generated/schema-types.js';
-import { HttpError } from '../http/problem.js';
+import { checkJsonValue } from '../http/json-input.js';
+import { type FieldError, HttpError } from '../http/problem.js';
 
 /** Bad input to an import: where it is and what is wrong, in one line. */
 export class ImportError extends Error {}
 
-/** The first schema error of a bundle as one line, e.g. `/actors/0/kind: must be equal to one of the allowed values`. */
+/**
+ * The first schema error of a bundle as one line, e.g. `/actors/0/kind: must be equal to one of the allowed values`.
+ * Before the schema, the checks every HTTP body gets (json-input.ts): nesting, lone surrogates and NUL,
+ * which PostgreSQL would refuse mid-import where SQLite stores it.
+ */
 export function checkBundle(value: unknown, validate: ValidateFunction): Bundle {
+  try {
+    checkJsonValue(value);
+  } catch (err) {
+    const field = err instanceof HttpError ? (err.extra.errors as FieldError[] | undefined)?.[0] : undefined;
+    if (field) throw new ImportError(`${field.pointer}: ${field.message}`);
+    if (err instanceof HttpError) throw new ImportError(err.message);
+    throw err;
+  }
   if (validate(value)) return value as Bundle;
   const e = validate.errors?.[0];
   throw new ImportError(`${e?.instancePath || '/'}: ${e?.message ?? 'is not a bundle'}`);
