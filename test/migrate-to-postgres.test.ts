@@ -8,6 +8,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { OPERATOR } from '../src/access/field-permissions.js';
 import type { Db } from '../src/db/db.js';
+import { registerFunctions } from '../src/db/functions.js';
 import { openMigrated } from '../src/db/open.js';
 import { PostgresDb } from '../src/db/postgres/postgres-db.js';
 import { openCheckpoint } from '../src/log/checkpoint.js';
@@ -142,6 +143,21 @@ describe('whosaid migrate-to-postgres', function () {
       assert.equal(moved.status, 1);
       assert.match(moved.stderr, /^whosaid: the history does not verify on PostgreSQL \(chain: change \d+ does not match its hash/m);
       assert.match(moved.stderr, /was left as it was/);
+      assert.equal(await changes(url), 0);
+    });
+
+    it('from a database holding a NUL character in a text, naming the row and column, never the value', async () => {
+      // Stored on SQLite before the API refused U+0000, which PostgreSQL's text cannot hold.
+      const raw = new BetterSqlite3(room.file);
+      registerFunctions(raw, () => ({ writer: OPERATOR, history: true }));
+      const id = raw.prepare(`SELECT min(id) FROM actors WHERE identity_status = 'anonymous'`).pluck().get();
+      raw.prepare(`UPDATE actors SET description = 'Lt. Col. ' || char(0) || 'Ivanov' WHERE id = ?`).run(id);
+      raw.close();
+      const url = await emptyPostgresDatabase();
+      const moved = move(url);
+      assert.equal(moved.status, 1);
+      assert.match(moved.stderr, new RegExp(`^whosaid: actors row ${id}: description holds a NUL character .*was left as it was`, 'm'));
+      assert.doesNotMatch(moved.stderr, /Ivanov/);
       assert.equal(await changes(url), 0);
     });
 

@@ -193,7 +193,16 @@ async function copyTable(
     // A reference to a row not yet copied waits until it is (a foreign key would refuse it now).
     for (const c of selfRefs) if (row[c] !== null && Number(row[c]) >= Number(row.id)) row[c] = null;
     batch.push(row);
-    for (const c of columns) bytes += sizeOf(row[c]);
+    for (const c of columns) {
+      const v = row[c];
+      // SQLite's text can hold U+0000 (stored before the API refused it); PostgreSQL's cannot (22021), whose
+      // own error names neither the row nor the column. The value itself stays out of the message.
+      if (typeof v === 'string' && v.includes('\u0000'))
+        throw new MoveError(
+          `${plan.table} ${'id' in row ? `row ${row.id}` : `row ${copied + batch.length}`}: ${c} holds a NUL character (U+0000), which PostgreSQL's text cannot hold; remove it on SQLite and move again`,
+        );
+      bytes += sizeOf(v);
+    }
     if (batch.length >= perBatch || bytes >= BATCH_BYTES) await flush();
   }
   if (batch.length) await flush();
