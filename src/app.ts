@@ -259,14 +259,14 @@ export function createApp(deps: AppDeps): { app: Express; routes: RouteDef[]; se
     bodyLimit: deps.bodyLimit ?? 2 * 1024 * 1024,
     authorize: (route: RouteDef) => authorize(accessOf(route), deps.publicReads ?? false, keyLimit),
   };
-  mountRoutes(app, serviceRoutes, mount);
   // An export says which state of the change log it was computed from: the signed checkpoint, base64.
+  // (None of these paths is a probe's, so the probes and the API are then mounted as one layer.)
   app.get(['/v1/exports/*path', '/v1/claims/:id/claimreview', '/v1/documents/:id/annotations'], async (req, res, next) => {
     if (req.viewer.role !== 'public' || deps.publicReads)
       res.set(CHECKPOINT_HEADER, Buffer.from((await services.log.checkpoint()).note, 'utf8').toString('base64'));
     next();
   });
-  mountRoutes(app, routes, mount);
+  mountRoutes(app, allRoutes, mount);
   // The desk's files come after the API, and never for /v1 paths: an API request touches no file.
   app.use(deskRouter(publicDir));
   app.use(fallbackHandler(allRoutes));
