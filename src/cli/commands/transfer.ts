@@ -41,7 +41,8 @@ export function transferCommands(program: Command): void {
     .summary('write the whole database as NDJSON bundles')
     .description(
       'Write the whole database as NDJSON bundles (confidential fields included), streamed, from one consistent moment. ' +
-        '`whosaid import` of it into an empty database gives the same records under the same ids.',
+        '`whosaid import` of it into an empty database gives the same records, under the same ids unless some were deleted ' +
+        '(then renumbered densely), with a history of its own; `migrate-to-postgres` moves a database exactly, history included.',
     )
     .option('-o, --out <file>', 'write to this file (written whole or not at all) instead of stdout')
     .action(async (opts: { out?: string }, cmd: Command) => {
