@@ -44,7 +44,7 @@ describe('SQLite settings (one configuration for the service, its workers, the C
   describe("an audit's read-only snapshot", () => {
     it('has the same settings', async () => {
       const db = await openMigrated(path.join(dir, 'w.db'));
-      const snapshot = openSnapshot(db);
+      const snapshot = await openSnapshot(db);
       try {
         assert.ok(snapshot);
         assert.deepEqual(settingsDifferences((snapshot as SqliteDb).sqlite), []);

@@ -17,6 +17,7 @@ import { SummaryBuilder } from './summary.js';
 import type { AuditData, AuditHop, Finding, Rule, Scope } from './types.js';
 import type { AuditReport, AuditScope, AuditVerification } from '../generated/schema-types.js';
 import { applySqliteSettings } from '../db/sqlite-settings.js';
+import { PostgresDb } from '../db/postgres/postgres-db.js';
 
 export const FORMAT_VERSION: AuditReport['formatVersion'] = '1.1';
 export const GENERATOR_NAME = 'whosaid';
@@ -190,7 +191,7 @@ export class AuditService {
    * while others write; an in-memory database has only the one connection and is read directly.
    */
   async streamAll(sink: JsonSink): Promise<void> {
-    const snapshot = openSnapshot(this.repo.db);
+    const snapshot = await openSnapshot(this.repo.db);
     const repo = snapshot ? this.repo.on(snapshot) : this.repo;
     try {
       const summary = new SummaryBuilder(RULES.map((r) => r.id));
@@ -529,8 +530,13 @@ export function assemble(
   return data;
 }
 
-/** SQLite only for now: a second, read-only connection in a deferred transaction (null for other databases). */
-export function openSnapshot(db: Db): SqliteDb | null {
+/**
+ * A view of the database frozen as it is now, for a long read: on SQLite a second, read-only connection in a
+ * deferred transaction (null for an in-memory database); on PostgreSQL a repeatable-read transaction on one
+ * pooled connection. Give it back with closeSnapshot.
+ */
+export async function openSnapshot(db: Db): Promise<Db | null> {
+  if (db instanceof PostgresDb) return db.readSnapshot();
   if (!(db instanceof SqliteDb) || db.sqlite.memory) return null;
   const conn = new BetterSqlite3(db.sqlite.name, { readonly: true, fileMustExist: true });
   applySqliteSettings(conn);
@@ -540,7 +546,8 @@ export function openSnapshot(db: Db): SqliteDb | null {
   return new SqliteDb(conn);
 }
 
-export async function closeSnapshot(db: SqliteDb): Promise<void> {
+export async function closeSnapshot(db: Db): Promise<void> {
+  if (!(db instanceof SqliteDb)) return db.close();
   try {
     db.sqlite.exec('COMMIT');
   } finally {

@@ -122,7 +122,7 @@ export class ExportService {
 
   /** The whole database in one serialisation, written section by section over pages of a read snapshot. */
   async streamProv(sink: JsonSink, writer: ProvWriter): Promise<void> {
-    const snapshot = openSnapshot(this.repo.db);
+    const snapshot = await openSnapshot(this.repo.db);
     const repo = snapshot ? this.repo.on(snapshot) : this.repo;
     try {
       sink.write(writer.open(provPrefixes(this.iriBase)));

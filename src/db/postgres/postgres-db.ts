@@ -46,6 +46,13 @@ interface Scope {
 
 type Settings = Omit<Scope, 'tx'>;
 
+/** What a read snapshot shares with the PostgresDb it was taken from, and the transaction it holds. */
+interface Snapshot {
+  pool: pg.Pool;
+  pinned: Transaction;
+  prepared: Map<string, pg.QueryConfig>;
+}
+
 const DEFAULTS: Settings = { writer: OPERATOR, history: true };
 const isDefault = (s: Settings) => s.writer.keyId === null && s.history;
 const sameSettings = (a: Settings, b: Settings) => a.writer.keyId === b.writer.keyId && a.history === b.history;
@@ -55,21 +62,26 @@ export class PostgresDb implements Db {
   readonly kysely: Kysely<Database>;
   readonly pool: pg.Pool;
   private readonly context = new AsyncLocalStorage<Scope>();
+  /** A read snapshot's own transaction, which every call on it joins (see readSnapshot). */
+  private readonly pinned?: Transaction;
   /** The statements of insertRow, rowById and hasId, by table and columns: prepared once per connection. */
-  private readonly prepared = new Map<string, pg.QueryConfig>();
+  private readonly prepared: Map<string, pg.QueryConfig>;
   private closed = false;
 
-  constructor(url: string, options: PoolOptions) {
-    this.pool = createPool(url, options);
+  constructor(url: string | Snapshot, options: PoolOptions = { size: 1 }) {
+    if (typeof url === 'string') {
+      this.pool = createPool(url, options);
+      this.prepared = new Map();
+    } else ({ pool: this.pool, pinned: this.pinned, prepared: this.prepared } = url);
     // Kysely's own PostgresDialect, over a pool that hands out the current transaction's connection when
     // there is one: a query run with Kysely's execute() joins the transaction like one run with `all`.
     const pool = this.pool;
-    const context = this.context;
+    const current = () => this.current();
     this.kysely = new Kysely<Database>({
       dialect: new PostgresDialect({
         pool: {
           async connect() {
-            const tx = context.getStore()?.tx;
+            const tx = current()?.tx;
             if (!tx) return pool.connect();
             return { query: tx.client.query.bind(tx.client), release() {} } as unknown as pg.PoolClient;
           },
@@ -81,7 +93,7 @@ export class PostgresDb implements Db {
   }
 
   get writer(): Viewer {
-    return this.context.getStore()?.writer ?? OPERATOR;
+    return this.current()?.writer ?? OPERATOR;
   }
 
   async all<R>(query: Compilable<R>): Promise<R[]> {
@@ -114,7 +126,7 @@ export class PostgresDb implements Db {
 
   stream<R>(sql: string, params: readonly unknown[] = []): AsyncIterable<R> {
     // The scope is taken when the stream is asked for, not when it is first read.
-    const scope = this.context.getStore();
+    const scope = this.current();
     const text = numberPlaceholders(sql);
     return { [Symbol.asyncIterator]: () => this.cursor<R>(scope, text, params) };
   }
@@ -160,28 +172,59 @@ export class PostgresDb implements Db {
   }
 
   transaction<T>(fn: () => Promise<T>): Promise<T> {
-    const scope = this.context.getStore();
+    const scope = this.current();
     return this.within(scope, scope ?? DEFAULTS, fn);
   }
 
   writeAs<T>(writer: Viewer, fn: () => Promise<T>): Promise<T> {
-    const scope = this.context.getStore();
+    const scope = this.current();
     return this.within(scope, { writer, history: scope?.history ?? true }, fn);
   }
 
   withoutHistory<T>(fn: () => Promise<T>): Promise<T> {
-    const scope = this.context.getStore();
+    const scope = this.current();
     const settings = { writer: scope?.writer ?? OPERATOR, history: false };
     // Outside a transaction no connection is held: each statement inside gets the setting (see exec).
     if (!scope?.tx) return this.context.run(settings, fn);
     return this.within(scope, settings, fn);
   }
 
+  /**
+   * A read-only view of the database as it is now, on one pooled connection held in a repeatable-read
+   * transaction until close(): a long report read page by page sees no write that lands meanwhile. It
+   * takes no history lock, so writers neither wait for it nor hold it up.
+   */
+  async readSnapshot(): Promise<PostgresDb> {
+    const client = await this.pool.connect();
+    try {
+      // The snapshot is taken at the transaction's first statement: the SELECT, before anyone pages.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1');
+    } catch (e) {
+      client.release(e as Error);
+      throw e;
+    }
+    // The statement names are shared too: a pooled connection knows each name by the parent's SQL.
+    return new PostgresDb({ pool: this.pool, pinned: { client, names: 0 }, prepared: this.prepared });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.pinned) {
+      // A snapshot gives its connection back to the pool it shares; the pool stays open.
+      const { client } = this.pinned;
+      let broken: Error | undefined;
+      await client.query('ROLLBACK').catch((err: Error) => (broken = err));
+      client.release(broken);
+      return;
+    }
     await this.kysely.destroy();
     await this.pool.end();
+  }
+
+  /** The async context's scope, or inside a read snapshot its one transaction. */
+  private current(): Scope | undefined {
+    return this.context.getStore() ?? (this.pinned && { ...DEFAULTS, tx: this.pinned });
   }
 
   /**
@@ -200,7 +243,7 @@ export class PostgresDb implements Db {
 
   /** Runs numbered SQL (or a named statement) on the current transaction's connection, or on any pooled one. */
   private exec(sql: string | pg.QueryConfig, params: readonly unknown[]): Promise<pg.QueryResult> {
-    const scope = this.context.getStore();
+    const scope = this.current();
     const query: pg.QueryConfig =
       typeof sql === 'string' ? { text: sql, values: params as unknown[] } : { ...sql, values: params as unknown[] };
     if (scope?.tx) return scope.tx.client.query(query);
