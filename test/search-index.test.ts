@@ -42,6 +42,18 @@ async function writeApart(t: TestApp, n: number, from = 0, speakerId = 1): Promi
   }
 }
 const QUERIES = ['harbour', 'weapons from Makhachkala', 'Makhach', 'about the', 'Statement 7 about the harbour', 'grain OR weapons'];
+/** `whosaid --db <db> optimize-search`, with the lines it prints. */
+async function optimizeSearch(db: string): Promise<{ code: number; lines: string[] }> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (line: string) => lines.push(line);
+  try {
+    return { code: await run(['node', 'whosaid', '--db', db, 'optimize-search']), lines };
+  } finally {
+    console.log = log;
+  }
+}
+
 async function answers(t: TestApp): Promise<unknown[]> {
   const out = [];
   for (const q of QUERIES) out.push((await t.http.get('/v1/search').query({ q, limit: 200 }).expect(200)).body);
@@ -165,15 +177,7 @@ async function answers(t: TestApp): Promise<unknown[]> {
         await db.withoutHistory(() => db.execute(`UPDATE statements SET text = text || ' (edited)' WHERE id = ?`, [id]));
       assert.deepEqual(await segments(db), [4, 4]);
       await db.close();
-      const lines: string[] = [];
-      const log = console.log;
-      console.log = (line: string) => lines.push(line);
-      let code: number;
-      try {
-        code = await run(['node', 'whosaid', '--db', file, 'optimize-search']);
-      } finally {
-        console.log = log;
-      }
+      const { code, lines } = await optimizeSearch(file);
       assert.equal(code, 0);
       assert.equal(lines.length, 2);
       assert.match(lines[0], /^words index: 4 → 1 segments in \d+\.\d s$/);
@@ -222,15 +226,7 @@ async function answers(t: TestApp): Promise<unknown[]> {
   describe('whosaid optimize-search', () => {
     it('says there is nothing to do on a PostgreSQL database, and succeeds', async () => {
       const url = await migratedPostgresDatabase();
-      const lines: string[] = [];
-      const log = console.log;
-      console.log = (line: string) => lines.push(line);
-      let code: number;
-      try {
-        code = await run(['node', 'whosaid', '--db', url, 'optimize-search']);
-      } finally {
-        console.log = log;
-      }
+      const { code, lines } = await optimizeSearch(url);
       assert.equal(code, 0);
       assert.deepEqual(lines, ['PostgreSQL keeps its own search indexes (autovacuum): nothing to do']);
     });

@@ -129,18 +129,8 @@ export class PostgresSearchRepository implements SearchRepository {
     offset: number,
     limit: number,
   ): Promise<Hit[]> {
-    if (limit <= 0) return [];
     const s = score(index, expr);
-    const c = condition(index, expr);
-    const f = filtered(filter);
-    const range = floor === null ? '' : ' AND x.id >= ?';
-    const sql = withRows(
-      `SELECT x.id, ${s.sql} AS score FROM ${f.from}
-       WHERE ${c.sql}${range}${f.where} ORDER BY score, x.id LIMIT ? OFFSET ?`,
-      'h.score, h.id',
-    );
-    const params = [...s.params, ...c.params, ...(floor === null ? [] : [floor]), ...f.params, limit, offset];
-    return toHits(await this.db.query<HitRow>(sql, params));
+    return this.page(index, expr, filter, { score: s, range: '>=', order: 'score, x.id', outer: 'h.score, h.id' }, floor, offset, limit);
   }
 
   async countFrom(index: SearchIndex, expr: SearchExpr, filter: SearchFilter, floor: number): Promise<number> {
@@ -162,16 +152,30 @@ export class PostgresSearchRepository implements SearchRepository {
     offset: number,
     limit: number,
   ): Promise<Hit[]> {
+    const unscored: Part = { sql: 'NULL::float8', params: [] };
+    return this.page(index, expr, filter, { score: unscored, range: '<', order: 'x.id DESC', outer: 'h.id DESC' }, floor, offset, limit);
+  }
+
+  /** A page of matches in one order, bounded by the window's floor (ids at or above it, or below it). */
+  private async page(
+    index: SearchIndex,
+    expr: SearchExpr,
+    filter: SearchFilter,
+    by: { score: Part; range: '>=' | '<'; order: string; outer: string },
+    floor: number | null,
+    offset: number,
+    limit: number,
+  ): Promise<Hit[]> {
     if (limit <= 0) return [];
     const c = condition(index, expr);
     const f = filtered(filter);
-    const range = floor === null ? '' : ' AND x.id < ?';
+    const range = floor === null ? '' : ` AND x.id ${by.range} ?`;
     const sql = withRows(
-      `SELECT x.id, NULL::float8 AS score FROM ${f.from}
-       WHERE ${c.sql}${range}${f.where} ORDER BY x.id DESC LIMIT ? OFFSET ?`,
-      'h.id DESC',
+      `SELECT x.id, ${by.score.sql} AS score FROM ${f.from}
+       WHERE ${c.sql}${range}${f.where} ORDER BY ${by.order} LIMIT ? OFFSET ?`,
+      by.outer,
     );
-    const params = [...c.params, ...(floor === null ? [] : [floor]), ...f.params, limit, offset];
+    const params = [...by.score.params, ...c.params, ...(floor === null ? [] : [floor]), ...f.params, limit, offset];
     return toHits(await this.db.query<HitRow>(sql, params));
   }
 
