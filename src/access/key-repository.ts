@@ -10,6 +10,11 @@ export class KeyRepository {
     return this.db.rowById('api_keys', id);
   }
 
+  /** Changes whenever a key may have changed (Db.readVersion). */
+  readVersion(): string | null {
+    return this.db.readVersion();
+  }
+
   list(afterId: number, limit: number, includeRevoked: boolean): Promise<KeyRow[]> {
     let q = this.db.kysely.selectFrom('api_keys').selectAll().where('id', '>', afterId);
     if (!includeRevoked) q = q.where('revoked_at', 'is', null);

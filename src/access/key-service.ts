@@ -2,6 +2,7 @@ import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ApiKey } from '../generated/schema-types.js';
 import { conflict, notFound } from '../http/problem.js';
 import { nowIso } from '../shared/partial-date.js';
+import { ReadCache } from '../shared/read-cache.js';
 import type { Role } from '../shared/viewer.js';
 import type { KeyRepository, KeyRow } from './key-repository.js';
 
@@ -25,7 +26,20 @@ export function keyToApi(row: KeyRow): ApiKey {
 
 export type Authentication = { ok: true; key: KeyRow } | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' };
 
+/** A key that authenticated, with its hash as bytes, ready to compare the next presented secret with. */
+interface CheckedKey {
+  row: KeyRow;
+  hash: Buffer;
+}
+
 export class KeyService {
+  /**
+   * Keys that authenticated, by id, while the database is unchanged: a revocation or any other change to a
+   * key is a commit, which empties it (ReadCache). The secret is still hashed and compared in constant time
+   * on every request; only the row lookup is saved.
+   */
+  private readonly checked = new ReadCache<CheckedKey>(1000);
+
   constructor(private readonly repo: KeyRepository) {}
 
   /** Creates a key; the plaintext is returned here once and never stored. */
@@ -41,14 +55,27 @@ export class KeyService {
     return { key: (await this.repo.get(id))!, secret: `wsk_${id}_${secret}` };
   }
 
+  /**
+   * The key of a secret whose key authenticated since the database last changed, without reading it again;
+   * undefined for anything else (then `authenticate` decides).
+   */
+  authenticated(presented: string): KeyRow | undefined {
+    const m = KEY_FORMAT.exec(presented);
+    if (!m) return undefined;
+    const checked = this.checked.get(m[1], this.repo.readVersion());
+    return checked && timingSafeEqual(hashSecret(m[2]), checked.hash) ? checked.row : undefined;
+  }
+
   async authenticate(presented: string): Promise<Authentication> {
     const m = KEY_FORMAT.exec(presented);
     if (!m) return { ok: false, reason: 'malformed' };
+    const version = this.repo.readVersion();
     const row = await this.repo.get(Number(m[1]));
     const expected = row ? Buffer.from(row.hash, 'hex') : Buffer.alloc(32);
     const same = timingSafeEqual(hashSecret(m[2]), expected);
     if (!row || !same) return { ok: false, reason: 'unknown' };
     if (row.revoked_at) return { ok: false, reason: 'revoked' };
+    this.checked.set(m[1], version, { row, hash: expected });
     return { ok: true, key: row };
   }
 

@@ -54,6 +54,13 @@ export interface Db {
   /** Whether a table keyed by `id` has a row with this id (without reading the row). */
   hasId(table: IdTable, id: number): Promise<boolean>;
 
+  /**
+   * A value that changes whenever a commit may have changed what a read returns, from this connection or
+   * any other; null when that cannot be known cheaply, and then nothing read may be kept. What keeps reads
+   * in memory (src/shared/read-cache.ts) keys them on it.
+   */
+  readVersion(): string | null;
+
   /** All or nothing: a rejected callback leaves the database as it was. Nested calls become savepoints. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   /**

@@ -71,6 +71,8 @@ export class SqliteDb implements Db {
   private queue: Promise<void> = Promise.resolve();
   /** Transactions and history-less scopes running now: the async context is on only while there are some. */
   private scopes = 0;
+  /** The two statements of readVersion, prepared at its first call. */
+  private versionReads: [BetterSqlite3.Statement, BetterSqlite3.Statement] | undefined;
 
   constructor(sqlite: Sqlite) {
     this.sqlite = sqlite;
@@ -283,6 +285,18 @@ export class SqliteDb implements Db {
 
   hasId(table: IdTable, id: number): Promise<boolean> {
     return this.call(() => this.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(id) !== undefined);
+  }
+
+  /**
+   * This connection's writes counted by total_changes() (every row any statement or trigger of it changed,
+   * committed or rolled back), and other connections' commits (worker threads, a CLI import in another
+   * process) by PRAGMA data_version: ~2 µs in all. While a transaction is open on this connection its
+   * uncommitted rows are visible to what reads through it, so nothing read then may be kept: null.
+   */
+  readVersion(): string | null {
+    if (this.open !== null || this.sqlite.inTransaction) return null;
+    this.versionReads ??= [this.sqlite.prepare('SELECT total_changes()').pluck(), this.sqlite.prepare('PRAGMA data_version').pluck()];
+    return `${this.versionReads[0].get()}.${this.versionReads[1].get()}`;
   }
 
   transaction<T>(fn: () => Promise<T>): Promise<T> {

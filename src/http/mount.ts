@@ -6,7 +6,8 @@ import { ANSWERED, accessOf, type RouteContext, type RouteDef } from './route.js
 import { partValidator } from './validate.js';
 import { checkJsonBytes } from './json-input.js';
 import { csvResponder } from './csv.js';
-import { jsonSender } from './send-json.js';
+import { jsonSender, sendReply, type JsonReply } from './send-json.js';
+import { ReadCache } from '../shared/read-cache.js';
 import type { WriteGate } from '../workers/write-gate.js';
 import { dispatch, type DispatchEntry } from './dispatch.js';
 
@@ -21,6 +22,10 @@ export interface MountOptions {
   /** Throws 401/403/429 when the request may not use this route. */
   authorize: (route: RouteDef) => (req: Request) => void;
 }
+
+/** Answers of `cached` routes kept at once, per route: at most this many, and this many bytes of body. */
+const CACHED_ANSWERS = 2000;
+const CACHED_BYTES = 16 * 1024 * 1024;
 
 // Node's parsed headers (lower-case names), read directly: req.get lower-cases the name and checks for referer each time.
 const hasBody = (req: Request) => Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
@@ -44,6 +49,9 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
     const body = route.body && !route.rawBody ? partValidator(opts.registry, 'body', route.body) : null;
     const write = route.method !== 'get' && accessOf(route) !== 'public' && !route.ownTransaction;
     const csv = route.csv ? csvResponder(route, opts.registry.schemas) : null;
+    if (route.cached && (route.method !== 'get' || route.csv || route.produces))
+      throw new Error(`${route.method} ${route.path}: only a GET answering JSON alone may be cached`);
+    const kept = route.cached ? new ReadCache<JsonReply>(CACHED_ANSWERS, CACHED_BYTES, (r) => r.length) : null;
 
     // Access, then the body's media type (or its absence): before any body is read or validated.
     const check = (req: Request) => {
@@ -55,7 +63,9 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
         throw new HttpError(400, 'unexpected-body', 'Unexpected body', `${route.method.toUpperCase()} ${route.path} takes no body.`);
       }
     };
-    const reply = (req: Request, res: Response, p: Record<string, unknown>, asCsv: boolean, result: unknown) => {
+    // What a cached answer is kept under: the role as well as the URL, whatever the route says it depends on.
+    const keyOf = (req: Request) => `${req.viewer.role} ${req.url}`;
+    const reply = (req: Request, res: Response, p: Record<string, unknown>, asCsv: boolean, result: unknown, version: string | null) => {
       if (res.headersSent) return;
       if (csv) res.vary('Accept');
       if (asCsv) return csv?.send(req, res, p, result);
@@ -63,7 +73,10 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
       if (route.produces && typeof result === 'string') res.type(route.produces).send(result);
       else if (route.response === null || result === undefined || result === ANSWERED) res.end();
       else if (route.produces) res.type(route.produces).json(result);
-      else sendJson(req, res, result);
+      else {
+        const sent = sendJson(req, res, result);
+        if (kept && sent) kept.set(keyOf(req), version, sent);
+      }
     };
     // A write is one transaction, recorded as made with the caller's key: if anything throws, nothing stays.
     const run = (req: Request, ctx: RouteContext) =>
@@ -72,6 +85,15 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
     const handle = (req: Request, res: Response): unknown => {
       const p = params(req.params) as Record<string, unknown>;
       const q = query(req.query ?? {}) as Record<string, unknown>;
+      // Read before the handler runs: a commit while it runs moves the version on, and its answer is not kept.
+      const version = kept ? opts.db.readVersion() : null;
+      if (kept) {
+        const hit = kept.get(keyOf(req), version);
+        if (hit) {
+          res.statusCode = route.status;
+          return sendReply(req, res, hit);
+        }
+      }
       const asCsv = csv?.wanted(req, q.format) ?? false;
       // The format is the mount's business: the handler builds the same body either way.
       if (csv) delete q.format;
@@ -85,7 +107,9 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
       // A route's status is a valid code fixed at start: res.status would check it again on every request.
       res.statusCode = route.status;
       const settle = (result: unknown) =>
-        result instanceof Promise ? result.then((r) => reply(req, res, p, asCsv, r)) : reply(req, res, p, asCsv, result);
+        result instanceof Promise
+          ? result.then((r) => reply(req, res, p, asCsv, r, version))
+          : reply(req, res, p, asCsv, result, version);
       // Never wait for the database lock on the event loop: if a worker is writing, wait here instead.
       if (write && opts.writeGate?.busy) return opts.writeGate.idle().then(() => settle(run(req, ctx)));
       return settle(run(req, ctx));

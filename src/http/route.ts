@@ -78,6 +78,12 @@ export interface RouteSpec<P extends SchemaName | undefined, Q extends SchemaNam
    */
   csv?: boolean;
   /**
+   * The answer is kept in memory and sent again until the database changes (src/http/mount.ts, ReadCache):
+   * for a GET whose JSON body depends on nothing but its URL, the database and the caller's role (no
+   * clock, no header of the handler's own). Kept per role, so what one role may see never reaches another.
+   */
+  cached?: boolean;
+  /**
    * The handler runs its own transaction (typically a write job on a worker thread, src/workers/), so
    * mount does not wrap it in one.
    */

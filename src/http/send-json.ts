@@ -1,7 +1,39 @@
 import { hash } from 'node:crypto';
 import type { Express, Request, Response } from 'express';
 
-export type SendJson = (req: Request, res: Response, value: unknown) => void;
+/** A JSON body ready to send: its text, its length in bytes and its weak ETag. */
+export interface JsonReply {
+  body: string;
+  length: number;
+  etag: string;
+}
+
+/**
+ * Sends a route's body; gives back what it sent when it went out as a plain JSON reply (status 200 or
+ * 201, no Content-Type or ETag of the handler's own), which may then be sent again as it is (sendReply).
+ */
+export type SendJson = (req: Request, res: Response, value: unknown) => JsonReply | undefined;
+
+export function jsonReply(value: unknown): JsonReply {
+  const body = JSON.stringify(value);
+  const length = Buffer.byteLength(body, 'utf8');
+  // The etag package's weak tag: W/"<byte length, hex>-<SHA-1 of the bytes, base64, first 27 characters>".
+  return { body, length, etag: `W/"${length.toString(16)}-${hash('sha1', body, 'base64').slice(0, 27)}"` };
+}
+
+/** Sends a prepared reply with the response's status: 304 when the request is fresh, no body for HEAD. */
+export function sendReply(req: Request, res: Response, reply: JsonReply): void {
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', String(reply.length));
+  res.setHeader('ETag', reply.etag);
+  if (req.fresh) {
+    res.statusCode = 304;
+    res.removeHeader('Content-Type');
+    res.removeHeader('Content-Length');
+    res.end();
+  } else if (req.method === 'HEAD') res.end();
+  else res.end(reply.body, 'utf8');
+}
 
 /**
  * res.json for a route's body, answering exactly as Express's res.json does with the app's settings at
@@ -21,20 +53,10 @@ export function jsonSender(app: Express): SendJson {
     const status = res.statusCode;
     if ((status !== 200 && status !== 201) || res.hasHeader('content-type') || res.hasHeader('etag')) {
       res.json(value);
-      return;
+      return undefined;
     }
-    const body = JSON.stringify(value);
-    const length = Buffer.byteLength(body, 'utf8');
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Content-Length', String(length));
-    // The etag package's weak tag: W/"<byte length, hex>-<SHA-1 of the bytes, base64, first 27 characters>".
-    res.setHeader('ETag', `W/"${length.toString(16)}-${hash('sha1', body, 'base64').slice(0, 27)}"`);
-    if (req.fresh) {
-      res.statusCode = 304;
-      res.removeHeader('Content-Type');
-      res.removeHeader('Content-Length');
-      res.end();
-    } else if (req.method === 'HEAD') res.end();
-    else res.end(body, 'utf8');
+    const reply = jsonReply(value);
+    sendReply(req, res, reply);
+    return reply;
   };
 }

@@ -9,6 +9,7 @@ export function provenanceRoutes(service: ProvenanceService): RouteDef[] {
       tag: 'statements',
       summary: 'The speaker, then the tree of hops to every document',
       params: 'id-params',
+      cached: true,
       status: 200,
       response: 'provenance',
       handler: ({ params }) => service.forStatementId(params.id),

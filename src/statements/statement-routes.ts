@@ -42,6 +42,7 @@ export function statementRoutes(service: StatementService): RouteDef[] {
       tag: 'statements',
       summary: 'Read a statement with its claims',
       params: 'id-params',
+      cached: true,
       status: 200,
       response: 'statement',
       handler: ({ params }) => service.getWithClaims(params.id),

@@ -166,6 +166,14 @@ export class PostgresDb implements Db {
     return (await this.exec(statement, [id])).rows[0] as Row<T> | undefined;
   }
 
+  /**
+   * Never known cheaply: another server process may commit at any moment, and asking the server would cost
+   * the round trip a kept read saves.
+   */
+  readVersion(): null {
+    return null;
+  }
+
   async hasId(table: IdTable, id: number): Promise<boolean> {
     const statement = this.statement(`has ${table}`, () => `SELECT 1 FROM ${table} WHERE id = $1`);
     return (await this.exec(statement, [id])).rows.length > 0;
