@@ -45,7 +45,12 @@ async function postStatement(app: express.Express, key: string, text: string): P
   const as = (r: request.Test) => r.set('Authorization', `Bearer ${key}`);
   const speaker = await as(request(app).post('/v1/actors')).send({ kind: 'person', identityStatus: 'named', name: 'A spokesman' });
   assert.equal(speaker.status, 201, speaker.text);
-  const res = await as(request(app).post('/v1/statements')).send({ speakerId: speaker.body.id, text, textForm: 'quote', kind: 'assertion' });
+  const res = await as(request(app).post('/v1/statements')).send({
+    speakerId: speaker.body.id,
+    text,
+    textForm: 'quote',
+    kind: 'assertion',
+  });
   assert.equal(res.status, 201, res.text);
   return res.body.id;
 }
@@ -153,8 +158,20 @@ describe('kept reads', () => {
     describe('when the route is not a GET answering JSON', () => {
       it('refuses to mount it', async () => {
         const t = await makeTestApp();
-        const bad = route({ method: 'post', path: '/x', tag: 'test', summary: 'x', status: 200, response: 'health', cached: true, handler: () => ({ status: 'ok' as const, version: '1' }) });
-        assert.throws(() => mountRoutes(express(), [bad], { db: t.db, registry: schemaRegistry(), bodyLimit: 1, authorize: () => () => {} }), /only a GET/);
+        const bad = route({
+          method: 'post',
+          path: '/x',
+          tag: 'test',
+          summary: 'x',
+          status: 200,
+          response: 'health',
+          cached: true,
+          handler: () => ({ status: 'ok' as const, version: '1' }),
+        });
+        assert.throws(
+          () => mountRoutes(express(), [bad], { db: t.db, registry: schemaRegistry(), bodyLimit: 1, authorize: () => () => {} }),
+          /only a GET/,
+        );
       });
     });
   });
@@ -234,14 +251,20 @@ describe('kept reads', () => {
         const byCount = new ReadCache<string>(2);
         byCount.get('', 'v');
         for (const k of ['a', 'b', 'c']) byCount.set(k, 'v', k);
-        assert.deepEqual(['a', 'b', 'c'].map((k) => byCount.get(k, 'v')), [undefined, 'b', 'c']);
+        assert.deepEqual(
+          ['a', 'b', 'c'].map((k) => byCount.get(k, 'v')),
+          [undefined, 'b', 'c'],
+        );
         const byWeight = new ReadCache<string>(100, 5, (s) => s.length);
         byWeight.get('', 'v');
         byWeight.set('a', 'v', 'xx');
         byWeight.set('b', 'v', 'yyy');
         byWeight.set('c', 'v', 'zz');
         byWeight.set('huge', 'v', 'way too long');
-        assert.deepEqual(['a', 'b', 'c', 'huge'].map((k) => byWeight.get(k, 'v')), [undefined, 'yyy', 'zz', undefined]);
+        assert.deepEqual(
+          ['a', 'b', 'c', 'huge'].map((k) => byWeight.get(k, 'v')),
+          [undefined, 'yyy', 'zz', undefined],
+        );
       });
     });
   });

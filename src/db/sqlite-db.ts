@@ -73,6 +73,8 @@ export class SqliteDb implements Db {
   private scopes = 0;
   /** The two statements of readVersion, prepared at its first call. */
   private versionReads: [BetterSqlite3.Statement, BetterSqlite3.Statement] | undefined;
+  /** PRAGMA data_version as read in the current synchronous run (readVersion). */
+  private dataVersion: number | undefined;
 
   constructor(sqlite: Sqlite) {
     this.sqlite = sqlite;
@@ -289,14 +291,26 @@ export class SqliteDb implements Db {
 
   /**
    * This connection's writes counted by total_changes() (every row any statement or trigger of it changed,
-   * committed or rolled back), and other connections' commits (worker threads, a CLI import in another
-   * process) by PRAGMA data_version: ~2 µs in all. While a transaction is open on this connection its
-   * uncommitted rows are visible to what reads through it, so nothing read then may be kept: null.
+   * committed or rolled back: ~1 µs, no read transaction), and other connections' commits (worker threads,
+   * a CLI import in another process) by PRAGMA data_version (~4 µs: a read transaction). The latter is read
+   * once per synchronous run, which for a request is its key check and its handler together: a second
+   * read within the run could only add a commit that landed during it, as if the request had come a few
+   * microseconds later. While a transaction is open on this connection its uncommitted rows are visible to
+   * what reads through it, so nothing read then may be kept: null.
    */
   readVersion(): string | null {
     if (this.open !== null || this.sqlite.inTransaction) return null;
-    this.versionReads ??= [this.sqlite.prepare('SELECT total_changes()').pluck(), this.sqlite.prepare('PRAGMA data_version').pluck()];
-    return `${this.versionReads[0].get()}.${this.versionReads[1].get()}`;
+    const [changes, dataVersion] = (this.versionReads ??= [
+      this.sqlite.prepare('SELECT total_changes()').pluck(),
+      this.sqlite.prepare('PRAGMA data_version').pluck(),
+    ]);
+    if (this.dataVersion === undefined) {
+      this.dataVersion = dataVersion.get() as number;
+      queueMicrotask(() => {
+        this.dataVersion = undefined;
+      });
+    }
+    return `${changes.get()}.${this.dataVersion}`;
   }
 
   transaction<T>(fn: () => Promise<T>): Promise<T> {

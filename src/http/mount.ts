@@ -107,9 +107,7 @@ export function mountRoutes(app: Express, routes: RouteDef[], opts: MountOptions
       // A route's status is a valid code fixed at start: res.status would check it again on every request.
       res.statusCode = route.status;
       const settle = (result: unknown) =>
-        result instanceof Promise
-          ? result.then((r) => reply(req, res, p, asCsv, r, version))
-          : reply(req, res, p, asCsv, result, version);
+        result instanceof Promise ? result.then((r) => reply(req, res, p, asCsv, r, version)) : reply(req, res, p, asCsv, result, version);
       // Never wait for the database lock on the event loop: if a worker is writing, wait here instead.
       if (write && opts.writeGate?.busy) return opts.writeGate.idle().then(() => settle(run(req, ctx)));
       return settle(run(req, ctx));
