@@ -29,7 +29,12 @@ async function twoConnections(): Promise<{ served: Db; other: Db }> {
   const file = path.join(dir, 'whosaid.db');
   const served = closeAfterTest(await openMigrated(file));
   const other = await openMigrated(file);
-  closeAfterTest({ close: async () => (await other.close(), rmSync(dir, { recursive: true, force: true })) });
+  closeAfterTest({
+    close: async () => {
+      await other.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
   return { served, other };
 }
 
