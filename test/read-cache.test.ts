@@ -118,6 +118,27 @@ describe('kept reads', () => {
     });
   });
 
+  describe('GET /v1/actors/:id', () => {
+    describe("when an editor has just read an anonymous source's confidential fields", () => {
+      it('never answers a reader with what the editor was answered, nor an editor with the redacted answer', async () => {
+        const t = await makeTestApp();
+        const secret = 'met-via-signal-7f3a';
+        const source = await t
+          .as('editor')
+          .post('/v1/actors')
+          .send({ kind: 'person', identityStatus: 'anonymous', description: 'an official', confidentialNotes: secret })
+          .expect(201);
+        const path = `/v1/actors/${source.body.id}`;
+        for (let i = 0; i < 2; i++) {
+          assert.equal((await t.as('editor').get(path).expect(200)).body.confidentialNotes, secret);
+          const reader = await t.as('reader').get(path).expect(200);
+          assert.ok(!reader.text.includes(secret), 'a reader was answered the confidential notes');
+          assert.equal((await t.as('admin').get(path).expect(200)).body.confidentialNotes, secret);
+        }
+      });
+    });
+  });
+
   describe('a cached route', () => {
     /** A route answering who asked and how many times it ran, behind a header that says the role. */
     function roleEcho(db: Db) {

@@ -44,6 +44,7 @@ export function actorRoutes(service: ActorService): RouteDef[] {
       params: 'id-params',
       status: 200,
       response: 'actor',
+      cached: true,
       handler: async ({ params, req }) => actorToApi(await service.get(params.id), req.viewer),
     }),
     route({

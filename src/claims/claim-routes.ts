@@ -42,6 +42,7 @@ export function claimRoutes(service: ClaimService): RouteDef[] {
       params: 'id-params',
       status: 200,
       response: 'claim',
+      cached: true,
       handler: ({ params }) => service.getWithStatements(params.id),
     }),
     route({

@@ -42,6 +42,7 @@ export function documentRoutes(service: DocumentService): RouteDef[] {
       params: 'id-params',
       status: 200,
       response: 'document',
+      cached: true,
       handler: async ({ params }) => documentToApi(await service.get(params.id), true),
     }),
     route({

@@ -27,6 +27,7 @@ export function relayRoutes(service: RelayService): RouteDef[] {
       params: 'id-params',
       status: 200,
       response: 'relay',
+      cached: true,
       handler: async ({ params }) => relayToApi(await service.get(params.id)),
     }),
     route({
