@@ -82,6 +82,9 @@ function filtered(f: SearchFilter): { from: string; where: string; params: unkno
 export class PostgresSearchRepository implements SearchRepository {
   constructor(private readonly db: Db) {}
 
+  /** No cheap token of "nothing changed" across the pool's connections: lists are read each time. */
+  readonly version = null;
+
   async probe(index: SearchIndex, expr: SearchExpr, cap: number, withIds = false): Promise<{ n: number; ids: number[] | null }> {
     const c = condition(index, expr);
     const ids = withIds ? ', array_agg(m.id ORDER BY m.id) AS ids' : '';

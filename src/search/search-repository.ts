@@ -42,6 +42,12 @@ export interface ClaimOfStatement {
 
 export interface SearchRepository {
   /**
+   * A token that changes whenever any statement may have changed (a write through this connection, a
+   * commit through another), read in one statement; null where the database has no such token: lists of
+   * words are then not kept between searches.
+   */
+  readonly version: (() => Promise<string>) | null;
+  /**
    * How many rows match, counting no further than `cap`: enough to tell a rare word from a common one
    * for the price of reading at most `cap` entries of its list. Under `cap`, and when asked, also which
    * rows (ascending): a search made of rare words then needs no second walk of their lists to tell which

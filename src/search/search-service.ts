@@ -20,6 +20,7 @@ import {
   type PreparedQuery,
 } from './normalise.js';
 import { allOf, anyOf, group, phrase as exactly, type SearchExpr, toFts5, word } from './search-expression.js';
+import { KeptLists } from './kept-lists.js';
 import type { Hit, SearchFilter, SearchIndex, SearchRepository } from './search-repository.js';
 import { decodeToken, encodeToken } from '../http/cursor.js';
 
@@ -135,6 +136,8 @@ export class SearchService {
   // whether a ranked window is needed), never which statements match; entries expire, so a word that
   // grows common is noticed.
   private readonly counts = new Map<string, { n: number; cap: number; at: number }>();
+  /** Lists of rare words read by earlier searches, exact while the database is unchanged (kept-lists.ts). */
+  private readonly kept: KeptLists | null;
 
   constructor(
     private readonly repo: SearchRepository,
@@ -145,6 +148,7 @@ export class SearchService {
     this.pool = options.pool ?? 50;
     this.closenessLimit = Math.max(this.pool, options.closenessLimit ?? 200);
     this.probeCap = options.probeCap ?? 2_000;
+    this.kept = repo.version ? new KeptLists() : null;
   }
 
   async search(input: SearchQuery): Promise<SearchResults> {
@@ -372,8 +376,12 @@ export class SearchService {
     const now = Date.now();
     const hit = this.counts.get(key);
     if (hit && now - hit.at < COUNT_TTL_MS && (hit.n < hit.cap || cap <= hit.cap)) return Math.min(hit.n, cap);
+    if (lists && this.kept && !this.kept.observed) this.kept.observe(await this.repo.version!());
     const { n, ids } = await this.repo.probe(index, word(term), cap, lists !== undefined);
-    if (ids && lists) lists.set(term, ids);
+    if (ids && lists) {
+      lists.set(term, ids);
+      this.kept?.keep(key, ids);
+    }
     if (this.counts.size > 50_000) this.counts.clear();
     // A term found nowhere is not remembered: it may be written any moment.
     if (n > 0) this.counts.set(key, { n, cap, at: now });
@@ -453,28 +461,29 @@ export class SearchService {
   /**
    * The statements holding every word of a words search, newest first, from the words' own lists, when
    * no filter applies and every word is either counted by this search's probes as rare (fewer than
-   * `probeCap` statements: the probe read its list) or counted by an earlier search in no more than
-   * `closenessLimit` (its list is read, all such in one statement). FTS5 would open and walk every
-   * word's list again, a fixed cost per word and index segment: ~1 ms of a pasted quote new to the
-   * service at 1M statements. Null: FTS5 is asked instead.
+   * `probeCap` statements: the probe read its list), or had its list read by an earlier search and kept
+   * (used once one statement has told that the database has not changed since), or counted by an
+   * earlier search in no more than `closenessLimit` (its list is read, all such in one statement). FTS5
+   * would open and walk every word's list again, a fixed cost per word and index segment: ~1 ms of a
+   * pasted quote new to the service at 1M statements. Null: FTS5 is asked instead.
    */
   private async allOf(plan: Plan, filter: SearchFilter): Promise<number[] | null> {
     if (plan.any || !plan.lists || plan.terms.length === 0) return null;
     if (Object.values(filter).some((v) => v !== undefined && v !== null)) return null;
+    const missing = plan.terms.filter((t) => !plan.lists!.has(t));
+    // Every other list kept from earlier searches: one statement tells that none has changed since.
+    const kept = this.kept && missing.map((t) => this.kept!.get(`${plan.index}:${t}`));
+    if (kept?.length && kept.every((l) => l !== undefined) && this.kept!.fresh(await this.repo.version!())) {
+      const read = plan.terms.filter((t) => plan.lists!.has(t)).map((t) => plan.lists!.get(t)!);
+      return intersectAll([...read, ...(kept as number[][])]).reverse();
+    }
     // Lists not read yet only when short: FTS5 steps through a longer one by the shortest, where this
     // would read it whole.
-    const missing = plan.terms.filter((t) => !plan.lists!.has(t));
     if (missing.some((t) => !((this.known(plan.index, t) ?? Infinity) <= this.closenessLimit))) return null;
     const read = missing.length ? await this.run(() => this.repo.lists(plan.index, missing.map(word), this.probeCap)) : [];
     if (read.some((ids) => ids === null)) return null;
-    const lists = plan.terms.map((t) => plan.lists!.get(t) ?? read[missing.indexOf(t)]!);
-    lists.sort((a, b) => a.length - b.length);
-    let all = lists[0];
-    for (const list of lists.slice(1)) {
-      if (all.length === 0) break;
-      all = intersect(all, list);
-    }
-    return [...all].reverse();
+    read.forEach((ids, i) => this.kept?.keep(`${plan.index}:${missing[i]}`, ids!));
+    return intersectAll(plan.terms.map((t) => plan.lists!.get(t) ?? read[missing.indexOf(t)]!)).reverse();
   }
 
   /**
@@ -628,6 +637,17 @@ export class SearchService {
       };
     });
   }
+}
+
+/** The ids in every one of `lists` (each ascending), ascending, in a new array; shortest first, so each step is cheapest. */
+function intersectAll(lists: number[][]): number[] {
+  const sorted = [...lists].sort((a, b) => a.length - b.length);
+  let all = [...(sorted[0] ?? [])];
+  for (const list of sorted.slice(1)) {
+    if (all.length === 0) break;
+    all = intersect(all, list);
+  }
+  return all;
 }
 
 /**

@@ -17,6 +17,10 @@ const filterParts = searchFilters('EXISTS (SELECT 1 FROM json_each(s.circumstanc
 export class SqliteSearchRepository implements SearchRepository {
   constructor(private readonly db: Db) {}
 
+  /** total_changes() counts this connection's writes, data_version moves when another connection commits. */
+  readonly version = async (): Promise<string> =>
+    (await this.db.queryFirst<{ v: string }>("SELECT total_changes() || '.' || data_version AS v FROM pragma_data_version"))!.v;
+
   /**
    * How many rows match, counting no further than `cap`: enough to tell a rare word from a common one
    * for the price of reading at most `cap` entries of its list. Under `cap`, and when asked, also which

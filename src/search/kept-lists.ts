@@ -1,0 +1,66 @@
+// The statements holding each rare word, as searches read them, kept for later searches: a pasted quote
+// shares most of its words with quotes pasted before, and FTS5 would otherwise open and walk each of their
+// lists again to tell which statements hold them all (a fixed cost per word, most of a new paste's time
+// once its new words are counted).
+
+/** At most this many ids are kept in all (~8 MB); the least recently used lists go first. */
+const MAX_IDS = 1_000_000;
+
+/**
+ * Lists are exact, not estimates: they decide which statements match. So every list kept was read after
+ * `version` was observed, and the lists are used only once the database's version is seen unchanged
+ * since (`fresh`): no write can have come between. A changed version drops them all.
+ */
+export class KeptLists {
+  private readonly lists = new Map<string, number[]>();
+  private ids = 0;
+  /** The database's version before any kept list was read; null: not observed yet. */
+  private version: string | null = null;
+
+  get(key: string): number[] | undefined {
+    const list = this.lists.get(key);
+    if (list) {
+      // Most recently used last, so the oldest go first when full.
+      this.lists.delete(key);
+      this.lists.set(key, list);
+    }
+    return list;
+  }
+
+  keep(key: string, list: number[]): void {
+    const old = this.lists.get(key);
+    if (old) {
+      this.ids -= old.length;
+      this.lists.delete(key);
+    }
+    this.lists.set(key, list);
+    this.ids += list.length;
+    for (const [k, l] of this.lists) {
+      if (this.ids <= MAX_IDS) break;
+      this.lists.delete(k);
+      this.ids -= l.length;
+    }
+  }
+
+  /** Whether a version was observed: until one is, a list read cannot be known exact later. */
+  get observed(): boolean {
+    return this.version !== null;
+  }
+
+  /** The database's version before the first list is read. */
+  observe(version: string): void {
+    this.version ??= version;
+  }
+
+  /**
+   * Whether the lists kept are still exact, given the database's version now. If not, they are dropped
+   * and later reads are kept against this version.
+   */
+  fresh(version: string): boolean {
+    if (version === this.version) return true;
+    this.lists.clear();
+    this.ids = 0;
+    this.version = version;
+    return false;
+  }
+}
