@@ -595,8 +595,8 @@ export class SearchService {
     const rows = await base(0, Math.max(pool + 1, offset + limit + 1));
     if (order.by === 'newest' && rows.length > pool) rankedWithin = pool;
     const candidates = rows.slice(0, pool);
-    const queryStems = p.tokens.slice(0, MAX_RERANK_TOKENS).map(stem);
-    const scored = candidates.map((h, i) => ({ ...h, relevance: Math.round(closeness(queryStems, h.row) * 1e4) / 1e4, i }));
+    const stems = stemsFor(p);
+    const scored = candidates.map((h, i) => ({ ...h, relevance: Math.round(closeness(stems, h.row) * 1e4) / 1e4, i }));
     scored.sort((a, b) => b.relevance - a.relevance || a.i - b.i);
     const ordered = [...scored, ...rows.slice(pool).map((h) => ({ ...h, relevance: relevanceOf(h) }))];
     const hits = ordered.slice(offset, offset + limit + 1);
@@ -622,7 +622,7 @@ export class SearchService {
       claims.set(c.statement_id, list);
     }
     const relevance = new Map(hits.map((h) => [h.id, h.relevance]));
-    const queryStems = p.tokens.slice(0, MAX_RERANK_TOKENS).map(stem);
+    const stems = stemsFor(p);
     return rows.map((row) => {
       const p = provenance.get(row.id)!;
       return {
@@ -633,7 +633,7 @@ export class SearchService {
         claims: claims.get(row.id) ?? [],
         snippet: snippetOf(row, plan),
         relevance: relevance.get(row.id) ?? null,
-        matchClass: classOf(queryStems, row),
+        matchClass: classOf(stems, row),
       };
     });
   }
@@ -671,13 +671,9 @@ function intersect(few: number[], many: number[]): number[] {
   return out;
 }
 
-// A statement's words as stems, text and original text: closeness ranks up to `pool` statements and the
-// match class reads the same ones again for the page, so each is tokenised once per search.
-const stemsOf = new WeakMap<StatementRow, { text: string[]; original: string[] | null }>();
 // ASCII text needs no typographic folding to be split into words: wordTokens only keeps letters and digits.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: any ASCII, control characters included
 const ASCII_TEXT = /^[\x00-\x7f]*$/;
-const stemsOfText = (text: string) => wordTokens(dropBracketed(ASCII_TEXT.test(text) ? text : normaliseText(text))).map(stemOf);
 
 // Statements repeat a small vocabulary: a word's stem is worked out once (bounded, cleared when full).
 const stems = new Map<string, string>();
@@ -690,27 +686,66 @@ function stemOf(token: string): string {
   }
   return s;
 }
-function rowStems(row: StatementRow): { text: string[]; original: string[] | null } {
-  let s = stemsOf.get(row);
-  if (!s) {
-    s = { text: stemsOfText(row.text), original: row.original_text ? stemsOfText(row.original_text) : null };
-    stemsOf.set(row, s);
+
+/**
+ * A word's first two characters as a number (one character: a number no longer word has). stem() keeps
+ * them, so a word whose start no pasted word's stem has cannot share a stem with any of them.
+ */
+const startOf = (t: string) => t.charCodeAt(0) * 0x10000 + (t.length === 1 ? 0xffff : t.charCodeAt(1));
+
+/**
+ * The pasted words as re-ranking compares them (stems), and each statement's words as compared to them:
+ * closeness and the match class only ask which of a statement's words equal a pasted word's stem, so a
+ * word that cannot is kept as '' (no stem is empty) rather than stemmed. That is most of a statement's
+ * words, and re-ranking reads up to `closenessLimit` statements a search. Each statement is tokenised once
+ * per search: closeness ranks and the match class reads the same ones again for the page.
+ */
+class Stems {
+  readonly query: string[];
+  private readonly starts: Set<number>;
+  private readonly rows = new WeakMap<StatementRow, { text: string[]; original: string[] | null }>();
+
+  constructor(p: PreparedQuery) {
+    this.query = p.tokens.slice(0, MAX_RERANK_TOKENS).map(stemOf);
+    this.starts = new Set(this.query.map(startOf));
   }
+
+  of(row: StatementRow): { text: string[]; original: string[] | null } {
+    let s = this.rows.get(row);
+    if (!s) {
+      s = { text: this.words(row.text), original: row.original_text ? this.words(row.original_text) : null };
+      this.rows.set(row, s);
+    }
+    return s;
+  }
+
+  private words(text: string): string[] {
+    const tokens = wordTokens(dropBracketed(ASCII_TEXT.test(text) ? text : normaliseText(text)));
+    for (let i = 0; i < tokens.length; i++) tokens[i] = this.starts.has(startOf(tokens[i]!)) ? stemOf(tokens[i]!) : '';
+    return tokens;
+  }
+}
+
+/** One Stems per search: page() ranks with it and assemble() classes the page with it. */
+const stemsOfQuery = new WeakMap<PreparedQuery, Stems>();
+function stemsFor(p: PreparedQuery): Stems {
+  let s = stemsOfQuery.get(p);
+  if (!s) stemsOfQuery.set(p, (s = new Stems(p)));
   return s;
 }
 
 /** Closeness of a statement (its text or its original text, whichever is closer) to the pasted words. */
-function closeness(queryStems: string[], row: StatementRow): number {
-  const { text, original } = rowStems(row);
-  const a = similarity(queryStems, text);
-  return original ? Math.max(a, similarity(queryStems, original)) : a;
+function closeness(s: Stems, row: StatementRow): number {
+  const { text, original } = s.of(row);
+  const a = similarity(s.query, text);
+  return original ? Math.max(a, similarity(s.query, original)) : a;
 }
 
 /** The surer class of the statement's text and its original text. */
-function classOf(queryStems: string[], row: StatementRow): MatchClass {
-  const { text, original } = rowStems(row);
-  const a = matchClass(queryStems, text);
-  const b = original ? matchClass(queryStems, original) : a;
+function classOf(s: Stems, row: StatementRow): MatchClass {
+  const { text, original } = s.of(row);
+  const a = matchClass(s.query, text);
+  const b = original ? matchClass(s.query, original) : a;
   return MATCH_CLASSES.indexOf(a) <= MATCH_CLASSES.indexOf(b) ? a : b;
 }
 
