@@ -666,6 +666,48 @@ describe('search', () => {
       assert.deepEqual(ids(res), [second]);
     });
 
+    it('never answers from lists read inside a transaction that rolled back', async () => {
+      const speakerId = await demoId(w.db, 'actor', 'putin');
+      const paste = 'the okapi and the gharial crossed the estuary near the tamarind groves at dawn';
+      const first = (
+        await w.http
+          .post('/v1/statements')
+          .send({
+            speakerId,
+            text: 'The okapi and the gharial crossed the estuary near the tamarind groves at dawn.',
+            textForm: 'quote',
+            kind: 'assertion',
+          })
+          .expect(201)
+      ).body.id as number;
+      // A service whose first search runs inside a write transaction, after a write its lists would hold.
+      const service = new SearchService(searchRepository(w.db), w.services.provenance);
+      let phantom = 0;
+      await assert.rejects(
+        w.db.transaction(async () => {
+          const row = await w.services.statements.create({
+            speakerId,
+            text: 'An okapi and a gharial crossed the estuary near the tamarind groves at dawn.',
+            textForm: 'quote',
+            kind: 'assertion',
+          });
+          phantom = row.id;
+          const inside = await service.search({ q: paste, limit: 200 });
+          assert.deepEqual(inside.items.map((i) => i.statement.id).sort(), [first, phantom].sort());
+          throw new Error('rolled back');
+        }),
+        /rolled back/,
+      );
+      for (const limit of [1, 200]) {
+        const after = await service.search({ q: paste, limit });
+        assert.deepEqual(
+          after.items.map((h) => h.statement.id),
+          [first],
+          `statement ${phantom} was rolled back`,
+        );
+      }
+    });
+
     it('keeps a refused write out of the index (the transaction rolls back index and table together)', async () => {
       const before = await found('attack');
       await w.http

@@ -47,16 +47,18 @@ export class KeptLists {
     return this.version !== null;
   }
 
-  /** The database's version before the first list is read. */
-  observe(version: string): void {
+  /** The database's version before the first list is read (null, unknown: nothing observed yet). */
+  observe(version: string | null): void {
     this.version ??= version;
   }
 
   /**
    * Whether the lists kept are still exact, given the database's version now. If not, they are dropped
-   * and later reads are kept against this version.
+   * and later reads are kept against this version. An unknown version (null: inside a transaction, whose
+   * uncommitted rows the lists may hold; PostgreSQL) tells nothing: the lists are not used.
    */
-  fresh(version: string): boolean {
+  fresh(version: string | null): boolean {
+    if (version === null) return false;
     if (version === this.version) return true;
     this.lists.clear();
     this.ids = 0;

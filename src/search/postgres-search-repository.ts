@@ -83,7 +83,9 @@ export class PostgresSearchRepository implements SearchRepository {
   constructor(private readonly db: Db) {}
 
   /** No cheap token of "nothing changed" across the pool's connections: lists are read each time. */
-  readonly version = null;
+  readVersion(): null {
+    return null;
+  }
 
   async probe(index: SearchIndex, expr: SearchExpr, cap: number, withIds = false): Promise<{ n: number; ids: number[] | null }> {
     const c = condition(index, expr);

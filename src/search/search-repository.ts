@@ -42,11 +42,10 @@ export interface ClaimOfStatement {
 
 export interface SearchRepository {
   /**
-   * A token that changes whenever any statement may have changed (a write through this connection, a
-   * commit through another), read in one statement; null where the database has no such token: lists of
-   * words are then not kept between searches.
+   * The database's read version (Db.readVersion): lists of words read by one search are used by a later
+   * one only while it is unchanged; null (PostgreSQL, or inside a transaction) keeps nothing.
    */
-  readonly version: (() => Promise<string>) | null;
+  readVersion(): string | null;
   /**
    * How many rows match, counting no further than `cap`: enough to tell a rare word from a common one
    * for the price of reading at most `cap` entries of its list. Under `cap`, and when asked, also which

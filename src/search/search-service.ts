@@ -137,7 +137,7 @@ export class SearchService {
   // grows common is noticed.
   private readonly counts = new Map<string, { n: number; cap: number; at: number }>();
   /** Lists of rare words read by earlier searches, exact while the database is unchanged (kept-lists.ts). */
-  private readonly kept: KeptLists | null;
+  private readonly kept = new KeptLists();
 
   constructor(
     private readonly repo: SearchRepository,
@@ -148,7 +148,6 @@ export class SearchService {
     this.pool = options.pool ?? 50;
     this.closenessLimit = Math.max(this.pool, options.closenessLimit ?? 200);
     this.probeCap = options.probeCap ?? 2_000;
-    this.kept = repo.version ? new KeptLists() : null;
   }
 
   async search(input: SearchQuery): Promise<SearchResults> {
@@ -376,11 +375,11 @@ export class SearchService {
     const now = Date.now();
     const hit = this.counts.get(key);
     if (hit && now - hit.at < COUNT_TTL_MS && (hit.n < hit.cap || cap <= hit.cap)) return Math.min(hit.n, cap);
-    if (lists && this.kept && !this.kept.observed) this.kept.observe(await this.repo.version!());
+    if (lists && !this.kept.observed) this.kept.observe(this.repo.readVersion());
     const { n, ids } = await this.repo.probe(index, word(term), cap, lists !== undefined);
     if (ids && lists) {
       lists.set(term, ids);
-      this.kept?.keep(key, ids);
+      this.kept.keep(key, ids);
     }
     if (this.counts.size > 50_000) this.counts.clear();
     // A term found nowhere is not remembered: it may be written any moment.
@@ -471,9 +470,9 @@ export class SearchService {
     if (plan.any || !plan.lists || plan.terms.length === 0) return null;
     if (Object.values(filter).some((v) => v !== undefined && v !== null)) return null;
     const missing = plan.terms.filter((t) => !plan.lists!.has(t));
-    // Every other list kept from earlier searches: one statement tells that none has changed since.
-    const kept = this.kept && missing.map((t) => this.kept!.get(`${plan.index}:${t}`));
-    if (kept?.length && kept.every((l) => l !== undefined) && this.kept!.fresh(await this.repo.version!())) {
+    // Every other list kept from earlier searches: the read version tells that none has changed since.
+    const kept = missing.map((t) => this.kept.get(`${plan.index}:${t}`));
+    if (kept.length && kept.every((l) => l !== undefined) && this.kept.fresh(this.repo.readVersion())) {
       const read = plan.terms.filter((t) => plan.lists!.has(t)).map((t) => plan.lists!.get(t)!);
       return intersectAll([...read, ...(kept as number[][])]).reverse();
     }
@@ -482,7 +481,7 @@ export class SearchService {
     if (missing.some((t) => !((this.known(plan.index, t) ?? Infinity) <= this.closenessLimit))) return null;
     const read = missing.length ? await this.run(() => this.repo.lists(plan.index, missing.map(word), this.probeCap)) : [];
     if (read.some((ids) => ids === null)) return null;
-    read.forEach((ids, i) => this.kept?.keep(`${plan.index}:${missing[i]}`, ids!));
+    read.forEach((ids, i) => this.kept.keep(`${plan.index}:${missing[i]}`, ids!));
     return intersectAll(plan.terms.map((t) => plan.lists!.get(t) ?? read[missing.indexOf(t)]!)).reverse();
   }
 

@@ -17,9 +17,9 @@ const filterParts = searchFilters('EXISTS (SELECT 1 FROM json_each(s.circumstanc
 export class SqliteSearchRepository implements SearchRepository {
   constructor(private readonly db: Db) {}
 
-  /** total_changes() counts this connection's writes, data_version moves when another connection commits. */
-  readonly version = async (): Promise<string> =>
-    (await this.db.queryFirst<{ v: string }>("SELECT total_changes() || '.' || data_version AS v FROM pragma_data_version"))!.v;
+  readVersion(): string | null {
+    return this.db.readVersion();
+  }
 
   /**
    * How many rows match, counting no further than `cap`: enough to tell a rare word from a common one

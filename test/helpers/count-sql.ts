@@ -13,6 +13,8 @@ const CALLS: Record<string, (args: unknown[]) => string> = {
   insertRow: (a) => `INSERT INTO ${a[0]}`,
   rowById: (a) => `SELECT * FROM ${a[0]} WHERE id = ?`,
   hasId: (a) => `SELECT 1 FROM ${a[0]} WHERE id = ?`,
+  // SQLite's read version is a statement (PRAGMA data_version, with total_changes()); PostgreSQL's runs none.
+  readVersion: () => 'PRAGMA data_version',
 };
 
 /**
@@ -27,6 +29,7 @@ export function countSql(db: Db): { readonly count: number; reset(): void; resto
   // all) is the same statement: count the outer one only.
   let inside = false;
   for (const [name, sqlOf] of Object.entries(CALLS)) {
+    if (name === 'readVersion' && db.dialect !== 'sqlite') continue;
     const original = target[name];
     originals.set(name, original);
     target[name] = (...args: unknown[]) => {
