@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError } from '../http/problem.js';
 import type { Viewer } from '../shared/viewer.js';
+import type { KeyRow } from './key-repository.js';
 import type { KeyService } from './key-service.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { Access } from '../http/route.js';
@@ -17,6 +18,8 @@ declare global {
 }
 
 const PUBLIC: Viewer = { role: 'public', keyId: null };
+
+const viewerOf = (key: KeyRow): Viewer => ({ role: key.role as Viewer['role'], keyId: key.id });
 
 export const unauthorized = (detail: string, error?: string) =>
   new HttpError(401, 'unauthorized', 'Unauthorized', detail, { wwwAuthenticate: error ? `Bearer error="${error}"` : 'Bearer' });
@@ -44,11 +47,11 @@ export function identify(prefix: string, keys: KeyService, addressLimit: RateLim
     }
     const known = keys.authenticated(m[1]);
     if (known) {
-      req.viewer = { role: known.role as Viewer['role'], keyId: known.id };
+      req.viewer = viewerOf(known);
       return next();
     }
     keys.authenticate(m[1]).then((result) => {
-      if (result.ok) req.viewer = { role: result.key.role as Viewer['role'], keyId: result.key.id };
+      if (result.ok) req.viewer = viewerOf(result.key);
       else req.authFailure = result.reason;
       next();
     }, next);

@@ -2,6 +2,8 @@
 // straight quotes, dashes, ellipses, case, whitespace, a reporter's [insertions]. Both sides go through the
 // same folding here, and FTS5 only ever sees tokens this module produced and quoted itself.
 
+import { memoize } from '../shared/memoize.js';
+
 /** Tokens of a query used for retrieval; the rest of a very long paste only counts in re-ranking. */
 export const MAX_QUERY_TOKENS = 64;
 
@@ -232,16 +234,7 @@ export interface Snippet {
 }
 
 // Texts repeat a few characters beyond ASCII (curly quotes, dashes, accented letters): each is folded once.
-const foldedChars = new Map<string, string>();
-function foldChar(c: string): string {
-  let f = foldedChars.get(c);
-  if (f === undefined) {
-    if (foldedChars.size >= 10_000) foldedChars.clear();
-    f = fold(c);
-    foldedChars.set(c, f);
-  }
-  return f;
-}
+const foldChar = memoize(fold, 10_000);
 
 /** Folds text character by character, remembering where each folded character came from. */
 function foldWithMap(text: string): { folded: string; from: number[] } {

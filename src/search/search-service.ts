@@ -23,6 +23,7 @@ import { allOf, anyOf, group, phrase as exactly, type SearchExpr, toFts5, word }
 import { KeptLists } from './kept-lists.js';
 import type { Hit, SearchFilter, SearchIndex, SearchRepository } from './search-repository.js';
 import { decodeToken, encodeToken } from '../http/cursor.js';
+import { memoize } from '../shared/memoize.js';
 
 type Strategy = SearchResults['query']['strategy'];
 type Mode = NonNullable<SearchQuery['mode']>;
@@ -675,16 +676,7 @@ function intersect(few: number[], many: number[]): number[] {
 const ASCII_TEXT = /^[\x00-\x7f]*$/;
 
 // Statements repeat a small vocabulary: a word's stem is worked out once (bounded, cleared when full).
-const stems = new Map<string, string>();
-function stemOf(token: string): string {
-  let s = stems.get(token);
-  if (s === undefined) {
-    if (stems.size >= 50_000) stems.clear();
-    s = stem(token);
-    stems.set(token, s);
-  }
-  return s;
-}
+const stemOf = memoize(stem, 50_000);
 
 /**
  * A word's first two characters as a number (one character: a number no longer word has). stem() keeps

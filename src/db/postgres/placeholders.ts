@@ -2,19 +2,10 @@
 // `$1, $2, …`. A `?` inside a string, a quoted identifier, a dollar-quoted body or a comment is text, not
 // a placeholder. (PostgreSQL's jsonb `?` operators cannot be written in this SQL: use `jsonb_exists`.)
 
-const cache = new Map<string, string>();
-const CACHE_LIMIT = 2000;
+import { memoize } from '../../shared/memoize.js';
 
 /** The SQL with each placeholder `?` numbered `$1…` in order; the same string gives the same answer from a cache. */
-export function numberPlaceholders(sql: string): string {
-  let numbered = cache.get(sql);
-  if (numbered === undefined) {
-    numbered = convert(sql);
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(sql, numbered);
-  }
-  return numbered;
-}
+export const numberPlaceholders = memoize((sql: string) => convert(sql), 2000);
 
 const identifierChar = /[A-Za-z0-9_$]/;
 
