@@ -1,7 +1,8 @@
 import { OPERATOR } from '../src/access/field-permissions.js';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, statSync, chmodSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, statSync, chmodSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeTestApp, type TestApp } from './helpers/test-app.js';
@@ -177,6 +178,30 @@ describe('transparency log', () => {
       assert.equal(again.verifierKey, first.verifierKey);
       chmodSync(file, 0o644);
       assert.throws(() => LogSigner.fromFile(file, 'example.org/log'), /readable by others/);
+    });
+
+    describe('when several processes start at once and find none', () => {
+      it('gives them all the one key the first of them wrote, and leaves no other file', async function () {
+        this.timeout(60_000);
+        const dir = mkdtempSync(path.join(tmpdir(), 'whosaid-key-race-'));
+        const file = path.join(dir, 'log.key');
+        const module = new URL('../src/log/checkpoint.ts', import.meta.url).href;
+        // Each child waits for the same moment, so that they look for the file together.
+        const at = Date.now() + 3000;
+        const script = `const { LogSigner } = await import(${JSON.stringify(module)});
+          while (Date.now() < ${at}) {}
+          process.stdout.write(LogSigner.fromFile(${JSON.stringify(file)}, 'example.org/log').verifierKey);`;
+        const run = () =>
+          new Promise<string>((resolve, reject) => {
+            execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], (err, stdout, stderr) =>
+              err ? reject(new Error(stderr || err.message)) : resolve(stdout),
+            );
+          });
+        const keys = await Promise.all(Array.from({ length: 6 }, run));
+        assert.equal(new Set(keys).size, 1, keys.join('\n'));
+        assert.equal(keys[0], LogSigner.fromFile(file, 'example.org/log').verifierKey);
+        assert.deepEqual(readdirSync(dir), ['log.key']);
+      });
     });
   });
 });

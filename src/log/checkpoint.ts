@@ -3,8 +3,8 @@
 // signature line: "— <key name> base64(key id || signature)". The key id is the first 4 bytes of
 // SHA-256(key name || 0x0A || 0x01 || public key), and the verifier key is
 // "<key name>+<hex key id>+base64(0x01 || public key)", as Go's sumdb note package writes them.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes, sign, verify } from 'node:crypto';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ED25519 = 0x01;
@@ -50,13 +50,25 @@ export class LogSigner {
   /**
    * The signing key from its file, created (mode 0600, folder too) on first start. A key file others can
    * read is refused: whoever holds it can sign checkpoints in the log's name.
+   *
+   * Servers started together (two processes on one PostgreSQL) may each find no file: each writes its key
+   * whole to a file of its own and links it to the name, which only the first link gets; the others read
+   * that one. The name never shows a file half written.
    */
   static fromFile(file: string, origin: string): LogSigner {
     if (!existsSync(file)) {
       mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
       const { privateKey } = generateKeyPairSync('ed25519');
-      writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-      chmodSync(file, 0o600);
+      const own = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+      writeFileSync(own, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+      try {
+        chmodSync(own, 0o600);
+        linkSync(own, file);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      } finally {
+        unlinkSync(own);
+      }
     }
     const mode = statSync(file).mode & 0o777;
     if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
