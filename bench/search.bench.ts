@@ -167,7 +167,9 @@ export async function run(args: Record<string, string>): Promise<void> {
   }
   targets(measured);
   console.log(`
-Raw FTS5 = the natural prepared query for the same MATCH expression the service ended up running:
+Raw FTS5 = the natural prepared query for the MATCH expression a service that has counted no word yet
+runs for the same query (a warm service may skip counting a word every statement holding the rarer ones
+holds, and leaves it out of its own expression; the raw side keeps the words a full count chooses):
 \`SELECT s.* FROM <index> JOIN statements s ON s.id = <index>.rowid WHERE <index> MATCH ? ORDER BY rank LIMIT 20\`,
 which ranks every match by bm25, on a connection of its own opened the same way (neither side reads pages
 the other has just cached). The service adds query normalisation, strategy fallbacks, ranking (bm25

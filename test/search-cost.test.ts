@@ -124,6 +124,67 @@ describe('search cost', () => {
       assert.ok(walkedNone >= 20, `${walkedNone} pastes found by all their words`);
     });
 
+    describe('a paste whose rare words an earlier search counted', () => {
+      /** Probes of one word's frequency, as each database writes them. */
+      const probes = (sql: string[]) => sql.filter((s) => /^SELECT count\(\*\)(::int)? AS n/.test(s)).length;
+      /** Each statement's first words, searched first (so they are counted), then the whole statement. */
+      const pairs = () =>
+        texts.map((text) => ({ half: text.split(' ').slice(0, 12).join(' '), whole: text })).filter((p) => p.whole.split(' ').length >= 20);
+      const found = (r: SearchResults) => r.items.map((i) => [i.statement.id, i.relevance, i.matchClass]);
+
+      for (const probeCap of [2_000, 8]) {
+        it(`finds what a service that counts every word finds${probeCap < 100 ? ', with words the statements share counted as common' : ''}`, async function () {
+          this.timeout(60_000);
+          const warm = new SearchService(searchRepository(t.db), t.services.provenance, { probeCap });
+          let heldOnly = 0;
+          for (const { half, whole } of pairs()) {
+            await warm.search({ q: half });
+            const sql = countSql(t.db);
+            const once = await warm.search({ q: whole, limit: 200 });
+            sql.restore();
+            const cold = new SearchService(searchRepository(t.db), t.services.provenance, { probeCap });
+            const counted = countSql(t.db);
+            const every = await cold.search({ q: whole, limit: 200 });
+            counted.restore();
+            assert.deepEqual(found(once), found(every), whole);
+            assert.equal(once.query.strategy, every.query.strategy, whole);
+            if (once.query.strategy === 'all-words') {
+              assert.deepEqual(
+                once.items.map((i) => i.statement.id).sort((a, b) => a - b),
+                await matching(once.query),
+                `${whole}: its expression finds its matches`,
+              );
+            }
+            if (probes(sql.sql) === 0 && probes(counted.sql) > 0) heldOnly++;
+          }
+          // SQLite tells the words each statement holds from its text; PostgreSQL's parser is not repeated.
+          if (t.db.dialect === 'sqlite') assert.ok(heldOnly >= 10, `${heldOnly} pastes answered with no word counted`);
+          else assert.equal(heldOnly, 0);
+        });
+      }
+
+      it('counts a new word that only some of the statements holding the rare words hold, and is narrowed by it', async () => {
+        const speakerId = (await t.db.queryFirst<{ id: number }>('SELECT id FROM actors ORDER BY id LIMIT 1'))!.id;
+        const post = async (text: string) =>
+          (await t.http.post('/v1/statements').send({ speakerId, text, textForm: 'quote', kind: 'assertion' }).expect(201)).body
+            .id as number;
+        const a = await post('The quetzal and the margay crossed the ravine near the tamarisk grove at noon, they said.');
+        const b = await post('The quetzal and the margay crossed the ravine near the tamarisk grove at dusk, they said.');
+        const warm = new SearchService(searchRepository(t.db), t.services.provenance);
+        const both = await warm.search({ q: 'quetzal margay crossed ravine tamarisk grove they said' });
+        assert.deepEqual(both.items.map((i) => i.statement.id).sort(), [a, b].sort());
+        const sql = countSql(t.db);
+        const one = await warm.search({ q: 'the quetzal and the margay crossed the ravine near the tamarisk grove at dusk', limit: 200 });
+        sql.restore();
+        assert.deepEqual(
+          one.items.map((i) => i.statement.id),
+          [b],
+        );
+        assert.ok(one.query.terms.includes('dusk'));
+        if (t.db.dialect === 'sqlite') assert.equal(probes(sql.sql), 1, `only "dusk" is counted:\n${sql.sql.join('\n')}`);
+      });
+    });
+
     it('runs a fixed number of statements for stop words only, however many statements hold them', async () => {
       // probeCap 5: every stop word counts as common in this small database, as "the" is in a large one.
       const service = new SearchService(searchRepository(t.db), t.services.provenance, { probeCap: 5 });

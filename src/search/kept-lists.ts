@@ -52,6 +52,23 @@ export class KeptLists {
     this.version ??= version;
   }
 
+  /** fresh() as answered in the current synchronous run (see freshNow). */
+  private answered: boolean | undefined;
+
+  /**
+   * fresh(read()), read once per synchronous run: a search writes nothing, so no write of this process can
+   * come between two of its checks before it next awaits (and the database's version costs a statement).
+   */
+  freshNow(read: () => string | null): boolean {
+    if (this.answered === undefined) {
+      this.answered = this.fresh(read());
+      queueMicrotask(() => {
+        this.answered = undefined;
+      });
+    }
+    return this.answered;
+  }
+
   /**
    * Whether the lists kept are still exact, given the database's version now. If not, they are dropped
    * and later reads are kept against this version. An unknown version (null: inside a transaction, whose

@@ -78,6 +78,11 @@ export interface SearchRepository {
    * each term's list, with no score computed. For terms with short lists only (the rarest words of a paste).
    */
   termHits(index: SearchIndex, terms: SearchExpr[], filter: SearchFilter): Promise<Array<[number, number]>>;
+  /**
+   * Whether the words index certainly holds `token` for this statement, told from its text alone (false:
+   * it does not, or that cannot be told). Absent where the index's words cannot be told from the text.
+   */
+  readonly holds?: (row: StatementRow, token: string) => boolean;
   /** These statements, in this order. */
   rows(ids: number[]): Promise<StatementRow[]>;
   claims(statementIds: number[]): Promise<ClaimOfStatement[]>;

@@ -66,6 +66,16 @@ interface Plan {
   mark: { stems?: Set<string>; prefixes?: string[]; fragments?: string[] };
   /** The statements holding each rare word, as this search's probes found them (ascending ids). */
   lists?: Map<string, number[]>;
+  /** Words left out of the terms, not counted, as every statement holding the terms holds them (heldByAll). */
+  held?: Held;
+}
+
+/** Words every statement holding a search's rare words holds, and those statements (no more than HELD_ROWS). */
+interface Held {
+  words: Set<string>;
+  rows: StatementRow[];
+  /** Those of `rows` that also hold the rare words counted afterwards: the search's matches, newest first. */
+  matches: number[];
 }
 
 interface Cursor {
@@ -103,6 +113,11 @@ const STOPWORD_POOL = 20;
 const MAX_SUBSTRING_FRAGMENTS = 6;
 const MAX_PHRASE_TOKENS = 8;
 const MAX_RERANK_TOKENS = 200;
+/**
+ * heldByAll reads no more statements than this: a few statements hold a pasted quote's rare words, and
+ * reading many costs more than counting the words they leave undecided.
+ */
+const HELD_ROWS = 20;
 const COUNT_TTL_MS = 5 * 60_000;
 
 const badQuery = (message: string, detail?: string) =>
@@ -139,6 +154,7 @@ export class SearchService {
   private readonly counts = new Map<string, { n: number; cap: number; at: number }>();
   /** Lists of rare words read by earlier searches, exact while the database is unchanged (kept-lists.ts). */
   private readonly kept = new KeptLists();
+  private readonly readVersion = () => this.repo.readVersion();
 
   constructor(
     private readonly repo: SearchRepository,
@@ -295,21 +311,47 @@ export class SearchService {
           // could only make it find nothing. A short query keeps every word: each narrows it, and a word
           // found nowhere is left to the substring search that follows ("Makhach").
           const long = p.retrieval.length > MAX_SUBSTRING_FRAGMENTS;
-          const rare: string[] = [];
+          const rare = new Set<string>();
+          let held: Held | undefined;
           if (long) {
+            const uncounted: string[] = [];
             for (const w of words) {
+              const n = this.counted('words', w, this.probeCap);
+              if (n === undefined) uncounted.push(w);
+              else if (n > 0 && n < this.probeCap) rare.add(w);
+            }
+            // A word not counted yet that every statement with the rare words holds cannot change which
+            // statements hold them all, rare or common: it is not counted (a probe reads its whole list).
+            const found = uncounted.length > 0 && rare.size > 0 ? await this.heldByAll([...rare], uncounted, lists) : null;
+            const narrowing: number[][] = [];
+            let listed = true;
+            for (const w of uncounted) {
+              if (found?.words.has(w)) continue;
               const n = await df(w);
-              if (n > 0 && n < this.probeCap) rare.push(w);
+              if (n > 0 && n < this.probeCap) {
+                rare.add(w);
+                const list = lists.get(w);
+                if (list) narrowing.push(list);
+                else listed = false;
+              }
+            }
+            if (found && listed) {
+              const ids = found.rows.map((r) => r.id).sort((a, b) => a - b);
+              held = { ...found, matches: intersectAll([ids, ...narrowing]).reverse() };
             }
           }
-          const needed = rare.length > 0 ? rare : words;
+          // Held words are not among the terms: they found no statement, and may be common.
+          const needed = rare.size > 0 ? words.filter((w) => rare.has(w)) : words;
           const all = allOf(needed.map(word));
           // A short query also as one exact phrase, stop words included: it matches no statement the words
           // alone would not, but bm25 puts the statements that have it verbatim first. Only when one word is
           // rare: the phrase's own frequency costs a pass over every word's list.
           let phrase = false;
           if (p.tokens.length >= 2 && p.tokens.length <= MAX_PHRASE_TOKENS) {
-            for (const w of words) if ((phrase = (await df(w)) < this.probeCap)) break;
+            // Counts already known first: a word known to be rare settles it without a probe.
+            phrase =
+              rare.size > 0 || words.some((w) => (seen.get(w) ?? this.counted('words', w, this.probeCap) ?? Infinity) < this.probeCap);
+            if (!phrase) for (const w of words) if ((phrase = (await df(w)) < this.probeCap)) break;
           }
           return {
             strategy: 'all-words',
@@ -322,6 +364,7 @@ export class SearchService {
             rerank: p.tokens.length > 1,
             mark: { stems },
             lists,
+            held,
           };
         },
       },
@@ -361,6 +404,34 @@ export class SearchService {
     return (rare.length > 0 ? rare : df.slice(0, 3)).map((x) => x.w);
   }
 
+  /**
+   * Which of `uncounted` every statement holding all of `rare` holds, told from those statements' text,
+   * with the statements: when the rare words' lists are at hand (read by this search or kept) or the
+   * statements holding them all are few. Null: the index cannot be judged from the text (PostgreSQL's
+   * parser), or more than HELD_ROWS statements hold the rare words.
+   */
+  private async heldByAll(rare: string[], uncounted: string[], lists: Map<string, number[]>): Promise<Omit<Held, 'matches'> | null> {
+    const holds = this.repo.holds;
+    if (!holds) return null;
+    const ids =
+      (await this.holding('words', rare, lists)) ??
+      (await this.run(() => this.repo.some('words', allOf(rare.map(word)), {}, this.closenessLimit + 1)));
+    if (ids.length > HELD_ROWS) return null;
+    const rows = await this.repo.rows(ids);
+    return { words: new Set(uncounted.filter((w) => rows.every((row) => holds(row, w)))), rows };
+  }
+
+  /** What count() would answer without probing: the count as last seen (within COUNT_TTL_MS), when it tells. */
+  private counted(index: SearchIndex, term: string, cap: number): number | undefined {
+    const key = `${index}:${term}`;
+    const hit = this.counts.get(key);
+    if (hit && Date.now() - hit.at < COUNT_TTL_MS && (hit.n < hit.cap || cap <= hit.cap)) return Math.min(hit.n, cap);
+    // A list kept is exact while the database is unchanged, a word found nowhere (an empty list) included.
+    const list = this.kept.get(key);
+    if (list && this.kept.freshNow(this.readVersion)) return Math.min(list.length, cap);
+    return undefined;
+  }
+
   /** How many statements contain `term` as last counted (within COUNT_TTL_MS), if it was. */
   private known(index: SearchIndex, term: string): number | undefined {
     const hit = this.counts.get(`${index}:${term}`);
@@ -372,10 +443,10 @@ export class SearchService {
    * fewer, the ids it read go to `lists`.
    */
   private async count(index: SearchIndex, term: string, cap: number, lists?: Map<string, number[]>): Promise<number> {
+    const known = this.counted(index, term, cap);
+    if (known !== undefined) return known;
     const key = `${index}:${term}`;
     const now = Date.now();
-    const hit = this.counts.get(key);
-    if (hit && now - hit.at < COUNT_TTL_MS && (hit.n < hit.cap || cap <= hit.cap)) return Math.min(hit.n, cap);
     if (lists && !this.kept.observed) this.kept.observe(this.repo.readVersion());
     const { n, ids } = await this.repo.probe(index, word(term), cap, lists !== undefined);
     if (ids && lists) {
@@ -447,7 +518,7 @@ export class SearchService {
         (await this.allOf(plan, filter)) ??
         (await this.run(() => this.repo.some(plan.index, plan.members, filter, this.closenessLimit + 1)));
       if (ids.length <= this.closenessLimit)
-        return { by: 'few', rows: (await this.repo.rows(ids)).map((row) => ({ id: row.id, score: null, row })) };
+        return { by: 'few', rows: (await this.rowsOf(plan, ids)).map((row) => ({ id: row.id, score: null, row })) };
     }
     const budget = this.windowFor(plan);
     const floor = cursor
@@ -468,22 +539,37 @@ export class SearchService {
    * pasted quote new to the service at 1M statements. Null: FTS5 is asked instead.
    */
   private async allOf(plan: Plan, filter: SearchFilter): Promise<number[] | null> {
-    if (plan.any || !plan.lists || plan.terms.length === 0) return null;
+    if (plan.any || !plan.lists) return null;
     if (Object.values(filter).some((v) => v !== undefined && v !== null)) return null;
-    const missing = plan.terms.filter((t) => !plan.lists!.has(t));
+    return plan.held ? plan.held.matches : this.holding(plan.index, plan.terms, plan.lists);
+  }
+
+  /** The statements holding every one of `terms`, newest first, from their lists (see allOf); null: FTS5 is to be asked. */
+  private async holding(index: SearchIndex, terms: string[], lists: Map<string, number[]>): Promise<number[] | null> {
+    if (terms.length === 0) return null;
+    const missing = terms.filter((t) => !lists.has(t));
     // Every other list kept from earlier searches: the read version tells that none has changed since.
-    const kept = missing.map((t) => this.kept.get(`${plan.index}:${t}`));
-    if (kept.length && kept.every((l) => l !== undefined) && this.kept.fresh(this.repo.readVersion())) {
-      const read = plan.terms.filter((t) => plan.lists!.has(t)).map((t) => plan.lists!.get(t)!);
+    const kept = missing.map((t) => this.kept.get(`${index}:${t}`));
+    if (kept.length && kept.every((l) => l !== undefined) && this.kept.freshNow(this.readVersion)) {
+      const read = terms.filter((t) => lists.has(t)).map((t) => lists.get(t)!);
       return intersectAll([...read, ...(kept as number[][])]).reverse();
     }
     // Lists not read yet only when short: FTS5 steps through a longer one by the shortest, where this
     // would read it whole.
-    if (missing.some((t) => !((this.known(plan.index, t) ?? Infinity) <= this.closenessLimit))) return null;
-    const read = missing.length ? await this.run(() => this.repo.lists(plan.index, missing.map(word), this.probeCap)) : [];
+    if (missing.some((t) => !((this.known(index, t) ?? Infinity) <= this.closenessLimit))) return null;
+    const read = missing.length ? await this.run(() => this.repo.lists(index, missing.map(word), this.probeCap)) : [];
     if (read.some((ids) => ids === null)) return null;
-    read.forEach((ids, i) => this.kept.keep(`${plan.index}:${missing[i]}`, ids!));
-    return intersectAll(plan.terms.map((t) => plan.lists!.get(t) ?? read[missing.indexOf(t)]!)).reverse();
+    read.forEach((ids, i) => this.kept.keep(`${index}:${missing[i]}`, ids!));
+    return intersectAll(terms.map((t) => lists.get(t) ?? read[missing.indexOf(t)]!)).reverse();
+  }
+
+  /** These statements in this order, from those heldByAll read when it read them all. */
+  private async rowsOf(plan: Plan, ids: number[]): Promise<StatementRow[]> {
+    if (plan.held) {
+      const byId = new Map(plan.held.rows.map((r) => [r.id, r]));
+      if (ids.every((id) => byId.has(id))) return ids.map((id) => byId.get(id)!);
+    }
+    return this.repo.rows(ids);
   }
 
   /**

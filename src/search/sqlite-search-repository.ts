@@ -13,9 +13,51 @@ const TABLES: Record<SearchIndex, 'statements_fts' | 'statements_fts_trigram'> =
 
 const filterParts = searchFilters('EXISTS (SELECT 1 FROM json_each(s.circumstances) c WHERE c.value = ?)');
 
+/**
+ * Characters outside ASCII that unicode61 certainly splits words at: typographic quotes, apostrophes,
+ * dashes, ellipses and spaces (punctuation and separators by Unicode category, and no diacritics).
+ */
+const SEPARATORS = new Set(
+  '\u00a0\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2010\u2011\u2012\u2013\u2014\u2015\u2026\u00ab\u00bb\u2039\u203a\u2009\u200a\u202f',
+);
+const separates = (c: number) =>
+  c < 0x80 ? !((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) : SEPARATORS.has(String.fromCharCode(c));
+
+/**
+ * The tokens unicode61 certainly makes of a text, before Porter stems them: lower-cased runs of ASCII
+ * letters and digits between characters it separates words at. A run next to any other character is left
+ * out, as that character may belong to the word ("café" is one word, "cafe").
+ */
+function certainTokens(text: string | null): Set<string> {
+  const tokens = new Set<string>();
+  if (text === null) return tokens;
+  for (const m of text.matchAll(/[A-Za-z0-9]+/g)) {
+    const [at, end] = [m.index, m.index + m[0].length];
+    if ((at === 0 || separates(text.charCodeAt(at - 1))) && (end === text.length || separates(text.charCodeAt(end))))
+      tokens.add(m[0].toLowerCase());
+  }
+  return tokens;
+}
+
 /** Every MATCH expression is written here from quoted tokens (toFts5). */
 export class SqliteSearchRepository implements SearchRepository {
+  private readonly tokensOf = new WeakMap<StatementRow, Set<string>>();
+
   constructor(private readonly db: Db) {}
+
+  /**
+   * A statement whose text or original text has the token itself matches the quoted token: FTS5 tokenizes
+   * both the same way and stems both alike (certainTokens).
+   */
+  readonly holds = (row: StatementRow, token: string): boolean => {
+    let tokens = this.tokensOf.get(row);
+    if (!tokens) {
+      tokens = certainTokens(row.text);
+      for (const t of certainTokens(row.original_text)) tokens.add(t);
+      this.tokensOf.set(row, tokens);
+    }
+    return tokens.has(token);
+  };
 
   readVersion(): string | null {
     return this.db.readVersion();
