@@ -14,7 +14,7 @@ import {
   normaliseText,
   prepareQuery,
   similarity,
-  stem,
+  stemmed,
   wordTokens,
   type MatchClass,
   type PreparedQuery,
@@ -23,7 +23,6 @@ import { allOf, anyOf, group, phrase as exactly, type SearchExpr, toFts5, word }
 import { KeptLists } from './kept-lists.js';
 import type { Hit, SearchFilter, SearchIndex, SearchRepository } from './search-repository.js';
 import { decodeToken, encodeToken } from '../http/cursor.js';
-import { memoize } from '../shared/memoize.js';
 
 type Strategy = SearchResults['query']['strategy'];
 type Mode = NonNullable<SearchQuery['mode']>;
@@ -286,7 +285,7 @@ export class SearchService {
       return [{ code: 't', make: substring }];
     }
 
-    const stems = new Set(p.tokens.map(stem));
+    const stems = new Set(p.tokens.map(stemmed));
     // Stop words add almost nothing to which statements match and cost a long list each: they only
     // count in re-ranking, unless the query has nothing else.
     const content = p.retrieval.filter((t) => !isStopword(t));
@@ -761,9 +760,6 @@ function intersect(few: number[], many: number[]): number[] {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: any ASCII, control characters included
 const ASCII_TEXT = /^[\x00-\x7f]*$/;
 
-// Statements repeat a small vocabulary: a word's stem is worked out once (bounded, cleared when full).
-const stemOf = memoize(stem, 50_000);
-
 /**
  * A word's first two characters as a number (one character: a number no longer word has). stem() keeps
  * them, so a word whose start no pasted word's stem has cannot share a stem with any of them.
@@ -783,7 +779,7 @@ class Stems {
   private readonly rows = new WeakMap<StatementRow, { text: string[]; original: string[] | null }>();
 
   constructor(p: PreparedQuery) {
-    this.query = p.tokens.slice(0, MAX_RERANK_TOKENS).map(stemOf);
+    this.query = p.tokens.slice(0, MAX_RERANK_TOKENS).map(stemmed);
     this.starts = new Set(this.query.map(startOf));
   }
 
@@ -798,7 +794,7 @@ class Stems {
 
   private words(text: string): string[] {
     const tokens = wordTokens(dropBracketed(ASCII_TEXT.test(text) ? text : normaliseText(text)));
-    for (let i = 0; i < tokens.length; i++) tokens[i] = this.starts.has(startOf(tokens[i]!)) ? stemOf(tokens[i]!) : '';
+    for (let i = 0; i < tokens.length; i++) tokens[i] = this.starts.has(startOf(tokens[i]!)) ? stemmed(tokens[i]!) : '';
     return tokens;
   }
 }
