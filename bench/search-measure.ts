@@ -1,18 +1,16 @@
 // Run by bench/search.bench.ts in its own process: opens a generated database the way the service does,
 // times searches through the service (in-process) and through HTTP, the raw FTS5 queries they stand on,
 // and provenance of chains 1, 5 and 20 deep; prints one JSON line. Not a benchmark file by itself.
-import { createLogger } from '../src/logging/logger.js';
 import { readFileSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../src/app.js';
 import { openDatabase } from '../src/db/database.js';
 import { assertServiceSettings, sqliteSettings } from '../src/db/sqlite-settings.js';
 import { wordTokens } from '../src/search/normalise.js';
 import { searchRepository } from '../src/search/search-repository.js';
 import { SearchService } from '../src/search/search-service.js';
-import { createSchemaRegistry } from '../src/validation/ajv.js';
+import { benchApp } from './bench-app.js';
 import { createRng, type Rng } from './synthetic.js';
 import type { MeasureResult } from './search.bench.js';
 import { countSql } from '../test/helpers/count-sql.js';
@@ -29,16 +27,7 @@ assertServiceSettings(db.sqlite, 'the search benchmark connection');
 const pragmas = Object.entries(sqliteSettings(db.sqlite))
   .map(([k, v]) => `${k} ${v}`)
   .join(', ');
-const registry = createSchemaRegistry();
-const { app, services } = createApp({
-  db,
-  registry,
-  publicReads: true,
-  rateLimitPerKey: 0,
-  rateLimitPerAddress: 0,
-  requestLog: false,
-  logger: createLogger({ level: 'silent' }),
-});
+const { app, services } = benchApp(db);
 const startMb = process.memoryUsage().rss / 2 ** 20;
 
 const ROUNDS = Number(process.argv[3] ?? 7);
@@ -160,15 +149,7 @@ draw.close();
 const reference = new Map<string, { index: 'statements_fts' | 'statements_fts_trigram'; match: string }>();
 {
   const refDb = openDatabase(file);
-  const { services: ref } = createApp({
-    db: refDb,
-    registry: createSchemaRegistry(),
-    publicReads: true,
-    rateLimitPerKey: 0,
-    rateLimitPerAddress: 0,
-    requestLog: false,
-    logger: createLogger({ level: 'silent' }),
-  });
+  const { services: ref } = benchApp(refDb);
   for (const k of kinds) {
     for (const q of [...k.warm, ...k.rounds.flat()]) {
       if (reference.has(q.q)) continue;

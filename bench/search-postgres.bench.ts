@@ -9,12 +9,10 @@
 // to PostgreSQL one search makes (median): each costs a socket round trip and a query plan.
 import os from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
-import { createApp } from '../src/app.js';
 import { openPostgres } from '../src/db/postgres/open.js';
 import type { PostgresDb } from '../src/db/postgres/postgres-db.js';
-import { createLogger } from '../src/logging/logger.js';
 import { wordTokens } from '../src/search/normalise.js';
-import { createSchemaRegistry } from '../src/validation/ajv.js';
+import { benchApp } from './bench-app.js';
 import { createRng, type Rng } from './synthetic.js';
 import { syntheticPostgres } from './synthetic-postgres.js';
 
@@ -109,15 +107,7 @@ export async function run(args: Record<string, string>): Promise<void> {
       db = await openPostgres(synthetic.url, { size: 4 });
       const trips = countRoundTrips(db);
       let t: number;
-      const { services } = createApp({
-        db,
-        registry: createSchemaRegistry(),
-        publicReads: true,
-        rateLimitPerKey: 0,
-        rateLimitPerAddress: 0,
-        requestLog: false,
-        logger: createLogger({ level: 'silent' }),
-      });
+      const { services } = benchApp(db);
       const rng = createRng(7);
       const sets = queries(cached.file, cached.info.vocabulary, cached.info.statements, rng);
       // What the service decided for each query (after a warm-up search), and its raw equivalent.

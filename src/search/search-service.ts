@@ -414,7 +414,7 @@ export class SearchService {
     if (!holds) return null;
     const ids =
       (await this.holding('words', rare, lists)) ??
-      (await this.run(() => this.repo.some('words', allOf(rare.map(word)), {}, this.closenessLimit + 1)));
+      (await this.run(() => this.repo.some('words', allOf(rare.map(word)), {}, HELD_ROWS + 1)));
     if (ids.length > HELD_ROWS) return null;
     const rows = await this.repo.rows(ids);
     return { words: new Set(uncounted.filter((w) => rows.every((row) => holds(row, w)))), rows };
