@@ -163,24 +163,28 @@ describe('search cost', () => {
         });
       }
 
-      it('counts a new word that only some of the statements holding the rare words hold, and is narrowed by it', async () => {
+      it('counts a new word that only some of the statements holding the rare words hold, is narrowed by it, and judges the next words against those left', async () => {
         const speakerId = (await t.db.queryFirst<{ id: number }>('SELECT id FROM actors ORDER BY id LIMIT 1'))!.id;
         const post = async (text: string) =>
           (await t.http.post('/v1/statements').send({ speakerId, text, textForm: 'quote', kind: 'assertion' }).expect(201)).body
             .id as number;
         const a = await post('The quetzal and the margay crossed the ravine near the tamarisk grove at noon, they said.');
-        const b = await post('The quetzal and the margay crossed the ravine near the tamarisk grove at dusk, they said.');
+        const b = await post('The quetzal and the margay crossed the ravine near the tamarisk grove at dusk by the jetty, they said.');
         const warm = new SearchService(searchRepository(t.db), t.services.provenance);
         const both = await warm.search({ q: 'quetzal margay crossed ravine tamarisk grove they said' });
         assert.deepEqual(both.items.map((i) => i.statement.id).sort(), [a, b].sort());
         const sql = countSql(t.db);
-        const one = await warm.search({ q: 'the quetzal and the margay crossed the ravine near the tamarisk grove at dusk', limit: 200 });
+        const one = await warm.search({
+          q: 'the quetzal and the margay crossed the ravine near the tamarisk grove at dusk by the jetty',
+          limit: 200,
+        });
         sql.restore();
         assert.deepEqual(
           one.items.map((i) => i.statement.id),
           [b],
         );
         assert.ok(one.query.terms.includes('dusk'));
+        // "jetty" is in every statement left once "dusk" has narrowed them to one.
         if (t.db.dialect === 'sqlite') assert.equal(probes(sql.sql), 1, `only "dusk" is counted:\n${sql.sql.join('\n')}`);
       });
     });

@@ -648,6 +648,24 @@ describe('search', () => {
       assert.deepEqual(ids(res), [created.body.id]);
     });
 
+    it('finds every match of words whose count grew past what is ranked by closeness since it was counted', async () => {
+      const speakerId = await demoId(w.db, 'actor', 'putin');
+      const post = async (text: string) =>
+        (await w.http.post('/v1/statements').send({ speakerId, text, textForm: 'quote', kind: 'assertion' }).expect(201)).body.id as number;
+      // closenessLimit 3: a search matching no more is ranked by closeness, every match read at once.
+      const service = new SearchService(searchRepository(w.db), w.services.provenance, { pool: 2, closenessLimit: 3 });
+      const first = [
+        await post('The wombat council met.'),
+        await post('A wombat council was called.'),
+        await post('No wombat council sat.'),
+      ];
+      const ids = async () => (await service.search({ q: 'wombat council', limit: 20 })).items.map((i) => i.statement.id).sort();
+      assert.deepEqual(await ids(), first.sort());
+      // "wombat" is now counted in 3 statements; two more are written before that count expires.
+      const more = [await post('The wombat council adjourned.'), await post('Another wombat council convened.')];
+      assert.deepEqual(await ids(), [...first, ...more].sort());
+    });
+
     it('answers a paste searched again exactly after writes, though its words were counted and their lists read before', async () => {
       const speakerId = await demoId(w.db, 'actor', 'putin');
       const paste = 'the okapi and the gharial crossed the estuary near the tamarind groves at dawn';

@@ -65,13 +65,14 @@ interface Plan {
   mark: { stems?: Set<string>; prefixes?: string[]; fragments?: string[] };
   /** The statements holding each rare word, as this search's probes found them (ascending ids). */
   lists?: Map<string, number[]>;
-  /** Words left out of the terms, not counted, as every statement holding the terms holds them (heldByAll). */
+  /** Words left out of the terms, not counted, as every statement holding the terms holds them. */
   held?: Held;
 }
 
-/** Words every statement holding a search's rare words holds, and those statements (no more than HELD_ROWS). */
+/** A long paste's words left uncounted, as each statement that could match holds them (see plans()). */
 interface Held {
   words: Set<string>;
+  /** The statements holding the rare words known before (no more than HELD_ROWS). */
   rows: StatementRow[];
   /** Those of `rows` that also hold the rare words counted afterwards: the search's matches, newest first. */
   matches: number[];
@@ -113,8 +114,8 @@ const MAX_SUBSTRING_FRAGMENTS = 6;
 const MAX_PHRASE_TOKENS = 8;
 const MAX_RERANK_TOKENS = 200;
 /**
- * heldByAll reads no more statements than this: a few statements hold a pasted quote's rare words, and
- * reading many costs more than counting the words they leave undecided.
+ * A long paste's candidates are read when no more statements than this hold its known rare words: a few
+ * usually do, and reading many costs more than counting the words they leave undecided.
  */
 const HELD_ROWS = 20;
 const COUNT_TTL_MS = 5 * 60_000;
@@ -319,25 +320,27 @@ export class SearchService {
               if (n === undefined) uncounted.push(w);
               else if (n > 0 && n < this.probeCap) rare.add(w);
             }
-            // A word not counted yet that every statement with the rare words holds cannot change which
-            // statements hold them all, rare or common: it is not counted (a probe reads its whole list).
-            const found = uncounted.length > 0 && rare.size > 0 ? await this.heldByAll([...rare], uncounted, lists) : null;
-            const narrowing: number[][] = [];
-            let listed = true;
+            // The statements holding the rare words counted so far, when few: a word not counted yet that
+            // each of them holds cannot change which of them hold all the rare words, rare or common, and is
+            // not counted (a probe reads its whole list). A word counted as rare narrows them, and each later
+            // word is judged against those left.
+            const candidates = uncounted.length > 0 && rare.size > 0 ? await this.candidates([...rare], lists) : null;
+            const holds = this.repo.holds;
+            const skipped = new Set<string>();
+            let left = candidates;
             for (const w of uncounted) {
-              if (found?.words.has(w)) continue;
+              if (left && holds && left.every((row) => holds(row, w))) {
+                skipped.add(w);
+                continue;
+              }
               const n = await df(w);
               if (n > 0 && n < this.probeCap) {
                 rare.add(w);
                 const list = lists.get(w);
-                if (list) narrowing.push(list);
-                else listed = false;
+                left = list && left ? left.filter((row) => includes(list, row.id)) : null;
               }
             }
-            if (found && listed) {
-              const ids = found.rows.map((r) => r.id).sort((a, b) => a - b);
-              held = { ...found, matches: intersectAll([ids, ...narrowing]).reverse() };
-            }
+            if (candidates && left) held = { words: skipped, rows: candidates, matches: left.map((r) => r.id).sort((a, b) => b - a) };
           }
           // Held words are not among the terms: they found no statement, and may be common.
           const needed = rare.size > 0 ? words.filter((w) => rare.has(w)) : words;
@@ -404,20 +407,16 @@ export class SearchService {
   }
 
   /**
-   * Which of `uncounted` every statement holding all of `rare` holds, told from those statements' text,
-   * with the statements: when the rare words' lists are at hand (read by this search or kept) or the
-   * statements holding them all are few. Null: the index cannot be judged from the text (PostgreSQL's
-   * parser), or more than HELD_ROWS statements hold the rare words.
+   * The statements holding every one of `rare`, when no more than HELD_ROWS do and the index's words can
+   * be told from a statement's text (repository `holds`; not on PostgreSQL): from the words' lists when at
+   * hand (read by this search or kept), else from FTS5.
    */
-  private async heldByAll(rare: string[], uncounted: string[], lists: Map<string, number[]>): Promise<Omit<Held, 'matches'> | null> {
-    const holds = this.repo.holds;
-    if (!holds) return null;
+  private async candidates(rare: string[], lists: Map<string, number[]>): Promise<StatementRow[] | null> {
+    if (!this.repo.holds) return null;
     const ids =
       (await this.holding('words', rare, lists)) ??
       (await this.run(() => this.repo.some('words', allOf(rare.map(word)), {}, HELD_ROWS + 1)));
-    if (ids.length > HELD_ROWS) return null;
-    const rows = await this.repo.rows(ids);
-    return { words: new Set(uncounted.filter((w) => rows.every((row) => holds(row, w)))), rows };
+    return ids.length > HELD_ROWS ? null : this.repo.rows(ids);
   }
 
   /** What count() would answer without probing: the count as last seen (within COUNT_TTL_MS), when it tells. */
@@ -562,7 +561,7 @@ export class SearchService {
     return intersectAll(terms.map((t) => lists.get(t) ?? read[missing.indexOf(t)]!)).reverse();
   }
 
-  /** These statements in this order, from those heldByAll read when it read them all. */
+  /** These statements in this order, from those a long paste's candidates read when it read them all. */
   private async rowsOf(plan: Plan, ids: number[]): Promise<StatementRow[]> {
     if (plan.held) {
       const byId = new Map(plan.held.rows.map((r) => [r.id, r]));
@@ -722,6 +721,17 @@ export class SearchService {
       };
     });
   }
+}
+
+/** Whether ascending `list` holds `id` (binary search). */
+function includes(list: number[], id: number): boolean {
+  let [lo, hi] = [0, list.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return list[lo] === id;
 }
 
 /** The ids in every one of `lists` (each ascending), ascending, in a new array; shortest first, so each step is cheapest. */
