@@ -74,7 +74,7 @@ export class KeptLists {
    * and later reads are kept against this version. An unknown version (null: inside a transaction, whose
    * uncommitted rows the lists may hold; PostgreSQL) tells nothing: the lists are not used.
    */
-  fresh(version: string | null): boolean {
+  private fresh(version: string | null): boolean {
     if (version === null) return false;
     if (version === this.version) return true;
     this.lists.clear();

@@ -430,12 +430,6 @@ export class SearchService {
     return undefined;
   }
 
-  /** How many statements contain `term` as last counted (within COUNT_TTL_MS), if it was. */
-  private known(index: SearchIndex, term: string): number | undefined {
-    const hit = this.counts.get(`${index}:${term}`);
-    return hit && Date.now() - hit.at < COUNT_TTL_MS ? hit.n : undefined;
-  }
-
   /**
    * How many statements contain `term`, counting no further than `cap`. When it has to look and finds
    * fewer, the ids it read go to `lists`.
@@ -554,7 +548,7 @@ export class SearchService {
     }
     // Lists not read yet only when short: FTS5 steps through a longer one by the shortest, where this
     // would read it whole.
-    if (missing.some((t) => !((this.known(index, t) ?? Infinity) <= this.closenessLimit))) return null;
+    if (missing.some((t) => !((this.counted(index, t, this.closenessLimit + 1) ?? Infinity) <= this.closenessLimit))) return null;
     const read = missing.length ? await this.run(() => this.repo.lists(index, missing.map(word), this.probeCap)) : [];
     if (read.some((ids) => ids === null)) return null;
     read.forEach((ids, i) => this.kept.keep(`${index}:${missing[i]}`, ids!));
@@ -723,16 +717,19 @@ export class SearchService {
   }
 }
 
-/** Whether ascending `list` holds `id` (binary search). */
-function includes(list: number[], id: number): boolean {
-  let [lo, hi] = [0, list.length];
+/** The first index at or after `from` where ascending `list` holds `id` or more (binary search). */
+function lowerBound(list: number[], id: number, from = 0): number {
+  let [lo, hi] = [from, list.length];
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (list[mid]! < id) lo = mid + 1;
     else hi = mid;
   }
-  return list[lo] === id;
+  return lo;
 }
+
+/** Whether ascending `list` holds `id`. */
+const includes = (list: number[], id: number) => list[lowerBound(list, id)] === id;
 
 /** The ids in every one of `lists` (each ascending), ascending, in a new array; shortest first, so each step is cheapest. */
 function intersectAll(lists: number[][]): number[] {
@@ -754,12 +751,7 @@ function intersect(few: number[], many: number[]): number[] {
   const out: number[] = [];
   let lo = 0;
   for (const id of few) {
-    let hi = many.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (many[mid]! < id) lo = mid + 1;
-      else hi = mid;
-    }
+    lo = lowerBound(many, id, lo);
     if (lo === many.length) break;
     if (many[lo] === id) out.push(id);
   }
