@@ -3,7 +3,9 @@
 // Who-said-this search at each size: the deterministic synthetic database (bench/synthetic-db.ts: generated
 // once into the temp dir, reused until the generator or the migrations change) is copied, then a separate
 // process (bench/search-measure.ts) opens the copy as the service does and measures, so its peak RSS is the
-// service's and not the generator's. The copy is deleted afterwards.
+// service's and not the generator's. The copy is deleted afterwards. That process runs the code as `npm start`
+// serves it, compiled by tsc (tsconfig.bench.json, into bench/out/build): under tsx every function made at run
+// time is also given its name by a call (esbuild's keepNames), and a page of hits makes hundreds.
 import { spawnSync } from 'node:child_process';
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,7 +14,16 @@ import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { copySyntheticDatabase, syntheticDatabase } from './synthetic-db.js';
 
-const measureScript = fileURLToPath(new URL('./search-measure.ts', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
+const measureScript = path.join(root, 'bench', 'out', 'build', 'bench', 'search-measure.js');
+
+/** Compiles search-measure.ts and what it imports (src/, migrations/) to bench/out/build. */
+function compileMeasure(): void {
+  rmSync(path.join(root, 'bench', 'out', 'build'), { recursive: true, force: true });
+  const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
+  const built = spawnSync(tsc, ['-p', path.join(root, 'tsconfig.bench.json')], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('compiling bench/search-measure.ts failed (see above)');
+}
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const ms = (x: number) => (x < 1 ? x.toFixed(3) : x < 10 ? x.toFixed(2) : x.toFixed(1));
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
@@ -112,6 +123,7 @@ export async function run(args: Record<string, string>): Promise<void> {
   console.log(
     `load average at start: ${load()} (${os.cpus().length} cores shared with other work: absolute times are noisy, ratios less so)`,
   );
+  compileMeasure();
   const measured = new Map<number, MeasureResult>();
   for (const n of sizes) {
     const cached = await syntheticDatabase(n);
@@ -124,7 +136,7 @@ export async function run(args: Record<string, string>): Promise<void> {
     try {
       info = contents(file);
       writeFileSync(`${file}.plan.json`, JSON.stringify(cached.info));
-      const child = spawnSync(process.execPath, ['--import', 'tsx', measureScript, file, String(rounds)], {
+      const child = spawnSync(process.execPath, [measureScript, file, String(rounds)], {
         encoding: 'utf8',
         maxBuffer: 64 * 2 ** 20,
         stdio: ['ignore', 'pipe', 'inherit'],
