@@ -192,7 +192,11 @@ code, the indexes' upper pages, common words' counts). Then every rare phrase an
 new to both (${'`'}--rounds${'`'} × 20 of each, drawn
 through a third connection closed before timing); stop words and common words are a fixed 20, repeated
 each round. Each round runs its queries of every kind once through the service and once raw,
-interleaved, in a new random order; p50 and p95 are over all rounds, and each ratio is the median over
+interleaved, in a new random order; the two take turns going first (whichever runs second finds the
+query's lists in the CPU's caches), and before each timed call one untimed 64 KiB allocation makes glibc's
+malloc tidy the small blocks the last query freed (the raw ORDER BY rank of a common word frees hundreds of
+thousands, and the call after paid for them: up to 30 ms at 1M). The measuring process runs the code
+compiled by tsc, as ${'`'}npm start${'`'} serves it. p50 and p95 are over all rounds, and each ratio is the median over
 rounds of that round's p50 ÷ p50. Service CPU is the measuring process's CPU time (all its threads)
 during each service call: a p95 far above it is time spent waiting for a core. The copy of the database is written to disk before it is opened, so
 its writeback does not run during the timing.`);
