@@ -72,7 +72,7 @@ const rarePhrase = (): Query | null => {
   const s = randomStatement();
   const words = s.text.split(/\s+/);
   const at = words.findIndex(
-    (w, i) => i + 2 < words.length && words.slice(i, i + 3).some((x) => (rank.get(wordTokens(x)[0] ?? '') ?? 0) >= rareFrom),
+    (_w, i) => i + 2 < words.length && words.slice(i, i + 3).some((x) => (rank.get(wordTokens(x)[0] ?? '') ?? 0) >= rareFrom),
   );
   return at >= 0 ? { q: words.slice(at, at + 3).join(' '), expect: s.id } : null;
 };

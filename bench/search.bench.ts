@@ -26,7 +26,6 @@ function compileMeasure(): void {
 }
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const ms = (x: number) => (x < 1 ? x.toFixed(3) : x < 10 ? x.toFixed(2) : x.toFixed(1));
-const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
 export interface Timing {
   p50: number;
