@@ -65,13 +65,12 @@ interface Plan {
   mark: { stems?: Set<string>; prefixes?: string[]; fragments?: string[] };
   /** The statements holding each rare word, as this search's probes found them (ascending ids). */
   lists?: Map<string, number[]>;
-  /** Words left out of the terms, not counted, as every statement holding the terms holds them. */
+  /** A long paste's candidates and matches, when its uncounted words were judged from their text. */
   held?: Held;
 }
 
-/** A long paste's words left uncounted, as each statement that could match holds them (see plans()). */
+/** The statements a long paste was judged against, its words left uncounted where they all hold them (see plans()). */
 interface Held {
-  words: Set<string>;
   /** The statements holding the rare words known before (no more than HELD_ROWS). */
   rows: StatementRow[];
   /** Those of `rows` that also hold the rare words counted afterwards: the search's matches, newest first. */
@@ -326,13 +325,9 @@ export class SearchService {
             // word is judged against those left.
             const candidates = uncounted.length > 0 && rare.size > 0 ? await this.candidates([...rare], lists) : null;
             const holds = this.repo.holds;
-            const skipped = new Set<string>();
             let left = candidates;
             for (const w of uncounted) {
-              if (left && holds && left.every((row) => holds(row, w))) {
-                skipped.add(w);
-                continue;
-              }
+              if (left && holds && left.every((row) => holds(row, w))) continue;
               const n = await df(w);
               if (n > 0 && n < this.probeCap) {
                 rare.add(w);
@@ -340,7 +335,7 @@ export class SearchService {
                 left = list && left ? left.filter((row) => includes(list, row.id)) : null;
               }
             }
-            if (candidates && left) held = { words: skipped, rows: candidates, matches: left.map((r) => r.id).sort((a, b) => b - a) };
+            if (candidates && left) held = { rows: candidates, matches: left.map((r) => r.id).sort((a, b) => b - a) };
           }
           // Held words are not among the terms: they found no statement, and may be common.
           const needed = rare.size > 0 ? words.filter((w) => rare.has(w)) : words;
